@@ -1,0 +1,2 @@
+Console.Error.WriteLine("arbctl: not built yet");
+return 2;

@@ -1,0 +1,2 @@
+Console.Error.WriteLine("Arbitrage.Node: not built yet");
+return 2;

@@ -1,0 +1,2 @@
+Console.Error.WriteLine("Arbitrage.Simulator: not built yet");
+return 2;

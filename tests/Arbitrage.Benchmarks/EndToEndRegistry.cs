@@ -1,0 +1,9 @@
+namespace Arbitrage.Benchmarks;
+
+/// <summary>The list of end-to-end benches; add one line per bench.</summary>
+internal static class EndToEndRegistry
+{
+    public static void RegisterAll()
+    {
+    }
+}
