@@ -1,0 +1,22 @@
+namespace Arbitrage.Engine.Serialization;
+
+/// <summary>
+/// Marker for everything that reaches the journal or the snapshot store. Bound in hocon/akka.conf to
+/// <see cref="PersistedMessageSerializer"/>; every implementing type carries a <see cref="ManifestAttribute"/>.
+/// </summary>
+public interface IPersistedMessage;
+
+/// <summary>A journaled event.</summary>
+public interface IPersistedEvent : IPersistedMessage;
+
+/// <summary>An actor state stored in the snapshot store.</summary>
+public interface IPersistedSnapshot : IPersistedMessage;
+
+/// <summary>
+/// An old event version that converts itself to its successor on read. Keep the old type with its old
+/// manifest forever; new code only ever sees the upcast value.
+/// </summary>
+public interface IUpcast
+{
+    IPersistedMessage Upcast();
+}
