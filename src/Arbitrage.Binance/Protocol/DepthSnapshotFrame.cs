@@ -4,12 +4,12 @@ using Arbitrage.Core.Books;
 namespace Arbitrage.Binance.Protocol;
 
 /// <summary>REST <c>/fapi/v1/depth</c> or <c>/api/v3/depth</c> response header (levels go to a <see cref="DepthLevelBuffer"/>). Times are 0 on spot.</summary>
-public readonly record struct DepthSnapshot(long LastUpdateId, long EventTimeMs, long TransactionTimeMs);
+public readonly record struct DepthSnapshotInfo(long LastUpdateId, long EventTimeMs, long TransactionTimeMs);
 
 /// <summary>Parser and writer of depth snapshots; allocation-free like the stream parsers.</summary>
 public static class DepthSnapshotFrame
 {
-    public static bool TryParse(ReadOnlySpan<byte> json, DepthLevelBuffer levels, out DepthSnapshot snapshot, out ParseError error)
+    public static bool TryParse(ReadOnlySpan<byte> json, DepthLevelBuffer levels, out DepthSnapshotInfo snapshot, out ParseError error)
     {
         snapshot = default;
         levels.Clear();
@@ -84,12 +84,12 @@ public static class DepthSnapshotFrame
             return false;
         }
 
-        snapshot = new DepthSnapshot(id, e, t);
+        snapshot = new DepthSnapshotInfo(id, e, t);
         error = ParseError.None;
         return true;
     }
 
-    public static void WriteJson(Utf8JsonWriter w, in DepthSnapshot snap, ReadOnlySpan<PriceLevel> bids, ReadOnlySpan<PriceLevel> asks)
+    public static void WriteJson(Utf8JsonWriter w, in DepthSnapshotInfo snap, ReadOnlySpan<PriceLevel> bids, ReadOnlySpan<PriceLevel> asks)
     {
         w.WriteStartObject();
         w.WriteNumber("lastUpdateId"u8, snap.LastUpdateId);
