@@ -1,0 +1,54 @@
+using System.Globalization;
+using Arbitrage.Simulator.Http;
+
+namespace Arbitrage.Simulator.Control;
+
+/// <summary>
+/// <see cref="SimulatorControl"/> over HTTP for the standalone process (no auth: loopback only):
+/// <c>POST /sim/control/drop-websockets</c>, <c>latency?ms=</c>, <c>fail?kind=429|418|403|500|503&amp;count=&amp;path=&amp;retryAfter=&amp;afterAccept=</c>,
+/// <c>clear-faults</c>, <c>depth-gap?symbol=</c>, <c>expire-listen-key</c>, <c>play</c>, <c>pause</c>,
+/// <c>step?frames=</c>, <c>rewind?play=</c>; <c>GET /sim/state</c>.
+/// </summary>
+public static class ControlEndpoints
+{
+    public static void Map(IEndpointRouteBuilder app, SimulatorState state, SimulatorControl control)
+    {
+        var g = app.MapGroup("/sim/control");
+        g.MapPost("/drop-websockets", () => Results.Json(new { dropped = control.DropAllWebSockets() }));
+        g.MapPost("/latency", (int ms) =>
+        {
+            control.Latency = TimeSpan.FromMilliseconds(ms);
+            return Results.Json(new { latencyMs = ms });
+        });
+        g.MapPost("/fail", (string kind, int? count, string? path, int? retryAfter, bool? afterAccept) =>
+        {
+            FaultKind? k = kind switch
+            {
+                "429" => FaultKind.RateLimited, "418" => FaultKind.IpBanned, "403" => FaultKind.WafBlocked,
+                "500" => FaultKind.ServerError, "503" => FaultKind.Unknown503, _ => null,
+            };
+            if (k is null) return Results.BadRequest(new { error = $"kind must be 429, 418, 403, 500 or 503, not '{kind}'" });
+            control.FailNext(new FaultRule(k.Value, count ?? 1, path, retryAfter ?? 1, afterAccept ?? false));
+            return Results.Json(new { queued = kind });
+        });
+        g.MapPost("/clear-faults", () => { control.ClearFaults(); return Results.Json(new { cleared = true }); });
+        g.MapPost("/depth-gap", (string? symbol) => { control.ForceDepthGap(symbol); return Results.Json(new { gap = symbol ?? "any" }); });
+        g.MapPost("/expire-listen-key", () => { control.ExpireListenKey(); return Results.Json(new { expired = true }); });
+        g.MapPost("/play", () => { control.Play(); return Results.Json(new { playing = true }); });
+        g.MapPost("/pause", async () => { await control.PauseAsync(); return Results.Json(new { playing = false }); });
+        g.MapPost("/step", (int? frames) => Results.Json(new { played = control.Step(frames ?? 1) }));
+        g.MapPost("/rewind", async (bool? play) => { await control.RewindAsync(play ?? true); return Results.Json(new { rewound = true }); });
+        app.MapGet("/sim/state", () => Results.Text(JsonText.Write(w =>
+        {
+            w.WriteStartObject();
+            w.WriteNumber("tapeTimeMs", state.TapeNowMs);
+            w.WriteNumber("position", state.Position);
+            w.WriteNumber("frames", state.Frames.Length);
+            w.WriteBoolean("playing", control.Player.IsPlaying);
+            w.WriteNumber("sessions", state.Hub.SessionCount);
+            w.WriteString("walletUSDT", state.Exchange.WalletBalance().ToString(CultureInfo.InvariantCulture));
+            w.WriteNumber("orders", state.Exchange.Orders.Count);
+            w.WriteEndObject();
+        }), "application/json"));
+    }
+}

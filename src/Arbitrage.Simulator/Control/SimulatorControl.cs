@@ -1,0 +1,68 @@
+using Arbitrage.Simulator.Tape;
+
+namespace Arbitrage.Simulator.Control;
+
+/// <summary>Fault injection and playback control (also served over HTTP under <c>/sim/control</c>).</summary>
+public sealed class SimulatorControl
+{
+    private readonly SimulatorState _state;
+    private readonly List<FaultRule> _faults = [];
+    private readonly Lock _gate = new();
+    private TimeSpan _latency;
+
+    internal SimulatorControl(SimulatorState state, TapePlayer player)
+    {
+        _state = state;
+        Player = player;
+    }
+
+    public TapePlayer Player { get; }
+
+    /// <summary>Delay added before every REST answer.</summary>
+    public TimeSpan Latency
+    {
+        get { lock (_gate) return _latency; }
+        set { lock (_gate) _latency = value; }
+    }
+
+    /// <summary>Queues a fault; rules are consumed first-in first-out.</summary>
+    public void FailNext(FaultRule rule)
+    {
+        lock (_gate) _faults.Add(rule);
+    }
+
+    public void ClearFaults()
+    {
+        lock (_gate) _faults.Clear();
+    }
+
+    /// <summary>Aborts every WebSocket connection; returns how many were cut.</summary>
+    public int DropAllWebSockets() => _state.Hub.DropAll();
+
+    /// <summary>The next depth diff (of <paramref name="symbol"/>, or any) updates the book but is not sent.</summary>
+    public void ForceDepthGap(string? symbol = null) => _state.ForceDepthGap(symbol);
+
+    public void ExpireListenKey() => _state.ExpireListenKey();
+
+    public void Play() => Player.Play();
+    public Task PauseAsync() => Player.PauseAsync();
+    public int Step(int frames = 1) => Player.Step(frames);
+    public int PlayUntil(long eventTimeMs) => Player.PlayUntil(eventTimeMs);
+    public int PlayToEnd() => Player.Step(int.MaxValue);
+    public Task RewindAsync(bool play = true) => Player.RewindAsync(play);
+
+    internal FaultRule? Take(string path, bool afterAccept)
+    {
+        lock (_gate)
+        {
+            foreach (var f in _faults)
+            {
+                if (!f.Matches(path, afterAccept)) continue;
+                f.Remaining--;
+                if (f.Remaining == 0) _faults.Remove(f);
+                return f;
+            }
+            return null;
+        }
+    }
+}

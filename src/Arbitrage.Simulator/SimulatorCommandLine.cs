@@ -1,0 +1,86 @@
+using System.Globalization;
+
+namespace Arbitrage.Simulator;
+
+/// <summary>The standalone simulator's arguments (hand-parsed: the project does not reference System.CommandLine).</summary>
+public static class SimulatorCommandLine
+{
+    public const string Usage =
+        "usage: Arbitrage.Simulator --tape FILE [--tape FILE...] [--speed N|max] [--port P] [--api-key K --api-secret S] [--start now|subscriber|manual]";
+
+    public sealed record Result(SimulatorOptions? Options, string? Error);
+
+    public static Result Parse(IReadOnlyList<string> args)
+    {
+        var tapes = new List<string>();
+        var options = new SimulatorOptions();
+        string? key = null, secret = null;
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            string Value()
+            {
+                if (i + 1 >= args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal))
+                    throw new ArgumentException($"{arg} needs a value");
+                return args[++i];
+            }
+            try
+            {
+                switch (arg)
+                {
+                    case "--tape":
+                        var path = Value();
+                        if (!File.Exists(path)) return new(null, $"--tape: file not found: {path}");
+                        tapes.Add(path);
+                        // Several files may follow one --tape.
+                        while (i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
+                        {
+                            var more = args[++i];
+                            if (!File.Exists(more)) return new(null, $"--tape: file not found: {more}");
+                            tapes.Add(more);
+                        }
+                        break;
+                    case "--speed":
+                        var s = Value();
+                        if (s == "max") options = options with { Speed = double.PositiveInfinity };
+                        else if (double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var speed) && speed > 0 && double.IsFinite(speed))
+                            options = options with { Speed = speed };
+                        else return new(null, $"--speed must be a positive number or 'max', not '{s}'");
+                        break;
+                    case "--port":
+                        var p = Value();
+                        if (!int.TryParse(p, NumberStyles.Integer, CultureInfo.InvariantCulture, out var port) || port is < 0 or > 65535)
+                            return new(null, $"--port must be 0..65535, not '{p}'");
+                        options = options with { Port = port };
+                        break;
+                    case "--api-key": key = Value(); break;
+                    case "--api-secret": secret = Value(); break;
+                    case "--start":
+                        var st = Value();
+                        PlaybackStart? start = st switch
+                        {
+                            "now" => PlaybackStart.Immediately,
+                            "subscriber" => PlaybackStart.OnFirstSubscriber,
+                            "manual" => PlaybackStart.Manual,
+                            _ => null,
+                        };
+                        if (start is null) return new(null, $"--start must be now, subscriber or manual, not '{st}'");
+                        options = options with { Start = start.Value };
+                        break;
+                    default:
+                        return new(null, $"unknown argument '{arg}'");
+                }
+            }
+            catch (ArgumentException e)
+            {
+                return new(null, e.Message);
+            }
+        }
+        if (tapes.Count == 0) return new(null, "at least one --tape FILE is required");
+        if ((key is null) != (secret is null)) return new(null, "--api-key and --api-secret go together");
+        if (key is not null && !key.All(char.IsAsciiLetterOrDigit)) return new(null, "--api-key must be letters and digits only");
+        options = options with { Tapes = tapes };
+        if (key is not null) options = options with { ApiKey = key, ApiSecret = secret! };
+        return new(options, null);
+    }
+}

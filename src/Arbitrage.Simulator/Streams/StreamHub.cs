@@ -1,0 +1,111 @@
+namespace Arbitrage.Simulator.Streams;
+
+/// <summary>
+/// Routes tape frames and user-data events to the connected sessions. Called under the simulator's
+/// lock, so every session sees frames in tape order.
+/// </summary>
+public sealed class StreamHub(object sync)
+{
+    private readonly List<StreamSession> _sessions = [];
+
+    /// <summary>Raised (under the lock) the first time any session subscribes to a market stream.</summary>
+    public event Action? FirstSubscriber;
+
+    private bool _hadSubscriber;
+
+    public int SessionCount { get { lock (sync) return _sessions.Count; } }
+
+    internal void Add(StreamSession s, IEnumerable<string> streams)
+    {
+        lock (sync)
+        {
+            _sessions.Add(s);
+            Subscribe(s, streams);
+        }
+    }
+
+    internal void Remove(StreamSession s)
+    {
+        lock (sync) _sessions.Remove(s);
+        s.Complete();
+    }
+
+    internal void Subscribe(StreamSession s, IEnumerable<string> streams)
+    {
+        lock (sync)
+        {
+            var any = false;
+            foreach (var name in streams)
+            {
+                if (name.Length == 0 || s.Names.Contains(name)) continue;
+                s.Names.Add(name);
+                var key = StreamNames.Canonical(name);
+                if (!s.ByKey.TryGetValue(key, out var names)) s.ByKey[key] = names = [];
+                names.Add(name);
+                any = true;
+            }
+            if (any && !_hadSubscriber)
+            {
+                _hadSubscriber = true;
+                FirstSubscriber?.Invoke();
+            }
+        }
+    }
+
+    internal void Unsubscribe(StreamSession s, IEnumerable<string> streams)
+    {
+        lock (sync)
+        {
+            foreach (var name in streams)
+            {
+                if (!s.Names.Remove(name)) continue;
+                var key = StreamNames.Canonical(name);
+                if (s.ByKey.TryGetValue(key, out var names))
+                {
+                    names.Remove(name);
+                    if (names.Count == 0) s.ByKey.Remove(key);
+                }
+            }
+        }
+    }
+
+    /// <summary>Sends <paramref name="payload"/> to every session subscribed to <paramref name="key"/>.</summary>
+    internal void Publish(string key, string payload)
+    {
+        foreach (var s in _sessions)
+        {
+            if (!s.ByKey.TryGetValue(key, out var names)) continue;
+            foreach (var name in names) s.Send(name, payload);
+        }
+    }
+
+    internal void PublishUserData(string listenKey, string payload)
+    {
+        foreach (var s in _sessions)
+            if (s.ListenKey == listenKey) s.Send(listenKey, payload);
+    }
+
+    /// <summary>Closes the user-data connections of a key after sending them <paramref name="finalPayload"/>.</summary>
+    internal void EndUserData(string listenKey, string finalPayload)
+    {
+        foreach (var s in _sessions.Where(s => s.ListenKey == listenKey).ToArray())
+        {
+            s.Send(listenKey, finalPayload);
+            s.Complete();
+        }
+    }
+
+    /// <summary>Aborts every connection now.</summary>
+    public int DropAll()
+    {
+        StreamSession[] all;
+        lock (sync) all = _sessions.ToArray();
+        foreach (var s in all) s.Abort();
+        return all.Length;
+    }
+
+    internal void ResetFirstSubscriber()
+    {
+        lock (sync) _hadSubscriber = false;
+    }
+}
