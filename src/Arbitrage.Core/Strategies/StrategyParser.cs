@@ -48,7 +48,7 @@ internal sealed partial class StrategyParser
             var cut = reason.IndexOf(" LineNumber:", StringComparison.Ordinal);
             if (cut > 0)
                 reason = reason[..cut];
-            parser.Add(string.IsNullOrEmpty(ex.Path) ? "$" : ex.Path, StrategyRules.JsonSyntax,
+            parser.Add(SyntaxErrorPath(json), StrategyRules.JsonSyntax,
                 $"invalid JSON at line {line}, position {position}: {reason}");
             return new StrategyLoadResult(null, parser._errors);
         }
@@ -60,6 +60,57 @@ internal sealed partial class StrategyParser
                 ? new StrategyLoadResult(def, [])
                 : new StrategyLoadResult(null, parser._errors);
         }
+    }
+
+    /// <summary>
+    /// JsonDocument reports line and position but no path: re-read the text token by token up to the error and
+    /// return the path of the last value or property seen there (e.g. <c>$.version</c> for <c>"version": ,</c>).
+    /// </summary>
+    private static string SyntaxErrorPath(string json)
+    {
+        var frames = new List<(bool IsArray, int Index, string? Property)>();
+        var reader = new Utf8JsonReader(System.Text.Encoding.UTF8.GetBytes(json), new JsonReaderOptions { MaxDepth = 32 });
+        try
+        {
+            while (reader.Read())
+            {
+                var token = reader.TokenType;
+                if (token is not (JsonTokenType.EndObject or JsonTokenType.EndArray or JsonTokenType.PropertyName)
+                    && frames.Count > 0 && frames[^1].IsArray)
+                    frames[^1] = frames[^1] with { Index = frames[^1].Index + 1 };
+
+                switch (token)
+                {
+                    case JsonTokenType.PropertyName:
+                        frames[^1] = frames[^1] with { Property = reader.GetString() };
+                        break;
+                    case JsonTokenType.StartObject:
+                        frames.Add((false, -1, null));
+                        break;
+                    case JsonTokenType.StartArray:
+                        frames.Add((true, -1, null));
+                        break;
+                    case JsonTokenType.EndObject or JsonTokenType.EndArray:
+                        frames.RemoveAt(frames.Count - 1);
+                        break;
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // Expected: the reader stops where JsonDocument did.
+        }
+
+        var path = "$";
+        foreach (var f in frames)
+        {
+            if (f.IsArray && f.Index >= 0)
+                path += $"[{f.Index}]";
+            else if (!f.IsArray && f.Property is not null)
+                path = Prop(path, f.Property);
+        }
+
+        return path;
     }
 
     private StrategyDefinition? ParseRoot(JsonElement root)

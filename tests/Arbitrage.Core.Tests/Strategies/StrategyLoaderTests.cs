@@ -123,7 +123,21 @@ public sealed class StrategyLoaderTests
         var error = SingleError("{\n  \"id\": \"x\",\n  \"version\": ,\n}");
         Assert.Equal(TestFile, error.File);
         Assert.Equal(StrategyRules.JsonSyntax, error.Rule);
-        Assert.StartsWith("invalid JSON at line 3, position 14: ", error.Message);
+        Assert.Equal("$.version", error.JsonPath);
+        Assert.Equal("invalid JSON at line 3, position 14: ',' is an invalid start of a value.", error.Message);
+    }
+
+    [Theory]
+    [InlineData("{ not json", "$", "line 1, position 3")]
+    [InlineData("", "$", "line 1, position 1")]
+    [InlineData("{\"symbols\": [\"BTCUSDT\", \"ETHUSDT\" \"SOLUSDT\"]}", "$.symbols[1]", "line 1, position 35")]
+    [InlineData("{\"signals\": {\"cvd\": {\"weight\": 1,}}}", "$.signals.cvd.weight", "line 1, position 34")]
+    public void Json_syntax_errors_point_at_the_nearest_path(string json, string path, string where)
+    {
+        var error = SingleError(json);
+        Assert.Equal(StrategyRules.JsonSyntax, error.Rule);
+        Assert.Equal(path, error.JsonPath);
+        Assert.StartsWith($"invalid JSON at {where}: ", error.Message);
     }
 
     [Fact]
