@@ -1,0 +1,90 @@
+namespace Arbitrage.Binance.Rest;
+
+/// <summary>
+/// What the exchange told us about our request budget: used weight and order counts from the
+/// response headers, the resume time after a 429 and the ban after a 418. Calls ask
+/// <see cref="TryEnter"/> before touching the network.
+/// </summary>
+public sealed class RateLimitGate(TimeProvider time)
+{
+    private readonly Lock _gate = new();
+    private DateTimeOffset? _resumeAt;
+    private DateTimeOffset? _bannedUntil;
+    private bool _banned;
+
+    /// <summary><c>X-MBX-USED-WEIGHT-1M</c> of the last response (−1 before any).</summary>
+    public int UsedWeight1M { get; private set; } = -1;
+
+    /// <summary><c>X-MBX-ORDER-COUNT-10S</c> of the last order response (−1 before any).</summary>
+    public int OrderCount10S { get; private set; } = -1;
+
+    /// <summary><c>X-MBX-ORDER-COUNT-1M</c> of the last order response (−1 before any).</summary>
+    public int OrderCount1M { get; private set; } = -1;
+
+    /// <summary>Set after a 429 until it passes.</summary>
+    public DateTimeOffset? ResumeAt { get { lock (_gate) return _resumeAt; } }
+
+    /// <summary>True after a 418 until <see cref="ClearBan"/>.</summary>
+    public bool IsBanned { get { lock (_gate) return _banned; } }
+
+    /// <summary>The end of the ban Binance announced (Retry-After of the 418), if any.</summary>
+    public DateTimeOffset? BannedUntil { get { lock (_gate) return _bannedUntil; } }
+
+    /// <summary>Null when a call may go out now, else the error to return without calling.</summary>
+    public BinanceError? TryEnter()
+    {
+        lock (_gate)
+        {
+            if (_banned)
+                return new BinanceError(-1003, "IP banned by Binance (HTTP 418); the client is stopped until an operator clears the ban.",
+                    null, BinanceErrorKind.IpBanned) { RetryAt = _bannedUntil };
+            if (_resumeAt is { } resume)
+            {
+                if (time.GetUtcNow() < resume)
+                    return new BinanceError(-1003, $"Rate limited by Binance (HTTP 429); calls resume at {resume:O}.",
+                        null, BinanceErrorKind.RateLimited) { RetryAt = resume };
+                _resumeAt = null;
+            }
+            return null;
+        }
+    }
+
+    internal void ObserveHeaders(int? usedWeight, int? orders10S, int? orders1M)
+    {
+        lock (_gate)
+        {
+            if (usedWeight is { } w) UsedWeight1M = w;
+            if (orders10S is { } o) OrderCount10S = o;
+            if (orders1M is { } m) OrderCount1M = m;
+        }
+    }
+
+    internal DateTimeOffset BackOff(TimeSpan retryAfter)
+    {
+        lock (_gate)
+        {
+            var resume = time.GetUtcNow() + retryAfter;
+            if (_resumeAt is null || resume > _resumeAt) _resumeAt = resume;
+            return _resumeAt.Value;
+        }
+    }
+
+    internal void Ban(TimeSpan? retryAfter)
+    {
+        lock (_gate)
+        {
+            _banned = true;
+            _bannedUntil = retryAfter is { } r ? time.GetUtcNow() + r : null;
+        }
+    }
+
+    /// <summary>An operator's decision to call again after a ban.</summary>
+    public void ClearBan()
+    {
+        lock (_gate)
+        {
+            _banned = false;
+            _bannedUntil = null;
+        }
+    }
+}

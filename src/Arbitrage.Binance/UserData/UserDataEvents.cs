@@ -1,0 +1,59 @@
+namespace Arbitrage.Binance.UserData;
+
+/// <summary>An event of the USD-M user-data stream.</summary>
+public interface IUserDataEvent
+{
+    /// <summary>Event time <c>E</c> (Unix ms).</summary>
+    long EventTime { get; }
+}
+
+/// <summary>
+/// <c>ORDER_TRADE_UPDATE</c>: an order changed (<c>x</c> execution type, <c>X</c> status). On a fill
+/// <see cref="LastFilledQty"/>/<see cref="LastFilledPrice"/> describe this fill and
+/// <see cref="CumulativeFilledQty"/> the order so far.
+/// </summary>
+public sealed record OrderTradeUpdate(
+    long EventTime,
+    long TransactionTime,
+    string Symbol,
+    string ClientOrderId,
+    string Side,
+    string OrderType,
+    string TimeInForce,
+    decimal OriginalQty,
+    decimal Price,
+    decimal AveragePrice,
+    decimal StopPrice,
+    string ExecutionType,
+    string Status,
+    long OrderId,
+    decimal LastFilledQty,
+    decimal CumulativeFilledQty,
+    decimal LastFilledPrice,
+    string? CommissionAsset,
+    decimal Commission,
+    long TradeId,
+    bool IsMaker,
+    bool ReduceOnly,
+    bool ClosePosition,
+    string PositionSide,
+    decimal RealizedProfit) : IUserDataEvent
+{
+    public bool IsFill => ExecutionType == "TRADE";
+    public bool IsFinal => Status is "FILLED" or "CANCELED" or "EXPIRED" or "REJECTED" or "EXPIRED_IN_MATCH";
+}
+
+public sealed record BalanceChange(string Asset, decimal WalletBalance, decimal CrossWalletBalance, decimal BalanceChangeExceptPnlAndFee);
+
+public sealed record PositionChange(string Symbol, decimal PositionAmount, decimal EntryPrice, decimal BreakEvenPrice,
+    decimal AccumulatedRealized, decimal UnrealizedPnl, string MarginType, string PositionSide);
+
+/// <summary><c>ACCOUNT_UPDATE</c>: balances and positions after a fill, funding fee, deposit... (<see cref="Reason"/> = <c>a.m</c>).</summary>
+public sealed record AccountUpdate(long EventTime, long TransactionTime, string Reason,
+    IReadOnlyList<BalanceChange> Balances, IReadOnlyList<PositionChange> Positions) : IUserDataEvent;
+
+/// <summary><c>listenKeyExpired</c>: the stream is dead; create a new key and reconnect.</summary>
+public sealed record ListenKeyExpired(long EventTime, string? ListenKey) : IUserDataEvent;
+
+/// <summary>Any other event type (MARGIN_CALL, ACCOUNT_CONFIG_UPDATE, TRADE_LITE, ...), kept by name only.</summary>
+public sealed record OtherUserDataEvent(long EventTime, string EventType) : IUserDataEvent;

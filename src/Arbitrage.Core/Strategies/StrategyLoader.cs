@@ -1,0 +1,89 @@
+namespace Arbitrage.Core.Strategies;
+
+/// <summary>Outcome of loading one file: a definition, or the errors that prevent it (never both).</summary>
+public sealed record StrategyLoadResult(StrategyDefinition? Definition, IReadOnlyList<StrategyError> Errors)
+{
+    public bool IsValid => Definition is not null;
+}
+
+/// <summary>Outcome of loading a directory: the valid strategies and the errors of the rejected files.</summary>
+public sealed record StrategySetLoadResult(IReadOnlyList<StrategyDefinition> Strategies, IReadOnlyList<StrategyError> Errors)
+{
+    public bool IsValid => Errors.Count == 0;
+}
+
+/// <summary>
+/// Reads and validates strategy files. The only I/O in Core: reading the text of a file the caller names.
+/// </summary>
+public static class StrategyLoader
+{
+    /// <summary>Loads one file; <paramref name="path"/> is also the file name the errors show.</summary>
+    public static StrategyLoadResult Load(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            var message = ex is FileNotFoundException or DirectoryNotFoundException
+                ? "file not found"
+                : "cannot read file: " + ex.Message;
+            return new StrategyLoadResult(null, [new StrategyError(path, "$", StrategyRules.Io, message)]);
+        }
+
+        return LoadText(path, text);
+    }
+
+    /// <summary>Validates JSON text; <paramref name="file"/> names it in errors (used for hot reload and tests).</summary>
+    public static StrategyLoadResult LoadText(string file, string json) => StrategyParser.Parse(file, json);
+
+    /// <summary>
+    /// Loads every <c>*.json</c> in <paramref name="directory"/> in ordinal file-name order. An invalid file is
+    /// left out with its errors; so is a file whose id (or signal-id prefix) a previous file already uses.
+    /// </summary>
+    public static StrategySetLoadResult LoadDirectory(string directory)
+    {
+        if (!Directory.Exists(directory))
+            return new StrategySetLoadResult([], [new StrategyError(directory, "$", StrategyRules.Io, "directory not found")]);
+
+        var files = Directory.GetFiles(directory, "*.json").Select(Path.GetFileName).OfType<string>().ToList();
+        files.Sort(StringComparer.Ordinal);
+
+        var strategies = new List<StrategyDefinition>();
+        var errors = new List<StrategyError>();
+        var byId = new Dictionary<string, string>(StringComparer.Ordinal);
+        var byPrefix = new Dictionary<string, (string Id, string File)>(StringComparer.Ordinal);
+        foreach (var name in files)
+        {
+            var file = Path.Combine(directory, name);
+            var result = Load(file);
+            if (result.Definition is not { } def)
+            {
+                errors.AddRange(result.Errors);
+                continue;
+            }
+
+            if (byId.TryGetValue(def.Id, out var firstFile))
+            {
+                errors.Add(new StrategyError(file, "$.id", StrategyRules.DuplicateId,
+                    $"duplicate id \"{def.Id}\" (already defined in {firstFile})"));
+                continue;
+            }
+
+            if (byPrefix.TryGetValue(def.SignalPrefix, out var owner))
+            {
+                errors.Add(new StrategyError(file, def.Tag is null ? "$.id" : "$.tag", StrategyRules.DuplicateSignalPrefix,
+                    $"signal-id prefix \"{def.SignalPrefix}\" is already used by strategy \"{owner.Id}\" ({owner.File}); set a distinct \"tag\""));
+                continue;
+            }
+
+            byId.Add(def.Id, file);
+            byPrefix.Add(def.SignalPrefix, (def.Id, file));
+            strategies.Add(def);
+        }
+
+        return new StrategySetLoadResult(strategies, errors);
+    }
+}
