@@ -1,6 +1,8 @@
+using Arbitrage.Core.Strategies;
+
 namespace Arbitrage.Node.Hosting;
 
-/// <summary>Startup validation of the strategies directory.</summary>
+/// <summary>Startup validation of the strategies directory, with the same loader the engine uses.</summary>
 public static class StrategyFilesCheck
 {
     /// <summary>Null when every strategy file is valid; otherwise one line naming the file, JSON path and rule.</summary>
@@ -11,24 +13,16 @@ public static class StrategyFilesCheck
             return $"Paths:Strategies (ARB__Paths__Strategies): strategies directory not found: {Path.GetFullPath(directory)}";
         }
 
-        var files = Directory.GetFiles(directory, "*.json");
-        if (files.Length == 0)
+        var result = StrategyLoader.LoadDirectory(directory);
+        if (result.Errors.Count > 0)
         {
-            return $"Paths:Strategies (ARB__Paths__Strategies): no strategy files (*.json) in {Path.GetFullPath(directory)}";
+            var first = result.Errors[0];
+            var more = result.Errors.Count > 1 ? $" (+{result.Errors.Count - 1} more)" : string.Empty;
+            return $"{first} [{first.Rule}]{more}";
         }
 
-        foreach (var file in files.Order(StringComparer.Ordinal))
-        {
-            try
-            {
-                using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(file));
-            }
-            catch (System.Text.Json.JsonException e)
-            {
-                return $"{file}: $: invalid JSON: {e.Message}";
-            }
-        }
-
-        return null;
+        return result.Strategies.Count == 0
+            ? $"Paths:Strategies (ARB__Paths__Strategies): no strategy files (*.json) in {Path.GetFullPath(directory)}"
+            : null;
     }
 }

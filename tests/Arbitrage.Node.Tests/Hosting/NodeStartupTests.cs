@@ -88,6 +88,7 @@ public sealed class NodeStartupTests : IDisposable
         "missing-hocon-dir",
         "missing-strategies",
         "invalid-strategy",
+        "strategy-rule-broken",
         "malformed-connection-string",
         "unreachable-postgres",
         "unknown-option",
@@ -130,6 +131,14 @@ public sealed class NodeStartupTests : IDisposable
                 File.WriteAllText(Path.Combine(strategies, "broken.json"), "{ \"id\": \"x\", ");
                 overrides["ARB__Paths__Strategies"] = strategies;
                 expected = Path.Combine(strategies, "broken.json") + ":";
+                break;
+            case "strategy-rule-broken":
+                var rules = Path.Combine(_work, "strategies2");
+                Directory.CreateDirectory(rules);
+                var text = File.ReadAllText(Path.Combine(RepoPaths.Strategies, "v51_baseline.json"));
+                File.WriteAllText(Path.Combine(rules, "v51_baseline.json"), System.Text.RegularExpressions.Regex.Replace(text, "\"threshold\"\\s*:\\s*[0-9.]+", "\"threshold\": 140"));
+                overrides["ARB__Paths__Strategies"] = rules;
+                expected = Path.Combine(rules, "v51_baseline.json") + ": $.threshold:";
                 break;
             case "malformed-connection-string":
                 overrides["ARB__Storage__Postgres"] = "Host=127.0.0.1;Bogus Key=1";
