@@ -1,2 +1,3 @@
-Console.Error.WriteLine("Arbitrage.Node: not built yet");
-return 2;
+using Arbitrage.Node.Hosting;
+
+return await NodeProgram.RunAsync(args);

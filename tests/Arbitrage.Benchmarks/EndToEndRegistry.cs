@@ -5,5 +5,6 @@ internal static class EndToEndRegistry
 {
     public static void RegisterAll()
     {
+        EndToEnd.Register("journal", Journal.JournalWriteBench.RunAsync);
     }
 }

@@ -17,9 +17,18 @@ public static class AkkaConfig
             throw new HoconFileException(path, "file not found");
         }
 
+        var text = File.ReadAllText(path);
+
+        // Akka's HOCON parser silently accepts a truncated file (an unclosed brace): catch that first.
+        var bracketProblem = FindUnbalancedBracket(text);
+        if (bracketProblem is not null)
+        {
+            throw new HoconFileException(path, bracketProblem);
+        }
+
         try
         {
-            return ConfigurationFactory.ParseString(File.ReadAllText(path));
+            return ConfigurationFactory.ParseString(text);
         }
         catch (Exception e) when (e is not HoconFileException)
         {
@@ -84,6 +93,74 @@ public static class AkkaConfig
         }
 
         return null;
+    }
+
+    /// <summary>Null when every { and [ outside strings and comments is closed in order; else where it breaks.</summary>
+    internal static string? FindUnbalancedBracket(string text)
+    {
+        var stack = new Stack<(char Open, int Line)>();
+        var line = 1;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            switch (c)
+            {
+                case '\n':
+                    line++;
+                    break;
+                case '#':
+                case '/' when i + 1 < text.Length && text[i + 1] == '/':
+                    while (i + 1 < text.Length && text[i + 1] != '\n')
+                    {
+                        i++;
+                    }
+
+                    break;
+                case '"':
+                    var triple = i + 2 < text.Length && text[i + 1] == '"' && text[i + 2] == '"';
+                    if (triple)
+                    {
+                        var end = text.IndexOf("\"\"\"", i + 3, StringComparison.Ordinal);
+                        if (end < 0)
+                        {
+                            return $"line {line}: unterminated \"\"\" string";
+                        }
+
+                        line += text.AsSpan(i, end - i).Count('\n');
+                        i = end + 2;
+                        break;
+                    }
+
+                    i++;
+                    while (i < text.Length && text[i] != '"' && text[i] != '\n')
+                    {
+                        i += text[i] == '\\' ? 2 : 1;
+                    }
+
+                    if (i >= text.Length || text[i] == '\n')
+                    {
+                        return $"line {line}: unterminated string";
+                    }
+
+                    break;
+                case '{':
+                case '[':
+                    stack.Push((c, line));
+                    break;
+                case '}':
+                case ']':
+                    var expected = c == '}' ? '{' : '[';
+                    if (stack.Count == 0 || stack.Peek().Open != expected)
+                    {
+                        return $"line {line}: unexpected '{c}'";
+                    }
+
+                    stack.Pop();
+                    break;
+            }
+        }
+
+        return stack.Count == 0 ? null : $"line {stack.Peek().Line}: '{stack.Peek().Open}' is never closed (truncated file?)";
     }
 
     private static string Quote(string value) =>

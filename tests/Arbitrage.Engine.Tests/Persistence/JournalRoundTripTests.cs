@@ -2,7 +2,7 @@ using Akka.Actor;
 using Akka.Persistence;
 using Arbitrage.Engine.Persistence;
 using Arbitrage.Engine.Serialization;
-using Arbitrage.Engine.Tests.Support;
+using Arbitrage.Testing;
 
 namespace Arbitrage.Engine.Tests.Persistence;
 

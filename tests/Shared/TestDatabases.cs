@@ -1,7 +1,7 @@
 using Arbitrage.Engine.Persistence;
 using Microsoft.Data.Sqlite;
 
-namespace Arbitrage.Engine.Tests.Support;
+namespace Arbitrage.Testing;
 
 /// <summary>
 /// Databases for tests. SQLite always runs (a temp file). PostgreSQL runs when ARB_TEST_POSTGRES holds a

@@ -1,4 +1,4 @@
-namespace Arbitrage.Engine.Tests.Support;
+namespace Arbitrage.Testing;
 
 /// <summary>Finds the repository (the folder with Arbitrage.sln) from the test binaries.</summary>
 public static class RepoPaths

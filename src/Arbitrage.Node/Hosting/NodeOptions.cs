@@ -1,0 +1,64 @@
+using Arbitrage.Engine.Persistence;
+
+namespace Arbitrage.Node.Hosting;
+
+/// <summary>
+/// The node's configuration, bound from appsettings.json, <c>ARB__Section__Key</c> environment variables
+/// and command-line switches (highest priority last).
+/// </summary>
+public sealed record NodeOptions
+{
+    public HttpOptions Http { get; init; } = new();
+
+    public StorageOptions Storage { get; init; } = new();
+
+    public ClusterNodeOptions Cluster { get; init; } = new();
+
+    public PathsOptions Paths { get; init; } = new();
+
+    public ExchangeOptions Exchange { get; init; } = new();
+}
+
+/// <summary><c>Http</c>: where the bridge listens. Loopback unless deliberately changed.</summary>
+public sealed record HttpOptions
+{
+    public string Urls { get; init; } = "http://127.0.0.1:5080";
+}
+
+/// <summary><c>Cluster</c>: Akka.Remote endpoint and seeds; no seeds = a one-member cluster that joins itself.</summary>
+public sealed record ClusterNodeOptions
+{
+    public string Hostname { get; init; } = "127.0.0.1";
+
+    /// <summary>0 = any free port (fine for a single node; a multi-node deployment fixes it).</summary>
+    public int Port { get; init; }
+
+    public string[] Seeds { get; init; } = [];
+
+    public string[] Roles { get; init; } = ["engine"];
+}
+
+/// <summary><c>Paths</c>: files the node reads or writes.</summary>
+public sealed record PathsOptions
+{
+    /// <summary>The hocon/ directory; default ./hocon, else the copy beside the binaries.</summary>
+    public string? Hocon { get; init; }
+
+    public string Strategies { get; init; } = "strategies";
+
+    public string Logs { get; init; } = "logs";
+}
+
+/// <summary><c>Exchange</c>: where market data and orders go.</summary>
+public sealed record ExchangeOptions
+{
+    /// <summary><c>binance</c> (public USD-M streams, paper trading) or <c>sim</c> (in-process simulator over tapes).</summary>
+    public string Kind { get; init; } = "binance";
+
+    public string[] Tapes { get; init; } = [];
+
+    /// <summary>Replay speed for <c>sim</c>: a factor (1, 10, ...) or <c>max</c>.</summary>
+    public string Speed { get; init; } = "1";
+
+    public string[] Symbols { get; init; } = ["BTCUSDT", "ETHUSDT"];
+}

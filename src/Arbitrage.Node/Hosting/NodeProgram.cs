@@ -1,0 +1,128 @@
+using System.Diagnostics;
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Cluster.Hosting;
+using Akka.Hosting;
+using Akka.Remote.Hosting;
+using Arbitrage.Node.Api;
+using Serilog;
+using Serilog.Events;
+using Serilog.Formatting.Compact;
+
+namespace Arbitrage.Node.Hosting;
+
+/// <summary>Builds and runs the node: validate everything, then start Akka and the HTTP bridge.</summary>
+public static class NodeProgram
+{
+    public static async Task<int> RunAsync(string[] args, CancellationToken ct = default)
+    {
+        var switches = NodeCommandLine.Parse(args, out var argError);
+        if (argError is not null)
+        {
+            await Console.Error.WriteLineAsync($"arbitrage-node: {argError}").ConfigureAwait(false);
+            return StartupError.InvalidConfiguration;
+        }
+
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = Directory.GetCurrentDirectory() });
+        builder.Configuration.Sources.Clear();
+        builder.Configuration
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
+            .AddJsonFile("appsettings.json", optional: true)
+            .AddEnvironmentVariables(prefix: "ARB__")
+            .AddInMemoryCollection(switches);
+
+        NodeOptions options;
+        try
+        {
+            options = builder.Configuration.Get<NodeOptions>() ?? new NodeOptions();
+        }
+        catch (InvalidOperationException e)
+        {
+            await Console.Error.WriteLineAsync($"arbitrage-node: configuration: {e.Message}").ConfigureAwait(false);
+            return StartupError.InvalidConfiguration;
+        }
+
+        var (checkedOk, error) = await StartupCheck.RunAsync(options, ct).ConfigureAwait(false);
+        if (error is not null)
+        {
+            await Console.Error.WriteLineAsync($"arbitrage-node: {error.Message}").ConfigureAwait(false);
+            return error.ExitCode;
+        }
+
+        var startup = checkedOk!;
+        Log.Logger = CreateLogger(options.Paths.Logs);
+        try
+        {
+            var app = Build(builder, options, startup);
+            await app.StartAsync(ct).ConfigureAwait(false);
+            Log.Information("Arbitrage node {Version} listening on {Urls}; storage {Storage}; exchange {Exchange}",
+                NodeInfo.Version, string.Join(", ", app.Urls), startup.Database.Describe(), options.Exchange.Kind);
+            await app.WaitForShutdownAsync(ct).ConfigureAwait(false);
+            return 0;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Log.Fatal(e, "Node stopped on an unexpected error");
+            return 1;
+        }
+        finally
+        {
+            await Log.CloseAndFlushAsync().ConfigureAwait(false);
+        }
+    }
+
+    internal static WebApplication Build(WebApplicationBuilder builder, NodeOptions options, StartupCheck.Result startup)
+    {
+        builder.WebHost.UseUrls(options.Http.Urls);
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 64 * 1024);
+        builder.Services.AddSerilog();
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(startup.Database);
+        builder.Services.AddSingleton(new NodeInfo(startup.Database, Stopwatch.StartNew()));
+
+        builder.Services.AddAkka("arbitrage", (akka, _) =>
+        {
+            akka.AddHocon(startup.AkkaConfig, HoconAddMode.Append);
+            akka.ConfigureLoggers(l =>
+            {
+                l.ClearLoggers();
+                l.AddLoggerFactory();
+            });
+            akka.WithRemoting(options.Cluster.Hostname, options.Cluster.Port);
+            akka.WithClustering(new ClusterOptions
+            {
+                Roles = options.Cluster.Roles,
+                SeedNodes = options.Cluster.Seeds,
+            });
+            akka.WithActors((system, _) =>
+            {
+                if (options.Cluster.Seeds.Length == 0)
+                {
+                    // A single node is a one-member cluster of the same code: it joins itself.
+                    var cluster = Akka.Cluster.Cluster.Get(system);
+                    cluster.Join(cluster.SelfAddress);
+                }
+            });
+        });
+
+        var app = builder.Build();
+        app.MapHealthEndpoints();
+        return app;
+    }
+
+    private static Serilog.ILogger CreateLogger(string logDirectory) =>
+        new LoggerConfiguration()
+            .MinimumLevel.Information()
+            .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
+            .MinimumLevel.Override("Microsoft.Hosting", LogEventLevel.Information)
+            .Enrich.FromLogContext()
+            .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}")
+            .WriteTo.File(
+                new CompactJsonFormatter(),
+                Path.Combine(logDirectory, "arbitrage-.clef"),
+                rollingInterval: RollingInterval.Day,
+                retainedFileCountLimit: 14,
+                fileSizeLimitBytes: 100L * 1024 * 1024,
+                rollOnFileSizeLimit: true)
+            .CreateLogger();
+}

@@ -1,0 +1,100 @@
+using Akka.Configuration;
+using Arbitrage.Engine.Persistence;
+
+namespace Arbitrage.Node.Hosting;
+
+/// <summary>A startup problem: what is wrong (naming the file or key) and the exit code it maps to.</summary>
+public sealed record StartupError(string Message, int ExitCode)
+{
+    /// <summary>Bad configuration: a file or key the operator must fix.</summary>
+    public const int InvalidConfiguration = 2;
+
+    /// <summary>A dependency (database) does not answer.</summary>
+    public const int DependencyUnavailable = 3;
+}
+
+/// <summary>
+/// Everything that must hold before anything starts: HOCON files parse, strategy files validate,
+/// the connection string is well-formed and the database answers. Runs before the host is built, so
+/// a failure leaves no half-started node.
+/// </summary>
+public static class StartupCheck
+{
+    public static readonly TimeSpan DatabaseTimeout = TimeSpan.FromSeconds(8);
+
+    public sealed record Result(Database Database, Config AkkaConfig, string HoconDirectory);
+
+    public static async Task<(Result? Ok, StartupError? Error)> RunAsync(NodeOptions options, CancellationToken ct = default)
+    {
+        var hocon = AkkaConfig.FindHoconDirectory(options.Paths.Hocon);
+        if (hocon is null || !Directory.Exists(hocon))
+        {
+            return (null, new StartupError(
+                $"Paths:Hocon (ARB__Paths__Hocon): HOCON directory not found ({options.Paths.Hocon ?? "./hocon"}).",
+                StartupError.InvalidConfiguration));
+        }
+
+        Database database;
+        try
+        {
+            database = Database.From(options.Storage);
+        }
+        catch (ArgumentException e)
+        {
+            return (null, new StartupError(e.Message, StartupError.InvalidConfiguration));
+        }
+
+        Config config;
+        try
+        {
+            config = Engine.Persistence.AkkaConfig.Build(hocon, database);
+        }
+        catch (HoconFileException e)
+        {
+            return (null, new StartupError($"{e.Message}", StartupError.InvalidConfiguration));
+        }
+
+        var strategyError = StrategyFilesCheck.Validate(options.Paths.Strategies);
+        if (strategyError is not null)
+        {
+            return (null, new StartupError(strategyError, StartupError.InvalidConfiguration));
+        }
+
+        if (!Uri.TryCreate(options.Http.Urls.Split(';')[0], UriKind.Absolute, out _))
+        {
+            return (null, new StartupError($"Http:Urls (ARB__Http__Urls): not a URL: '{options.Http.Urls}'.", StartupError.InvalidConfiguration));
+        }
+
+        if (options.Exchange.Kind is not ("binance" or "sim"))
+        {
+            return (null, new StartupError($"Exchange:Kind (--exchange): must be 'binance' or 'sim', got '{options.Exchange.Kind}'.", StartupError.InvalidConfiguration));
+        }
+
+        if (options.Exchange.Kind == "sim")
+        {
+            if (options.Exchange.Tapes.Length == 0)
+            {
+                return (null, new StartupError("Exchange:Tapes (--tape): --exchange sim needs at least one --tape FILE.", StartupError.InvalidConfiguration));
+            }
+
+            foreach (var tape in options.Exchange.Tapes)
+            {
+                if (!File.Exists(tape))
+                {
+                    return (null, new StartupError($"{tape}: tape file not found (--tape).", StartupError.InvalidConfiguration));
+                }
+            }
+        }
+
+        try
+        {
+            await database.PrepareAsync(DatabaseTimeout, ct).ConfigureAwait(false);
+        }
+        catch (DatabaseUnavailableException e)
+        {
+            return (null, new StartupError(e.Message, StartupError.DependencyUnavailable));
+        }
+
+        return (new Result(database, config, hocon), null);
+    }
+}

@@ -1,0 +1,177 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Arbitrage.Node.Tests.Support;
+using Arbitrage.Testing;
+
+namespace Arbitrage.Node.Tests.Hosting;
+
+/// <summary>
+/// The real node process: boots on each backend and answers /api/health; every startup-validation
+/// case exits non-zero within 15 s with one line naming the file or key, and starts nothing.
+/// </summary>
+public sealed class NodeStartupTests : IDisposable
+{
+    private static readonly TimeSpan ExitLimit = TimeSpan.FromSeconds(15);
+    private readonly string _work = Path.Combine(Path.GetTempPath(), "arb-node-tests", Guid.NewGuid().ToString("N"));
+
+    public NodeStartupTests()
+    {
+        Directory.CreateDirectory(_work);
+    }
+
+    public void Dispose() => TestDatabases.DeleteQuietly(_work);
+
+    private Dictionary<string, string> Env(Dictionary<string, string>? overrides = null)
+    {
+        var env = new Dictionary<string, string>
+        {
+            ["ARB__Http__Urls"] = "http://127.0.0.1:0",
+            ["ARB__Storage__DataDir"] = Path.Combine(_work, "data"),
+            ["ARB__Paths__Hocon"] = RepoPaths.Hocon,
+            ["ARB__Paths__Strategies"] = RepoPaths.Strategies,
+            ["ARB__Paths__Logs"] = Path.Combine(_work, "logs"),
+        };
+        foreach (var (k, v) in overrides ?? [])
+        {
+            env[k] = v;
+        }
+
+        return env;
+    }
+
+    [SkippableTheory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task Node_boots_and_health_reports_the_backend(string backend)
+    {
+        var overrides = new Dictionary<string, string>();
+        if (backend == "postgres")
+        {
+            var db = TestDatabases.Postgres();
+            overrides["ARB__Storage__Postgres"] = db.ConnectionString;
+        }
+
+        await using var node = NodeProcess.Start(_work, Env(overrides));
+        var url = await node.WaitListeningAsync(TimeSpan.FromSeconds(60));
+        using var http = new HttpClient { BaseAddress = url };
+        var health = await http.GetFromJsonAsync<JsonElement>("/api/health");
+
+        Assert.Equal("ok", health.GetProperty("status").GetString());
+        Assert.Equal(backend == "postgres" ? "postgresql" : "sqlite", health.GetProperty("persistence").GetProperty("backend").GetString());
+        Assert.True(health.GetProperty("persistence").GetProperty("ok").GetBoolean());
+        Assert.Equal("Up", health.GetProperty("cluster").GetProperty("status").GetString());
+        Assert.False(string.IsNullOrEmpty(health.GetProperty("version").GetString()));
+        if (backend == "sqlite")
+        {
+            Assert.True(File.Exists(Path.Combine(_work, "data", "arbitrage.db")));
+            await using var sqlite = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_work, "data", "arbitrage.db")}");
+            await sqlite.OpenAsync();
+            await using var pragma = sqlite.CreateCommand();
+            pragma.CommandText = "PRAGMA journal_mode;";
+            Assert.Equal("wal", (string?)await pragma.ExecuteScalarAsync());
+        }
+
+        // Logs go to a rolling compact-JSON file too.
+        var logFile = Directory.GetFiles(Path.Combine(_work, "logs"), "arbitrage-*.clef").Single();
+        using (var reader = new StreamReader(new FileStream(logFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite)))
+        {
+            var first = await reader.ReadLineAsync();
+            Assert.NotNull(first);
+            Assert.True(JsonDocument.Parse(first!).RootElement.TryGetProperty("@t", out _));
+        }
+    }
+
+    public static TheoryData<string> Cases => new()
+    {
+        "malformed-hocon",
+        "missing-hocon-dir",
+        "missing-strategies",
+        "invalid-strategy",
+        "strategy-rule-broken",
+        "malformed-connection-string",
+        "unreachable-postgres",
+        "unknown-option",
+        "sim-without-tape",
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task Invalid_startup_exits_non_zero_with_one_clear_line(string @case)
+    {
+        var overrides = new Dictionary<string, string>();
+        string[] args = [];
+        string expected;
+        int expectedCode = 2;
+        switch (@case)
+        {
+            case "malformed-hocon":
+                var hocon = Path.Combine(_work, "hocon");
+                Directory.CreateDirectory(hocon);
+                foreach (var f in Directory.GetFiles(RepoPaths.Hocon))
+                {
+                    File.Copy(f, Path.Combine(hocon, Path.GetFileName(f)));
+                }
+
+                File.WriteAllText(Path.Combine(hocon, "cluster.conf"), "akka.cluster { sharding { number-of-shards = 100 \n");
+                overrides["ARB__Paths__Hocon"] = hocon;
+                expected = Path.Combine(hocon, "cluster.conf") + ":";
+                break;
+            case "missing-hocon-dir":
+                overrides["ARB__Paths__Hocon"] = Path.Combine(_work, "nope");
+                expected = "Paths:Hocon";
+                break;
+            case "missing-strategies":
+                overrides["ARB__Paths__Strategies"] = Path.Combine(_work, "no-strategies");
+                expected = "Paths:Strategies";
+                break;
+            case "invalid-strategy":
+                var strategies = Path.Combine(_work, "strategies");
+                Directory.CreateDirectory(strategies);
+                File.WriteAllText(Path.Combine(strategies, "broken.json"), "{ \"id\": \"x\", ");
+                overrides["ARB__Paths__Strategies"] = strategies;
+                expected = Path.Combine(strategies, "broken.json") + ":";
+                break;
+            case "strategy-rule-broken":
+                var rules = Path.Combine(_work, "strategies2");
+                Directory.CreateDirectory(rules);
+                var text = File.ReadAllText(Path.Combine(RepoPaths.Strategies, "v51_baseline.json"));
+                File.WriteAllText(Path.Combine(rules, "v51_baseline.json"), System.Text.RegularExpressions.Regex.Replace(text, "\"threshold\"\\s*:\\s*[0-9.]+", "\"threshold\": 140"));
+                overrides["ARB__Paths__Strategies"] = rules;
+                expected = Path.Combine(rules, "v51_baseline.json") + ": $.threshold:";
+                break;
+            case "malformed-connection-string":
+                overrides["ARB__Storage__Postgres"] = "Host=127.0.0.1;Bogus Key=1";
+                expected = "Storage:Postgres";
+                break;
+            case "unreachable-postgres":
+                overrides["ARB__Storage__Postgres"] = "Host=127.0.0.1;Port=9;Username=x;Password=y;Database=z;Timeout=3";
+                expected = "Storage:Postgres";
+                expectedCode = 3;
+                break;
+            case "unknown-option":
+                args = ["--frobnicate", "1"];
+                expected = "--frobnicate";
+                break;
+            case "sim-without-tape":
+                args = ["--exchange", "sim"];
+                expected = "--tape";
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(@case));
+        }
+
+        var clock = Stopwatch.StartNew();
+        await using var node = NodeProcess.Start(_work, Env(overrides), args);
+        var code = await node.WaitExitAsync(ExitLimit);
+
+        Assert.True(clock.Elapsed < ExitLimit);
+        Assert.Equal(expectedCode, code);
+        var lines = node.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var line = Assert.Single(lines);
+        Assert.Contains(expected, line, StringComparison.Ordinal);
+        Assert.DoesNotContain("Password=y", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("listening on", node.Stdout, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_work, "logs")), "nothing was started");
+    }
+}

@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Arbitrage.Node.Tests.Support;
+
+/// <summary>
+/// Runs the real node executable (the built Arbitrage.Node.dll) as a child process with its own
+/// environment, capturing stdout/stderr, for startup and crash tests.
+/// </summary>
+public sealed partial class NodeProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _stdout = new();
+    private readonly StringBuilder _stderr = new();
+    private readonly TaskCompletionSource<string> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private NodeProcess(Process process)
+    {
+        _process = process;
+    }
+
+    public static string NodeDll => Path.Combine(AppContext.BaseDirectory, "Arbitrage.Node.dll");
+
+    public string Stdout
+    {
+        get { lock (_stdout) { return _stdout.ToString(); } }
+    }
+
+    public string Stderr
+    {
+        get { lock (_stderr) { return _stderr.ToString(); } }
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Starts the node in <paramref name="workingDirectory"/> with ARB__* settings and extra args.</summary>
+    public static NodeProcess Start(string workingDirectory, IDictionary<string, string> environment, params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        psi.ArgumentList.Add(NodeDll);
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        foreach (var key in psi.Environment.Keys.Where(k => k.StartsWith("ARB__", StringComparison.Ordinal)).ToList())
+        {
+            psi.Environment.Remove(key);
+        }
+
+        foreach (var (k, v) in environment)
+        {
+            psi.Environment[k] = v;
+        }
+
+        var node = new NodeProcess(new Process { StartInfo = psi, EnableRaisingEvents = true });
+        node._process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+            {
+                return;
+            }
+
+            lock (node._stdout)
+            {
+                node._stdout.AppendLine(e.Data);
+            }
+
+            var m = ListeningLine().Match(e.Data);
+            if (m.Success)
+            {
+                node._listening.TrySetResult(m.Groups[1].Value);
+            }
+        };
+        node._process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                lock (node._stderr)
+                {
+                    node._stderr.AppendLine(e.Data);
+                }
+            }
+        };
+        node._process.Exited += (_, _) => node._listening.TrySetException(new InvalidOperationException("node exited before listening"));
+        node._process.Start();
+        node._process.BeginOutputReadLine();
+        node._process.BeginErrorReadLine();
+        return node;
+    }
+
+    /// <summary>The HTTP base URL once the node logged that it listens.</summary>
+    public async Task<Uri> WaitListeningAsync(TimeSpan timeout)
+    {
+        try
+        {
+            return new Uri(await _listening.Task.WaitAsync(timeout));
+        }
+        catch (Exception e) when (e is TimeoutException or InvalidOperationException)
+        {
+            throw new InvalidOperationException($"node did not start: {e.Message}\nstdout:\n{Stdout}\nstderr:\n{Stderr}", e);
+        }
+    }
+
+    /// <summary>Waits for exit and returns the exit code.</summary>
+    public async Task<int> WaitExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cts.Token);
+        return _process.ExitCode;
+    }
+
+    public void Kill() => _process.Kill(entireProcessTree: true);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    [GeneratedRegex(@"listening on (http://[0-9.:]+)")]
+    private static partial Regex ListeningLine();
+}
