@@ -76,8 +76,8 @@ public static class SimulatorCommandLine
                 return new(null, e.Message);
             }
         }
-        if (tapes.Count == 0) return new(null, "at least one --tape FILE is required");
         if ((key is null) != (secret is null)) return new(null, "--api-key and --api-secret go together");
+        if (tapes.Count == 0) return new(null, "at least one --tape FILE is required");
         if (key is not null && !key.All(char.IsAsciiLetterOrDigit)) return new(null, "--api-key must be letters and digits only");
         options = options with { Tapes = tapes };
         if (key is not null) options = options with { ApiKey = key, ApiSecret = secret! };

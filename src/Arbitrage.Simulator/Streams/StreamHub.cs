@@ -13,6 +13,9 @@ public sealed class StreamHub(object sync)
 
     private bool _hadSubscriber;
 
+    /// <summary>Raised (under the lock) when a connection has been registered; user-data sessions carry their listenKey.</summary>
+    public event Action<StreamSession>? SessionOpened;
+
     public int SessionCount { get { lock (sync) return _sessions.Count; } }
 
     internal void Add(StreamSession s, IEnumerable<string> streams)
@@ -21,6 +24,7 @@ public sealed class StreamHub(object sync)
         {
             _sessions.Add(s);
             Subscribe(s, streams);
+            SessionOpened?.Invoke(s);
         }
     }
 
