@@ -211,8 +211,15 @@ internal ref struct JsonScanner
 
         int start = ++_pos;
         var rest = _s[start..];
-        int q = rest.IndexOfAny((byte)'"', (byte)'\\');
-        if (q < 0)
+
+        // Keys and values are short: a scalar scan beats the vectorised IndexOfAny's setup cost.
+        int q = 0;
+        while (q < rest.Length && rest[q] != (byte)'"' && rest[q] != (byte)'\\')
+        {
+            q++;
+        }
+
+        if (q == rest.Length)
         {
             return false;
         }
