@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Arbitrage.Binance.Protocol;
 using Arbitrage.Binance.Rest.Models;
 using Arbitrage.Binance.Signing;
 
@@ -113,23 +114,13 @@ public sealed class BinanceExchangeDataApi
         ? decimal.Parse(e.GetString()!, NumberStyles.Float, CultureInfo.InvariantCulture)
         : e.GetDecimal();
 
+    /// <summary>Parsed by the shared wire-format parser (Protocol/DepthSnapshotFrame).</summary>
     private static DepthSnapshot ParseDepth(byte[] body)
     {
-        using var doc = JsonDocument.Parse(body);
-        var r = doc.RootElement;
-        return new DepthSnapshot(
-            r.GetProperty("lastUpdateId").GetInt64(),
-            r.TryGetProperty("E", out var e) ? e.GetInt64() : 0,
-            r.TryGetProperty("T", out var t) ? t.GetInt64() : 0,
-            Levels(r.GetProperty("bids")),
-            Levels(r.GetProperty("asks")));
-
-        static IReadOnlyList<BookLevel> Levels(JsonElement arr)
-        {
-            var list = new List<BookLevel>(arr.GetArrayLength());
-            foreach (var l in arr.EnumerateArray()) list.Add(new BookLevel(Dec(l[0]), Dec(l[1])));
-            return list;
-        }
+        var levels = new DepthLevelBuffer(1024);
+        if (!DepthSnapshotFrame.TryParse(body, levels, out var info, out var error))
+            throw new FormatException($"depth snapshot: {error}");
+        return new DepthSnapshot(info.LastUpdateId, info.EventTimeMs, info.TransactionTimeMs, levels.Bids.ToArray(), levels.Asks.ToArray());
     }
 
     private static ExchangeInfo ParseExchangeInfo(byte[] body)

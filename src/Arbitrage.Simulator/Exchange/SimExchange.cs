@@ -333,7 +333,7 @@ public sealed partial class SimExchange
     {
         order.Status = status;
         order.UpdateTime = _now();
-        PushOrderUpdate(order, status == "CANCELED" ? "CANCELED" : status == "EXPIRED" ? "EXPIRED" : status, null);
+        PushOrderUpdate(order, status, null);
     }
 
     private void PushOrderUpdate(SimOrder o, string executionType, SimFill? fill)

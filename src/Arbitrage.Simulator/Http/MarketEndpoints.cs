@@ -265,7 +265,8 @@ public sealed class MarketEndpoints(SimulatorState state, RestPipeline pipeline)
                 .Where(f => (symbol is null || f.Symbol == symbol) && (start is null || f.FundingTimeMs >= start) && (end is null || f.FundingTimeMs <= end))
                 .OrderBy(f => f.FundingTimeMs)
                 .ToList();
-            var page = start is null && end is not null || start is null ? all.TakeLast(limit) : all.Take(limit);
+            // Binance: from startTime forward; without startTime, the most recent records.
+            var page = start is null ? all.TakeLast(limit) : all.Take(limit);
             return Answer.Ok(JsonText.Write(w =>
             {
                 w.WriteStartArray();

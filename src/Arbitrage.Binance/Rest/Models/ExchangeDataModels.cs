@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Arbitrage.Core.Books;
 
 namespace Arbitrage.Binance.Rest.Models;
 
@@ -25,11 +26,9 @@ public sealed record ExchangeInfo(long ServerTime, IReadOnlyList<SymbolRules> Sy
     public SymbolRules? Find(string symbol) => Symbols.FirstOrDefault(s => s.Symbol == symbol);
 }
 
-public readonly record struct BookLevel(decimal Price, decimal Quantity);
-
 /// <summary>REST depth snapshot; bridge it to the diff stream with <see cref="LastUpdateId"/>.</summary>
 public sealed record DepthSnapshot(long LastUpdateId, long EventTime, long TransactionTime,
-    IReadOnlyList<BookLevel> Bids, IReadOnlyList<BookLevel> Asks);
+    IReadOnlyList<PriceLevel> Bids, IReadOnlyList<PriceLevel> Asks);
 
 public sealed record AggTradeRecord(
     [property: JsonPropertyName("a")] long AggId,
