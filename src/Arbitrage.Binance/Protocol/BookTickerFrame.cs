@@ -13,13 +13,13 @@ public static class BookTickerFrame
     public static bool TryParse(ReadOnlySpan<byte> frame, SymbolTable symbols, out BookTickerEvent evt, out ParseError error)
     {
         evt = default;
-        if (!StreamEnvelope.TryUnwrap(frame, out _, out var data))
+        var s = new JsonScanner(frame);
+        if (!s.TryEnterPayload(out bool wrapped))
         {
             error = ParseError.Malformed("stream");
             return false;
         }
 
-        var s = new JsonScanner(data);
         if (!s.TryBeginObject())
         {
             error = ParseError.Malformed("{");
@@ -95,7 +95,7 @@ public static class BookTickerFrame
             return false;
         }
 
-        if (!s.AtEnd())
+        if (!s.TryLeavePayload(wrapped))
         {
             error = ParseError.Malformed("trailing");
             return false;

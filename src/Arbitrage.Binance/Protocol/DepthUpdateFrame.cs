@@ -26,13 +26,13 @@ public static class DepthUpdateFrame
     {
         evt = default;
         levels.Clear();
-        if (!StreamEnvelope.TryUnwrap(frame, out _, out var data))
+        var s = new JsonScanner(frame);
+        if (!s.TryEnterPayload(out bool wrapped))
         {
             error = ParseError.Malformed("stream");
             return false;
         }
 
-        var s = new JsonScanner(data);
         if (!s.TryBeginObject())
         {
             error = ParseError.Malformed("{");
@@ -110,7 +110,7 @@ public static class DepthUpdateFrame
             return false;
         }
 
-        if (!s.AtEnd())
+        if (!s.TryLeavePayload(wrapped))
         {
             error = ParseError.Malformed("trailing");
             return false;

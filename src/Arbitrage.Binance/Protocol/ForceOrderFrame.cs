@@ -13,13 +13,13 @@ public static class ForceOrderFrame
     public static bool TryParse(ReadOnlySpan<byte> frame, SymbolTable symbols, out ForceOrderEvent evt, out ParseError error)
     {
         evt = default;
-        if (!StreamEnvelope.TryUnwrap(frame, out _, out var data))
+        var s = new JsonScanner(frame);
+        if (!s.TryEnterPayload(out bool wrapped))
         {
             error = ParseError.Malformed("stream");
             return false;
         }
 
-        var s = new JsonScanner(data);
         if (!s.TryBeginObject())
         {
             error = ParseError.Malformed("{");
@@ -83,7 +83,7 @@ public static class ForceOrderFrame
             return false;
         }
 
-        if (!s.AtEnd())
+        if (!s.TryLeavePayload(wrapped))
         {
             error = ParseError.Malformed("trailing");
             return false;

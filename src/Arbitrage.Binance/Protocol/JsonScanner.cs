@@ -28,6 +28,70 @@ internal ref struct JsonScanner
         return _pos >= _s.Length;
     }
 
+    /// <summary>
+    /// If the frame is a combined-stream wrapper, moves to its <c>data</c> value so the payload is parsed
+    /// in place (one pass, no second scan); otherwise stays at the start. False on a broken wrapper.
+    /// </summary>
+    public bool TryEnterPayload(out bool wrapped)
+    {
+        wrapped = false;
+        int save = _pos;
+        bool first = true;
+        if (!TryBeginObject() || !TryNextProperty(ref first, out var name, out bool end) || end)
+        {
+            _pos = save;
+            return true; // the payload parser reports what is wrong
+        }
+
+        if (name.SequenceEqual("stream"u8))
+        {
+            if (!TryReadPlainString(out _) || !TryNextProperty(ref first, out name, out end) || end || !name.SequenceEqual("data"u8))
+            {
+                return false;
+            }
+
+            wrapped = true;
+            return true;
+        }
+
+        if (name.SequenceEqual("data"u8))
+        {
+            wrapped = true;
+            return true;
+        }
+
+        _pos = save;
+        return true;
+    }
+
+    /// <summary>After the payload object: the rest of the wrapper (if any), then only whitespace.</summary>
+    public bool TryLeavePayload(bool wrapped)
+    {
+        if (wrapped)
+        {
+            bool first = false;
+            while (true)
+            {
+                if (!TryNextProperty(ref first, out _, out bool end))
+                {
+                    return false;
+                }
+
+                if (end)
+                {
+                    break;
+                }
+
+                if (!TrySkipValue())
+                {
+                    return false;
+                }
+            }
+        }
+
+        return AtEnd();
+    }
+
     public bool TryBeginObject()
     {
         SkipWs();
@@ -147,8 +211,15 @@ internal ref struct JsonScanner
 
         int start = ++_pos;
         var rest = _s[start..];
-        int q = rest.IndexOfAny((byte)'"', (byte)'\\');
-        if (q < 0)
+
+        // Keys and values are short: a scalar scan beats the vectorised IndexOfAny's setup cost.
+        int q = 0;
+        while (q < rest.Length && rest[q] != (byte)'"' && rest[q] != (byte)'\\')
+        {
+            q++;
+        }
+
+        if (q == rest.Length)
         {
             return false;
         }

@@ -14,13 +14,13 @@ public static class KlineFrame
     public static bool TryParse(ReadOnlySpan<byte> frame, SymbolTable symbols, out KlineEvent evt, out ParseError error)
     {
         evt = default;
-        if (!StreamEnvelope.TryUnwrap(frame, out _, out var data))
+        var s = new JsonScanner(frame);
+        if (!s.TryEnterPayload(out bool wrapped))
         {
             error = ParseError.Malformed("stream");
             return false;
         }
 
-        var s = new JsonScanner(data);
         if (!s.TryBeginObject())
         {
             error = ParseError.Malformed("{");
@@ -97,7 +97,7 @@ public static class KlineFrame
             return false;
         }
 
-        if (!s.AtEnd())
+        if (!s.TryLeavePayload(wrapped))
         {
             error = ParseError.Malformed("trailing");
             return false;

@@ -17,13 +17,13 @@ public static class TradeFrame
     public static bool TryParse(ReadOnlySpan<byte> frame, SymbolTable symbols, out TradeEvent evt, out ParseError error)
     {
         evt = default;
-        if (!StreamEnvelope.TryUnwrap(frame, out _, out var data))
+        var s = new JsonScanner(frame);
+        if (!s.TryEnterPayload(out bool wrapped))
         {
             error = ParseError.Malformed("stream");
             return false;
         }
 
-        var s = new JsonScanner(data);
         if (!s.TryBeginObject())
         {
             error = ParseError.Malformed("{");
@@ -99,7 +99,7 @@ public static class TradeFrame
             return false;
         }
 
-        if (!s.AtEnd())
+        if (!s.TryLeavePayload(wrapped))
         {
             error = ParseError.Malformed("trailing");
             return false;

@@ -149,7 +149,8 @@ public class FrameParserTests
     [InlineData("""{"e":"trade","E":1,"t":1,"s":"X","p":"1","q":"1","T":1,"m":true}""", ParseErrorCode.WrongEventType, "e")]
     [InlineData("""{"e":"aggTrade","E":1,"a":1,"s":"X","p":"1","q":"1","T":1,"m":true""", ParseErrorCode.Malformed, "property")]
     [InlineData("""{"e":"aggTrade","E":1,"a":1,"s":"X","p":"1","q":"1","T":1,"m":true}}""", ParseErrorCode.Malformed, "trailing")]
-    [InlineData("{\"stream\":\"x@aggTrade\",\"data\":{\"e\":\"aggTrade\"", ParseErrorCode.Malformed, "stream")]
+    [InlineData("{\"stream\":\"x@aggTrade\",\"data\":{\"e\":\"aggTrade\"", ParseErrorCode.Malformed, "property")]
+    [InlineData("{\"stream\":1,\"data\":{}}", ParseErrorCode.Malformed, "stream")]
     [InlineData("", ParseErrorCode.Malformed, "{")]
     [InlineData("[1,2]", ParseErrorCode.Malformed, "{")]
     public void Malformed_aggTrade_frames_return_errors(string json, ParseErrorCode code, string field)

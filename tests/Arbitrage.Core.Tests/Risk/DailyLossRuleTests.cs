@@ -9,8 +9,8 @@ public class DailyLossRuleTests
     public void Exactly_minus_5R_trips_flatten_and_halt_until_next_utc_midnight()
     {
         var s = Losses(Healthy(T0), T0, -2m, -2m);
-        var (after, transitions) = RiskRules.OnTradeClosed(s, -1m, T0 + 1);
         var outcome = RiskRules.OnTradeClosed(s, -1m, T0 + 1);
+        var (after, transitions) = outcome;
 
         Assert.Equal(-5m, after.RealisedRToday(T0 + 1));
         var broken = Assert.Single(transitions.OfType<RiskTransition.CircuitBroken>());

@@ -54,8 +54,8 @@ public class HoldTimeoutAndKillSwitchTests
     [Fact]
     public void Kill_switch_flattens_blocks_and_waits_for_an_operator()
     {
-        var (killed, t) = RiskRules.EngageKillSwitch(Healthy(T0), "ops-alice", "exchange incident", T0);
         var engaged = RiskRules.EngageKillSwitch(Healthy(T0), "ops-alice", "exchange incident", T0);
+        var (killed, t) = engaged;
         Assert.Equal(new RiskTransition.KillSwitchEngaged("ops-alice", "exchange incident", T0), Assert.Single(t));
         Assert.IsType<RiskAction.FlattenAll>(Assert.Single(engaged.Actions));
 
