@@ -1,0 +1,65 @@
+using System.CommandLine;
+using Arbitrage.Binance.Tapes;
+using Arbitrage.Engine.Persistence;
+using Arbitrage.Engine.Replay;
+
+namespace Arbitrage.Cli.Commands;
+
+/// <summary><c>arbctl replay</c>: the production actors over tapes at maximum speed, in-process.</summary>
+public static class ReplayCommand
+{
+    public static Command Create()
+    {
+        var tapes = new Option<string[]>("--tape")
+        {
+            Description = "Tape file(s): Binance aggTrades CSV (plain/zip), .hftbt.gz, .cryptofeed.txt or JSONL. Repeatable.",
+            Required = true,
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var strategies = new Option<string>("--strategies") { Description = "Strategies directory.", DefaultValueFactory = _ => "strategies" };
+        var indicatorsOut = new Option<string?>("--indicators-out") { Description = "Indicators CSV (one row per symbol per tick)." };
+        var signalsOut = new Option<string?>("--signals-out") { Description = "Signals CSV." };
+        var hocon = new Option<string?>("--hocon") { Description = "HOCON directory (default ./hocon or the copy beside arbctl)." };
+        var batch = new Option<int>("--batch-size") { Description = "Trades per actor message.", DefaultValueFactory = _ => 4096 };
+
+        var command = new Command("replay", "Replay tapes through the production actors at maximum speed (event time).")
+        {
+            tapes, strategies, indicatorsOut, signalsOut, hocon, batch,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var hoconDir = AkkaConfig.FindHoconDirectory(parse.GetValue(hocon));
+            if (hoconDir is null)
+            {
+                await Console.Error.WriteLineAsync("arbctl replay: --hocon: HOCON directory not found (run from the repository root or pass --hocon DIR)");
+                return 2;
+            }
+
+            var options = new ReplayOptions
+            {
+                Tapes = parse.GetValue(tapes) ?? [],
+                StrategiesDirectory = parse.GetValue(strategies)!,
+                HoconDirectory = hoconDir,
+                IndicatorsOut = parse.GetValue(indicatorsOut),
+                SignalsOut = parse.GetValue(signalsOut),
+                BatchSize = Math.Max(1, parse.GetValue(batch)),
+                Progress = Console.Error,
+            };
+            try
+            {
+                var summary = await ReplayRunner.RunAsync(options, ct);
+                await Console.Error.WriteLineAsync(
+                    $"replay: done: {summary.Trades:N0} trades, {summary.Symbols.Count} symbol(s) [{string.Join(", ", summary.Symbols)}], " +
+                    $"{summary.Ticks:N0} ticks, {summary.Signals:N0} signals in {summary.Elapsed.TotalSeconds:0.000} s " +
+                    $"({summary.TradesPerSecond / 1e6:0.00} M trades/s)");
+                return 0;
+            }
+            catch (Exception e) when (e is FileNotFoundException or InvalidDataException or TapeFormatException or IOException)
+            {
+                await Console.Error.WriteLineAsync($"arbctl replay: {e.Message}");
+                return 2;
+            }
+        });
+        return command;
+    }
+}

@@ -1,0 +1,252 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Text;
+using Akka.Actor;
+using Akka.Cluster.Sharding;
+using Akka.Cluster.Tools.PublishSubscribe;
+using Akka.Configuration;
+using Arbitrage.Binance.Tapes;
+using Arbitrage.Core.MarketData;
+using Arbitrage.Core.Strategies;
+using Arbitrage.Engine.Persistence;
+using Arbitrage.Engine.Strategies;
+using Arbitrage.Engine.Symbols;
+
+namespace Arbitrage.Engine.Replay;
+
+/// <summary>What to replay and where the outputs go.</summary>
+public sealed record ReplayOptions
+{
+    public required IReadOnlyList<string> Tapes { get; init; }
+
+    public required string StrategiesDirectory { get; init; }
+
+    public required string HoconDirectory { get; init; }
+
+    public string? IndicatorsOut { get; init; }
+
+    public string? SignalsOut { get; init; }
+
+    /// <summary>Where the replay's own journal lives (a fresh temp directory when null; deleted afterwards).</summary>
+    public string? WorkDirectory { get; init; }
+
+    public int BatchSize { get; init; } = 4096;
+
+    /// <summary>Batches in flight to the symbol actors before the reader waits for acknowledgements.</summary>
+    public int MaxInFlight { get; init; } = 4;
+
+    public TextWriter? Progress { get; init; }
+}
+
+public sealed record ReplaySummary(long Trades, IReadOnlyList<string> Symbols, int Ticks, int Signals, TimeSpan Elapsed)
+{
+    public double TradesPerSecond => Trades / Math.Max(Elapsed.TotalSeconds, 1e-9);
+}
+
+/// <summary>
+/// <c>arbctl replay</c>: the production actors (sharded SymbolActors, StrategyActors over DistributedPubSub,
+/// a one-member cluster, a real journal) driven over tapes at maximum speed in event time. Trades go in as
+/// batches so the actor hop is not paid per trade; outputs are sorted by (time, symbol[, strategy]), so two
+/// runs on the same input give byte-identical files.
+/// </summary>
+public static class ReplayRunner
+{
+    public static async Task<ReplaySummary> RunAsync(ReplayOptions options, CancellationToken ct = default)
+    {
+        foreach (var tape in options.Tapes)
+        {
+            if (!File.Exists(tape))
+            {
+                throw new FileNotFoundException($"{tape}: tape file not found", tape);
+            }
+        }
+
+        var strategies = StrategyLoader.LoadDirectory(options.StrategiesDirectory);
+        if (strategies.Errors.Count > 0)
+        {
+            throw new InvalidDataException(string.Join(Environment.NewLine, strategies.Errors.Select(e => $"{e} [{e.Rule}]")));
+        }
+
+        var clock = Stopwatch.StartNew();
+        var ownsWorkDir = options.WorkDirectory is null;
+        var work = options.WorkDirectory ?? Path.Combine(Path.GetTempPath(), "arb-replay", Guid.NewGuid().ToString("N"));
+        var database = Database.From(new StorageOptions { DataDir = work, SqliteFile = "replay.db" });
+        await database.PrepareAsync(TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
+
+        var config = ConfigurationFactory.ParseString("""
+            akka.loglevel = WARNING
+            akka.stdout-loglevel = WARNING
+            akka.actor.provider = cluster
+            akka.remote.dot-netty.tcp { hostname = "127.0.0.1", port = 0 }
+            akka.cluster.min-nr-of-members = 1
+            akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
+            """).WithFallback(AkkaConfig.Build(options.HoconDirectory, database));
+
+        var system = ActorSystem.Create("replay", config);
+        try
+        {
+            var cluster = Akka.Cluster.Cluster.Get(system);
+            var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            cluster.RegisterOnMemberUp(() => up.TrySetResult());
+            cluster.Join(cluster.SelfAddress);
+            await up.Task.WaitAsync(TimeSpan.FromSeconds(30), ct).ConfigureAwait(false);
+
+            var mediator = DistributedPubSub.Get(system).Mediator;
+            var region = await ClusterSharding.Get(system).StartAsync(
+                "symbol",
+                symbol => SymbolActor.Props(symbol, SymbolSettings.Replay, mediator),
+                ClusterShardingSettings.Create(system),
+                new SymbolMessageExtractor()).ConfigureAwait(false);
+
+            var keepIndicators = options.IndicatorsOut is not null;
+            var collector = system.ActorOf(Props.Create(() => new ReplayCollector(mediator, keepIndicators)), "replay-collector");
+            await collector.Ask<ReplayCollector.Subscribed>(new ReplayCollector.Subscribed(), TimeSpan.FromSeconds(30), ct).ConfigureAwait(false);
+
+            var strategiesActor = system.ActorOf(StrategiesActor.Props(new StrategiesSettings(options.StrategiesDirectory, Watch: false), mediator, riskGuard: null), "strategies");
+            await strategiesActor.Ask<StrategiesReady>(new AwaitStrategiesReady(), TimeSpan.FromSeconds(30), ct).ConfigureAwait(false);
+
+            options.Progress?.WriteLine($"replay: engine up in {clock.Elapsed.TotalSeconds:0.000} s (cluster, shard region, {strategies.Strategies.Count} strategies)");
+            var feeder = new Feeder(region, options, clock);
+            foreach (var tape in options.Tapes)
+            {
+                TapeReader.ReadTrades(tape, feeder, options.BatchSize);
+                ct.ThrowIfCancellationRequested();
+            }
+
+            await feeder.DrainAsync().ConfigureAwait(false);
+            var symbols = feeder.Symbols.Order(StringComparer.Ordinal).ToArray();
+            foreach (var symbol in symbols)
+            {
+                await region.Ask<EndOfFeed>(new EndOfFeed(symbol), TimeSpan.FromSeconds(60), ct).ConfigureAwait(false);
+            }
+
+            var expect = new ReplayCollector.Expect(
+                symbols,
+                strategies.Strategies.Select(s => (s.Id, (Func<string, bool>)s.AppliesTo)).ToArray());
+            var complete = await collector.Ask<ReplayCollector.Complete>(expect, TimeSpan.FromMinutes(5), ct).ConfigureAwait(false);
+
+            var indicators = complete.Indicators
+                .OrderBy(s => s.Values.TimeMs)
+                .ThenBy(s => s.Symbol, StringComparer.Ordinal)
+                .ToList();
+            var signals = complete.Signals
+                .OrderBy(s => s.TimeMs)
+                .ThenBy(s => s.Symbol, StringComparer.Ordinal)
+                .ThenBy(s => s.StrategyId, StringComparer.Ordinal)
+                .ToList();
+
+            if (options.IndicatorsOut is { } indicatorsOut)
+            {
+                var sb = new StringBuilder(ReplayCsv.IndicatorsHeader).Append('\n');
+                foreach (var s in indicators)
+                {
+                    ReplayCsv.AppendIndicatorRow(sb, s);
+                }
+
+                await WriteAtomicallyAsync(indicatorsOut, sb, ct).ConfigureAwait(false);
+            }
+
+            if (options.SignalsOut is { } signalsOut)
+            {
+                var sb = new StringBuilder(ReplayCsv.SignalsHeader).Append('\n');
+                foreach (var s in signals)
+                {
+                    ReplayCsv.AppendSignalRow(sb, s);
+                }
+
+                await WriteAtomicallyAsync(signalsOut, sb, ct).ConfigureAwait(false);
+            }
+
+            clock.Stop();
+            return new ReplaySummary(feeder.Trades, symbols, complete.Indicators.Count, signals.Count, clock.Elapsed);
+        }
+        finally
+        {
+            await system.Terminate().ConfigureAwait(false);
+            if (ownsWorkDir)
+            {
+                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+                try
+                {
+                    Directory.Delete(work, recursive: true);
+                }
+                catch (IOException)
+                {
+                    // A temp directory; leaving it behind is harmless.
+                }
+            }
+        }
+    }
+
+    private static async Task WriteAtomicallyAsync(string path, StringBuilder content, CancellationToken ct)
+    {
+        var full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        var tmp = full + ".tmp";
+        await File.WriteAllTextAsync(tmp, content.ToString(), new UTF8Encoding(false), ct).ConfigureAwait(false);
+        File.Move(tmp, full, overwrite: true);
+    }
+
+    /// <summary>Turns the tape reader's batches into TradeBatch messages with a bounded number in flight.</summary>
+    private sealed class Feeder(IActorRef region, ReplayOptions options, Stopwatch clock) : ITradeBatchSink
+    {
+        private readonly SemaphoreSlim _window = new(options.MaxInFlight, options.MaxInFlight);
+        private readonly Dictionary<string, long> _sequences = new(StringComparer.Ordinal);
+        private readonly List<Task> _pending = [];
+        private long _lastProgressMs;
+        private Exception? _failure;
+
+        public long Trades { get; private set; }
+
+        public IEnumerable<string> Symbols => _sequences.Keys;
+
+        public void OnBatch(string symbol, ReadOnlySpan<Trade> trades)
+        {
+            if (_failure is not null)
+            {
+                throw new InvalidOperationException("replay feed failed", _failure);
+            }
+
+            _window.Wait();
+            var buffer = ArrayPool<Trade>.Shared.Rent(trades.Length);
+            trades.CopyTo(buffer);
+            var sequence = _sequences.TryGetValue(symbol, out var s) ? s + 1 : 0;
+            _sequences[symbol] = sequence;
+            Trades += trades.Length;
+            var ask = region.Ask<TradeBatchAck>(new TradeBatch(symbol, buffer, trades.Length, sequence), TimeSpan.FromMinutes(2));
+            _pending.Add(ask.ContinueWith(
+                t =>
+                {
+                    ArrayPool<Trade>.Shared.Return(buffer);
+                    _window.Release();
+                    if (t.Exception is not null)
+                    {
+                        _failure = t.Exception.GetBaseException();
+                    }
+                },
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default));
+            if (_pending.Count > 256)
+            {
+                _pending.RemoveAll(p => p.IsCompleted);
+            }
+
+            var now = clock.ElapsedMilliseconds;
+            if (options.Progress is { } progress && now - _lastProgressMs >= 1000)
+            {
+                _lastProgressMs = now;
+                progress.WriteLine($"replay: {Trades:N0} trades, {Trades / Math.Max(clock.Elapsed.TotalSeconds, 1e-9) / 1e6:0.00} M trades/s, {_sequences.Count} symbol(s)");
+            }
+        }
+
+        public async Task DrainAsync()
+        {
+            await Task.WhenAll(_pending).ConfigureAwait(false);
+            if (_failure is not null)
+            {
+                throw new InvalidOperationException("replay feed failed", _failure);
+            }
+        }
+    }
+}

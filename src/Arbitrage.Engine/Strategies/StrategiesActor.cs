@@ -1,0 +1,162 @@
+using Akka.Actor;
+using Akka.Cluster.Tools.PublishSubscribe;
+using Akka.Event;
+using Arbitrage.Core.Strategies;
+using Arbitrage.Engine.Topics;
+
+namespace Arbitrage.Engine.Strategies;
+
+/// <summary>How the strategies parent finds and watches its files.</summary>
+/// <param name="Directory">The strategies/ directory.</param>
+/// <param name="Watch">Hot reload on file changes (off for replays: a replay's config is fixed).</param>
+public sealed record StrategiesSettings(string Directory, bool Watch = true);
+
+/// <summary>
+/// <c>/user/strategies</c>: one <see cref="StrategyActor"/> per valid file. Hot reload re-validates a changed
+/// file with the same loader as startup; a valid file replaces the running definition, an invalid one is
+/// rejected with its errors (file, JSON path, rule) and the old definition keeps running.
+/// </summary>
+public sealed class StrategiesActor : ReceiveActor
+{
+    private readonly StrategiesSettings _settings;
+    private readonly IActorRef _mediator;
+    private readonly IActorRef? _riskGuard;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Dictionary<string, (StrategyDefinition Definition, string File, IActorRef Actor)> _running = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _ready = new(StringComparer.Ordinal);
+    private readonly List<IActorRef> _waiting = [];
+    private FileSystemWatcher? _watcher;
+
+    public StrategiesActor(StrategiesSettings settings, IActorRef mediator, IActorRef? riskGuard)
+    {
+        _settings = settings;
+        _mediator = mediator;
+        _riskGuard = riskGuard;
+
+        Receive<StrategyReady>(r =>
+        {
+            _ready.Add(r.StrategyId);
+            ReplyIfReady();
+        });
+        Receive<AwaitStrategiesReady>(_ =>
+        {
+            _waiting.Add(Sender);
+            ReplyIfReady();
+        });
+        Receive<ReloadStrategyFile>(r => Reload(r.Path));
+        Receive<ListStrategies>(_ => Sender.Tell(new StrategyList(_running.Values
+            .OrderBy(v => v.Definition.Id, StringComparer.Ordinal)
+            .Select(v => new StrategyInfo(v.Definition.Id, v.Definition.Version, v.File, v.Definition.Enabled, v.Definition.Threshold, v.Definition.Symbols))
+            .ToArray())));
+    }
+
+    public static Props Props(StrategiesSettings settings, IActorRef mediator, IActorRef? riskGuard) =>
+        Akka.Actor.Props.Create(() => new StrategiesActor(settings, mediator, riskGuard));
+
+    protected override void PreStart()
+    {
+        var set = StrategyLoader.LoadDirectory(_settings.Directory);
+        foreach (var error in set.Errors)
+        {
+            _log.Error("Strategy file rejected: {0} [{1}]", error, error.Rule);
+        }
+
+        foreach (var definition in set.Strategies)
+        {
+            Start(definition, Path.Combine(_settings.Directory, definition.Id));
+        }
+
+        // File names for reporting: the loader knows them only through errors, so map ids back to files.
+        foreach (var file in System.IO.Directory.GetFiles(_settings.Directory, "*.json"))
+        {
+            var loaded = StrategyLoader.Load(file);
+            if (loaded.Definition is { } d && _running.TryGetValue(d.Id, out var entry))
+            {
+                _running[d.Id] = entry with { File = file };
+            }
+        }
+
+        if (_settings.Watch)
+        {
+            var self = Self;
+            _watcher = new FileSystemWatcher(_settings.Directory, "*.json")
+            {
+                NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.FileName | NotifyFilters.Size,
+            };
+            _watcher.Changed += (_, e) => self.Tell(new ReloadStrategyFile(e.FullPath));
+            _watcher.Created += (_, e) => self.Tell(new ReloadStrategyFile(e.FullPath));
+            _watcher.Renamed += (_, e) => self.Tell(new ReloadStrategyFile(e.FullPath));
+            _watcher.EnableRaisingEvents = true;
+        }
+    }
+
+    protected override void PostStop()
+    {
+        _watcher?.Dispose();
+        base.PostStop();
+    }
+
+    private void Start(StrategyDefinition definition, string file)
+    {
+        var actor = Context.ActorOf(StrategyActor.Props(definition, _mediator, _riskGuard), "strategy-" + Uri.EscapeDataString(definition.Id));
+        _running[definition.Id] = (definition, file, actor);
+        _mediator.Tell(new Publish(EngineTopics.StrategyEvents, new StrategyFileLoaded(file, definition.Id, definition.Version, definition.Enabled)));
+    }
+
+    private void Reload(string file)
+    {
+        if (!File.Exists(file))
+        {
+            return;
+        }
+
+        var result = StrategyLoader.Load(file);
+        if (result.Definition is not { } definition)
+        {
+            var errors = result.Errors.Select(e => $"{e} [{e.Rule}]").ToArray();
+            _log.Error("Strategy file {0} rejected on reload; the running definition stays: {1}", file, string.Join("; ", errors));
+            _mediator.Tell(new Publish(EngineTopics.StrategyEvents, new StrategyFileRejected(file, errors)));
+            return;
+        }
+
+        var owner = _running.Values.FirstOrDefault(v => v.Definition.Id == definition.Id);
+        if (owner.Actor is not null)
+        {
+            if (owner.File != file && File.Exists(owner.File))
+            {
+                var error = $"{file}: $.id: duplicate id \"{definition.Id}\" (already defined in {owner.File}) [{StrategyRules.DuplicateId}]";
+                _log.Error("Strategy file rejected on reload: {0}", error);
+                _mediator.Tell(new Publish(EngineTopics.StrategyEvents, new StrategyFileRejected(file, [error])));
+                return;
+            }
+
+            if (owner.Definition == definition)
+            {
+                return;
+            }
+
+            owner.Actor.Tell(new ReplaceDefinition(definition));
+            _running[definition.Id] = (definition, file, owner.Actor);
+            _mediator.Tell(new Publish(EngineTopics.StrategyEvents, new StrategyFileLoaded(file, definition.Id, definition.Version, definition.Enabled)));
+            return;
+        }
+
+        Start(definition, file);
+    }
+
+    private void ReplyIfReady()
+    {
+        if (_ready.Count < _running.Count || _waiting.Count == 0)
+        {
+            return;
+        }
+
+        var ids = _running.Keys.Order(StringComparer.Ordinal).ToArray();
+        foreach (var w in _waiting)
+        {
+            w.Tell(new StrategiesReady(ids));
+        }
+
+        _waiting.Clear();
+    }
+}

@@ -1,0 +1,104 @@
+using Akka.Actor;
+using Akka.Cluster.Tools.PublishSubscribe;
+using Akka.Event;
+using Akka.Persistence;
+using Akka.Persistence.Journal;
+using Arbitrage.Core.Strategies;
+using Arbitrage.Engine.Symbols;
+using Arbitrage.Engine.Topics;
+
+namespace Arbitrage.Engine.Strategies;
+
+/// <summary>
+/// One strategy file at work (ARCHITECTURE §2, §5): scores every indicator snapshot of its symbols with
+/// the pure <see cref="SignalDecision"/>, persists <see cref="SignalEmitted"/> (tag <c>signal</c>) and only
+/// then publishes it and hands it to the risk guard. The cooldown book is rebuilt from its own journal,
+/// so a restart never re-emits inside a cooldown.
+/// </summary>
+public sealed class StrategyActor : ReceivePersistentActor
+{
+    public const string SignalTag = "signal";
+
+    private readonly IActorRef _mediator;
+    private readonly IActorRef? _riskGuard;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Dictionary<string, MarketInputs> _inputs = new(StringComparer.Ordinal);
+    private StrategyDefinition _definition;
+    private CooldownBook _cooldowns = CooldownBook.Empty;
+    private int _pendingSubscriptions;
+
+    public StrategyActor(StrategyDefinition definition, IActorRef mediator, IActorRef? riskGuard)
+    {
+        _definition = definition;
+        _mediator = mediator;
+        _riskGuard = riskGuard;
+        PersistenceId = "strategy-" + definition.Id;
+
+        Recover<SignalEmitted>(e => _cooldowns = _cooldowns.Record(KeyOf(e), e.TimeMs));
+        Recover<RecoveryCompleted>(_ => Subscribe());
+
+        Command<IndicatorSnapshot>(OnSnapshot);
+        Command<MarketInputsUpdated>(m => _inputs[m.Symbol] = m.Inputs);
+        Command<IndicatorStreamEnded>(e =>
+        {
+            if (!_definition.AppliesTo(e.Symbol))
+            {
+                return;
+            }
+
+            // Runs after every pending Persist of this actor: subscribers then have every signal.
+            DeferAsync(e, ended => _mediator.Tell(new Publish(EngineTopics.Signals, new StrategyStreamEnded(_definition.Id, ended.Symbol))));
+        });
+        Command<ReplaceDefinition>(r =>
+        {
+            _log.Info("Strategy {0}: definition {1} -> {2} (enabled {3})", _definition.Id, _definition.Version, r.Definition.Version, r.Definition.Enabled);
+            _definition = r.Definition;
+        });
+        Command<SubscribeAck>(_ =>
+        {
+            if (--_pendingSubscriptions == 0)
+            {
+                Context.Parent.Tell(new StrategyReady(_definition.Id));
+            }
+        });
+    }
+
+    public override string PersistenceId { get; }
+
+    public static Props Props(StrategyDefinition definition, IActorRef mediator, IActorRef? riskGuard) =>
+        Akka.Actor.Props.Create(() => new StrategyActor(definition, mediator, riskGuard));
+
+    private static CooldownKey KeyOf(SignalEmitted e) =>
+        new(e.StrategyId, e.Symbol, Enum.Parse<SignalDirection>(e.Direction));
+
+    private void Subscribe()
+    {
+        var topics = _definition.AllSymbols
+            ? [EngineTopics.Indicators]
+            : _definition.Symbols.Select(EngineTopics.IndicatorsOf).ToArray();
+        _pendingSubscriptions = topics.Length;
+        foreach (var topic in topics)
+        {
+            _mediator.Tell(new Subscribe(topic, Self));
+        }
+    }
+
+    private void OnSnapshot(IndicatorSnapshot snapshot)
+    {
+        var inputs = _inputs.TryGetValue(snapshot.Symbol, out var i) ? i : MarketInputs.Empty;
+        var decision = SignalDecision.Evaluate(_definition, snapshot.Symbol, snapshot.Values, inputs, _cooldowns);
+        if (decision.Signal is not { } signal)
+        {
+            return;
+        }
+
+        // The cooldown is taken now, so the next snapshot (already in the mailbox) cannot double-emit.
+        _cooldowns = decision.Cooldowns;
+        var emitted = SignalEmitted.From(signal, _definition);
+        Persist(new Tagged(emitted, [SignalTag]), _ =>
+        {
+            _mediator.Tell(new Publish(EngineTopics.Signals, emitted));
+            _riskGuard?.Tell(emitted);
+        });
+    }
+}

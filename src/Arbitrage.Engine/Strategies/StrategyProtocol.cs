@@ -1,0 +1,81 @@
+using Arbitrage.Core.Strategies;
+using Arbitrage.Engine.Serialization;
+
+namespace Arbitrage.Engine.Strategies;
+
+/// <summary>A breakdown line as persisted (a stable copy of <see cref="SignalContribution"/>).</summary>
+public sealed record SignalContributionRecord(string Name, double Points, double Weight, string Status, double? Input);
+
+/// <summary>
+/// A strategy decided to trade: persisted (tag <c>signal</c>) before anyone else hears of it, then
+/// published on the <c>signals</c> topic and sent to the risk guard. Carries the full score breakdown.
+/// </summary>
+[Manifest("signal-emitted.v1")]
+public sealed record SignalEmitted(
+    string SignalId,
+    string StrategyId,
+    string StrategyVersion,
+    string Symbol,
+    string Direction,
+    long TimeMs,
+    double Score,
+    double Threshold,
+    double Entry,
+    double Atr,
+    double StopLoss,
+    double TakeProfit1,
+    double TakeProfit2,
+    IReadOnlyList<SignalContributionRecord> Breakdown) : IPersistedEvent
+{
+    public static SignalEmitted From(EmittedSignal s, StrategyDefinition strategy) => new(
+        s.SignalId,
+        s.StrategyId,
+        strategy.Version,
+        s.Symbol,
+        s.Direction.ToString(),
+        s.TimeMs,
+        s.Score,
+        s.Threshold,
+        s.Entry,
+        s.Atr,
+        s.Levels.StopLoss,
+        s.Levels.TakeProfit1,
+        s.Levels.TakeProfit2,
+        s.Breakdown.Select(c => new SignalContributionRecord(c.Name, c.Points, c.Weight, c.Status, c.Input)).ToArray());
+
+    /// <summary>The breakdown as compact, stable JSON (the replay CSV column).</summary>
+    public string BreakdownJson() =>
+        Core.Strategies.BreakdownJson.Write(Breakdown.Select(c => new SignalContribution(c.Name, c.Points, c.Weight, c.Status, c.Input)).ToArray());
+}
+
+/// <summary>The latest non-trade inputs of a symbol (long/short ratio, OI, premium, funding, liquidations).</summary>
+public sealed record MarketInputsUpdated(string Symbol, MarketInputs Inputs);
+
+/// <summary>Swap the definition of a running strategy (hot reload, enable/disable).</summary>
+public sealed record ReplaceDefinition(StrategyDefinition Definition);
+
+/// <summary>A strategy is subscribed and recovered: it will see every snapshot published from now on.</summary>
+public sealed record StrategyReady(string StrategyId);
+
+/// <summary>Published after a strategy handled (and persisted everything for) the last tick of a finite feed.</summary>
+public sealed record StrategyStreamEnded(string StrategyId, string Symbol);
+
+/// <summary>A strategy file was (re)loaded or rejected; published on the strategy-events topic.</summary>
+public sealed record StrategyFileLoaded(string File, string StrategyId, string Version, bool Enabled);
+
+public sealed record StrategyFileRejected(string File, IReadOnlyList<string> Errors);
+
+/// <summary>Ask the supervisor: answered with <see cref="StrategiesReady"/> once every strategy is ready.</summary>
+public sealed record AwaitStrategiesReady;
+
+public sealed record StrategiesReady(IReadOnlyList<string> StrategyIds);
+
+/// <summary>Ask the supervisor for the running strategies.</summary>
+public sealed record ListStrategies;
+
+public sealed record StrategyInfo(string Id, string Version, string File, bool Enabled, double Threshold, IReadOnlyList<string> Symbols);
+
+public sealed record StrategyList(IReadOnlyList<StrategyInfo> Strategies);
+
+/// <summary>Re-read one file (sent by the directory watcher, or by tests).</summary>
+public sealed record ReloadStrategyFile(string Path);

@@ -1,0 +1,212 @@
+using Akka.Actor;
+using Akka.Cluster.Tools.PublishSubscribe;
+using Akka.Event;
+using Akka.Persistence;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using Arbitrage.Core.Indicators;
+using Arbitrage.Core.MarketData;
+using Arbitrage.Engine.Topics;
+
+namespace Arbitrage.Engine.Symbols;
+
+/// <summary>How a SymbolActor persists and is fed.</summary>
+/// <param name="SnapshotEveryMs">Save an Akka snapshot whenever this much event time passed since the last one; 0 = only on request.</param>
+/// <param name="Feed">The stream it owns (live); null when trades are pushed to it (replay, tests).</param>
+/// <param name="HeartbeatInterval">Wall-clock interval of the event-time heartbeat for a silent live feed.</param>
+public sealed record SymbolSettings(long SnapshotEveryMs = 300_000, ISymbolFeedFactory? Feed = null, TimeSpan? HeartbeatInterval = null)
+{
+    public static SymbolSettings Replay { get; } = new(SnapshotEveryMs: 0);
+}
+
+/// <summary>
+/// One symbol's indicator state (ARCHITECTURE §2, §4): ingests trades exactly once in agg-id order,
+/// evaluates every 15 s event-time tick and publishes an <see cref="IndicatorSnapshot"/> per tick.
+/// Persistent through snapshots only: the indicator state is the state, trades are not journaled
+/// (they live in the agg_trades table), so recovery is one read however long the window.
+/// </summary>
+public sealed class SymbolActor : ReceivePersistentActor, ITickSink, IWithTimers
+{
+    private sealed record FeedInit;
+
+    private sealed record FeedAck;
+
+    private sealed record FeedCompleted;
+
+    private sealed record FeedFailed(Exception Cause);
+
+    private sealed record Heartbeat;
+
+    private readonly string _symbol;
+    private readonly SymbolSettings _settings;
+    private readonly IActorRef _mediator;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly List<IndicatorValues> _ticks = new(8);
+    private SymbolIndicators _indicators = new();
+    private long _lastAggId = long.MinValue;
+    private long _trades;
+    private long _lastSnapshotEventMs = long.MinValue;
+    private long _lastEventMs = long.MinValue;
+    private DateTime _lastEventWallUtc = DateTime.MinValue;
+    private string _feedStatus = "pushed";
+    private UniqueKillSwitch? _feedKillSwitch;
+
+    public SymbolActor(string symbol, SymbolSettings settings, IActorRef mediator)
+    {
+        _symbol = symbol;
+        _settings = settings;
+        _mediator = mediator;
+        PersistenceId = "symbol-" + symbol;
+
+        Recover<SnapshotOffer>(offer =>
+        {
+            var state = (SymbolActorState)offer.Snapshot;
+            _indicators = SymbolIndicators.Restore(state.Indicators);
+            _lastAggId = state.LastAggId;
+            _trades = state.Trades;
+            _lastSnapshotEventMs = _indicators.Last?.TimeMs ?? long.MinValue;
+        });
+        Recover<RecoveryCompleted>(_ => StartFeed());
+
+        Command<TradeBatch>(batch =>
+        {
+            var ticks = Ingest(batch.Trades.AsSpan(0, batch.Count));
+            Sender.Tell(new TradeBatchAck(_symbol, batch.Sequence, ticks, _lastAggId));
+        });
+        Command<AdvanceClock>(a => Advance(a.NowMs));
+        Command<EndOfFeed>(e =>
+        {
+            var ended = new IndicatorStreamEnded(_symbol, _trades);
+            _mediator.Tell(new Publish(EngineTopics.Indicators, ended));
+            _mediator.Tell(new Publish(EngineTopics.IndicatorsOf(_symbol), ended));
+            Sender.Tell(e);
+        });
+        Command<TakeSnapshot>(_ =>
+        {
+            SaveState();
+            Sender.Tell(new SnapshotTaken(_symbol, _lastAggId, _trades));
+        });
+        Command<GetSymbolIndicators>(_ => Sender.Tell(new SymbolIndicatorsReply(_symbol, _indicators.Last, _trades, _lastAggId, _feedStatus)));
+        Command<SaveSnapshotSuccess>(_ => { });
+        Command<SaveSnapshotFailure>(f => _log.Warning(f.Cause, "Snapshot of {0} failed; will retry at the next interval", _symbol));
+
+        // The owned stream (live): Sink.ActorRefWithAck gives back-pressure one element at a time.
+        Command<FeedInit>(_ => Sender.Tell(new FeedAck()));
+        Command<FeedTrades>(t =>
+        {
+            Ingest(t.Trades.AsSpan(0, t.Count));
+            Sender.Tell(new FeedAck());
+        });
+        Command<FeedStatusChanged>(s =>
+        {
+            _feedStatus = s.Connected ? "connected" : "down: " + s.Reason;
+            Sender.Tell(new FeedAck());
+        });
+        Command<FeedCompleted>(_ => _feedStatus = "completed");
+        Command<FeedFailed>(f =>
+        {
+            _feedStatus = "failed: " + f.Cause.Message;
+            _log.Error(f.Cause, "Market-data stream of {0} failed", _symbol);
+        });
+        Command<Heartbeat>(_ =>
+        {
+            // A silent live market still moves event time, so ticks and stale-data rules fire.
+            if (_lastEventMs != long.MinValue)
+            {
+                var now = _lastEventMs + (long)(DateTime.UtcNow - _lastEventWallUtc).TotalMilliseconds;
+                Advance(now);
+            }
+        });
+    }
+
+    public override string PersistenceId { get; }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(string symbol, SymbolSettings settings, IActorRef mediator) =>
+        Akka.Actor.Props.Create(() => new SymbolActor(symbol, settings, mediator));
+
+    void ITickSink.OnTick(in IndicatorValues values) => _ticks.Add(values);
+
+    protected override void PostStop()
+    {
+        _feedKillSwitch?.Shutdown();
+        base.PostStop();
+    }
+
+    private int Ingest(ReadOnlySpan<Trade> trades)
+    {
+        // Exactly once: skip anything at or below the cursor (a replayed batch, a reconnect overlap).
+        var start = 0;
+        while (start < trades.Length && trades[start].AggId <= _lastAggId)
+        {
+            start++;
+        }
+
+        if (start == trades.Length)
+        {
+            return 0;
+        }
+
+        var fresh = trades[start..];
+        _indicators.OnTrades(fresh, this);
+        _lastAggId = fresh[^1].AggId;
+        _trades += fresh.Length;
+        _lastEventMs = Math.Max(_lastEventMs, fresh[^1].TimeMs);
+        _lastEventWallUtc = DateTime.UtcNow;
+        return PublishTicks();
+    }
+
+    private void Advance(long nowMs)
+    {
+        _indicators.AdvanceTo(nowMs, this);
+        PublishTicks();
+    }
+
+    private int PublishTicks()
+    {
+        var n = _ticks.Count;
+        foreach (var values in _ticks)
+        {
+            var snapshot = new IndicatorSnapshot(_symbol, values);
+            _mediator.Tell(new Publish(EngineTopics.Indicators, snapshot));
+            _mediator.Tell(new Publish(EngineTopics.IndicatorsOf(_symbol), snapshot));
+        }
+
+        if (n > 0)
+        {
+            var lastTick = _ticks[^1].TimeMs;
+            _ticks.Clear();
+            if (_settings.SnapshotEveryMs > 0 && (_lastSnapshotEventMs == long.MinValue || lastTick - _lastSnapshotEventMs >= _settings.SnapshotEveryMs))
+            {
+                SaveState();
+            }
+        }
+
+        return n;
+    }
+
+    private void SaveState()
+    {
+        _lastSnapshotEventMs = _indicators.Last?.TimeMs ?? _lastSnapshotEventMs;
+        SaveSnapshot(new SymbolActorState(_symbol, _lastAggId, _trades, _indicators.Capture()));
+    }
+
+    private void StartFeed()
+    {
+        if (_settings.Feed is null)
+        {
+            return;
+        }
+
+        _feedStatus = "connecting";
+        var (killSwitch, _) = _settings.Feed.Create(_symbol, _lastAggId)
+            .ViaMaterialized(KillSwitches.Single<SymbolFeedItem>(), Keep.Right)
+            .ToMaterialized(
+                Sink.ActorRefWithAck<SymbolFeedItem>(Self, new FeedInit(), new FeedAck(), new FeedCompleted(), e => new FeedFailed(e)),
+                Keep.Both)
+            .Run(Context.Materializer());
+        _feedKillSwitch = killSwitch;
+        Timers.StartPeriodicTimer("heartbeat", new Heartbeat(), _settings.HeartbeatInterval ?? TimeSpan.FromSeconds(1));
+    }
+}

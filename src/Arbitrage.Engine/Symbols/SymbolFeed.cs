@@ -1,0 +1,23 @@
+using Akka;
+using Akka.Streams.Dsl;
+using Arbitrage.Core.MarketData;
+
+namespace Arbitrage.Engine.Symbols;
+
+/// <summary>What a symbol's market-data stream delivers to its SymbolActor.</summary>
+public abstract record SymbolFeedItem;
+
+/// <summary>Trades in feed order (agg ids increasing).</summary>
+public sealed record FeedTrades(Trade[] Trades, int Count) : SymbolFeedItem;
+
+/// <summary>The feed connected or dropped; drives /api/health and the stale-data risk rule.</summary>
+public sealed record FeedStatusChanged(bool Connected, string Reason) : SymbolFeedItem;
+
+/// <summary>
+/// Creates the stream a SymbolActor owns (live Binance, the simulator, ...). It starts after the agg id
+/// the actor recovered, so nothing is ingested twice; it is materialised by the actor and moves with its shard.
+/// </summary>
+public interface ISymbolFeedFactory
+{
+    Source<SymbolFeedItem, NotUsed> Create(string symbol, long afterAggId);
+}
