@@ -103,6 +103,7 @@ public static class NodeProgram
                     cluster.Join(cluster.SelfAddress);
                 }
             });
+            akka.WithSignalPipeline(options, startup.Feed);
         });
 
         var app = builder.Build();
