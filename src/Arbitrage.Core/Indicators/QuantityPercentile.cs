@@ -37,19 +37,31 @@ internal sealed class QuantityPercentile
     private readonly int[] _binCount = new int[BinCount];
     private readonly int[] _binHead = new int[BinCount];
 
-    private double[] _slotValue = new double[1024];
-    private int[] _slotCount = new int[1024];
-    private int[] _slotBin = new int[1024];
-    private int[] _slotNext = new int[1024];
-    private int[] _slotPrev = new int[1024];
-    private long[] _slotLastBlock = new long[1024];
-    private int[] _slotLastEntry = new int[1024];
+    // Array-of-structs: a trade or an expiring entry touches one slot and one entry, i.e. one cache line each
+    // (the entries being expired were written 24 h ago and are cold).
+    private struct Slot
+    {
+        public double Value;
+        public long LastBlock;
+        public int Count;
+        public int Bin;
+        public int Next;
+        public int Prev;
+        public int LastEntry;
+    }
+
+    private struct Entry
+    {
+        public int Slot;
+        public int Count;
+        public int Next;
+    }
+
+    private Slot[] _slots = new Slot[1024];
     private int _slotsUsed;
     private int _freeSlot = -1;
 
-    private int[] _entrySlot = new int[4096];
-    private int[] _entryCount = new int[4096];
-    private int[] _entryNext = new int[4096];
+    private Entry[] _entries = new Entry[4096];
     private int _entriesUsed;
     private int _freeEntry = -1;
 
@@ -78,8 +90,8 @@ internal sealed class QuantityPercentile
     {
         long bits = BitConverter.DoubleToInt64Bits(qty);
         int slot = bits == _lastBits ? _lastSlot : FindOrCreateSlot(qty, bits);
-        _slotCount[slot]++;
-        int bin = _slotBin[slot];
+        _slots[slot].Count++;
+        int bin = _slots[slot].Bin;
         _binCount[bin]++;
         _count++;
         if (bin > _cursor)
@@ -87,9 +99,9 @@ internal sealed class QuantityPercentile
             _above++;
         }
 
-        if (_slotLastBlock[slot] == block)
+        if (_slots[slot].LastBlock == block)
         {
-            _entryCount[_slotLastEntry[slot]]++;
+            _entries[_slots[slot].LastEntry].Count++;
         }
         else
         {
@@ -109,9 +121,9 @@ internal sealed class QuantityPercentile
         int e = _blockHead[pos];
         while (e >= 0)
         {
-            int slot = _entrySlot[e];
-            int c = _entryCount[e];
-            int bin = _slotBin[slot];
+            int slot = _entries[e].Slot;
+            int c = _entries[e].Count;
+            int bin = _slots[slot].Bin;
             _binCount[bin] -= c;
             _count -= c;
             if (bin > _cursor)
@@ -119,13 +131,13 @@ internal sealed class QuantityPercentile
                 _above -= c;
             }
 
-            if ((_slotCount[slot] -= c) == 0)
+            if ((_slots[slot].Count -= c) == 0)
             {
                 FreeSlot(slot);
             }
 
-            int next = _entryNext[e];
-            _entryNext[e] = _freeEntry;
+            int next = _entries[e].Next;
+            _entries[e].Next = _freeEntry;
             _freeEntry = e;
             e = next;
         }
@@ -166,13 +178,13 @@ internal sealed class QuantityPercentile
 
         long r = fromTop - _above;
         int s = _binHead[_cursor];
-        while (r > _slotCount[s])
+        while (r > _slots[s].Count)
         {
-            r -= _slotCount[s];
-            s = _slotNext[s];
+            r -= _slots[s].Count;
+            s = _slots[s].Next;
         }
 
-        value = _slotValue[s];
+        value = _slots[s].Value;
         return true;
     }
 
@@ -187,29 +199,29 @@ internal sealed class QuantityPercentile
         int bin = BinOf(bits);
         int prev = -1;
         int s = _binHead[bin];
-        while (s >= 0 && _slotValue[s] > qty)
+        while (s >= 0 && _slots[s].Value > qty)
         {
             prev = s;
-            s = _slotNext[s];
+            s = _slots[s].Next;
         }
 
-        if (s < 0 || _slotValue[s] != qty)
+        if (s < 0 || _slots[s].Value != qty)
         {
             int fresh = NewSlot();
-            _slotValue[fresh] = qty;
-            _slotCount[fresh] = 0;
-            _slotBin[fresh] = bin;
-            _slotLastBlock[fresh] = long.MinValue;
-            _slotPrev[fresh] = prev;
-            _slotNext[fresh] = s;
+            _slots[fresh].Value = qty;
+            _slots[fresh].Count = 0;
+            _slots[fresh].Bin = bin;
+            _slots[fresh].LastBlock = long.MinValue;
+            _slots[fresh].Prev = prev;
+            _slots[fresh].Next = s;
             if (s >= 0)
             {
-                _slotPrev[s] = fresh;
+                _slots[s].Prev = fresh;
             }
 
             if (prev >= 0)
             {
-                _slotNext[prev] = fresh;
+                _slots[prev].Next = fresh;
             }
             else
             {
@@ -226,20 +238,20 @@ internal sealed class QuantityPercentile
 
     private void FreeSlot(int slot)
     {
-        int prev = _slotPrev[slot];
-        int next = _slotNext[slot];
+        int prev = _slots[slot].Prev;
+        int next = _slots[slot].Next;
         if (prev >= 0)
         {
-            _slotNext[prev] = next;
+            _slots[prev].Next = next;
         }
         else
         {
-            _binHead[_slotBin[slot]] = next;
+            _binHead[_slots[slot].Bin] = next;
         }
 
         if (next >= 0)
         {
-            _slotPrev[next] = prev;
+            _slots[next].Prev = prev;
         }
 
         if (_lastSlot == slot)
@@ -248,7 +260,7 @@ internal sealed class QuantityPercentile
             _lastBits = -1;
         }
 
-        _slotNext[slot] = _freeSlot;
+        _slots[slot].Next = _freeSlot;
         _freeSlot = slot;
     }
 
@@ -257,20 +269,13 @@ internal sealed class QuantityPercentile
         if (_freeSlot >= 0)
         {
             int s = _freeSlot;
-            _freeSlot = _slotNext[s];
+            _freeSlot = _slots[s].Next;
             return s;
         }
 
-        if (_slotsUsed == _slotValue.Length)
+        if (_slotsUsed == _slots.Length)
         {
-            int size = _slotsUsed * 2;
-            Array.Resize(ref _slotValue, size);
-            Array.Resize(ref _slotCount, size);
-            Array.Resize(ref _slotBin, size);
-            Array.Resize(ref _slotNext, size);
-            Array.Resize(ref _slotPrev, size);
-            Array.Resize(ref _slotLastBlock, size);
-            Array.Resize(ref _slotLastEntry, size);
+            Array.Resize(ref _slots, _slotsUsed * 2);
         }
 
         return _slotsUsed++;
@@ -282,16 +287,13 @@ internal sealed class QuantityPercentile
         if (_freeEntry >= 0)
         {
             e = _freeEntry;
-            _freeEntry = _entryNext[e];
+            _freeEntry = _entries[e].Next;
         }
         else
         {
-            if (_entriesUsed == _entrySlot.Length)
+            if (_entriesUsed == _entries.Length)
             {
-                int size = _entriesUsed * 2;
-                Array.Resize(ref _entrySlot, size);
-                Array.Resize(ref _entryCount, size);
-                Array.Resize(ref _entryNext, size);
+                Array.Resize(ref _entries, _entriesUsed * 2);
             }
 
             e = _entriesUsed++;
@@ -305,17 +307,17 @@ internal sealed class QuantityPercentile
             _blockHead[pos] = -1;
         }
 
-        _entrySlot[e] = slot;
-        _entryCount[e] = count;
-        _entryNext[e] = _blockHead[pos];
+        _entries[e].Slot = slot;
+        _entries[e].Count = count;
+        _entries[e].Next = _blockHead[pos];
         _blockHead[pos] = e;
-        _slotLastBlock[slot] = block;
-        _slotLastEntry[slot] = e;
+        _slots[slot].LastBlock = block;
+        _slots[slot].LastEntry = e;
     }
 
     /// <summary>Approximate bytes held, for diagnostics and the memory benchmark.</summary>
     internal long HeldBytes =>
-        (long)BinCount * 8 + RingSize * 12L + _slotValue.Length * 40L + _entrySlot.Length * 12L;
+        (long)BinCount * 8 + RingSize * 12L + _slots.Length * 40L + _entries.Length * 12L;
 
     internal void CaptureInto(SymbolIndicatorsStateBuilder s)
     {
@@ -327,10 +329,10 @@ internal sealed class QuantityPercentile
             }
 
             int entries = 0;
-            for (int e = _blockHead[pos]; e >= 0; e = _entryNext[e])
+            for (int e = _blockHead[pos]; e >= 0; e = _entries[e].Next)
             {
-                s.QuantileValues.Add(_slotValue[_entrySlot[e]]);
-                s.QuantileCounts.Add(_entryCount[e]);
+                s.QuantileValues.Add(_slots[_entries[e].Slot].Value);
+                s.QuantileCounts.Add(_entries[e].Count);
                 entries++;
             }
 
@@ -350,8 +352,8 @@ internal sealed class QuantityPercentile
                 double qty = s.QuantileValues[k];
                 int c = s.QuantileCounts[k];
                 int slot = FindOrCreateSlot(qty, BitConverter.DoubleToInt64Bits(qty));
-                _slotCount[slot] += c;
-                int bin = _slotBin[slot];
+                _slots[slot].Count += c;
+                int bin = _slots[slot].Bin;
                 _binCount[bin] += c;
                 _count += c;
                 if (bin > _cursor)

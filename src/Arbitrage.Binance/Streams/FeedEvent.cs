@@ -1,0 +1,79 @@
+using Arbitrage.Core.Books;
+using Arbitrage.Core.MarketData;
+
+namespace Arbitrage.Binance.Streams;
+
+public enum FeedStatus
+{
+    Connected,
+    Disconnected,
+}
+
+/// <summary>Why an order book was (re)loaded from a snapshot.</summary>
+public enum BookResyncReason
+{
+    /// <summary>First snapshot after the stream started.</summary>
+    Initial,
+    /// <summary>The connection was re-opened: diffs in flight were lost.</summary>
+    Reconnect,
+    /// <summary>The diff sequence broke (futures <c>pu</c> ≠ last <c>u</c>, spot <c>U</c> ≠ last <c>u</c>+1).</summary>
+    Gap,
+    /// <summary>The snapshot was older than the first buffered diff (or diffs overflowed the buffer): fetched again.</summary>
+    StaleSnapshot,
+}
+
+/// <summary>
+/// What a market-data feed emits for one symbol: a closed union (only the nested records derive from it),
+/// so an actor's <c>switch</c> over it is exhaustive in practice. Times <c>*Ms</c> are exchange event times
+/// (the engine's clock, §3); <see cref="DateTimeOffset"/> times are local wall-clock observations.
+/// </summary>
+public abstract record FeedEvent
+{
+    private FeedEvent()
+    {
+    }
+
+    /// <summary>One aggTrade (a raw <c>trade</c> is an aggTrade of one fill). Delivered once each, in agg-id order, across reconnects.</summary>
+    public sealed record TradeEvent(string Symbol, Trade Trade) : FeedEvent;
+
+    /// <summary><c>markPrice@1s</c>: mark and index price, predicted funding rate, next funding time.</summary>
+    public sealed record MarkPriceEvent(
+        string Symbol, decimal MarkPrice, decimal IndexPrice, decimal FundingRate, long NextFundingTimeMs, long EventTimeMs) : FeedEvent;
+
+    /// <summary><c>forceOrder</c>: a liquidation order; <see cref="IsSell"/> = a long was liquidated.</summary>
+    public sealed record LiquidationEvent(
+        string Symbol, bool IsSell, decimal Price, decimal AveragePrice, decimal Quantity, long TimeMs, long EventTimeMs) : FeedEvent;
+
+    /// <summary><c>bookTicker</c>: best bid and ask.</summary>
+    public sealed record BookTickerEvent(
+        string Symbol, long UpdateId, decimal BidPrice, decimal BidQuantity, decimal AskPrice, decimal AskQuantity, long EventTimeMs) : FeedEvent;
+
+    /// <summary>
+    /// A connection of the feed went up or down (<paramref name="Connection"/> names it: <c>market</c>,
+    /// <c>public</c>). A node reports "feed down" from these; the feed itself resyncs after them.
+    /// </summary>
+    public sealed record FeedStatusEvent(
+        string Symbol, FeedStatus Status, string Connection, DisconnectKind? Kind, string Reason, DateTimeOffset Time) : FeedEvent;
+
+    /// <summary>
+    /// Agg ids the REST catch-up could not deliver (REST failing past its retry budget, or the exchange
+    /// no longer serving them). Rare; indicators then know their window has a hole.
+    /// </summary>
+    public sealed record TradeGapEvent(string Symbol, long FirstMissingId, long LastMissingId, string Reason) : FeedEvent;
+
+    /// <summary>The local book after an applied diff (or a snapshot): its top levels, best first.</summary>
+    public sealed record BookUpdateEvent(
+        string Symbol, long LastUpdateId, long EventTimeMs, IReadOnlyList<PriceLevel> Bids, IReadOnlyList<PriceLevel> Asks) : FeedEvent
+    {
+        public PriceLevel? BestBid => Bids.Count > 0 ? Bids[0] : null;
+
+        public PriceLevel? BestAsk => Asks.Count > 0 ? Asks[0] : null;
+    }
+
+    /// <summary>The book is being reloaded from a REST snapshot; <paramref name="Resyncs"/> counts gap resyncs so far.</summary>
+    public sealed record BookResyncEvent(
+        string Symbol, BookResyncReason Reason, string Detail, int Resyncs, DateTimeOffset Time) : FeedEvent;
+
+    /// <summary>A snapshot was applied and the buffered diffs replayed: the book is live.</summary>
+    public sealed record BookSyncedEvent(string Symbol, long SnapshotUpdateId, long LastUpdateId, int Snapshots, DateTimeOffset Time) : FeedEvent;
+}
