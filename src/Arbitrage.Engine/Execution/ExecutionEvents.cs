@@ -1,0 +1,95 @@
+using Arbitrage.Binance.Rest.Models;
+using Arbitrage.Core.Sizing;
+using Arbitrage.Engine.Serialization;
+
+namespace Arbitrage.Engine.Execution;
+
+/// <summary>An event of the executor's journal (tag <c>order</c>); every one carries its event time.</summary>
+public interface IExecutionEvent : IPersistedEvent
+{
+    long TimeMs { get; }
+}
+
+/// <summary>A signal that will not be traded, and why (sizing, position limits, duplicate symbol, missing filters).</summary>
+[Manifest("execution-signal-rejected.v1")]
+public sealed record SignalRejected(string SignalId, string Symbol, string Code, string Reason, long TimeMs) : IExecutionEvent;
+
+/// <summary>A signal accepted for trading, sized. Persisted with the entry's <see cref="OrderIntent"/>.</summary>
+[Manifest("execution-trade-planned.v1")]
+public sealed record TradePlanned(
+    string SignalId,
+    string StrategyId,
+    string Symbol,
+    PositionSide Side,
+    decimal Entry,
+    decimal StopLoss,
+    decimal TakeProfit1,
+    decimal TakeProfit2,
+    decimal Quantity,
+    decimal RiskUsd,
+    decimal TickSize,
+    decimal StepSize,
+    decimal MinQty,
+    long TimeMs) : IExecutionEvent;
+
+/// <summary>An order about to be sent: persisted before the gateway hears of it.</summary>
+[Manifest("execution-order-intent.v1")]
+public sealed record OrderIntent(
+    string ClientOrderId,
+    string SignalId,
+    string Symbol,
+    OrderLeg Leg,
+    OrderSide Side,
+    OrderType Type,
+    decimal Quantity,
+    decimal? StopPrice,
+    bool ReduceOnly,
+    long TimeMs) : IExecutionEvent
+{
+    public OrderRequest ToRequest() => new(ClientOrderId, Symbol, Side, Type, Quantity, StopPrice, ReduceOnly);
+}
+
+/// <summary>The exchange acknowledged the order (it is working or already done).</summary>
+[Manifest("execution-order-accepted.v1")]
+public sealed record OrderAccepted(string ClientOrderId, long TimeMs) : IExecutionEvent;
+
+/// <summary>A fill of <paramref name="Quantity"/> (an increment, not cumulative) at <paramref name="Price"/>.</summary>
+[Manifest("execution-order-filled.v1")]
+public sealed record OrderFilled(string ClientOrderId, decimal Quantity, decimal Price, decimal FeeUsd, long TimeMs) : IExecutionEvent;
+
+/// <summary>The order is done without (further) fills: canceled, rejected, expired, or never reached the exchange.</summary>
+[Manifest("execution-order-ended.v1")]
+public sealed record OrderEnded(string ClientOrderId, GatewayOrderStatus Status, string Reason, long TimeMs) : IExecutionEvent;
+
+/// <summary>The trade must be closed now (risk action, kill switch, rejected protection).</summary>
+[Manifest("execution-flatten-requested.v1")]
+public sealed record FlattenRequested(string SignalId, string Reason, long TimeMs) : IExecutionEvent;
+
+/// <summary>The entry never filled: the trade ended without a position.</summary>
+[Manifest("execution-trade-aborted.v1")]
+public sealed record TradeAborted(string SignalId, string Symbol, string Reason, long TimeMs) : IExecutionEvent;
+
+/// <summary>
+/// A finished trade (the trades CSV row). PnL is net of fees; <paramref name="PnlR"/> = PnL / planned risk.
+/// <paramref name="Exit"/> is the quantity-weighted average exit price.
+/// </summary>
+[Manifest("execution-trade-closed.v1")]
+public sealed record TradeClosed(
+    string SignalId,
+    string Symbol,
+    string StrategyId,
+    PositionSide Direction,
+    long EntryTimeMs,
+    decimal Entry,
+    decimal Quantity,
+    long ExitTimeMs,
+    decimal Exit,
+    string ExitReason,
+    decimal PnlUsd,
+    decimal PnlR,
+    decimal FeesUsd,
+    long TimeMs) : IExecutionEvent;
+
+/// <summary>A difference between the journal and the exchange found (and resolved) at reconciliation.</summary>
+[Manifest("execution-reconciled.v1")]
+public sealed record ReconciliationDifference(string Kind, string Symbol, string? ClientOrderId, string Detail, long TimeMs) : IExecutionEvent;

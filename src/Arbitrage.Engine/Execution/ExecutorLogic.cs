@@ -1,0 +1,397 @@
+using System.Globalization;
+using Arbitrage.Binance.Rest.Models;
+using Arbitrage.Core.Sizing;
+using Arbitrage.Engine.Strategies;
+
+namespace Arbitrage.Engine.Execution;
+
+/// <summary>What the executor must do at the gateway once a decision's events are persisted.</summary>
+public abstract record ExecutionEffect
+{
+    private ExecutionEffect() { }
+
+    public sealed record Place(OrderIntent Intent) : ExecutionEffect;
+
+    public sealed record Cancel(string Symbol, string ClientOrderId) : ExecutionEffect;
+}
+
+/// <summary>Events to persist (in order) and the effects to run after they are persisted.</summary>
+public sealed class ExecutionDecision(ExecutorState state)
+{
+    public ExecutorState State { get; private set; } = state;
+
+    public List<IExecutionEvent> Events { get; } = [];
+
+    public List<ExecutionEffect> Effects { get; } = [];
+
+    internal void Emit(IExecutionEvent e)
+    {
+        Events.Add(e);
+        State = State.Apply(e);
+    }
+
+    internal void Do(ExecutionEffect effect) => Effects.Add(effect);
+}
+
+/// <summary>What reconciliation learnt from the exchange: the answer for each unfinished order, open orders, positions.</summary>
+public sealed record ReconcileSnapshot(
+    IReadOnlyDictionary<string, GatewayResult<GatewayOrder>> Queries,
+    IReadOnlyList<GatewayOrder> OpenOrders,
+    IReadOnlyList<GatewayPosition> Positions);
+
+/// <summary>
+/// The executor's decisions as pure functions of its state (ARCHITECTURE §2, §5): sizing a signal into a
+/// bracket plan, reacting to fills (arm the bracket after the entry, break-even after TP1, close and
+/// record PnL), flattening, and reconciliation against the exchange.
+/// </summary>
+public static class ExecutorLogic
+{
+    /// <summary>A signal the risk guard let through, sized with <paramref name="riskUsd"/> per trade.</summary>
+    public static ExecutionDecision OnSignal(ExecutorState state, SignalEmitted s, decimal riskUsd, ExecutorSettings settings)
+    {
+        var d = new ExecutionDecision(state);
+        if (state.SeenSignals.Contains(s.SignalId)) return d;
+        var now = Math.Max(state.LastEventMs, s.TimeMs);
+
+        void Reject(string code, string reason) => d.Emit(new SignalRejected(s.SignalId, s.Symbol, code, reason, now));
+
+        if (!settings.Filters.TryGetValue(s.Symbol, out var filters))
+        {
+            Reject("no_filters", $"{s.Symbol}: no exchange filters (tickSize/stepSize) configured for this symbol");
+            return d;
+        }
+
+        if (state.Trades.Values.FirstOrDefault(t => t.Symbol == s.Symbol) is { } busy)
+        {
+            Reject("symbol_busy", $"{s.Symbol}: trade {busy.Plan.SignalId} is still open on this symbol (one position per symbol)");
+            return d;
+        }
+
+        var active = state.ActiveTrades.Count();
+        if (active >= settings.MaxConcurrentPositions)
+        {
+            Reject("max_positions", $"{active} positions open, the maximum is {settings.MaxConcurrentPositions}");
+            return d;
+        }
+
+        if (!Enum.TryParse<PositionSide>(s.Direction, ignoreCase: false, out var direction))
+        {
+            Reject("bad_direction", $"direction '{s.Direction}' is neither Long nor Short");
+            return d;
+        }
+
+        var size = PositionSizer.Size(riskUsd, (decimal)s.Entry, (decimal)s.StopLoss, filters, OrderKind.Market);
+        if (size is SizeResult.Rejected r)
+        {
+            Reject("size_" + SnakeCase(r.Code.ToString()), r.Reason);
+            return d;
+        }
+
+        var ok = (SizeResult.Ok)size;
+        if (ok.Side != direction)
+        {
+            Reject("bad_levels", $"{s.Symbol}: a {direction} signal with stop {F((decimal)s.StopLoss)} on the wrong side of entry {F((decimal)s.Entry)}");
+            return d;
+        }
+
+        var tick = filters.TickSize;
+        var plan = new TradePlanned(s.SignalId, s.StrategyId, s.Symbol, direction, ok.Entry, ok.StopLoss,
+            StepRounding.Nearest((decimal)s.TakeProfit1, tick), StepRounding.Nearest((decimal)s.TakeProfit2, tick),
+            ok.Quantity, riskUsd, tick, filters.StepFor(OrderKind.Market), filters.MinQtyFor(OrderKind.Market), now);
+        d.Emit(plan);
+        var entry = new OrderIntent(ClientOrderIds.For(s.SignalId, OrderLeg.Entry), s.SignalId, s.Symbol, OrderLeg.Entry,
+            Open(direction), OrderType.Market, ok.Quantity, null, false, now);
+        d.Emit(entry);
+        d.Do(new ExecutionEffect.Place(entry));
+        return d;
+    }
+
+    /// <summary>
+    /// The exchange reports <paramref name="o"/> (an update, a placement/cancel answer, or a query). Unknown
+    /// client ids are ignored (reconciliation deals with them). Cumulative figures make repeats harmless.
+    /// </summary>
+    public static ExecutionDecision Observe(ExecutorState state, GatewayOrder o, ExecutorSettings settings,
+        decimal? lastFillQty = null, decimal? lastFillPrice = null, decimal? lastFillFee = null)
+    {
+        var d = new ExecutionDecision(state);
+        Observe(d, o, settings, lastFillQty, lastFillPrice, lastFillFee);
+        return d;
+    }
+
+    /// <summary>The order ended without reaching the exchange or was refused there.</summary>
+    public static ExecutionDecision EndOrder(ExecutorState state, string clientOrderId, GatewayOrderStatus status, string reason)
+    {
+        var d = new ExecutionDecision(state);
+        if (!state.Orders.TryGetValue(clientOrderId, out var rec) || rec.IsFinal) return d;
+        d.Emit(new OrderEnded(clientOrderId, status, reason, state.LastEventMs));
+        React(d, rec.Intent.SignalId, rec.Intent.Leg, ended: true);
+        return d;
+    }
+
+    /// <summary>Close the trades on <paramref name="symbol"/> (all trades when null) with market orders.</summary>
+    public static ExecutionDecision Flatten(ExecutorState state, string? symbol, string reason, long nowMs)
+    {
+        var d = new ExecutionDecision(state);
+        var now = Math.Max(state.LastEventMs, nowMs);
+        foreach (var t in state.ActiveTrades.OrderBy(t => t.Plan.SignalId, StringComparer.Ordinal).ToArray())
+        {
+            if (symbol is not null && t.Symbol != symbol) continue;
+            if (t.FlattenReason is not null) continue;
+            d.Emit(new FlattenRequested(t.Plan.SignalId, reason, now));
+            ProceedWithFlatten(d, t.Plan.SignalId);
+        }
+
+        return d;
+    }
+
+    /// <summary>
+    /// Reconciliation after recovery: adopt what the exchange did with our unfinished orders, end the
+    /// ones it never saw (an entry that never left is abandoned; protection is sent again under the same
+    /// id), cancel orders we do not own, and record every difference, including positions.
+    /// </summary>
+    public static ExecutionDecision Reconcile(ExecutorState state, ReconcileSnapshot snap, ExecutorSettings settings, long nowMs)
+    {
+        var d = new ExecutionDecision(state);
+        var now = Math.Max(state.LastEventMs, nowMs);
+        foreach (var rec in state.Orders.Values.Where(o => !o.IsFinal).OrderBy(o => o.Intent.ClientOrderId, StringComparer.Ordinal).ToArray())
+        {
+            var id = rec.Intent.ClientOrderId;
+            if (!snap.Queries.TryGetValue(id, out var answer)) continue;
+            if (answer.Success)
+            {
+                var o = answer.Value!;
+                if (!rec.Accepted || o.FilledQuantity != rec.FilledQuantity || o.IsFinal)
+                {
+                    d.Emit(new ReconciliationDifference("order_adopted", rec.Intent.Symbol, id,
+                        $"journal: {(rec.Accepted ? "accepted" : "intent only")}, filled {F(rec.FilledQuantity)}; exchange: {o.Status}, filled {F(o.FilledQuantity)}", now));
+                }
+
+                Observe(d, o, settings, null, null, null);
+            }
+            else if (answer.Error!.Kind == GatewayErrorKind.NotFound)
+            {
+                if (rec.Intent.Leg == OrderLeg.Entry || d.State.TradeOf(id) is { Finished: true })
+                {
+                    d.Emit(new ReconciliationDifference("intent_not_sent", rec.Intent.Symbol, id,
+                        "the exchange never received this order (restart before it was sent); abandoned", now));
+                    d.Emit(new OrderEnded(id, GatewayOrderStatus.Canceled, "never reached the exchange", now));
+                    React(d, rec.Intent.SignalId, rec.Intent.Leg, ended: true);
+                }
+                else
+                {
+                    d.Emit(new ReconciliationDifference("intent_resent", rec.Intent.Symbol, id,
+                        "the exchange never received this protective order; sent again under the same client id", now));
+                    d.Do(new ExecutionEffect.Place(rec.Intent));
+                }
+            }
+        }
+
+        foreach (var o in snap.OpenOrders.OrderBy(o => o.ClientOrderId, StringComparer.Ordinal))
+        {
+            if (d.State.Orders.TryGetValue(o.ClientOrderId, out var mine) && !mine.IsFinal) continue;
+            d.Emit(new ReconciliationDifference("orphan_order", o.Symbol, o.ClientOrderId,
+                $"open {o.Type} {o.Side} {F(o.Quantity)} at the exchange that no open trade owns; canceled", now));
+            d.Do(new ExecutionEffect.Cancel(o.Symbol, o.ClientOrderId));
+        }
+
+        var expected = d.State.ExpectedPositions();
+        var actual = snap.Positions.Where(p => p.Quantity != 0m).ToDictionary(p => p.Symbol, p => p.Quantity, StringComparer.Ordinal);
+        foreach (var symbol in expected.Keys.Union(actual.Keys).Order(StringComparer.Ordinal))
+        {
+            var e = expected.GetValueOrDefault(symbol);
+            var a = actual.GetValueOrDefault(symbol);
+            if (e != a)
+            {
+                d.Emit(new ReconciliationDifference("position_mismatch", symbol, null,
+                    $"journal expects {F(e)}, exchange holds {F(a)}; left for an operator", now));
+            }
+        }
+
+        return d;
+    }
+
+    // ---- internals ----
+
+    private static void Observe(ExecutionDecision d, GatewayOrder o, ExecutorSettings settings,
+        decimal? lastFillQty, decimal? lastFillPrice, decimal? lastFillFee)
+    {
+        if (!d.State.Orders.TryGetValue(o.ClientOrderId, out var rec)) return;
+        var now = Math.Max(d.State.LastEventMs, o.UpdateTimeMs);
+        var id = o.ClientOrderId;
+        if (!rec.Accepted && o.Status != GatewayOrderStatus.Rejected && o.FilledQuantity == 0m)
+            d.Emit(new OrderAccepted(id, now));
+
+        var delta = o.FilledQuantity - rec.FilledQuantity;
+        if (delta > 0m)
+        {
+            var price = lastFillQty == delta && lastFillPrice is { } lp
+                ? lp
+                : (o.AveragePrice * o.FilledQuantity - rec.FilledNotional) / delta;
+            var fee = lastFillQty == delta && lastFillFee is { } lf ? lf
+                : o.FeeUsd is { } cum ? cum - rec.FeesUsd
+                : price * delta * settings.TakerFeeRate;
+            var trade = d.State.TradeOf(id);
+            if (trade is { Finished: true })
+            {
+                d.Emit(new ReconciliationDifference("fill_after_close", o.Symbol, id,
+                    $"{F(delta)} filled at {F(price)} after the trade closed", now));
+            }
+
+            d.Emit(new OrderFilled(id, delta, price, fee, now));
+            if (trade is { Finished: false }) React(d, rec.Intent.SignalId, rec.Intent.Leg, ended: false);
+        }
+
+        if (o.IsFinal && !d.State.Orders[id].IsFinal)
+        {
+            d.Emit(new OrderEnded(id, o.Status, o.Status.ToString().ToLowerInvariant(), now));
+            React(d, rec.Intent.SignalId, rec.Intent.Leg, ended: true);
+        }
+    }
+
+    /// <summary>Moves a trade on after a fill (<paramref name="ended"/> false) or the end of one of its orders.</summary>
+    private static void React(ExecutionDecision d, string signalId, OrderLeg leg, bool ended)
+    {
+        if (!d.State.Trades.TryGetValue(signalId, out var t) || t.Finished) return;
+        var now = d.State.LastEventMs;
+        var p = t.Plan;
+        var entryId = ClientOrderIds.For(signalId, OrderLeg.Entry);
+        var entryDone = d.State.Orders[entryId].IsFinal;
+
+        if (leg == OrderLeg.Entry)
+        {
+            if (!ended) return; // a MARKET entry: act on its final state
+            if (t.EntryQuantity == 0m)
+            {
+                d.Emit(new TradeAborted(signalId, p.Symbol, $"entry ended {d.State.Orders[entryId].EndStatus} without a fill", now));
+                return;
+            }
+
+            if (t.FlattenReason is not null)
+            {
+                PlaceClose(d, t);
+                return;
+            }
+
+            ArmBracket(d, t);
+            return;
+        }
+
+        if (!entryDone) return;
+
+        if (t.OpenQuantity <= 0m && t.Exits.Count > 0)
+        {
+            CancelWorking(d, t, except: null);
+            var entryFill = new Fill(t.EntryAveragePrice, t.EntryQuantity, t.EntryFeesUsd);
+            var pnl = TradePnl.Realised(p.Side, entryFill, t.Exits, p.RiskUsd);
+            var exitNotional = 0m;
+            foreach (var x in t.Exits) exitNotional += x.Price * x.Quantity;
+            d.Emit(new TradeClosed(signalId, p.Symbol, p.StrategyId, p.Side, t.EntryTimeMs ?? p.TimeMs, t.EntryAveragePrice,
+                t.EntryQuantity, t.LastExitTimeMs, exitNotional / t.ExitQuantity, ExitReason(t), pnl.NetUsd, pnl.NetR, pnl.FeesUsd, now));
+            return;
+        }
+
+        if (!ended) return;
+        var rec = d.State.Orders[ClientOrderIds.For(signalId, leg)];
+        if (leg == OrderLeg.TakeProfit1 && rec.FilledQuantity > 0m && t.FlattenReason is null)
+        {
+            // TP1 done: the rest is protected at break-even. The new stop goes out before the old one is
+            // canceled, so the position is never unprotected (both are reduce-only).
+            var be = new OrderIntent(ClientOrderIds.For(signalId, OrderLeg.BreakEven), signalId, p.Symbol, OrderLeg.BreakEven,
+                Close(p.Side), OrderType.StopMarket, t.OpenQuantity, StepRounding.Nearest(t.EntryAveragePrice, p.TickSize), true, now);
+            d.Emit(be);
+            d.Do(new ExecutionEffect.Place(be));
+            CancelIfWorking(d, ClientOrderIds.For(signalId, OrderLeg.StopLoss));
+            return;
+        }
+
+        if (leg is OrderLeg.StopLoss or OrderLeg.BreakEven && rec.FilledQuantity == 0m
+            && rec.EndStatus is GatewayOrderStatus.Rejected or GatewayOrderStatus.Expired && t.FlattenReason is null)
+        {
+            d.Emit(new FlattenRequested(signalId, $"protective stop {rec.Intent.ClientOrderId} {rec.EndStatus}: closing unprotected position", now));
+            ProceedWithFlatten(d, signalId);
+        }
+    }
+
+    private static void ArmBracket(ExecutionDecision d, TradeRecord t)
+    {
+        var p = t.Plan;
+        var now = d.State.LastEventMs;
+        var qty = t.EntryQuantity;
+        var (tp1, rest) = TradePnl.SplitAtTp1(qty, p.StepSize, p.MinQty);
+        var side = Close(p.Side);
+        var legs = new List<OrderIntent>
+        {
+            new(ClientOrderIds.For(p.SignalId, OrderLeg.StopLoss), p.SignalId, p.Symbol, OrderLeg.StopLoss, side, OrderType.StopMarket, qty, p.StopLoss, true, now),
+            new(ClientOrderIds.For(p.SignalId, OrderLeg.TakeProfit1), p.SignalId, p.Symbol, OrderLeg.TakeProfit1, side, OrderType.TakeProfitMarket, tp1, p.TakeProfit1, true, now),
+        };
+        if (rest > 0m)
+        {
+            legs.Add(new(ClientOrderIds.For(p.SignalId, OrderLeg.TakeProfit2), p.SignalId, p.Symbol, OrderLeg.TakeProfit2, side,
+                OrderType.TakeProfitMarket, rest, p.TakeProfit2, true, now));
+        }
+
+        foreach (var leg in legs)
+        {
+            d.Emit(leg);
+            d.Do(new ExecutionEffect.Place(leg));
+        }
+    }
+
+    private static void ProceedWithFlatten(ExecutionDecision d, string signalId)
+    {
+        var t = d.State.Trades[signalId];
+        var entryId = ClientOrderIds.For(signalId, OrderLeg.Entry);
+        if (!d.State.Orders[entryId].IsFinal)
+        {
+            CancelIfWorking(d, entryId); // its end triggers the close of whatever filled
+            return;
+        }
+
+        if (t.OpenQuantity > 0m) PlaceClose(d, t);
+    }
+
+    private static void PlaceClose(ExecutionDecision d, TradeRecord t)
+    {
+        var id = ClientOrderIds.For(t.Plan.SignalId, OrderLeg.Close);
+        if (d.State.Orders.ContainsKey(id)) return;
+        CancelWorking(d, t, except: OrderLeg.Entry);
+        var close = new OrderIntent(id, t.Plan.SignalId, t.Symbol, OrderLeg.Close, Close(t.Plan.Side), OrderType.Market,
+            t.OpenQuantity, null, true, d.State.LastEventMs);
+        d.Emit(close);
+        d.Do(new ExecutionEffect.Place(close));
+    }
+
+    private static void CancelWorking(ExecutionDecision d, TradeRecord t, OrderLeg? except)
+    {
+        foreach (var id in d.State.Trades[t.Plan.SignalId].OrderIds)
+        {
+            var o = d.State.Orders[id];
+            if (o.Intent.Leg == except || o.Intent.Leg == OrderLeg.Close) continue;
+            CancelIfWorking(d, id);
+        }
+    }
+
+    private static void CancelIfWorking(ExecutionDecision d, string clientOrderId)
+    {
+        if (d.State.Orders.TryGetValue(clientOrderId, out var o) && !o.IsFinal)
+            d.Do(new ExecutionEffect.Cancel(o.Intent.Symbol, clientOrderId));
+    }
+
+    private static string ExitReason(TradeRecord t) => t.LastExitLeg switch
+    {
+        OrderLeg.StopLoss => "stop_loss",
+        OrderLeg.BreakEven => "break_even",
+        OrderLeg.TakeProfit1 => "tp1",
+        OrderLeg.TakeProfit2 => "tp2",
+        OrderLeg.Close => t.FlattenReason ?? "close",
+        _ => "unknown",
+    };
+
+    private static OrderSide Open(PositionSide side) => side == PositionSide.Long ? OrderSide.Buy : OrderSide.Sell;
+
+    private static OrderSide Close(PositionSide side) => side == PositionSide.Long ? OrderSide.Sell : OrderSide.Buy;
+
+    private static string SnakeCase(string s) => string.Concat(s.Select((c, i) => i > 0 && char.IsUpper(c) ? "_" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
+
+    internal static string F(decimal v) => v.ToString("0.############################", CultureInfo.InvariantCulture);
+}

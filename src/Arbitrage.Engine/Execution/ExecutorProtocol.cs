@@ -1,0 +1,68 @@
+using Arbitrage.Core.Risk;
+using Arbitrage.Core.Sizing;
+using Arbitrage.Engine.Strategies;
+
+namespace Arbitrage.Engine.Execution;
+
+/// <summary>How the executor trades.</summary>
+/// <param name="Filters">Exchange filters per symbol; a signal on a symbol without filters is rejected.</param>
+/// <param name="MaxConcurrentPositions">Open trades at most (one per symbol in any case).</param>
+/// <param name="TakerFeeRate">Fee rate assumed when the exchange does not report a fill's fee.</param>
+/// <param name="RetryDelay">Wait before re-asking the exchange after it failed to answer.</param>
+/// <param name="MaxPlaceAttempts">Placements of one client id before giving up (each after a "not found" query).</param>
+public sealed record ExecutorSettings(
+    IReadOnlyDictionary<string, SymbolFilters> Filters,
+    int MaxConcurrentPositions = 3,
+    decimal TakerFeeRate = 0.0004m,
+    TimeSpan? RetryDelay = null,
+    int MaxPlaceAttempts = 3,
+    string PersistenceId = "executor")
+{
+    public TimeSpan Retry => RetryDelay ?? TimeSpan.FromSeconds(1);
+}
+
+// ---- from the risk guard (the only sender) ----
+
+/// <summary>Trade this signal, risking <paramref name="RiskUsd"/>. Sent only by the risk guard after its checks.</summary>
+public sealed record ExecuteSignal(SignalEmitted Signal, decimal RiskUsd);
+
+/// <summary>Close every position and cancel every working order.</summary>
+public sealed record FlattenAll(string Reason, long TimeMs);
+
+/// <summary>Close the position on one symbol.</summary>
+public sealed record ClosePosition(string Symbol, string Reason, long TimeMs);
+
+/// <summary>The last trade price of a symbol at event time (drives the paper gateway; used for timing).</summary>
+public sealed record MarketTick(string Symbol, decimal Price, long TimeMs);
+
+/// <summary>Ask for <see cref="ExecutorStatus"/>.</summary>
+public sealed record GetExecutorStatus;
+
+public sealed record ExecutorStatus(bool Ready, ExecutorState State);
+
+// ---- to the risk guard (the parent) ----
+
+/// <summary>Recovery and reconciliation are done: signals are accepted from now on.</summary>
+public sealed record ExecutorReady(int OpenTrades, int Differences);
+
+/// <summary>The positions held now (after every change), for the hold-timeout rule.</summary>
+public sealed record OpenPositionsChanged(IReadOnlyList<HeldPosition> Positions);
+
+/// <summary>The account balance as the gateway reports it.</summary>
+public sealed record BalanceReport(decimal BalanceUsd, long TimeMs);
+
+// ---- internal (gateway answers piped back) ----
+
+internal sealed record PlaceCompleted(OrderIntent Intent, GatewayResult<GatewayOrder> Result);
+
+internal sealed record QueryCompleted(string Symbol, string ClientOrderId, GatewayResult<GatewayOrder> Result);
+
+internal sealed record CancelCompleted(string Symbol, string ClientOrderId, GatewayResult<GatewayOrder> Result);
+
+internal sealed record ReconcileCompleted(ReconcileSnapshot? Snapshot, string? Error);
+
+internal sealed record BalanceCompleted(GatewayResult<decimal> Result);
+
+internal sealed record RetryQuery(string Symbol, string ClientOrderId);
+
+internal sealed record RetryReconcile;

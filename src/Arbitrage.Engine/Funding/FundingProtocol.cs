@@ -1,0 +1,67 @@
+using Arbitrage.Binance.Protocol;
+
+namespace Arbitrage.Engine.Funding;
+
+/// <summary>Every message for a FundingActor names its symbol (the child name under <see cref="FundingActors"/>).</summary>
+public interface IFundingMessage
+{
+    string Symbol { get; }
+}
+
+/// <summary>
+/// One <c>markPriceUpdate</c> (markPrice@1s). Prices and the rate stay <c>decimal</c>: the exchange sends
+/// exact decimal strings and settlements are money.
+/// </summary>
+/// <param name="PredictedRate">The funding rate predicted for the settlement at <paramref name="NextFundingTimeMs"/>.</param>
+public sealed record MarkPriceUpdate(
+    string Symbol,
+    long EventTimeMs,
+    decimal MarkPrice,
+    decimal IndexPrice,
+    decimal EstimatedSettlePrice,
+    decimal PredictedRate,
+    long NextFundingTimeMs) : IFundingMessage
+{
+    public static MarkPriceUpdate From(in MarkPriceEvent e) =>
+        new(e.Symbol, e.EventTimeMs, e.MarkPrice, e.IndexPrice, e.EstimatedSettlePrice, e.FundingRate, e.NextFundingTimeMs);
+
+    /// <summary>(mark − index) / index; 0 when the index is not known.</summary>
+    public decimal Basis => IndexPrice == 0m ? 0m : (MarkPrice - IndexPrice) / IndexPrice;
+}
+
+/// <summary>Write every buffered snapshot row now (including the buckets still open); answered with <see cref="FundingSnapshotsFlushed"/>.</summary>
+public sealed record FlushFundingSnapshots(string Symbol) : IFundingMessage;
+
+public sealed record FundingSnapshotsFlushed(string Symbol, long RowsWritten);
+
+/// <summary>The actor's current view; answered with <see cref="FundingStateReply"/>.</summary>
+public sealed record GetFundingState(string Symbol) : IFundingMessage;
+
+/// <param name="Latest">Latest update (null before the first).</param>
+/// <param name="ObservedIntervalHours">Spacing of the last two next-funding times seen (a roll), null before the first roll.</param>
+/// <param name="Settlements">Settlements detected since the actor started.</param>
+/// <param name="RowsWritten">Snapshot rows written (upserts, all tiers).</param>
+public sealed record FundingStateReply(
+    string Symbol,
+    MarkPriceUpdate? Latest,
+    decimal? Basis,
+    int? ObservedIntervalHours,
+    IReadOnlyList<FundingSettlementDetected> Settlements,
+    long Updates,
+    long RowsWritten,
+    string? LastWriteError);
+
+/// <summary>
+/// The next funding time rolled forward: a settlement happened at <paramref name="TimeMs"/> with (we assume)
+/// the last predicted rate. <paramref name="Estimated"/> until the REST history confirms it. Published on
+/// <see cref="FundingTopics.Settlements"/> and <see cref="FundingTopics.SettlementsOf"/>.
+/// </summary>
+public sealed record FundingSettlementDetected(string Symbol, long TimeMs, decimal Rate, decimal MarkPrice, bool Estimated);
+
+/// <summary>DistributedPubSub topic names of the funding actors.</summary>
+public static class FundingTopics
+{
+    public const string Settlements = "funding-settlements";
+
+    public static string SettlementsOf(string symbol) => "funding-settlements." + symbol;
+}
