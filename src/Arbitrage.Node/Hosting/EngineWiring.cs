@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Cluster.Hosting;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Hosting;
+using Arbitrage.Engine.Market;
 using Arbitrage.Engine.Strategies;
 using Arbitrage.Engine.Symbols;
 
@@ -35,6 +36,7 @@ public static class EngineWiring
             var strategies = system.ActorOf(
                 StrategiesActor.Props(new StrategiesSettings(options.Paths.Strategies), mediator, riskGuard: null), "strategies");
             registry.Register<StrategiesSupervisor>(strategies);
+            system.ActorOf(MarketInputsActor.Props(mediator), "market-inputs");
 
             var region = registry.Get<SymbolRegion>();
             system.ActorOf(Props.Create(() => new SymbolKeeper(region, options.Exchange.Symbols)), "symbol-keeper");
