@@ -46,7 +46,24 @@ public sealed class ExchangeConnection : IAsyncDisposable
     {
         if (options.Kind != "sim")
         {
-            return new ExchangeConnection(new BinanceRestOptions(), null, options.Symbols);
+            var rest = new BinanceRestOptions();
+            if (!string.IsNullOrWhiteSpace(options.RestUrl))
+            {
+                rest = rest with { UsdmRestBaseUrl = new Uri(options.RestUrl) };
+            }
+
+            if (!string.IsNullOrWhiteSpace(options.WsUrl))
+            {
+                var ws = options.WsUrl.TrimEnd('/');
+                rest = rest with
+                {
+                    WsPublicBaseUrl = new Uri(ws + "/public"),
+                    WsMarketBaseUrl = new Uri(ws + "/market"),
+                    WsPrivateBaseUrl = new Uri(ws + "/private"),
+                };
+            }
+
+            return new ExchangeConnection(rest, null, options.Symbols);
         }
 
         var speed = string.Equals(options.Speed, "max", StringComparison.OrdinalIgnoreCase)

@@ -61,4 +61,10 @@ public sealed record ExchangeOptions
     public string Speed { get; init; } = "1";
 
     public string[] Symbols { get; init; } = ["BTCUSDT", "ETHUSDT"];
+
+    /// <summary>USD-M REST base URL override (testnet, a proxy); default Binance production.</summary>
+    public string? RestUrl { get; init; }
+
+    /// <summary>WebSocket base URL override; the 2026 split paths /public, /market, /private are appended.</summary>
+    public string? WsUrl { get; init; }
 }

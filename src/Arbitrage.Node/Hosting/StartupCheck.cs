@@ -74,6 +74,19 @@ public static class StartupCheck
             return (null, new StartupError($"Exchange:Kind (--exchange): must be 'binance' or 'sim', got '{options.Exchange.Kind}'.", StartupError.InvalidConfiguration));
         }
 
+        foreach (var (key, url) in new[] { ("Exchange:RestUrl", options.Exchange.RestUrl), ("Exchange:WsUrl", options.Exchange.WsUrl) })
+        {
+            if (!string.IsNullOrWhiteSpace(url) && !Uri.TryCreate(url, UriKind.Absolute, out _))
+            {
+                return (null, new StartupError($"{key} (ARB__{key.Replace(":", "__", StringComparison.Ordinal)}): not an absolute URL: '{url}'.", StartupError.InvalidConfiguration));
+            }
+        }
+
+        if (options.Exchange.Kind == "sim" && !IsValidSpeed(options.Exchange.Speed))
+        {
+            return (null, new StartupError($"Exchange:Speed (--speed): a positive factor or 'max', got '{options.Exchange.Speed}'.", StartupError.InvalidConfiguration));
+        }
+
         if (options.Exchange.Kind == "sim")
         {
             if (options.Exchange.Tapes.Length == 0)
@@ -101,4 +114,8 @@ public static class StartupCheck
 
         return (new Result(database, config, hocon), null);
     }
+
+    private static bool IsValidSpeed(string speed) =>
+        string.Equals(speed, "max", StringComparison.OrdinalIgnoreCase)
+        || (double.TryParse(speed, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var factor) && factor > 0);
 }

@@ -93,6 +93,7 @@ public sealed class NodeStartupTests : IDisposable
         "unreachable-postgres",
         "unknown-option",
         "sim-without-tape",
+        "sim-bad-speed",
     };
 
     [Theory]
@@ -156,6 +157,10 @@ public sealed class NodeStartupTests : IDisposable
             case "sim-without-tape":
                 args = ["--exchange", "sim"];
                 expected = "--tape";
+                break;
+            case "sim-bad-speed":
+                args = ["--exchange", "sim", "--tape", Path.Combine(RepoPaths.Fixtures, "BTCUSD_PERP-aggTrades-2026-05-08.head4500.csv"), "--speed", "fast"];
+                expected = "Exchange:Speed";
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(@case));

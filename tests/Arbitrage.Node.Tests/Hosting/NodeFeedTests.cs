@@ -1,0 +1,91 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Arbitrage.Node.Tests.Support;
+using Arbitrage.Testing;
+
+namespace Arbitrage.Node.Tests.Hosting;
+
+/// <summary>
+/// The real node process with its market-data pipeline: the offline demo (in-process simulator over a
+/// real tape, real WebSocket/REST client code) delivers every trade to the symbol actor; an unreachable
+/// exchange leaves the node up with the feed reported down.
+/// </summary>
+public sealed class NodeFeedTests : IDisposable
+{
+    private readonly string _work = Path.Combine(Path.GetTempPath(), "arb-node-feed", Guid.NewGuid().ToString("N"));
+
+    public NodeFeedTests() => Directory.CreateDirectory(_work);
+
+    public void Dispose() => TestDatabases.DeleteQuietly(_work);
+
+    private Dictionary<string, string> Env() => new()
+    {
+        ["ARB__Http__Urls"] = "http://127.0.0.1:0",
+        ["ARB__Storage__DataDir"] = Path.Combine(_work, "data"),
+        ["ARB__Paths__Hocon"] = RepoPaths.Hocon,
+        ["ARB__Paths__Strategies"] = RepoPaths.Strategies,
+        ["ARB__Paths__Logs"] = Path.Combine(_work, "logs"),
+    };
+
+    private static async Task<JsonElement> WaitForAsync(HttpClient http, Func<JsonElement, bool> condition, TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        JsonElement last = default;
+        while (!cts.IsCancellationRequested)
+        {
+            var response = await http.GetAsync("/api/health", CancellationToken.None);
+            last = await response.Content.ReadFromJsonAsync<JsonElement>();
+            if (condition(last))
+            {
+                return last;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(250), CancellationToken.None);
+        }
+
+        throw new TimeoutException($"condition not met within {timeout}; last health: {last}");
+    }
+
+    [Fact]
+    public async Task Offline_demo_streams_every_tape_trade_through_the_simulator_into_the_symbol_actor()
+    {
+        var tape = Path.Combine(RepoPaths.Fixtures, "BTCUSD_PERP-aggTrades-2026-05-08.head4500.csv");
+        var rows = File.ReadLines(tape).Count() - 1;
+
+        await using var node = NodeProcess.Start(_work, Env(), "--exchange", "sim", "--tape", tape, "--speed", "max");
+        using var http = new HttpClient { BaseAddress = await node.WaitListeningAsync(TimeSpan.FromSeconds(60)) };
+
+        var health = await WaitForAsync(
+            http,
+            h => h.GetProperty("feeds")[0].GetProperty("trades").GetInt64() == rows,
+            TimeSpan.FromSeconds(60));
+
+        var feed = health.GetProperty("feeds")[0];
+        Assert.Equal("BTCUSD_PERP", feed.GetProperty("symbol").GetString());
+        Assert.Equal("connected", feed.GetProperty("status").GetString());
+        Assert.Equal(JsonValueKind.Number, feed.GetProperty("lastTickMs").ValueKind);
+        Assert.StartsWith("simulator http://127.0.0.1:", health.GetProperty("exchange").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unreachable_exchange_keeps_the_node_up_and_health_says_the_feed_is_down()
+    {
+        var env = Env();
+        // A closed loopback port: connection refused at once; the feed keeps retrying with backoff.
+        env["ARB__Exchange__RestUrl"] = "http://127.0.0.1:9";
+        env["ARB__Exchange__WsUrl"] = "ws://127.0.0.1:9";
+        env["ARB__Exchange__Symbols__0"] = "BTCUSDT";
+
+        await using var node = NodeProcess.Start(_work, env);
+        using var http = new HttpClient { BaseAddress = await node.WaitListeningAsync(TimeSpan.FromSeconds(60)) };
+
+        var health = await WaitForAsync(
+            http,
+            h => h.GetProperty("feeds")[0].GetProperty("status").GetString()!.StartsWith("down", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(60));
+
+        Assert.Equal("degraded", health.GetProperty("status").GetString());
+        Assert.False(node.HasExited);
+        Assert.DoesNotContain("Unhandled exception", node.Stdout + node.Stderr, StringComparison.Ordinal);
+    }
+}
