@@ -6,6 +6,7 @@ using Akka.Streams;
 using Akka.Streams.Dsl;
 using Arbitrage.Core.Indicators;
 using Arbitrage.Core.MarketData;
+using Arbitrage.Engine.Recording;
 using Arbitrage.Engine.Topics;
 
 namespace Arbitrage.Engine.Symbols;
@@ -14,7 +15,8 @@ namespace Arbitrage.Engine.Symbols;
 /// <param name="SnapshotEveryMs">Save an Akka snapshot whenever this much event time passed since the last one; 0 = only on request.</param>
 /// <param name="Feed">The stream it owns (live); null when trades are pushed to it (replay, tests).</param>
 /// <param name="HeartbeatInterval">Wall-clock interval of the event-time heartbeat for a silent live feed.</param>
-public sealed record SymbolSettings(long SnapshotEveryMs = 300_000, ISymbolFeedFactory? Feed = null, TimeSpan? HeartbeatInterval = null)
+/// <param name="RecorderPath">Actor path of the local <c>agg_trades</c> recorder (live); null = no recording.</param>
+public sealed record SymbolSettings(long SnapshotEveryMs = 300_000, ISymbolFeedFactory? Feed = null, TimeSpan? HeartbeatInterval = null, string? RecorderPath = null)
 {
     public static SymbolSettings Replay { get; } = new(SnapshotEveryMs: 0);
 }
@@ -154,6 +156,11 @@ public sealed class SymbolActor : ReceivePersistentActor, ITickSink, IWithTimers
         }
 
         var fresh = trades[start..];
+        if (_settings.RecorderPath is { } recorder)
+        {
+            Context.ActorSelection(recorder).Tell(new RecordTrades(_symbol, fresh.ToArray()));
+        }
+
         _indicators.OnTrades(fresh, this);
         _lastAggId = fresh[^1].AggId;
         _trades += fresh.Length;

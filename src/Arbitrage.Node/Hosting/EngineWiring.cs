@@ -3,6 +3,7 @@ using Akka.Cluster.Hosting;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Hosting;
 using Arbitrage.Engine.Market;
+using Arbitrage.Engine.Recording;
 using Arbitrage.Engine.Strategies;
 using Arbitrage.Engine.Symbols;
 
@@ -21,9 +22,14 @@ public sealed class StrategiesSupervisor;
 /// </summary>
 public static class EngineWiring
 {
-    public static AkkaConfigurationBuilder WithSignalPipeline(this AkkaConfigurationBuilder akka, NodeOptions options, ISymbolFeedFactory? feed)
+    public static AkkaConfigurationBuilder WithSignalPipeline(this AkkaConfigurationBuilder akka, NodeOptions options, ISymbolFeedFactory? feed, AggTradeStore? tape)
     {
-        var settings = new SymbolSettings(Feed: feed);
+        var settings = new SymbolSettings(Feed: feed, RecorderPath: tape is null ? null : "/user/trade-recorder");
+        if (tape is not null)
+        {
+            akka.WithActors((system, _) => system.ActorOf(TradeRecorderActor.Props(tape), "trade-recorder"));
+        }
+
         akka.WithShardRegion<SymbolRegion>(
             "symbol",
             (system, _, _) => symbol => SymbolActor.Props(symbol, settings, DistributedPubSub.Get(system).Mediator),

@@ -2,7 +2,6 @@ using System.Globalization;
 using Arbitrage.Binance.Protocol;
 using Arbitrage.Binance.Rest;
 using Arbitrage.Binance.Streams;
-using Arbitrage.Engine.Feeds;
 using Arbitrage.Simulator;
 
 namespace Arbitrage.Node.Hosting;
@@ -21,7 +20,6 @@ public sealed class ExchangeConnection : IAsyncDisposable
         Symbols = symbols;
         Streams = BinanceStreamOptions.FromRest(rest);
         PublicClient = new BinanceRestClient(rest);
-        FeedFactory = new BinanceSymbolFeedFactory(Streams, new RestAggTradeHistory(PublicClient), FrameErrors);
     }
 
     public BinanceRestOptions Rest { get; }
@@ -37,8 +35,6 @@ public sealed class ExchangeConnection : IAsyncDisposable
     public IReadOnlyList<string> Symbols { get; }
 
     public FrameErrorCounter FrameErrors { get; } = new();
-
-    public BinanceSymbolFeedFactory FeedFactory { get; }
 
     public string Describe() => Simulator is { } sim ? $"simulator {sim.BaseUrl} ({string.Join(", ", Symbols)})" : $"binance {Rest.UsdmRestBaseUrl}";
 

@@ -4,6 +4,9 @@ using Akka.Cluster;
 using Akka.Cluster.Hosting;
 using Akka.Hosting;
 using Akka.Remote.Hosting;
+using Arbitrage.Binance.Streams;
+using Arbitrage.Engine.Feeds;
+using Arbitrage.Engine.Recording;
 using Arbitrage.Node.Api;
 using Serilog;
 using Serilog.Events;
@@ -55,7 +58,11 @@ public static class NodeProgram
         {
             exchange = await ExchangeConnection.OpenAsync(options.Exchange, ct).ConfigureAwait(false);
             options = options with { Exchange = options.Exchange with { Symbols = [.. exchange.Symbols] } };
-            var startup = checkedOk! with { Feed = exchange.FeedFactory };
+            var tape = new AggTradeStore(checkedOk!.Database);
+            await tape.EnsureSchemaAsync(ct).ConfigureAwait(false);
+            var feed = new BinanceSymbolFeedFactory(
+                exchange.Streams, new StoredThenRestHistory(tape, new RestAggTradeHistory(exchange.PublicClient)), exchange.FrameErrors);
+            var startup = checkedOk with { Feed = feed, Tape = tape };
             builder.Services.AddSingleton(exchange);
             var app = Build(builder, options, startup);
             await app.StartAsync(ct).ConfigureAwait(false);
@@ -112,7 +119,7 @@ public static class NodeProgram
                     cluster.Join(cluster.SelfAddress);
                 }
             });
-            akka.WithSignalPipeline(options, startup.Feed);
+            akka.WithSignalPipeline(options, startup.Feed, startup.Tape);
         });
 
         var app = builder.Build();

@@ -26,6 +26,9 @@ public static class StartupCheck
     {
         /// <summary>The symbol actors' market-data streams (null: nothing streams, e.g. tests).</summary>
         public Engine.Symbols.ISymbolFeedFactory? Feed { get; init; }
+
+        /// <summary>The <c>agg_trades</c> tape the live feed records to and warms up from.</summary>
+        public Engine.Recording.AggTradeStore? Tape { get; init; }
     }
 
     public static async Task<(Result? Ok, StartupError? Error)> RunAsync(NodeOptions options, CancellationToken ct = default)

@@ -65,6 +65,30 @@ public sealed class NodeFeedTests : IDisposable
         Assert.Equal("connected", feed.GetProperty("status").GetString());
         Assert.Equal(JsonValueKind.Number, feed.GetProperty("lastTickMs").ValueKind);
         Assert.StartsWith("simulator http://127.0.0.1:", health.GetProperty("exchange").GetString(), StringComparison.Ordinal);
+
+        // The live tape is recorded to agg_trades (batched, off the actor path): every trade, once.
+        var db = Path.Combine(_work, "data", "arbitrage.db");
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        long stored = 0, distinct = 0;
+        while (!cts.IsCancellationRequested)
+        {
+            await using var sqlite = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={db};Mode=ReadOnly");
+            await sqlite.OpenAsync();
+            await using var count = sqlite.CreateCommand();
+            count.CommandText = "SELECT COUNT(*), COUNT(DISTINCT agg_id) FROM agg_trades WHERE symbol = 'BTCUSD_PERP'";
+            await using var reader = await count.ExecuteReaderAsync();
+            await reader.ReadAsync();
+            (stored, distinct) = (reader.GetInt64(0), reader.GetInt64(1));
+            if (stored == rows)
+            {
+                break;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(250));
+        }
+
+        Assert.Equal(rows, stored);
+        Assert.Equal(rows, distinct);
     }
 
     [Fact]
