@@ -76,6 +76,7 @@ public sealed class StrategyActor : ReceivePersistentActor
         var topics = _definition.AllSymbols
             ? [EngineTopics.Indicators]
             : _definition.Symbols.Select(EngineTopics.IndicatorsOf).ToArray();
+        topics = [.. topics, EngineTopics.MarketInputs];
         _pendingSubscriptions = topics.Length;
         foreach (var topic in topics)
         {

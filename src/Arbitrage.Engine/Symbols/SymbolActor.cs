@@ -97,6 +97,11 @@ public sealed class SymbolActor : ReceivePersistentActor, ITickSink, IWithTimers
             Ingest(t.Trades.AsSpan(0, t.Count));
             Sender.Tell(new FeedAck());
         });
+        Command<FeedMarketEvent>(m =>
+        {
+            _mediator.Tell(new Publish(EngineTopics.MarketEvents, m.Event));
+            Sender.Tell(new FeedAck());
+        });
         Command<FeedStatusChanged>(s =>
         {
             _feedStatus = s.Connected ? "connected" : "down: " + s.Reason;

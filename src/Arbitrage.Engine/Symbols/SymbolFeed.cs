@@ -10,6 +10,9 @@ public abstract record SymbolFeedItem;
 /// <summary>Trades in feed order (agg ids increasing).</summary>
 public sealed record FeedTrades(Trade[] Trades, int Count) : SymbolFeedItem;
 
+/// <summary>A non-trade market event (mark price, liquidation, book ticker) the actor publishes on <c>market-events</c>.</summary>
+public sealed record FeedMarketEvent(object Event) : SymbolFeedItem;
+
 /// <summary>The feed connected or dropped; drives /api/health and the stale-data risk rule.</summary>
 public sealed record FeedStatusChanged(bool Connected, string Reason) : SymbolFeedItem;
 

@@ -12,6 +12,12 @@ public static class EngineTopics
     /// <summary>Strategy lifecycle: loaded, reloaded, rejected files.</summary>
     public const string StrategyEvents = "strategy-events";
 
+    /// <summary>Non-trade market events from the feeds (mark price, liquidations, book tickers).</summary>
+    public const string MarketEvents = "market-events";
+
+    /// <summary>Per-symbol inputs for strategies besides trades (<c>MarketInputsUpdated</c>).</summary>
+    public const string MarketInputs = "market-inputs";
+
     /// <summary>One symbol's indicator snapshots.</summary>
     public static string IndicatorsOf(string symbol) => "indicators." + symbol;
 }

@@ -10,12 +10,27 @@ public static class HealthEndpoints
 
     public sealed record ClusterHealth(string Address, string Status, int Members);
 
-    public sealed record HealthResponse(string Status, string Version, double UptimeSeconds, PersistenceHealth Persistence, ClusterHealth Cluster);
+    public sealed record FeedHealth(string Symbol, string Status, long Trades, long? LastTickMs);
+
+    public sealed record HealthResponse(
+        string Status, string Version, double UptimeSeconds, PersistenceHealth Persistence, ClusterHealth Cluster, string Exchange, IReadOnlyList<FeedHealth> Feeds);
 
     public static void MapHealthEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/health", async (NodeInfo info, ActorSystem system, CancellationToken ct) =>
+        app.MapGet("/api/health", async (NodeInfo info, ActorSystem system, Hosting.ExchangeConnection exchange, IRequiredActor<Hosting.SymbolRegion> region, CancellationToken ct) =>
         {
+            var feeds = await Task.WhenAll(exchange.Symbols.Select(async symbol =>
+            {
+                try
+                {
+                    var r = await region.ActorRef.Ask<Engine.Symbols.SymbolIndicatorsReply>(new Engine.Symbols.GetSymbolIndicators(symbol), TimeSpan.FromSeconds(2), ct).ConfigureAwait(false);
+                    return new FeedHealth(symbol, r.FeedStatus, r.Trades, r.Last?.TimeMs);
+                }
+                catch (Exception e) when (e is TimeoutException or AskTimeoutException or TaskCanceledException)
+                {
+                    return new FeedHealth(symbol, "unknown: symbol actor did not answer", 0, null);
+                }
+            })).ConfigureAwait(false);
             var dbOk = await info.Database.PingAsync(TimeSpan.FromSeconds(3), ct).ConfigureAwait(false);
             var cluster = Akka.Cluster.Cluster.Get(system);
             var clusterHealth = new ClusterHealth(
@@ -23,11 +38,13 @@ public static class HealthEndpoints
                 cluster.SelfMember.Status.ToString(),
                 cluster.State.Members.Count);
             var response = new HealthResponse(
-                dbOk ? "ok" : "degraded",
+                dbOk && feeds.All(f => f.Status == "connected" || f.Status == "completed") ? "ok" : "degraded",
                 NodeInfo.Version,
                 Math.Round(info.Uptime.Elapsed.TotalSeconds, 3),
                 new PersistenceHealth(info.Database.Backend.ToString().ToLowerInvariant(), info.Database.Describe(), dbOk),
-                clusterHealth);
+                clusterHealth,
+                exchange.Describe(),
+                feeds);
             return dbOk ? Results.Ok(response) : Results.Json(response, statusCode: StatusCodes.Status503ServiceUnavailable);
         }).WithName("Health").AllowAnonymous();
     }

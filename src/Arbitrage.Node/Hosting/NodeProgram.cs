@@ -49,14 +49,18 @@ public static class NodeProgram
             return error.ExitCode;
         }
 
-        var startup = checkedOk!;
         Log.Logger = CreateLogger(options.Paths.Logs);
+        ExchangeConnection? exchange = null;
         try
         {
+            exchange = await ExchangeConnection.OpenAsync(options.Exchange, ct).ConfigureAwait(false);
+            options = options with { Exchange = options.Exchange with { Symbols = [.. exchange.Symbols] } };
+            var startup = checkedOk! with { Feed = exchange.FeedFactory };
+            builder.Services.AddSingleton(exchange);
             var app = Build(builder, options, startup);
             await app.StartAsync(ct).ConfigureAwait(false);
             Log.Information("Arbitrage node {Version} listening on {Urls}; storage {Storage}; exchange {Exchange}",
-                NodeInfo.Version, string.Join(", ", app.Urls), startup.Database.Describe(), options.Exchange.Kind);
+                NodeInfo.Version, string.Join(", ", app.Urls), startup.Database.Describe(), exchange.Describe());
             await app.WaitForShutdownAsync(ct).ConfigureAwait(false);
             return 0;
         }
@@ -67,6 +71,11 @@ public static class NodeProgram
         }
         finally
         {
+            if (exchange is not null)
+            {
+                await exchange.DisposeAsync().ConfigureAwait(false);
+            }
+
             await Log.CloseAndFlushAsync().ConfigureAwait(false);
         }
     }
@@ -103,6 +112,7 @@ public static class NodeProgram
                     cluster.Join(cluster.SelfAddress);
                 }
             });
+            akka.WithSignalPipeline(options, startup.Feed);
         });
 
         var app = builder.Build();

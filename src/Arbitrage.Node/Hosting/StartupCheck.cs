@@ -22,7 +22,11 @@ public static class StartupCheck
 {
     public static readonly TimeSpan DatabaseTimeout = TimeSpan.FromSeconds(8);
 
-    public sealed record Result(Database Database, Config AkkaConfig, string HoconDirectory);
+    public sealed record Result(Database Database, Config AkkaConfig, string HoconDirectory)
+    {
+        /// <summary>The symbol actors' market-data streams (null: nothing streams, e.g. tests).</summary>
+        public Engine.Symbols.ISymbolFeedFactory? Feed { get; init; }
+    }
 
     public static async Task<(Result? Ok, StartupError? Error)> RunAsync(NodeOptions options, CancellationToken ct = default)
     {

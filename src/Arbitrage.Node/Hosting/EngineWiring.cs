@@ -1,0 +1,75 @@
+using Akka.Actor;
+using Akka.Cluster.Hosting;
+using Akka.Cluster.Tools.PublishSubscribe;
+using Akka.Hosting;
+using Arbitrage.Engine.Market;
+using Arbitrage.Engine.Strategies;
+using Arbitrage.Engine.Symbols;
+
+namespace Arbitrage.Node.Hosting;
+
+/// <summary>Registry key of the <c>symbol</c> shard region.</summary>
+public sealed class SymbolRegion;
+
+/// <summary>Registry key of <c>/user/strategies</c>.</summary>
+public sealed class StrategiesSupervisor;
+
+/// <summary>
+/// The signal pipeline of ARCHITECTURE §2 on Akka.Hosting: the <c>symbol</c> shard region (a region even on
+/// one node), the strategies supervisor and a keeper that keeps the configured symbols' entities (and so
+/// their market-data streams) alive wherever the shards live.
+/// </summary>
+public static class EngineWiring
+{
+    public static AkkaConfigurationBuilder WithSignalPipeline(this AkkaConfigurationBuilder akka, NodeOptions options, ISymbolFeedFactory? feed)
+    {
+        var settings = new SymbolSettings(Feed: feed);
+        akka.WithShardRegion<SymbolRegion>(
+            "symbol",
+            (system, _, _) => symbol => SymbolActor.Props(symbol, settings, DistributedPubSub.Get(system).Mediator),
+            new SymbolMessageExtractor(),
+            new ShardOptions { RememberEntities = false, Role = options.Cluster.Roles.FirstOrDefault() });
+
+        akka.WithActors((system, registry) =>
+        {
+            var mediator = DistributedPubSub.Get(system).Mediator;
+            var strategies = system.ActorOf(
+                StrategiesActor.Props(new StrategiesSettings(options.Paths.Strategies), mediator, riskGuard: null), "strategies");
+            registry.Register<StrategiesSupervisor>(strategies);
+            system.ActorOf(MarketInputsActor.Props(mediator), "market-inputs");
+
+            var region = registry.Get<SymbolRegion>();
+            system.ActorOf(Props.Create(() => new SymbolKeeper(region, options.Exchange.Symbols)), "symbol-keeper");
+        });
+        return akka;
+    }
+
+    /// <summary>
+    /// Pokes each configured symbol's entity every few seconds: starts it (and its feed) at boot, and
+    /// again after a rebalance or crash moved or stopped it. Remember-entities does the same at a cost.
+    /// </summary>
+    private sealed class SymbolKeeper : ReceiveActor, IWithTimers
+    {
+        private sealed record Poke;
+
+        public SymbolKeeper(IActorRef region, IReadOnlyList<string> symbols)
+        {
+            Receive<Poke>(_ =>
+            {
+                foreach (var symbol in symbols)
+                {
+                    region.Tell(new GetSymbolIndicators(symbol));
+                }
+            });
+            Receive<SymbolIndicatorsReply>(_ => { });
+        }
+
+        public ITimerScheduler Timers { get; set; } = null!;
+
+        protected override void PreStart()
+        {
+            Self.Tell(new Poke());
+            Timers.StartPeriodicTimer("poke", new Poke(), TimeSpan.FromSeconds(5));
+        }
+    }
+}

@@ -1,0 +1,76 @@
+using System.Globalization;
+using Arbitrage.Binance.Protocol;
+using Arbitrage.Binance.Rest;
+using Arbitrage.Binance.Streams;
+using Arbitrage.Engine.Feeds;
+using Arbitrage.Simulator;
+
+namespace Arbitrage.Node.Hosting;
+
+/// <summary>
+/// Where the node's market data (and later orders) come from: Binance's public USD-M endpoints, or an
+/// in-process <see cref="SimulatorHost"/> playing tapes over the very same WebSocket/REST protocol
+/// (only the base URLs differ), which is the offline demo.
+/// </summary>
+public sealed class ExchangeConnection : IAsyncDisposable
+{
+    private ExchangeConnection(BinanceRestOptions rest, SimulatorHost? simulator, IReadOnlyList<string> symbols)
+    {
+        Rest = rest;
+        Simulator = simulator;
+        Symbols = symbols;
+        Streams = BinanceStreamOptions.FromRest(rest);
+        PublicClient = new BinanceRestClient(rest);
+        FeedFactory = new BinanceSymbolFeedFactory(Streams, new RestAggTradeHistory(PublicClient), FrameErrors);
+    }
+
+    public BinanceRestOptions Rest { get; }
+
+    public BinanceStreamOptions Streams { get; }
+
+    /// <summary>Unsigned client for market data (no keys needed).</summary>
+    public BinanceRestClient PublicClient { get; }
+
+    public SimulatorHost? Simulator { get; }
+
+    /// <summary>The symbols the node trades: from configuration, or the tapes' symbols in sim mode.</summary>
+    public IReadOnlyList<string> Symbols { get; }
+
+    public FrameErrorCounter FrameErrors { get; } = new();
+
+    public BinanceSymbolFeedFactory FeedFactory { get; }
+
+    public string Describe() => Simulator is { } sim ? $"simulator {sim.BaseUrl} ({string.Join(", ", Symbols)})" : $"binance {Rest.UsdmRestBaseUrl}";
+
+    public static async Task<ExchangeConnection> OpenAsync(ExchangeOptions options, CancellationToken ct)
+    {
+        if (options.Kind != "sim")
+        {
+            return new ExchangeConnection(new BinanceRestOptions(), null, options.Symbols);
+        }
+
+        var speed = string.Equals(options.Speed, "max", StringComparison.OrdinalIgnoreCase)
+            ? double.PositiveInfinity
+            : double.Parse(options.Speed, CultureInfo.InvariantCulture);
+        var simulator = await SimulatorHost.StartAsync(
+            new SimulatorOptions
+            {
+                Tapes = options.Tapes,
+                Speed = speed,
+                Start = PlaybackStart.OnFirstSubscriber,
+                Port = 0,
+            },
+            ct).ConfigureAwait(false);
+        var symbols = simulator.State.Symbols.Order(StringComparer.Ordinal).ToArray();
+        return new ExchangeConnection(BinanceRestOptions.ForSingleOrigin(simulator.BaseUrl), simulator, symbols);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        PublicClient.Dispose();
+        if (Simulator is not null)
+        {
+            await Simulator.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}
