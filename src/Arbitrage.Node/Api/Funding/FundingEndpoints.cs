@@ -30,20 +30,20 @@ public static class FundingEndpoints
         app.MapGet("/api/rates", async (FundingReadModel model, CancellationToken ct) =>
             Results.Ok(await model.GetRatesAsync(ct).ConfigureAwait(false))).WithName("FundingRates").AllowAnonymous();
 
-        app.MapGet("/api/stats", async (HttpRequest request, FundingReadModel model, TimeProvider? clock, CancellationToken ct) =>
+        app.MapGet("/api/stats", async (HttpRequest request, FundingReadModel model, CancellationToken ct) =>
         {
             var q = request.Query;
-            var now = NowMs(clock);
+            var now = NowMs(request);
             if (!FundingQuery.TrySymbol(q, out var symbol, out var e) || !FundingQuery.TryTime(q, "at", now, out var at, out e))
                 return Results.BadRequest(e);
             var stats = await model.GetStatsAsync(symbol, at, ct).ConfigureAwait(false);
             return stats is null ? NoHistory(symbol) : Results.Ok(stats);
         }).WithName("FundingStats");
 
-        app.MapGet("/api/stats/ytd", async (HttpRequest request, FundingReadModel model, TimeProvider? clock, CancellationToken ct) =>
+        app.MapGet("/api/stats/ytd", async (HttpRequest request, FundingReadModel model, CancellationToken ct) =>
         {
             var q = request.Query;
-            var now = NowMs(clock);
+            var now = NowMs(request);
             var thisYear = DateTimeOffset.FromUnixTimeMilliseconds(now).Year;
             if (!FundingQuery.TrySymbol(q, out var symbol, out var e) || !FundingQuery.TryInt(q, "year", thisYear, 2000, thisYear, out var year, out e))
                 return Results.BadRequest(e);
@@ -55,10 +55,10 @@ public static class FundingEndpoints
             return Results.Ok(new YtdStatsResponse(symbol, at, year, s.IntervalHours, stats.IntervalSource, s.YtdMean, s.YtdCount, s.YtdAnnualised));
         }).WithName("FundingStatsYtd");
 
-        app.MapGet("/api/history", async (HttpRequest request, FundingReadModel model, TimeProvider? clock, CancellationToken ct) =>
+        app.MapGet("/api/history", async (HttpRequest request, FundingReadModel model, CancellationToken ct) =>
         {
             var q = request.Query;
-            var now = NowMs(clock);
+            var now = NowMs(request);
             if (!FundingQuery.TrySymbol(q, out var symbol, out var e)
                 || !FundingQuery.TryTime(q, "from", 0, out var from, out e)
                 || !FundingQuery.TryTime(q, "to", now, out var to, out e)
@@ -68,10 +68,10 @@ public static class FundingEndpoints
             return Results.Ok(await model.GetHistoryAsync(symbol, from, to, limit, ct).ConfigureAwait(false));
         }).WithName("FundingHistory");
 
-        app.MapGet("/api/kline", async (HttpRequest request, FundingReadModel model, TimeProvider? clock, CancellationToken ct) =>
+        app.MapGet("/api/kline", async (HttpRequest request, FundingReadModel model, CancellationToken ct) =>
         {
             var q = request.Query;
-            var now = NowMs(clock);
+            var now = NowMs(request);
             if (!FundingQuery.TrySymbol(q, out var symbol, out var e)
                 || !FundingQuery.TryChoice(q, "field", "mark", ["mark", "funding"], out var fieldName, out e)
                 || !FundingQuery.TryChoice(q, "interval", "1m", ["1m", "5m", "1h"], out var intervalName, out e)
@@ -90,7 +90,9 @@ public static class FundingEndpoints
         return app;
     }
 
-    private static long NowMs(TimeProvider? clock) => (clock ?? TimeProvider.System).GetUtcNow().ToUnixTimeMilliseconds();
+    // A TimeProvider registered by the host (tests, replays) wins over the wall clock.
+    private static long NowMs(HttpRequest request) =>
+        (request.HttpContext.RequestServices.GetService<TimeProvider>() ?? TimeProvider.System).GetUtcNow().ToUnixTimeMilliseconds();
 
     private static IResult NoHistory(string symbol) =>
         Results.NotFound(new FundingApiError("symbol", $"no funding history for {symbol}; run the backfill or import a CSV"));
