@@ -33,6 +33,12 @@ public abstract record FeedEvent
     {
     }
 
+    /// <summary>Internal marker for "nothing to emit" inside a stage (Akka.Streams elements cannot be null); never leaves the feed.</summary>
+    internal sealed record Skip : FeedEvent
+    {
+        public static readonly Skip Instance = new();
+    }
+
     /// <summary>One aggTrade (a raw <c>trade</c> is an aggTrade of one fill). Delivered once each, in agg-id order, across reconnects.</summary>
     public sealed record TradeEvent(string Symbol, Trade Trade) : FeedEvent;
 

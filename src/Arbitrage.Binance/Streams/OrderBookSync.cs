@@ -73,6 +73,8 @@ public sealed class OrderBookSync : GraphStage<FlowShape<WsEvent, FeedEvent>>
         private int _snapshotsApplied;
         private int _gapResyncs;
         private bool _everConnected;
+        private DepthSnapshot? _snapshot; // kept until the first diff after it has been applied
+        private bool _bridged;
         private bool _upstreamDone;
 
         public Logic(OrderBookSync stage)
@@ -179,7 +181,7 @@ public sealed class OrderBookSync : GraphStage<FlowShape<WsEvent, FeedEvent>>
                     Buffer(d);
                     break;
                 case Mode.Live:
-                    var r = _book.ApplyDiff(d.FirstUpdateId, d.FinalUpdateId, d.PrevFinalUpdateId, _levels.Bids, _levels.Asks);
+                    var r = Apply(d.FirstUpdateId, d.FinalUpdateId, d.PrevFinalUpdateId, _levels.Bids, _levels.Asks);
                     if (r == BookApplyResult.Applied)
                     {
                         _ready.Enqueue(Top(d.EventTimeMs));
@@ -279,12 +281,14 @@ public sealed class OrderBookSync : GraphStage<FlowShape<WsEvent, FeedEvent>>
             }
 
             var s = answer.Result.Data!;
+            _snapshot = s;
+            _bridged = false;
             _book.ApplySnapshot(s.LastUpdateId, ToLevels(s.Bids), ToLevels(s.Asks));
             _snapshotsApplied++;
             long eventTime = s.EventTime;
             foreach (var d in _pending)
             {
-                var r = _book.ApplyDiff(d.First, d.Final, d.Prev, d.Bids, d.Asks);
+                var r = Apply(d.First, d.Final, d.Prev, d.Bids, d.Asks);
                 if (r == BookApplyResult.Gap)
                 {
                     // The snapshot is older than the first buffered diff (or the buffer itself broke): a newer one fixes both.
@@ -306,6 +310,31 @@ public sealed class OrderBookSync : GraphStage<FlowShape<WsEvent, FeedEvent>>
             _ready.Enqueue(Top(eventTime));
             Emit();
             PullIfRoom();
+        }
+
+        /// <summary>
+        /// <see cref="LocalOrderBook.ApplyDiff"/>, plus one case its futures rule rejects: a snapshot taken
+        /// exactly at a diff boundary (lastUpdateId = u of a diff we never see) followed by the next diff,
+        /// <c>pu</c> = lastUpdateId but <c>U</c> &gt; lastUpdateId. That diff continues the snapshot, so it
+        /// is bridged by re-basing the (untouched) snapshot on <c>U</c>, instead of resyncing for nothing.
+        /// </summary>
+        private BookApplyResult Apply(long first, long final, long prev, ReadOnlySpan<PriceLevel> bids, ReadOnlySpan<PriceLevel> asks)
+        {
+            var r = _book.ApplyDiff(first, final, prev, bids, asks);
+            if (r == BookApplyResult.Gap && !_bridged && _snapshot is { } s && _settings.Rule == DepthSequenceRule.Futures
+                && prev == s.LastUpdateId && first > s.LastUpdateId)
+            {
+                _book.ApplySnapshot(first, ToLevels(s.Bids), ToLevels(s.Asks));
+                r = _book.ApplyDiff(first, final, prev, bids, asks);
+            }
+
+            if (r == BookApplyResult.Applied && !_bridged)
+            {
+                _bridged = true;
+                _snapshot = null;
+            }
+
+            return r;
         }
 
         private TimeSpan RetryDelay() => TimeSpan.FromTicks(Math.Min(

@@ -100,15 +100,14 @@ public static class SymbolFeed
     {
         var decoder = new SymbolFrameDecoder(settings.Symbol, connection, errors);
         return Akka.Streams.Dsl.Flow.Create<WsEvent>()
-            .Select(decoder.Decode)
-            .Where(e => e is not null)
-            .Select(e => e!)
+            .Select(decoder.DecodeOrSkip)
+            .Where(static e => e is not FeedEvent.Skip)
             .Via(new AggTradeContinuity(settings, history));
     }
 
     private static Source<FeedEvent, NotUsed> Decoded(Source<WsEvent, NotUsed> raw, string symbol, string connection, FrameErrorCounter errors)
     {
         var decoder = new SymbolFrameDecoder(symbol, connection, errors);
-        return raw.Select(decoder.Decode).Where(e => e is not null).Select(e => e!);
+        return raw.Select(decoder.DecodeOrSkip).Where(static e => e is not FeedEvent.Skip);
     }
 }

@@ -14,6 +14,8 @@ public sealed class SymbolFrameDecoder(string symbol, string connection, FrameEr
 
     public string Symbol { get; } = symbol.ToUpperInvariant();
 
+    internal FeedEvent DecodeOrSkip(WsEvent e) => Decode(e) ?? FeedEvent.Skip.Instance;
+
     public FeedEvent? Decode(WsEvent e)
     {
         switch (e)

@@ -89,9 +89,9 @@ public sealed class FundingActor : ReceiveActor, IWithTimers
     private void OnUpdate(MarkPriceUpdate u)
     {
         var previous = _latest;
-        if (previous is not null && u.EventTimeMs < previous.EventTimeMs)
+        if (previous is not null && u.EventTimeMs <= previous.EventTimeMs)
         {
-            return; // stale (a reconnect overlap): the view only moves forward in event time
+            return; // stale or duplicate (a reconnect overlap): the view only moves strictly forward in event time
         }
 
         _latest = u;

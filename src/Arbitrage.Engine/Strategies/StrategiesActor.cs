@@ -56,24 +56,31 @@ public sealed class StrategiesActor : ReceiveActor
     protected override void PreStart()
     {
         var set = StrategyLoader.LoadDirectory(_settings.Directory);
-        foreach (var error in set.Errors)
+        foreach (var file in set.Errors.GroupBy(e => e.File, StringComparer.Ordinal))
         {
-            _log.Error("Strategy file rejected: {0} [{1}]", error, error.Rule);
+            // Announced like a hot-reload rejection, so operators see a bad file at startup too, not only in the log.
+            var errors = file.Select(e => $"{e} [{e.Rule}]").ToArray();
+            foreach (var error in errors)
+            {
+                _log.Error("Strategy file rejected: {0}", error);
+            }
+
+            _mediator.Tell(new Publish(EngineTopics.StrategyEvents, new StrategyFileRejected(file.Key, errors)));
+        }
+
+        // The loader returns definitions without their files: map ids back to files (first file wins, as in the loader).
+        var files = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var file in System.IO.Directory.GetFiles(_settings.Directory, "*.json").Order(StringComparer.Ordinal))
+        {
+            if (StrategyLoader.Load(file).Definition is { } d)
+            {
+                files.TryAdd(d.Id, file);
+            }
         }
 
         foreach (var definition in set.Strategies)
         {
-            Start(definition, Path.Combine(_settings.Directory, definition.Id));
-        }
-
-        // File names for reporting: the loader knows them only through errors, so map ids back to files.
-        foreach (var file in System.IO.Directory.GetFiles(_settings.Directory, "*.json"))
-        {
-            var loaded = StrategyLoader.Load(file);
-            if (loaded.Definition is { } d && _running.TryGetValue(d.Id, out var entry))
-            {
-                _running[d.Id] = entry with { File = file };
-            }
+            Start(definition, files.GetValueOrDefault(definition.Id) ?? Path.Combine(_settings.Directory, definition.Id + ".json"));
         }
 
         if (_settings.Watch)

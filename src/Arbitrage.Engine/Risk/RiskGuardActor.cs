@@ -1,0 +1,193 @@
+using Akka.Actor;
+using Akka.Cluster.Tools.PublishSubscribe;
+using Akka.Event;
+using Akka.Persistence;
+using Akka.Persistence.Journal;
+using Arbitrage.Core.Risk;
+using Arbitrage.Engine.Execution;
+using Arbitrage.Engine.Strategies;
+
+namespace Arbitrage.Engine.Risk;
+
+/// <summary>
+/// The only way to the executor (ARCHITECTURE §2, §5), cluster-singleton-ready (one per account). Every
+/// signal is checked with <see cref="RiskRules.EvaluateOrder"/>; <see cref="RiskTick"/>s run the timed rules
+/// on event time; trade results feed <see cref="RiskRules.OnTradeClosed"/>. Each transition is persisted
+/// (tag <c>risk</c>) and published before its action (flatten, close) goes to the executor. Supervises the
+/// executor: restarts it on an exception (its state returns from its journal), escalates on repeated failure.
+/// </summary>
+public sealed class RiskGuardActor : ReceivePersistentActor
+{
+    public const string RiskTag = "risk";
+
+    private static readonly string[] Tags = [RiskTag];
+
+    private readonly RiskGuardSettings _settings;
+    private readonly IExchangeGateway _gateway;
+    private readonly IActorRef? _publisher;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private RiskState _state;
+    private IActorRef _executor = ActorRefs.Nobody;
+    private IReadOnlyList<HeldPosition> _positions = [];
+    private bool _executorReady;
+    private bool _clockStarted;
+    private long _nowMs;
+
+    public RiskGuardActor(RiskGuardSettings settings, IExchangeGateway gateway, IActorRef? publisher)
+    {
+        _settings = settings;
+        _gateway = gateway;
+        _publisher = publisher;
+        // Live inputs (connection, balance, market times) are re-learnt; the connection clock starts at the first event time.
+        _state = RiskState.Initial(settings.Parameters, 0) with { DisconnectedSinceMs = null };
+        PersistenceId = settings.PersistenceId;
+
+        Recover<IRiskEvent>(e =>
+        {
+            if (RiskEventMapping.ToTransition(e) is { } t) _state = _state.Apply(t);
+            _nowMs = Math.Max(_nowMs, e.AtMs);
+        });
+        Recover<RecoveryCompleted>(_ => StartExecutor());
+
+        Command<SignalEmitted>(OnSignal);
+        Command<MarketTick>(m =>
+        {
+            Advance(m.TimeMs);
+            _state = RiskRules.OnMarketEvent(_state, m.Symbol, m.TimeMs);
+            _executor.Tell(m);
+        });
+        Command<RiskTick>(t =>
+        {
+            Advance(t.NowMs);
+            Carry(RiskRules.OnTick(_state, _nowMs, _positions), null);
+        });
+        Command<ExchangeConnected>(m =>
+        {
+            Advance(m.AtMs);
+            Carry(RiskRules.OnExchangeConnected(_state, _nowMs), null);
+        });
+        Command<ExchangeDisconnected>(m =>
+        {
+            Advance(m.AtMs);
+            _state = RiskRules.OnExchangeDisconnected(_state, m.AtMs);
+        });
+        Command<EngageKillSwitch>(m => Carry(RiskRules.EngageKillSwitch(_state, m.By, m.Reason, _nowMs), Sender));
+        Command<ResumeTrading>(m => Carry(RiskRules.Resume(_state, m.By, _nowMs, m.Only), Sender));
+        Command<GetRiskStatus>(_ => Sender.Tell(Status()));
+
+        // From the executor.
+        Command<ExecutorReady>(m =>
+        {
+            _executorReady = true;
+            Publish(m);
+        });
+        Command<OpenPositionsChanged>(m => _positions = m.Positions);
+        Command<BalanceReport>(m => _state = RiskRules.OnBalance(_state, m.BalanceUsd));
+        Command<TradeClosed>(c =>
+        {
+            Publish(c);
+            Advance(c.ExitTimeMs);
+            Carry(RiskRules.OnTradeClosed(_state, c.PnlR, Math.Max(_nowMs, c.ExitTimeMs)), null);
+        });
+        Command<TradeAborted>(Publish);
+        Command<SignalRejected>(Publish);
+        Command<ReconciliationDifference>(Publish);
+        Command<Terminated>(t =>
+        {
+            if (!t.ActorRef.Equals(_executor)) return;
+            throw new ExecutorFailedException(
+                $"executor stopped after more than {_settings.MaxExecutorRestarts} failures within {RestartWindow}; escalating");
+        });
+    }
+
+    public override string PersistenceId { get; }
+
+    private TimeSpan RestartWindow => _settings.RestartWindow ?? TimeSpan.FromMinutes(1);
+
+    /// <param name="publisher">Receiver of every risk event (a listener, or the DistributedPubSub mediator with <see cref="RiskGuardSettings.PublishTopic"/>).</param>
+    public static Props Props(RiskGuardSettings settings, IExchangeGateway gateway, IActorRef? publisher = null) =>
+        Akka.Actor.Props.Create(() => new RiskGuardActor(settings, gateway, publisher));
+
+    protected override SupervisorStrategy SupervisorStrategy() =>
+        new OneForOneStrategy(_settings.MaxExecutorRestarts, RestartWindow, ex =>
+        {
+            _log.Error(ex, "Executor failed; restarting it (its state returns from the journal)");
+            return Directive.Restart;
+        });
+
+    private void StartExecutor()
+    {
+        _executor = Context.ActorOf(ExecutorActor.Props(_settings.Executor, _gateway), "executor");
+        Context.Watch(_executor);
+    }
+
+    private void OnSignal(SignalEmitted s)
+    {
+        Advance(s.TimeMs);
+        var risk = _state.Parameters.RiskPerTradeUsd;
+        var verdict = RiskRules.EvaluateOrder(_state, new OrderCheck(s.Symbol, risk), _nowMs);
+        if (verdict is RiskVerdict.Rejected r)
+        {
+            Persist(new Tagged(new SignalBlocked(s.SignalId, s.Symbol, r.Rule, r.Reason, _nowMs), Tags), t => Publish(t.Payload));
+            return;
+        }
+
+        _executor.Tell(new ExecuteSignal(s, risk));
+    }
+
+    /// <summary>Adopts the outcome's state, persists its transitions, then publishes them and carries out its actions.</summary>
+    private void Carry(RiskOutcome outcome, IActorRef? replyTo)
+    {
+        _state = outcome.State;
+        var events = outcome.Transitions.Select(RiskEventMapping.ToEvent).ToArray();
+        var actions = outcome.Actions;
+        if (events.Length == 0)
+        {
+            Act(actions);
+            replyTo?.Tell(Status());
+            return;
+        }
+
+        var remaining = events.Length;
+        PersistAll(events.Select(e => new Tagged(e, Tags)), t =>
+        {
+            Publish(t.Payload);
+            if (--remaining > 0) return;
+            Act(actions);
+            replyTo?.Tell(Status());
+        });
+    }
+
+    private void Act(IReadOnlyList<RiskAction> actions)
+    {
+        foreach (var a in actions)
+        {
+            switch (a)
+            {
+                case RiskAction.FlattenAll f:
+                    _executor.Tell(new FlattenAll(f.Reason, _nowMs));
+                    break;
+                case RiskAction.ClosePosition c:
+                    _executor.Tell(new ClosePosition(c.Symbol, c.Reason, _nowMs));
+                    break;
+            }
+        }
+    }
+
+    private void Advance(long timeMs)
+    {
+        _nowMs = Math.Max(_nowMs, timeMs);
+        if (_clockStarted) return;
+        _clockStarted = true;
+        if (!_settings.AssumeConnected && _state.DisconnectedSinceMs is null)
+            _state = RiskRules.OnExchangeDisconnected(_state, _nowMs); // until the gateway reports a connection
+    }
+
+    private void Publish(object e)
+    {
+        if (_publisher is null) return;
+        _publisher.Tell(_settings.PublishTopic is { } topic ? new Publish(topic, e) : e);
+    }
+
+    private RiskStatus Status() => new(_state, _executorReady, _positions, _nowMs);
+}

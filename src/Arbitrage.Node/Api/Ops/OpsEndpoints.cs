@@ -1,0 +1,128 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Akka.Hosting;
+using Arbitrage.Engine.Audit;
+using Arbitrage.Engine.Strategies;
+using Arbitrage.Node.Api.Read;
+using Arbitrage.Node.Auth;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Arbitrage.Node.Api.Ops;
+
+/// <summary>
+/// <c>/api/ops/*</c> (operator): kill, resume, enable/disable strategy. Each command is audited: the intent
+/// is persisted BEFORE the command runs (no audit → no command, 503), the result after.
+/// </summary>
+public static partial class OpsEndpoints
+{
+    public const long BodyLimitBytes = 4 * 1024;
+    public const int RetryAfterSeconds = 5;
+    public static readonly TimeSpan DefaultAskTimeout = TimeSpan.FromSeconds(5);
+
+    public sealed record KillRequest(string? Reason);
+
+    public sealed record OpsResponse(string AuditId, string Command, string Status, string Detail);
+
+    /// <summary>
+    /// Registers <see cref="IAuditLog"/> over the <see cref="AuditActor"/> and <see cref="IStrategyOps"/> over the
+    /// <see cref="StrategiesActor"/> (both resolved from the ActorRegistry when first used), and a 503
+    /// <see cref="IRiskOps"/> unless one is registered already.
+    /// </summary>
+    public static IServiceCollection AddArbitrageOps(this IServiceCollection services, TimeSpan? askTimeout = null)
+    {
+        var timeout = askTimeout ?? DefaultAskTimeout;
+        services.TryAddSingleton<IAuditLog>(sp => new ActorAuditLog(sp.GetRequiredService<IRequiredActor<AuditActor>>(), timeout, sp.GetRequiredService<ILogger<ActorAuditLog>>()));
+        services.TryAddSingleton<IStrategyOps>(sp => new ActorStrategyOps(sp.GetRequiredService<IRequiredActor<StrategiesActor>>(), timeout));
+        services.TryAddSingleton<IRiskOps, UnwiredRiskOps>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapOpsEndpoints(this IEndpointRouteBuilder app)
+    {
+        var ops = app.MapGroup("/api/ops").RequireAuthorization(AuthPolicies.Operator).WithMetadata(new RequestSizeLimitAttribute(BodyLimitBytes));
+
+        ops.MapPost("/kill", (KillRequest? body, HttpContext http, ClaimsPrincipal me, IAuditLog audit, IRiskOps risk) =>
+        {
+            var reason = body?.Reason?.Trim() ?? string.Empty;
+            if (reason.Length is 0 or > 500)
+            {
+                return Task.FromResult(FieldProblem.Of("reason", "required, at most 500 characters"));
+            }
+
+            var user = UserOf(me);
+            return RunAsync(http, user, audit, "kill", new Dictionary<string, string> { ["reason"] = reason }, ct => risk.KillAsync(user, reason, ct));
+        }).WithName("OpsKill");
+
+        ops.MapPost("/resume", (HttpContext http, ClaimsPrincipal me, IAuditLog audit, IRiskOps risk) =>
+        {
+            var user = UserOf(me);
+            return RunAsync(http, user, audit, "resume", new Dictionary<string, string>(), ct => risk.ResumeAsync(user, ct));
+        }).WithName("OpsResume");
+
+        ops.MapPost("/strategies/{id}/enable", (string id, HttpContext http, ClaimsPrincipal me, IAuditLog audit, IStrategyOps strategies) =>
+            SetStrategyAsync(id, true, http, me, audit, strategies)).WithName("OpsEnableStrategy");
+        ops.MapPost("/strategies/{id}/disable", (string id, HttpContext http, ClaimsPrincipal me, IAuditLog audit, IStrategyOps strategies) =>
+            SetStrategyAsync(id, false, http, me, audit, strategies)).WithName("OpsDisableStrategy");
+        return app;
+    }
+
+    private static Task<IResult> SetStrategyAsync(string id, bool enabled, HttpContext http, ClaimsPrincipal me, IAuditLog audit, IStrategyOps strategies)
+    {
+        if (!StrategyIdPattern().IsMatch(id))
+        {
+            return Task.FromResult(FieldProblem.Of("id", "1 to 64 characters: letters, digits, '.', '_' or '-'"));
+        }
+
+        var command = enabled ? "strategy.enable" : "strategy.disable";
+        return RunAsync(http, UserOf(me), audit, command, new Dictionary<string, string> { ["id"] = id }, ct => strategies.SetEnabledAsync(id, enabled, ct));
+    }
+
+    private static async Task<IResult> RunAsync(
+        HttpContext http, string user, IAuditLog audit, string command, Dictionary<string, string> arguments, Func<CancellationToken, Task<OpsOutcome>> execute)
+    {
+        var ct = http.RequestAborted;
+        var auditId = await audit.BeginAsync(user, command, JsonSerializer.Serialize(arguments), ct).ConfigureAwait(false);
+        if (auditId is null)
+        {
+            return Unavailable(http, "the audit log is unavailable; the command was not run");
+        }
+
+        OpsOutcome outcome;
+        try
+        {
+            // Not the request token: once audited, the command runs to its own timeout even if the client leaves.
+            outcome = await execute(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException or Akka.Actor.AskTimeoutException)
+        {
+            outcome = OpsOutcome.Unavailable("the target did not answer in time");
+        }
+
+        var status = outcome.Status.ToString().ToLowerInvariant();
+        await audit.CompleteAsync(auditId, $"{status}: {outcome.Detail}", CancellationToken.None).ConfigureAwait(false);
+        var response = new OpsResponse(auditId, command, status, outcome.Detail);
+        return outcome.Status switch
+        {
+            OpsStatus.Done => Results.Ok(response),
+            OpsStatus.NotFound => Results.Json(response, statusCode: StatusCodes.Status404NotFound),
+            OpsStatus.Rejected => Results.Json(response, statusCode: StatusCodes.Status409Conflict),
+            _ => Unavailable(http, outcome.Detail, response),
+        };
+    }
+
+    private static IResult Unavailable(HttpContext http, string detail, OpsResponse? response = null)
+    {
+        http.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        return response is null
+            ? Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: detail)
+            : Results.Json(response, statusCode: StatusCodes.Status503ServiceUnavailable);
+    }
+
+    private static string UserOf(ClaimsPrincipal me) => me.FindFirstValue(AuthClaims.Name) ?? "?";
+
+    [GeneratedRegex("^[A-Za-z0-9_.-]{1,64}$")]
+    private static partial Regex StrategyIdPattern();
+}

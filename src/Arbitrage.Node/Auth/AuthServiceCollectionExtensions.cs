@@ -1,0 +1,87 @@
+using System.Security.Cryptography;
+using System.Text;
+using Arbitrage.Engine.Persistence;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Arbitrage.Node.Auth;
+
+/// <summary>Registers users, tokens, JWT bearer validation and the role policies.</summary>
+public static class AuthServiceCollectionExtensions
+{
+    /// <summary>
+    /// Reads section <c>Auth</c> (<see cref="AuthOptions"/>). A missing <c>Auth:JwtKey</c> gets an ephemeral
+    /// random key (Development only: <see cref="JwtKeyCheck"/> refuses it elsewhere at startup); a key
+    /// shorter than 32 bytes throws here.
+    /// </summary>
+    public static IServiceCollection AddArbitrageAuth(this IServiceCollection services, IConfiguration configuration, Database database)
+    {
+        var options = configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
+        var keyError = JwtKeyCheck.Validate(options.JwtKey, isDevelopment: true);
+        if (keyError is not null)
+        {
+            throw new InvalidOperationException(keyError);
+        }
+
+        var keyBytes = string.IsNullOrWhiteSpace(options.JwtKey)
+            ? RandomNumberGenerator.GetBytes(64)
+            : Encoding.UTF8.GetBytes(options.JwtKey);
+        var key = new SymmetricSecurityKey(keyBytes) { KeyId = "arb-hs256" };
+
+        services.TryAddSingleton(database);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(options);
+        services.AddSingleton(sp => new AccessTokens(options, key, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<AuthStore>();
+        services.AddSingleton<LoginThrottle>();
+        services.AddSingleton<IPasswordHasher<AuthUser>, PasswordHasher<AuthUser>>();
+        services.AddHostedService<AuthStartup>();
+
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
+            .AddJwtBearer(jwt =>
+            {
+                jwt.MapInboundClaims = false;
+                jwt.RequireHttpsMetadata = false;
+                jwt.IncludeErrorDetails = false;
+                jwt.TokenValidationParameters = new AccessTokens(options, key, TimeProvider.System).Validation;
+                jwt.Events = new JwtBearerEvents { OnTokenValidated = CheckUserStillValidAsync };
+            });
+
+        services.AddAuthorizationBuilder()
+            .AddPolicy(AuthPolicies.Viewer, p => p.RequireAuthenticatedUser().RequireRole(Roles.AtLeast(Roles.Viewer)))
+            .AddPolicy(AuthPolicies.Operator, p => p.RequireAuthenticatedUser().RequireRole(Roles.AtLeast(Roles.Operator)))
+            .AddPolicy(AuthPolicies.Admin, p => p.RequireAuthenticatedUser().RequireRole(Roles.AtLeast(Roles.Admin)));
+        return services;
+    }
+
+    /// <summary>A token of a banned or deleted user, or one carrying a role the user no longer has, stops working at once.</summary>
+    private static async Task CheckUserStillValidAsync(TokenValidatedContext context)
+    {
+        var subject = context.Principal?.FindFirst(AuthClaims.Subject)?.Value;
+        var role = context.Principal?.FindFirst(AuthClaims.Role)?.Value;
+        if (subject is null || role is null)
+        {
+            context.Fail("token lacks sub or role");
+            return;
+        }
+
+        var services = context.HttpContext.RequestServices;
+        var store = services.GetRequiredService<AuthStore>();
+        await store.EnsureReadyAsync(services.GetRequiredService<AuthOptions>().BootstrapInvite, context.HttpContext.RequestAborted).ConfigureAwait(false);
+        var user = await store.FindByIdAsync(subject, context.HttpContext.RequestAborted).ConfigureAwait(false);
+        if (user is null || user.Banned || !string.Equals(user.Role, role, StringComparison.Ordinal))
+        {
+            context.Fail("user banned, removed or role changed");
+        }
+    }
+
+    /// <summary>Creates the auth tables and the bootstrap invite when the host starts.</summary>
+    private sealed class AuthStartup(AuthStore store, AuthOptions options) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => store.EnsureReadyAsync(options.BootstrapInvite, cancellationToken);
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

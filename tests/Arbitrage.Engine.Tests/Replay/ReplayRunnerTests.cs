@@ -1,0 +1,247 @@
+using System.Globalization;
+using Arbitrage.Binance.Tapes;
+using Arbitrage.Core.MarketData;
+using Arbitrage.Engine.Replay;
+using Arbitrage.Engine.Tests.Strategies;
+using Arbitrage.Testing;
+
+namespace Arbitrage.Engine.Tests.Replay;
+
+/// <summary>Two replays of one tape with the trade-only strategy plus the shipped ones; outputs kept for the tests.</summary>
+public abstract class ReplayTwice : IAsyncLifetime
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "arb-tests", "replay-" + Guid.NewGuid().ToString("N"));
+
+    protected abstract string Tape { get; }
+
+    public Trade[] Trades { get; private set; } = [];
+
+    public string Symbol { get; private set; } = "";
+
+    public (byte[] Indicators, byte[] Signals)[] Runs { get; } = new (byte[], byte[])[2];
+
+    public ReplaySummary? Summary { get; private set; }
+
+    public async Task InitializeAsync()
+    {
+        var strategies = Path.Combine(_dir, "strategies");
+        Directory.CreateDirectory(strategies);
+        File.WriteAllText(Path.Combine(strategies, "trade_only.json"), TradeOnlyStrategy.Json());
+        foreach (var shipped in Directory.GetFiles(RepoPaths.Strategies, "*.json"))
+        {
+            File.Copy(shipped, Path.Combine(strategies, Path.GetFileName(shipped)));
+        }
+
+        var symbolTrades = TapeReader.ReadTrades(Tape).ToArray();
+        Symbol = symbolTrades[0].Symbol;
+        Trades = symbolTrades.Select(t => t.Trade).ToArray();
+        for (var run = 0; run < 2; run++)
+        {
+            var indicators = Path.Combine(_dir, $"indicators-{run}.csv");
+            var signals = Path.Combine(_dir, $"signals-{run}.csv");
+            Summary = await ReplayRunner.RunAsync(new ReplayOptions
+            {
+                Tapes = [Tape],
+                StrategiesDirectory = strategies,
+                HoconDirectory = RepoPaths.Hocon,
+                IndicatorsOut = indicators,
+                SignalsOut = signals,
+            });
+            Runs[run] = (File.ReadAllBytes(indicators), File.ReadAllBytes(signals));
+        }
+    }
+
+    public Task DisposeAsync()
+    {
+        try
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A temp directory.
+        }
+
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>The first 20 000 aggTrades (≈ 5 h 50 m) of the real BTCUSD_PERP day: ATR from 01:10, signals.</summary>
+public sealed class CsvReplay : ReplayTwice
+{
+    protected override string Tape => Path.Combine(RepoPaths.Fixtures, "BTCUSD_PERP-aggTrades-2026-05-08.head20000.zip");
+}
+
+/// <summary>Raw trade frames of a recorded USD-M stream (depth and book tickers are ignored by the replay).</summary>
+public sealed class HftReplay : ReplayTwice
+{
+    protected override string Tape => Path.Combine(RepoPaths.Fixtures, "binance_usdm_BTCUSDT_ws_depth0ms_bookTicker_trade_markPrice1s_2023-04-05T0000Z_head3000.hftbt.gz");
+}
+
+/// <summary>
+/// ReplayRunner end to end (ARCHITECTURE §3): the production actors over a real tape give byte-identical files
+/// on every run, with the contract headers, values equal to a naive recompute from the raw trades, and signals
+/// whose stops and targets are the entry ∓ ATR multiples of the indicators row at the same tick.
+/// </summary>
+public sealed class ReplayRunnerTests(CsvReplay csv, HftReplay hft) : IClassFixture<CsvReplay>, IClassFixture<HftReplay>
+{
+    [Fact]
+    public void Csv_tape_replays_byte_identically_with_the_contract_headers()
+    {
+        AssertIdenticalRuns(csv);
+        Assert.Equal(20_000, csv.Summary!.Trades);
+        Assert.Equal(["BTCUSD_PERP"], csv.Summary.Symbols);
+    }
+
+    [Fact]
+    public void Hftbt_tape_replays_byte_identically_with_the_contract_headers()
+    {
+        AssertIdenticalRuns(hft);
+        Assert.Equal("BTCUSDT", hft.Symbol);
+        Assert.Equal(hft.Trades.Length, hft.Summary!.Trades);
+        Assert.True(hft.Trades.Length > 500, $"{hft.Trades.Length} trades");
+    }
+
+    [Fact]
+    public void Csv_indicators_equal_a_naive_recompute_from_the_raw_trades()
+    {
+        var rows = AssertNaive(csv, step: 7);
+        Assert.Contains(rows, r => r[9].Length > 0); // ATR reached
+    }
+
+    [Fact]
+    public void Hftbt_indicators_equal_a_naive_recompute_from_the_raw_trades()
+    {
+        var rows = AssertNaive(hft, step: 1);
+        Assert.NotEmpty(rows);
+    }
+
+    [Fact]
+    public void Signals_of_the_trade_only_strategy_carry_stops_and_targets_from_the_ATR_of_their_tick()
+    {
+        var indicators = Rows(csv.Runs[0].Indicators).ToDictionary(r => long.Parse(r[0], CultureInfo.InvariantCulture));
+        var signals = Rows(csv.Runs[0].Signals, fields: 10);
+        Assert.NotEmpty(signals);
+        foreach (var s in signals)
+        {
+            var time = long.Parse(s[0], CultureInfo.InvariantCulture);
+            Assert.Equal(0, time % 15_000);
+            Assert.Equal(("BTCUSD_PERP", "trade_only"), (s[1], s[2]));
+            var tick = indicators[time];
+            var atr = D(tick[9]);
+            var entry = D(s[5]);
+            var side = s[3] switch
+            {
+                "long" => 1.0,
+                "short" => -1.0,
+                _ => throw new InvalidDataException(s[3]),
+            };
+
+            Assert.True(D(s[4]) >= 50, $"score {s[4]}");
+            Assert.Equal(entry - (side * TradeOnlyStrategy.SlAtr * atr), D(s[6]));
+            Assert.Equal(entry + (side * TradeOnlyStrategy.Tp1Atr * atr), D(s[7]));
+            Assert.Equal(entry + (side * TradeOnlyStrategy.Tp2Atr * atr), D(s[8]));
+
+            // Entry = last trade before the tick; direction from the 30 m and 4 h CVD of the same row.
+            Assert.Equal(NaiveTicks.At(csv.Trades, time).LastPrice, entry);
+            Assert.True(side * D(tick[3]) > 0 && side * D(tick[4]) > 0);
+            Assert.StartsWith("\"[{\"\"name\"\":\"\"cvd\"\"", s[9], StringComparison.Ordinal);
+        }
+
+        // Cooldown in the output: the same direction never twice within 10 minutes.
+        foreach (var side in signals.GroupBy(s => s[3]))
+        {
+            var times = side.Select(s => long.Parse(s[0], CultureInfo.InvariantCulture)).ToArray();
+            for (var i = 1; i < times.Length; i++)
+            {
+                Assert.True(times[i] - times[i - 1] >= 600_000, $"{side.Key} at {times[i - 1]} and {times[i]}");
+            }
+        }
+    }
+
+    private static void AssertIdenticalRuns(ReplayTwice replay)
+    {
+        Assert.Equal(replay.Runs[0].Indicators, replay.Runs[1].Indicators);
+        Assert.Equal(replay.Runs[0].Signals, replay.Runs[1].Signals);
+        var indicators = System.Text.Encoding.UTF8.GetString(replay.Runs[0].Indicators);
+        var signals = System.Text.Encoding.UTF8.GetString(replay.Runs[0].Signals);
+        Assert.StartsWith("time_ms,symbol,trades,cvd_30m,cvd_4h,cvd_24h,vwap_30m,vwap_4h,vwap_24h,atr,atr_pct,p99_qty\n", indicators, StringComparison.Ordinal);
+        Assert.StartsWith("time_ms,symbol,strategy,direction,score,entry,sl,tp1,tp2,breakdown_json\n", signals, StringComparison.Ordinal);
+        Assert.DoesNotContain('\r', indicators);
+        Assert.Equal(replay.Summary!.Ticks, indicators.Count(c => c == '\n') - 1);
+    }
+
+    private static List<string[]> AssertNaive(ReplayTwice replay, int step)
+    {
+        var rows = Rows(replay.Runs[0].Indicators);
+        Assert.NotEmpty(rows);
+        var checkedRows = new List<string[]>();
+        for (var i = 0; i < rows.Count; i += step)
+        {
+            checkedRows.Add(rows[i]);
+        }
+
+        checkedRows.Add(rows[^1]);
+        long previous = 0;
+        foreach (var row in rows)
+        {
+            var time = long.Parse(row[0], CultureInfo.InvariantCulture);
+            Assert.True(previous == 0 || time == previous + 15_000, $"tick {time} after {previous}");
+            previous = time;
+        }
+
+        foreach (var row in checkedRows)
+        {
+            var t = long.Parse(row[0], CultureInfo.InvariantCulture);
+            var naive = NaiveTicks.At(replay.Trades, t);
+            var at = $"tick {t}";
+            Assert.Equal(replay.Symbol, row[1]);
+            Assert.Equal(naive.Trades, long.Parse(row[2], CultureInfo.InvariantCulture));
+            for (var w = 0; w < 3; w++)
+            {
+                Close(naive.Cvd[w], D(row[3 + w]), naive.Volume[w], at + " cvd" + w);
+                if (naive.Vwap[w] is { } vwap)
+                {
+                    Close(vwap, D(row[6 + w]), vwap, at + " vwap" + w);
+                }
+                else
+                {
+                    Assert.Equal("", row[6 + w]);
+                }
+            }
+
+            if (naive.Atr is { } atr)
+            {
+                Close(atr, D(row[9]), atr, at + " atr");
+                Assert.Equal(naive.AtrPercentile!.Value, D(row[10]), 9);
+            }
+            else
+            {
+                Assert.Equal(("", ""), (row[9], row[10]));
+            }
+
+            if (naive.P985 is { } low)
+            {
+                Assert.InRange(D(row[11]), low, naive.P995!.Value);
+            }
+            else
+            {
+                Assert.Equal("", row[11]);
+            }
+        }
+
+        return rows;
+    }
+
+    private static void Close(double expected, double actual, double scale, string what) =>
+        Assert.True(Math.Abs(expected - actual) <= 1e-9 * Math.Max(Math.Abs(scale), 1e-12), $"{what}: naive {expected}, replay {actual}");
+
+    private static double D(string field) => double.Parse(field, NumberStyles.Float, CultureInfo.InvariantCulture);
+
+    private static List<string[]> Rows(byte[] csv, int fields = 12)
+    {
+        var lines = System.Text.Encoding.UTF8.GetString(csv).Split('\n');
+        Assert.Equal("", lines[^1]);
+        return lines[1..^1].Select(l => l.Split(',', fields)).ToList();
+    }
+}
