@@ -6,5 +6,6 @@ internal static class EndToEndRegistry
     public static void RegisterAll()
     {
         EndToEnd.Register("journal", Journal.JournalWriteBench.RunAsync);
+        EndToEnd.Register("funding", Funding.FundingSnapshotBench.RunAsync);
     }
 }

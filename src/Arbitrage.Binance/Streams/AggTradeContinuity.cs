@@ -99,7 +99,7 @@ public sealed class AggTradeContinuity : GraphStage<FlowShape<FeedEvent, FeedEve
                 _held.Enqueue(e);
                 if (_catchingUp)
                 {
-                    if (_target == long.MaxValue && e is TradeEvent t)
+                    if (_target == long.MaxValue && e is TradeEvent t && t.Trade.AggId > _last)
                     {
                         _target = t.Trade.AggId;
                     }

@@ -4,7 +4,12 @@ using Arbitrage.Binance.Streams;
 
 namespace Arbitrage.Binance.Tests.Streams;
 
+/// <summary>Timing assertions: run alone, not beside the CPU-heavy tests of other classes.</summary>
+[CollectionDefinition(nameof(TimingCollection), DisableParallelization = true)]
+public sealed class TimingCollection;
+
 /// <summary>The raw source: back-off on repeated failures, status events, URLs, shutdown.</summary>
+[Collection(nameof(TimingCollection))]
 public class ReconnectBackoffTests : StreamTestBase
 {
     /// <summary>A loopback port nobody listens on (bound, then released).</summary>
@@ -46,9 +51,10 @@ public class ReconnectBackoffTests : StreamTestBase
             Assert.True(gaps[i] < max * 2, $"attempt {i + 2} came {gaps[i].TotalMilliseconds:F0} ms after the previous one: above the cap");
         }
 
-        // Within the first 1.5 s (fifteen minimum back-offs) a fixed-delay retry would have tried ~15 times; back-off tries 5.
+        // Within the first 1.5 s (fifteen minimum back-offs) a fixed-delay retry would try ~15 times; back-off at most 5
+        // (at 0, 100, 300, 700, 1500 ms). A loaded machine only makes it fewer.
         var window = failures.Count(f => f.Time - failures[0].Time <= TimeSpan.FromMilliseconds(1500));
-        Assert.True(window is 4 or 5, $"{window} attempts in the first 1.5 s; gaps: {string.Join(", ", gaps.Select(g => g.TotalMilliseconds.ToString("F0")))}");
+        Assert.True(window is >= 2 and <= 5, $"{window} attempts in the first 1.5 s; gaps: {string.Join(", ", gaps.Select(g => g.TotalMilliseconds.ToString("F0")))}");
     }
 
     [Fact]
@@ -75,9 +81,9 @@ public class ReconnectBackoffTests : StreamTestBase
         probe.KillSwitch.Shutdown();
         for (var i = 0; i < 2; i++)
         {
-            // The back-off resets after a healthy connection: ~100 ms each time, not 200, 400.
+            // The back-off resets after a healthy connection: ~100 ms each time, not 200 then 400.
             var gap = connects[i + 1].Time - disconnects[i].Time;
-            Assert.True(gap < TimeSpan.FromMilliseconds(190), $"reconnect {i + 1} took {gap.TotalMilliseconds:F0} ms");
+            Assert.True(gap < TimeSpan.FromMilliseconds(190 + 100 * i), $"reconnect {i + 1} took {gap.TotalMilliseconds:F0} ms");
         }
     }
 

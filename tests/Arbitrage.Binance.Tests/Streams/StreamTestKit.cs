@@ -13,14 +13,16 @@ public abstract class StreamTestBase : IAsyncLifetime
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
-    protected ActorSystem System { get; } =
+    protected ActorSystem Sys { get; } =
         ActorSystem.Create("streams-test", ConfigurationFactory.ParseString("akka.loglevel = WARNING\nakka.stdout-loglevel = WARNING"));
 
-    protected IMaterializer Materializer => System.Materializer();
+    private IMaterializer? _materializer;
+
+    protected IMaterializer Materializer => _materializer ??= Sys.Materializer();
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync() => await System.Terminate();
+    public async Task DisposeAsync() => await Sys.Terminate();
 
     protected FeedProbe<T> Run<T>(Source<T, UniqueKillSwitch> source) => FeedProbe<T>.Run(source, Materializer);
 

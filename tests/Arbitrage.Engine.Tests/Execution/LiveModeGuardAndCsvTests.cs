@@ -1,0 +1,44 @@
+using Arbitrage.Binance.Rest.Models;
+using Arbitrage.Core.Sizing;
+using Arbitrage.Engine.Execution;
+
+namespace Arbitrage.Engine.Tests.Execution;
+
+public sealed class LiveModeGuardAndCsvTests
+{
+    private static readonly Uri Prod = new("https://fapi.binance.com");
+    private static readonly Uri Testnet = new("https://demo-fapi.binance.com");
+    private static readonly ApiRestrictions Safe = new() { EnableFutures = true, EnableReading = true };
+
+    [Fact]
+    public void Live_mode_starts_with_a_futures_key_without_withdrawals_on_testnet_or_confirmed_production()
+    {
+        Assert.Null(LiveModeGuard.Check(new("k", "s", Testnet, false), Safe));
+        Assert.Null(LiveModeGuard.Check(new("k", "s", Prod, true), Safe));
+    }
+
+    [Fact]
+    public void Live_mode_refuses_missing_keys_withdrawal_keys_and_unconfirmed_production()
+    {
+        Assert.Contains(LiveModeGuard.Check(new(null, "s", Testnet, false), Safe)!, e => e.Contains("ApiKey"));
+        Assert.Contains(LiveModeGuard.Check(new("k", "", Testnet, false), Safe)!, e => e.Contains("ApiSecret"));
+        Assert.Contains(LiveModeGuard.Check(new("k", "s", Testnet, false), Safe with { EnableWithdrawals = true })!, e => e.Contains("withdrawals"));
+        Assert.Contains(LiveModeGuard.Check(new("k", "s", Testnet, false), null)!, e => e.Contains("apiRestrictions"));
+        Assert.Contains(LiveModeGuard.Check(new("k", "s", Prod, false), Safe)!, e => e.Contains("ConfirmProduction"));
+        Assert.Equal(2, LiveModeGuard.Check(new("k", "s", Prod, false), Safe with { EnableWithdrawals = true })!.Count);
+    }
+
+    [Fact]
+    public void Trades_csv_has_the_agreed_header_and_exact_invariant_rows()
+    {
+        var t = new TradeClosed("t-BTCUSDT-L-1", "BTCUSDT", "v51", PositionSide.Long, 1000, 100m, 1m, 46000, 103m, "tp2",
+            2.9188m, 1.4594m, 0.0812m, 46000);
+        var w = new StringWriter();
+        TradesCsv.Write(w, [t, t with { SignalId = "a", ExitTimeMs = 5, ExitReason = "kill switch by ops: a, b" }]);
+        Assert.Equal(
+            "signal_id,symbol,strategy,direction,entry_time_ms,entry,qty,exit_time_ms,exit,exit_reason,pnl_usd,pnl_r,fees_usd\n" +
+            "a,BTCUSDT,v51,Long,1000,100,1,5,103,\"kill switch by ops: a, b\",2.9188,1.4594,0.0812\n" +
+            "t-BTCUSDT-L-1,BTCUSDT,v51,Long,1000,100,1,46000,103,tp2,2.9188,1.4594,0.0812\n",
+            w.ToString());
+    }
+}

@@ -1,0 +1,58 @@
+using Akka.Actor;
+using Akka.TestKit;
+using Arbitrage.Core.Risk;
+using Arbitrage.Engine.Execution;
+using Arbitrage.Engine.Risk;
+using Arbitrage.Engine.Tests.Execution;
+using Arbitrage.Engine.Tests.Symbols;
+using Xunit.Abstractions;
+
+namespace Arbitrage.Engine.Tests.Risk;
+
+/// <summary>A risk guard over a paper account on a temp SQLite journal; every published event goes to <see cref="Events"/>.</summary>
+public abstract class RiskGuardTestKit : SqliteTestKit
+{
+    protected RiskGuardTestKit(ITestOutputHelper output)
+        : base(output)
+    {
+        Events = CreateTestProbe("risk-events");
+    }
+
+    protected TestProbe Events { get; }
+
+    protected PaperGateway Paper { get; private set; } = null!;
+
+    protected RiskGuardSettings GuardSettings { get; private set; } = null!;
+
+    protected IActorRef StartGuard(PaperGatewaySettings? paper = null, RiskParameters? parameters = null, bool assumeConnected = true,
+        bool awaitBalance = true)
+    {
+        Paper = new PaperGateway(paper ?? new PaperGatewaySettings(1_000m, 0.0004m, 0m));
+        GuardSettings = new RiskGuardSettings(parameters ?? new RiskParameters(), ExecutionTestData.Settings(),
+            "risk-guard-" + Guid.NewGuid().ToString("N"), assumeConnected);
+        var guard = Sys.ActorOf(RiskGuardActor.Props(GuardSettings, Paper, Events.Ref), "risk-guard");
+        Events.FishForMessage<ExecutorReady>(_ => true);
+        if (awaitBalance) AwaitCondition(() => StatusOf(guard).State.BalanceUsd is not null);
+        return guard;
+    }
+
+    protected RiskStatus StatusOf(IActorRef guard)
+    {
+        var probe = CreateTestProbe();
+        guard.Tell(new GetRiskStatus(), probe.Ref);
+        return probe.ExpectMsg<RiskStatus>();
+    }
+
+    protected void AwaitArmed(string signalId) =>
+        AwaitCondition(() => Paper.AllOrders.Any(o => o.ClientOrderId == ClientOrderIds.For(signalId, OrderLeg.StopLoss)));
+
+    // The paper gateway answers synchronously (completed tasks).
+    protected decimal PaperBalance() => Paper.BalanceAsync().Result.Value;
+
+    protected IReadOnlyList<GatewayPosition> PaperPositions() => Paper.PositionsAsync().Result.Value!;
+
+    protected IReadOnlyList<GatewayOrder> PaperOpenOrders() => Paper.OpenOrdersAsync().Result.Value!;
+
+    protected static TradeClosed Result(int n, decimal pnlR, long timeMs) =>
+        new($"x-{n}", "XRPUSDT", "test", Core.Sizing.PositionSide.Long, timeMs - 60_000, 1m, 1m, timeMs, 1m, "stop_loss", pnlR * 2m, pnlR, 0m, timeMs);
+}
