@@ -15,6 +15,7 @@ public static class NodeCommandLine
         ["--strategies"] = "Paths:Strategies",
         ["--hocon"] = "Paths:Hocon",
         ["--port"] = "Cluster:Port",
+        ["--record-tape"] = "Recording:Tape",
     };
 
     public static IReadOnlyDictionary<string, string?> Parse(string[] args, out string? error)

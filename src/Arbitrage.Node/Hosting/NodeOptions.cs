@@ -17,6 +17,15 @@ public sealed record NodeOptions
     public PathsOptions Paths { get; init; } = new();
 
     public ExchangeOptions Exchange { get; init; } = new();
+
+    public RecordingOptions Recording { get; init; } = new();
+}
+
+/// <summary><c>Recording</c>: what the node writes of the live market.</summary>
+public sealed record RecordingOptions
+{
+    /// <summary>Append the raw market frames of the traded symbols to this JSONL tape; null = off.</summary>
+    public string? Tape { get; init; }
 }
 
 /// <summary><c>Http</c>: where the bridge listens. Loopback unless deliberately changed.</summary>

@@ -4,6 +4,7 @@ using Akka.Cluster;
 using Akka.Cluster.Hosting;
 using Akka.Hosting;
 using Akka.Remote.Hosting;
+using Akka.Streams;
 using Arbitrage.Binance.Streams;
 using Arbitrage.Engine.Feeds;
 using Arbitrage.Engine.Recording;
@@ -61,8 +62,11 @@ public static class NodeProgram
             var tape = new AggTradeStore(checkedOk!.Database);
             await tape.EnsureSchemaAsync(ct).ConfigureAwait(false);
             var feed = new BinanceSymbolFeedFactory(
-                exchange.Streams, new StoredThenRestHistory(tape, new RestAggTradeHistory(exchange.PublicClient)), exchange.FrameErrors);
-            var startup = checkedOk with { Feed = feed, Tape = tape };
+                exchange.Streams,
+                new StoredThenRestHistory(tape, new RestAggTradeHistory(exchange.PublicClient)),
+                exchange.FrameErrors,
+                FromFirstTrade: exchange.Simulator is not null);
+            var startup = checkedOk with { Feed = feed, Tape = tape, Streams = exchange.Streams };
             builder.Services.AddSingleton(exchange);
             var app = Build(builder, options, startup);
             await app.StartAsync(ct).ConfigureAwait(false);
@@ -120,6 +124,18 @@ public static class NodeProgram
                 }
             });
             akka.WithSignalPipeline(options, startup.Feed, startup.Tape);
+            if (options.Recording.Tape is { } tapePath && startup.Streams is { } streams)
+            {
+                akka.WithActors((system, _) =>
+                {
+                    var recording = TapeRecording.Start(tapePath, options.Exchange.Symbols, streams, system.Materializer());
+                    CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "stop-tape-recording", () =>
+                    {
+                        recording.Shutdown();
+                        return Task.FromResult(Akka.Done.Instance);
+                    });
+                });
+            }
         });
 
         var app = builder.Build();

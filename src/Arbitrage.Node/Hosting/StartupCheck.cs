@@ -29,6 +29,9 @@ public static class StartupCheck
 
         /// <summary>The <c>agg_trades</c> tape the live feed records to and warms up from.</summary>
         public Engine.Recording.AggTradeStore? Tape { get; init; }
+
+        /// <summary>WebSocket endpoints of the exchange (for the tape recorder).</summary>
+        public Binance.Streams.BinanceStreamOptions? Streams { get; init; }
     }
 
     public static async Task<(Result? Ok, StartupError? Error)> RunAsync(NodeOptions options, CancellationToken ct = default)

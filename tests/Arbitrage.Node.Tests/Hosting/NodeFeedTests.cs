@@ -52,7 +52,8 @@ public sealed class NodeFeedTests : IDisposable
         var tape = Path.Combine(RepoPaths.Fixtures, "BTCUSD_PERP-aggTrades-2026-05-08.head4500.csv");
         var rows = File.ReadLines(tape).Count() - 1;
 
-        await using var node = NodeProcess.Start(_work, Env(), "--exchange", "sim", "--tape", tape, "--speed", "max");
+        var recorded = Path.Combine(_work, "recorded.jsonl");
+        await using var node = NodeProcess.Start(_work, Env(), "--exchange", "sim", "--tape", tape, "--speed", "max", "--record-tape", recorded);
         using var http = new HttpClient { BaseAddress = await node.WaitListeningAsync(TimeSpan.FromSeconds(60)) };
 
         var health = await WaitForAsync(
@@ -89,6 +90,14 @@ public sealed class NodeFeedTests : IDisposable
 
         Assert.Equal(rows, stored);
         Assert.Equal(rows, distinct);
+
+        // The raw frames went to a JSONL tape too (own connection; it may have joined the playback a
+        // little late, but what it holds reads back as the same trades as the source tape).
+        var source = Arbitrage.Binance.Tapes.TapeReader.ReadTrades(tape).Select(t => t.Trade).ToDictionary(t => t.AggId);
+        var replayed = Arbitrage.Binance.Tapes.TapeReader.ReadTrades(recorded).ToList();
+        Assert.NotEmpty(replayed);
+        Assert.All(replayed, t => Assert.Equal(source[t.Trade.AggId], t.Trade));
+        Assert.Equal(replayed.Select(t => t.Trade.AggId).Order(), replayed.Select(t => t.Trade.AggId));
     }
 
     [Fact]
