@@ -6,6 +6,7 @@ internal static class EndToEndRegistry
     public static void RegisterAll()
     {
         EndToEnd.Register("journal", Journal.JournalWriteBench.RunAsync);
+        EndToEnd.Register("replay", Replay.ReplayBench.RunAsync);
         EndToEnd.Register("funding", Funding.FundingSnapshotBench.RunAsync);
     }
 }
