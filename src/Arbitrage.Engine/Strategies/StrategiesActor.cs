@@ -44,6 +44,26 @@ public sealed class StrategiesActor : ReceiveActor
             ReplyIfReady();
         });
         Receive<ReloadStrategyFile>(r => Reload(r.Path));
+        Receive<SetStrategyEnabled>(m =>
+        {
+            if (!_running.TryGetValue(m.StrategyId, out var entry))
+            {
+                Sender.Tell(new StrategyNotFound(m.StrategyId));
+                return;
+            }
+
+            // Until the next edit of the file, which stays the source of truth.
+            var changed = entry.Definition.Enabled != m.Enabled;
+            if (changed)
+            {
+                var definition = entry.Definition with { Enabled = m.Enabled };
+                entry.Actor.Tell(new ReplaceDefinition(definition));
+                _running[m.StrategyId] = entry with { Definition = definition };
+                _mediator.Tell(new Publish(EngineTopics.StrategyEvents, new StrategyFileLoaded(entry.File, definition.Id, definition.Version, definition.Enabled)));
+            }
+
+            Sender.Tell(new StrategyEnabledSet(m.StrategyId, m.Enabled, changed));
+        });
         Receive<ListStrategies>(_ => Sender.Tell(new StrategyList(_running.Values
             .OrderBy(v => v.Definition.Id, StringComparer.Ordinal)
             .Select(v => new StrategyInfo(v.Definition.Id, v.Definition.Version, v.File, v.Definition.Enabled, v.Definition.Threshold, v.Definition.Symbols))

@@ -12,9 +12,6 @@ namespace Arbitrage.Node.Hosting;
 /// <summary>Registry key of the <c>symbol</c> shard region.</summary>
 public sealed class SymbolRegion;
 
-/// <summary>Registry key of <c>/user/strategies</c>.</summary>
-public sealed class StrategiesSupervisor;
-
 /// <summary>
 /// The signal pipeline of ARCHITECTURE §2 on Akka.Hosting: the <c>symbol</c> shard region (a region even on
 /// one node), the strategies supervisor and a keeper that keeps the configured symbols' entities (and so
@@ -40,8 +37,8 @@ public static class EngineWiring
         {
             var mediator = DistributedPubSub.Get(system).Mediator;
             var strategies = system.ActorOf(
-                StrategiesActor.Props(new StrategiesSettings(options.Paths.Strategies), mediator, riskGuard: null), "strategies");
-            registry.Register<StrategiesSupervisor>(strategies);
+                StrategiesActor.Props(new StrategiesSettings(options.Paths.Strategies), mediator, registry.TryGet<RiskGuard>(out var guard) ? guard : null), "strategies");
+            registry.Register<StrategiesActor>(strategies);
             system.ActorOf(MarketInputsActor.Props(mediator), "market-inputs");
 
             var region = registry.Get<SymbolRegion>();

@@ -78,6 +78,34 @@ public sealed class ExchangeConnection : IAsyncDisposable
         return new ExchangeConnection(BinanceRestOptions.ForSingleOrigin(simulator.BaseUrl), simulator, symbols);
     }
 
+    /// <summary>
+    /// Filters of the traded symbols from exchangeInfo; empty when the exchange does not answer within a few
+    /// seconds (offline): sizing then uses the coarse generic rules and says so.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, Core.Sizing.SymbolFilters>> LoadFiltersAsync(CancellationToken ct)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        cts.CancelAfter(TimeSpan.FromSeconds(5));
+        try
+        {
+            var info = await PublicClient.ExchangeData.GetExchangeInfoAsync(cts.Token).ConfigureAwait(false);
+            if (!info.Success)
+            {
+                return new Dictionary<string, Core.Sizing.SymbolFilters>();
+            }
+
+            return info.Data!.Symbols
+                .Where(s => Symbols.Contains(s.Symbol))
+                .ToDictionary(
+                    s => s.Symbol,
+                    s => new Core.Sizing.SymbolFilters(s.Symbol, s.TickSize, s.StepSize, s.MinQty, s.MinNotional, s.MarketStepSize, s.MarketMinQty));
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return new Dictionary<string, Core.Sizing.SymbolFilters>();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         PublicClient.Dispose();

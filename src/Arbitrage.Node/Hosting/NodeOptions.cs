@@ -19,6 +19,20 @@ public sealed record NodeOptions
     public ExchangeOptions Exchange { get; init; } = new();
 
     public RecordingOptions Recording { get; init; } = new();
+
+    public PaperOptions Paper { get; init; } = new();
+}
+
+/// <summary><c>Paper</c>: the simulated account signals trade against (default mode).</summary>
+public sealed record PaperOptions
+{
+    public decimal StartingBalanceUsd { get; init; } = 1_000m;
+
+    /// <summary>Taker fee as a fraction (0.0004 = 4 bps, Binance USD-M VIP 0 with BNB off).</summary>
+    public decimal TakerFeeRate { get; init; } = 0.0004m;
+
+    /// <summary>Fills move this many basis points against the taker.</summary>
+    public decimal SlippageBps { get; init; } = 1m;
 }
 
 /// <summary><c>Recording</c>: what the node writes of the live market.</summary>

