@@ -12,15 +12,13 @@ namespace Arbitrage.Engine.Feeds;
 /// across reconnects (<see cref="SymbolFeed"/>), batched when the actor is busy, plus status and
 /// non-trade market events.
 /// </summary>
-/// <param name="FromFirstTrade">A symbol with no state starts at agg id 0 (a finite tape: the simulator),
-/// instead of joining the live stream (Binance: 0 would mean years of history).</param>
-public sealed class BinanceSymbolFeedFactory(BinanceStreamOptions options, IAggTradeHistory history, FrameErrorCounter? errors = null, bool FromFirstTrade = false) : ISymbolFeedFactory
+public sealed class BinanceSymbolFeedFactory(BinanceStreamOptions options, IAggTradeHistory history, FrameErrorCounter? errors = null) : ISymbolFeedFactory
 {
     public Source<SymbolFeedItem, NotUsed> Create(string symbol, long afterAggId)
     {
         var settings = new SymbolFeedSettings(symbol)
         {
-            FromAggId = afterAggId != long.MinValue ? afterAggId + 1 : FromFirstTrade ? 0 : null,
+            FromAggId = afterAggId == long.MinValue ? null : afterAggId + 1,
         };
         return SymbolFeed.Create(settings, options, history, errors)
             .MapMaterializedValue(_ => NotUsed.Instance)

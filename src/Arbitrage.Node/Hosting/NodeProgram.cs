@@ -4,7 +4,6 @@ using Akka.Cluster;
 using Akka.Cluster.Hosting;
 using Akka.Hosting;
 using Akka.Remote.Hosting;
-using Akka.Streams;
 using Arbitrage.Binance.Streams;
 using Arbitrage.Engine.Feeds;
 using Arbitrage.Engine.Recording;
@@ -75,8 +74,7 @@ public static class NodeProgram
             var feed = new BinanceSymbolFeedFactory(
                 exchange.Streams,
                 new StoredThenRestHistory(tape, new RestAggTradeHistory(exchange.PublicClient)),
-                exchange.FrameErrors,
-                FromFirstTrade: exchange.Simulator is not null);
+                exchange.FrameErrors);
             var filters = await exchange.LoadFiltersAsync(ct).ConfigureAwait(false);
             var startup = checkedOk with { Feed = feed, Tape = tape, Streams = exchange.Streams, Filters = filters };
             builder.Services.AddSingleton(exchange);
@@ -143,14 +141,13 @@ public static class NodeProgram
             akka.WithSignalPipeline(options, startup.Feed, startup.Tape);
             if (options.Recording.Tape is { } tapePath && startup.Streams is { } streams)
             {
-                akka.WithActors((system, _) =>
+                akka.WithActors((system, registry) =>
                 {
-                    var recording = TapeRecording.Start(tapePath, options.Exchange.Symbols, streams, system.Materializer());
-                    CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "stop-tape-recording", () =>
-                    {
-                        recording.Shutdown();
-                        return Task.FromResult(Akka.Done.Instance);
-                    });
+                    // Starts once the symbols' own feeds are connected: against the simulator the first
+                    // subscriber starts the playback, and that must be the trading feed, not the recorder.
+                    system.ActorOf(
+                        Props.Create(() => new TapeRecordingStarter(registry.Get<SymbolRegion>(), options.Exchange.Symbols, tapePath, streams)),
+                        "tape-recording");
                 });
             }
         });
