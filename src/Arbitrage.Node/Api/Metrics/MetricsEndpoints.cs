@@ -1,0 +1,36 @@
+using Akka.Actor;
+using Akka.Cluster.Tools.PublishSubscribe;
+using Akka.Hosting;
+using Prometheus;
+
+namespace Arbitrage.Node.Api.Metrics;
+
+/// <summary>Prometheus <c>/metrics</c>: HTTP request metrics, ingest rate/lag per symbol, Akka dead letters.</summary>
+public static class MetricsEndpoints
+{
+    /// <summary>Registers the prometheus-net defaults (process/.NET metrics come with the default registry).</summary>
+    public static IServiceCollection AddArbitrageMetrics(this IServiceCollection services)
+    {
+        services.AddSingleton<IMetricFactory>(Prometheus.Metrics.DefaultFactory);
+        return services;
+    }
+
+    /// <summary>
+    /// HTTP metrics middleware and the scrape endpoint. Call before mapping the other endpoints so their
+    /// requests are measured. <c>/metrics</c> is anonymous (scrapers do not log in): expose the port accordingly.
+    /// </summary>
+    public static WebApplication MapArbitrageMetrics(this WebApplication app)
+    {
+        app.UseHttpMetrics();
+        app.MapMetrics("/metrics").AllowAnonymous();
+        return app;
+    }
+
+    /// <summary>Starts the <see cref="IngestMetricsActor"/> (subscribed to the DistributedPubSub mediator).</summary>
+    public static AkkaConfigurationBuilder WithArbitrageMetrics(this AkkaConfigurationBuilder akka) =>
+        akka.WithActors((system, registry) =>
+        {
+            var actor = system.ActorOf(IngestMetricsActor.Props(DistributedPubSub.Get(system).Mediator), "ingest-metrics");
+            registry.Register<IngestMetricsActor>(actor);
+        });
+}
