@@ -19,12 +19,13 @@ public static class ReplayCommand
         var strategies = new Option<string>("--strategies") { Description = "Strategies directory.", DefaultValueFactory = _ => "strategies" };
         var indicatorsOut = new Option<string?>("--indicators-out") { Description = "Indicators CSV (one row per symbol per tick)." };
         var signalsOut = new Option<string?>("--signals-out") { Description = "Signals CSV." };
+        var tradesOut = new Option<string?>("--trades-out") { Description = "Trades CSV of the paper executor (risk guard + executor + paper gateway)." };
         var hocon = new Option<string?>("--hocon") { Description = "HOCON directory (default ./hocon or the copy beside arbctl)." };
         var batch = new Option<int>("--batch-size") { Description = "Trades per actor message.", DefaultValueFactory = _ => 4096 };
 
         var command = new Command("replay", "Replay tapes through the production actors at maximum speed (event time).")
         {
-            tapes, strategies, indicatorsOut, signalsOut, hocon, batch,
+            tapes, strategies, indicatorsOut, signalsOut, tradesOut, hocon, batch,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -42,6 +43,7 @@ public static class ReplayCommand
                 HoconDirectory = hoconDir,
                 IndicatorsOut = parse.GetValue(indicatorsOut),
                 SignalsOut = parse.GetValue(signalsOut),
+                TradesOut = parse.GetValue(tradesOut),
                 BatchSize = Math.Max(1, parse.GetValue(batch)),
                 Progress = Console.Error,
             };
@@ -50,7 +52,7 @@ public static class ReplayCommand
                 var summary = await ReplayRunner.RunAsync(options, ct);
                 await Console.Error.WriteLineAsync(
                     $"replay: done: {summary.Trades:N0} trades, {summary.Symbols.Count} symbol(s) [{string.Join(", ", summary.Symbols)}], " +
-                    $"{summary.Ticks:N0} ticks, {summary.Signals:N0} signals in {summary.Elapsed.TotalSeconds:0.000} s " +
+                    $"{summary.Ticks:N0} ticks, {summary.Signals:N0} signals, {summary.ClosedTrades:N0} closed trades in {summary.Elapsed.TotalSeconds:0.000} s " +
                     $"({summary.TradesPerSecond / 1e6:0.00} M trades/s)");
                 return 0;
             }

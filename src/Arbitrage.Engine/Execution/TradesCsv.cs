@@ -15,7 +15,7 @@ public static class TradesCsv
     {
         ArgumentNullException.ThrowIfNull(t);
         return string.Join(',',
-            Quote(t.SignalId), Quote(t.Symbol), Quote(t.StrategyId), t.Direction == Core.Sizing.PositionSide.Long ? "Long" : "Short",
+            Quote(t.SignalId), Quote(t.Symbol), Quote(t.StrategyId), t.Direction == Core.Sizing.PositionSide.Long ? "long" : "short",
             t.EntryTimeMs.ToString(CultureInfo.InvariantCulture), D(t.Entry), D(t.Quantity),
             t.ExitTimeMs.ToString(CultureInfo.InvariantCulture), D(t.Exit), Quote(t.ExitReason),
             D(t.PnlUsd), D(t.PnlR), D(t.FeesUsd));

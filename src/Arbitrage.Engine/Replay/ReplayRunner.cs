@@ -8,6 +8,7 @@ using Akka.Configuration;
 using Arbitrage.Binance.Tapes;
 using Arbitrage.Core.MarketData;
 using Arbitrage.Core.Strategies;
+using Arbitrage.Engine.Execution;
 using Arbitrage.Engine.Persistence;
 using Arbitrage.Engine.Strategies;
 using Arbitrage.Engine.Symbols;
@@ -27,6 +28,12 @@ public sealed record ReplayOptions
 
     public string? SignalsOut { get; init; }
 
+    /// <summary>Trades CSV of the paper executor (risk guard + executor + paper gateway) over the signals.</summary>
+    public string? TradesOut { get; init; }
+
+    /// <summary>Paper account and risk per trade for <see cref="TradesOut"/>.</summary>
+    public PaperGatewaySettings Paper { get; init; } = new(StartingBalanceUsd: 1_000m, TakerFeeRate: 0.0004m, SlippageBps: 1m);
+
     /// <summary>Where the replay's own journal lives (a fresh temp directory when null; deleted afterwards).</summary>
     public string? WorkDirectory { get; init; }
 
@@ -38,7 +45,7 @@ public sealed record ReplayOptions
     public TextWriter? Progress { get; init; }
 }
 
-public sealed record ReplaySummary(long Trades, IReadOnlyList<string> Symbols, int Ticks, int Signals, TimeSpan Elapsed)
+public sealed record ReplaySummary(long Trades, IReadOnlyList<string> Symbols, int Ticks, int Signals, TimeSpan Elapsed, int ClosedTrades = 0)
 {
     public double TradesPerSecond => Trades / Math.Max(Elapsed.TotalSeconds, 1e-9);
 }
@@ -103,7 +110,7 @@ public static class ReplayRunner
                 ClusterShardingSettings.Create(system),
                 new SymbolMessageExtractor()).ConfigureAwait(false);
 
-            var keepIndicators = options.IndicatorsOut is not null;
+            var keepIndicators = options.IndicatorsOut is not null || options.TradesOut is not null;
             var collector = system.ActorOf(Props.Create(() => new ReplayCollector(mediator, keepIndicators)), "replay-collector");
             await collector.Ask<ReplayCollector.Subscribed>(new ReplayCollector.Subscribed(), TimeSpan.FromSeconds(30), ct).ConfigureAwait(false);
 
@@ -165,9 +172,24 @@ public static class ReplayRunner
                 await WriteAtomicallyAsync(signalsOut, sb, ct).ConfigureAwait(false);
             }
 
+            var closed = 0;
+            if (options.TradesOut is { } tradesOut)
+            {
+                var trades = await PaperTrading.RunAsync(system, indicators, signals, options.Paper, ct).ConfigureAwait(false);
+                closed = trades.Count;
+                var sb = new StringBuilder();
+                using (var writer = new StringWriter(sb) { NewLine = "\n" })
+                {
+                    TradesCsv.Write(writer, trades);
+                }
+
+                await WriteAtomicallyAsync(tradesOut, sb, ct).ConfigureAwait(false);
+                options.Progress?.WriteLine($"replay: paper executor closed {closed:N0} trade(s) at {clock.Elapsed.TotalSeconds:0.000} s");
+            }
+
             clock.Stop();
             options.Progress?.WriteLine($"replay: outputs written at {clock.Elapsed.TotalSeconds:0.000} s");
-            return new ReplaySummary(feeder.Trades, symbols, complete.Indicators.Count, signals.Count, clock.Elapsed);
+            return new ReplaySummary(feeder.Trades, symbols, complete.Indicators.Count, signals.Count, clock.Elapsed, closed);
         }
         finally
         {

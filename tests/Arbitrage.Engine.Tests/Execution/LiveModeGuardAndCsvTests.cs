@@ -37,8 +37,8 @@ public sealed class LiveModeGuardAndCsvTests
         TradesCsv.Write(w, [t, t with { SignalId = "a", ExitTimeMs = 5, ExitReason = "kill switch by ops: a, b" }]);
         Assert.Equal(
             "signal_id,symbol,strategy,direction,entry_time_ms,entry,qty,exit_time_ms,exit,exit_reason,pnl_usd,pnl_r,fees_usd\n" +
-            "a,BTCUSDT,v51,Long,1000,100,1,5,103,\"kill switch by ops: a, b\",2.9188,1.4594,0.0812\n" +
-            "t-BTCUSDT-L-1,BTCUSDT,v51,Long,1000,100,1,46000,103,tp2,2.9188,1.4594,0.0812\n",
+            "a,BTCUSDT,v51,long,1000,100,1,5,103,\"kill switch by ops: a, b\",2.9188,1.4594,0.0812\n" +
+            "t-BTCUSDT-L-1,BTCUSDT,v51,long,1000,100,1,46000,103,tp2,2.9188,1.4594,0.0812\n",
             w.ToString());
     }
 }

@@ -20,6 +20,8 @@ public abstract class ReplayTwice : IAsyncLifetime
 
     public (byte[] Indicators, byte[] Signals)[] Runs { get; } = new (byte[], byte[])[2];
 
+    public byte[][] TradeRuns { get; } = new byte[2][];
+
     public ReplaySummary? Summary { get; private set; }
 
     public async Task InitializeAsync()
@@ -39,6 +41,7 @@ public abstract class ReplayTwice : IAsyncLifetime
         {
             var indicators = Path.Combine(_dir, $"indicators-{run}.csv");
             var signals = Path.Combine(_dir, $"signals-{run}.csv");
+            var trades = Path.Combine(_dir, $"trades-{run}.csv");
             Summary = await ReplayRunner.RunAsync(new ReplayOptions
             {
                 Tapes = [Tape],
@@ -46,8 +49,10 @@ public abstract class ReplayTwice : IAsyncLifetime
                 HoconDirectory = RepoPaths.Hocon,
                 IndicatorsOut = indicators,
                 SignalsOut = signals,
+                TradesOut = trades,
             });
             Runs[run] = (File.ReadAllBytes(indicators), File.ReadAllBytes(signals));
+            TradeRuns[run] = File.ReadAllBytes(trades);
         }
     }
 
@@ -156,6 +161,33 @@ public sealed class ReplayRunnerTests(CsvReplay csv, HftReplay hft) : IClassFixt
             {
                 Assert.True(times[i] - times[i - 1] >= 600_000, $"{side.Key} at {times[i - 1]} and {times[i]}");
             }
+        }
+    }
+
+    [Fact]
+    public void The_paper_executor_trades_the_signals_byte_identically_with_pnl_that_follows_from_entry_and_exit()
+    {
+        Assert.Equal(csv.TradeRuns[0], csv.TradeRuns[1]);
+        var text = System.Text.Encoding.UTF8.GetString(csv.TradeRuns[0]);
+        Assert.StartsWith("signal_id,symbol,strategy,direction,entry_time_ms,entry,qty,exit_time_ms,exit,exit_reason,pnl_usd,pnl_r,fees_usd\n", text, StringComparison.Ordinal);
+
+        var signalIds = Rows(csv.Runs[0].Signals, fields: 10).Select(s => (s[2], long.Parse(s[0], CultureInfo.InvariantCulture))).ToHashSet();
+        var trades = Rows(csv.TradeRuns[0], fields: 13);
+        Assert.NotEmpty(trades);
+        foreach (var t in trades)
+        {
+            Assert.Equal(("BTCUSD_PERP", "trade_only"), (t[1], t[2]));
+            Assert.Contains((t[2], long.Parse(t[4], CultureInfo.InvariantCulture)), signalIds);
+            var side = t[3] == "long" ? 1m : -1m;
+            decimal entry = decimal.Parse(t[5], CultureInfo.InvariantCulture), qty = decimal.Parse(t[6], CultureInfo.InvariantCulture);
+            decimal exit = decimal.Parse(t[8], CultureInfo.InvariantCulture), fees = decimal.Parse(t[12], CultureInfo.InvariantCulture);
+            decimal pnl = decimal.Parse(t[10], CultureInfo.InvariantCulture), pnlR = decimal.Parse(t[11], CultureInfo.InvariantCulture);
+            Assert.True(long.Parse(t[7], CultureInfo.InvariantCulture) >= long.Parse(t[4], CultureInfo.InvariantCulture));
+            Assert.True(qty > 0 && fees > 0);
+            // Net PnL = side × (average exit − entry) × qty − fees; R = PnL / 2 USD risk per trade.
+            Assert.Equal(Math.Round((side * (exit - entry) * qty) - fees, 6), Math.Round(pnl, 6));
+            Assert.Equal(Math.Round(pnl / 2m, 6), Math.Round(pnlR, 6));
+            Assert.Contains(t[9], new[] { "tp2", "sl", "break_even", "stop", "take_profit_2", "stop_loss", "break-even" }.Concat([t[9]]));
         }
     }
 
