@@ -10,22 +10,60 @@ namespace Arbitrage.Engine.Market;
 /// <summary>
 /// Turns the feeds' non-trade events into strategy inputs per symbol: the predicted funding rate from
 /// markPrice and liquidated USD per side over a sliding event-time window from forceOrder. Publishes
-/// <see cref="MarketInputsUpdated"/> on <c>market-inputs</c> whenever an input changes. Inputs it has no
-/// feed for (long/short ratio, open interest, Coinbase premium) stay null: strategies score them "missing".
+/// <see cref="MarketInputsUpdated"/> on <c>market-inputs</c> whenever an input changes. The long/short
+/// account ratio and open interest are polled (5-minute series) from an <see cref="IMarketSentimentSource"/>.
+/// Coinbase premium has no source yet and stays null: strategies score it "missing".
 /// </summary>
-public sealed class MarketInputsActor : ReceiveActor
+public sealed class MarketInputsActor : ReceiveActor, IWithTimers
 {
     private sealed record Liquidation(long TimeMs, bool LongLiquidated, double Usd);
+
+    private sealed record Poll;
+
+    private sealed record Polled(string Symbol, SentimentSample? Sample);
+
+    private readonly IMarketSentimentSource? _sentiment;
+    private readonly IReadOnlyList<string> _symbols;
+    private readonly TimeSpan _pollInterval;
 
     private readonly IActorRef _mediator;
     private readonly long _liquidationWindowMs;
     private readonly Dictionary<string, MarketInputs> _inputs = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Queue<Liquidation>> _liquidations = new(StringComparer.Ordinal);
 
-    public MarketInputsActor(IActorRef mediator, long liquidationWindowMs = 5 * 60_000)
+    public MarketInputsActor(
+        IActorRef mediator,
+        long liquidationWindowMs = 5 * 60_000,
+        IMarketSentimentSource? sentiment = null,
+        IReadOnlyList<string>? symbols = null,
+        TimeSpan? pollInterval = null)
     {
         _mediator = mediator;
         _liquidationWindowMs = liquidationWindowMs;
+        _sentiment = sentiment;
+        _symbols = symbols ?? [];
+        _pollInterval = pollInterval ?? TimeSpan.FromMinutes(1);
+        Receive<Poll>(_ =>
+        {
+            foreach (var symbol in _symbols)
+            {
+                _sentiment!.GetAsync(symbol, CancellationToken.None).ContinueWith(
+                    t => new Polled(symbol, t.IsCompletedSuccessfully ? t.Result : null),
+                    TaskScheduler.Default).PipeTo(Self);
+            }
+        });
+        Receive<Polled>(p =>
+        {
+            if (p.Sample is { } s)
+            {
+                Update(p.Symbol, Get(p.Symbol) with
+                {
+                    LongShortRatio = s.LongShortRatio,
+                    LongShortRatioChangePct = s.LongShortRatioChangePct,
+                    OpenInterestChangePct = s.OpenInterestChangePct,
+                });
+            }
+        });
         Receive<SubscribeAck>(_ => { });
         Receive<FeedEvent.MarkPriceEvent>(m => Update(m.Symbol, Get(m.Symbol) with { FundingRate = (double)m.FundingRate }));
         Receive<FeedEvent.LiquidationEvent>(l =>
@@ -60,9 +98,20 @@ public sealed class MarketInputsActor : ReceiveActor
         ReceiveAny(_ => { });
     }
 
-    public static Props Props(IActorRef mediator) => Akka.Actor.Props.Create(() => new MarketInputsActor(mediator, 5 * 60_000));
+    public ITimerScheduler Timers { get; set; } = null!;
 
-    protected override void PreStart() => _mediator.Tell(new Subscribe(EngineTopics.MarketEvents, Self));
+    public static Props Props(IActorRef mediator, IMarketSentimentSource? sentiment = null, IReadOnlyList<string>? symbols = null, TimeSpan? pollInterval = null) =>
+        Akka.Actor.Props.Create(() => new MarketInputsActor(mediator, 5 * 60_000, sentiment, symbols, pollInterval));
+
+    protected override void PreStart()
+    {
+        _mediator.Tell(new Subscribe(EngineTopics.MarketEvents, Self));
+        if (_sentiment is not null && _symbols.Count > 0)
+        {
+            Self.Tell(new Poll());
+            Timers.StartPeriodicTimer("poll", new Poll(), _pollInterval);
+        }
+    }
 
     private MarketInputs Get(string symbol) => _inputs.TryGetValue(symbol, out var i) ? i : MarketInputs.Empty;
 

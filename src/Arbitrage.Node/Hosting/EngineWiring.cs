@@ -19,7 +19,8 @@ public sealed class SymbolRegion;
 /// </summary>
 public static class EngineWiring
 {
-    public static AkkaConfigurationBuilder WithSignalPipeline(this AkkaConfigurationBuilder akka, NodeOptions options, ISymbolFeedFactory? feed, AggTradeStore? tape)
+    public static AkkaConfigurationBuilder WithSignalPipeline(
+        this AkkaConfigurationBuilder akka, NodeOptions options, ISymbolFeedFactory? feed, AggTradeStore? tape, IMarketSentimentSource? sentiment = null)
     {
         var settings = new SymbolSettings(Feed: feed, RecorderPath: tape is null ? null : "/user/trade-recorder");
         if (tape is not null)
@@ -39,7 +40,7 @@ public static class EngineWiring
             var strategies = system.ActorOf(
                 StrategiesActor.Props(new StrategiesSettings(options.Paths.Strategies), mediator, registry.TryGet<RiskGuard>(out var guard) ? guard : null), "strategies");
             registry.Register<StrategiesActor>(strategies);
-            system.ActorOf(MarketInputsActor.Props(mediator), "market-inputs");
+            system.ActorOf(MarketInputsActor.Props(mediator, sentiment, options.Exchange.Symbols), "market-inputs");
 
             var region = registry.Get<SymbolRegion>();
             system.ActorOf(Props.Create(() => new SymbolKeeper(region, options.Exchange.Symbols)), "symbol-keeper");

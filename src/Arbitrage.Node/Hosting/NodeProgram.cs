@@ -76,7 +76,14 @@ public static class NodeProgram
                 new StoredThenRestHistory(tape, new RestAggTradeHistory(exchange.PublicClient)),
                 exchange.FrameErrors);
             var filters = await exchange.LoadFiltersAsync(ct).ConfigureAwait(false);
-            var startup = checkedOk with { Feed = feed, Tape = tape, Streams = exchange.Streams, Filters = filters };
+            var startup = checkedOk with
+            {
+                Feed = feed,
+                Tape = tape,
+                Streams = exchange.Streams,
+                Filters = filters,
+                Sentiment = new Engine.Market.BinanceSentimentSource(exchange.PublicClient),
+            };
             builder.Services.AddSingleton(exchange);
             var app = Build(builder, options, startup);
             await app.StartAsync(ct).ConfigureAwait(false);
@@ -138,7 +145,7 @@ public static class NodeProgram
                 }
             });
             akka.WithTrading(options, startup.Database, startup.Filters ?? new Dictionary<string, Core.Sizing.SymbolFilters>());
-            akka.WithSignalPipeline(options, startup.Feed, startup.Tape);
+            akka.WithSignalPipeline(options, startup.Feed, startup.Tape, startup.Sentiment);
             if (options.Recording.Tape is { } tapePath && startup.Streams is { } streams)
             {
                 akka.WithActors((system, registry) =>

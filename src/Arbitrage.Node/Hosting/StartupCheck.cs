@@ -35,6 +35,9 @@ public static class StartupCheck
 
         /// <summary>Exchange filters of the traded symbols (from exchangeInfo when it answered).</summary>
         public IReadOnlyDictionary<string, Core.Sizing.SymbolFilters>? Filters { get; init; }
+
+        /// <summary>Long/short ratio and open interest for the strategies.</summary>
+        public Engine.Market.IMarketSentimentSource? Sentiment { get; init; }
     }
 
     public static async Task<(Result? Ok, StartupError? Error)> RunAsync(NodeOptions options, CancellationToken ct = default)
