@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using System.Text;
+using Arbitrage.Testing;
+
+namespace Arbitrage.Node.Tests.Cli;
+
+/// <summary>
+/// Runs the built arbctl (<c>dotnet arbctl.dll</c>) as a child process with its own <c>ARBCTL_CONFIG</c>.
+/// Found under <c>$ARB_ARTIFACTS/bin/Arbitrage.Cli/debug</c> or <c>src/Arbitrage.Cli/bin/**</c> (newest wins);
+/// build Arbitrage.Cli before running these tests.
+/// </summary>
+public sealed class ArbctlProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _stdout = new();
+    private readonly StringBuilder _stderr = new();
+
+    private ArbctlProcess(Process process)
+    {
+        _process = process;
+    }
+
+    public static string Dll { get; } = FindDll();
+
+    public string Stdout
+    {
+        get { lock (_stdout) { return _stdout.ToString(); } }
+    }
+
+    public string Stderr
+    {
+        get { lock (_stderr) { return _stderr.ToString(); } }
+    }
+
+    public static ArbctlProcess Start(string configPath, string? stdin, params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        psi.ArgumentList.Add(Dll);
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        psi.Environment["ARBCTL_CONFIG"] = configPath;
+        psi.Environment["NO_COLOR"] = "1";
+        psi.Environment["COLUMNS"] = "200";
+        var process = new Process { StartInfo = psi };
+        var runner = new ArbctlProcess(process);
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (runner._stdout) { runner._stdout.AppendLine(e.Data); } } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (runner._stderr) { runner._stderr.AppendLine(e.Data); } } };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        if (stdin is not null)
+        {
+            process.StandardInput.WriteLine(stdin);
+        }
+
+        process.StandardInput.Close();
+        return runner;
+    }
+
+    /// <summary>Runs to completion: exit code, stdout, stderr.</summary>
+    public static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(string configPath, string? stdin, params string[] args)
+    {
+        await using var p = Start(configPath, stdin, args);
+        var exit = await p.WaitAsync(TimeSpan.FromSeconds(60));
+        return (exit, p.Stdout, p.Stderr);
+    }
+
+    public async Task<int> WaitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cts.Token);
+        _process.WaitForExit(); // drains the redirected output
+        return _process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    private static string FindDll()
+    {
+        var candidates = new List<string>();
+        var artifacts = Environment.GetEnvironmentVariable("ARB_ARTIFACTS");
+        if (!string.IsNullOrWhiteSpace(artifacts))
+        {
+            candidates.Add(Path.Combine(artifacts, "bin", "Arbitrage.Cli", "debug", "arbctl.dll"));
+        }
+
+        var bin = Path.Combine(RepoPaths.Root, "src", "Arbitrage.Cli", "bin");
+        if (Directory.Exists(bin))
+        {
+            candidates.AddRange(Directory.EnumerateFiles(bin, "arbctl.dll", SearchOption.AllDirectories));
+        }
+
+        var found = candidates.Where(File.Exists).OrderByDescending(File.GetLastWriteTimeUtc).FirstOrDefault();
+        Assert.True(found is not null, $"arbctl.dll not found (looked in {string.Join(", ", candidates.DefaultIfEmpty(bin))}): build src/Arbitrage.Cli first");
+        return found!;
+    }
+}
