@@ -6,4 +6,9 @@ var root = new RootCommand("arbctl: diagnostics and operations console for Arbit
     ReplayCommand.Create(),
 };
 
-return await root.Parse(args).InvokeAsync();
+foreach (var command in ArbctlCommands.All())
+{
+    root.Subcommands.Add(command);
+}
+
+return await ArbctlCommands.RunAsync(root, args);

@@ -8,7 +8,10 @@ using Arbitrage.Binance.Streams;
 using Arbitrage.Engine.Feeds;
 using Arbitrage.Engine.Recording;
 using Arbitrage.Node.Api;
+using Arbitrage.Node.Api.Diagnostics;
 using Arbitrage.Node.Api.Funding;
+using Arbitrage.Node.Api.Live;
+using Arbitrage.Node.Api.Metrics;
 using Arbitrage.Node.Api.Ops;
 using Arbitrage.Node.Api.Read;
 using Arbitrage.Node.Auth;
@@ -120,6 +123,9 @@ public static class NodeProgram
         builder.Services.AddSingleton<IRiskOps>(sp => new ActorRiskOps(sp.GetRequiredService<IRequiredActor<RiskGuard>>(), OpsEndpoints.DefaultAskTimeout));
         builder.Services.AddArbitrageOps();
         builder.Services.AddFundingReadModel(startup.Database);
+        builder.Services.AddArbitrageMetrics();
+        builder.Services.AddDiagnostics();
+        builder.Services.AddOpenApi();
 
         builder.Services.AddAkka("arbitrage", (akka, _) =>
         {
@@ -135,6 +141,8 @@ public static class NodeProgram
                 Roles = options.Cluster.Roles,
                 SeedNodes = options.Cluster.Seeds,
             });
+            akka.WithDiagnostics();
+            akka.WithArbitrageMetrics();
             akka.WithActors((system, _) =>
             {
                 if (options.Cluster.Seeds.Length == 0)
@@ -160,11 +168,16 @@ public static class NodeProgram
         });
 
         var app = builder.Build();
+        app.MapArbitrageMetrics();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapHealthEndpoints();
+        app.MapLiveEndpoints();
+        app.MapDiagnosticsEndpoints();
+        app.MapOpenApi();
         app.MapAuthEndpoints();
         app.MapReadEndpoints();
+        app.MapEngineStateEndpoints();
         app.MapOpsEndpoints();
         app.MapFundingEndpoints();
         return app;
@@ -176,6 +189,7 @@ public static class NodeProgram
             .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
             .MinimumLevel.Override("Microsoft.Hosting", LogEventLevel.Information)
             .Enrich.FromLogContext()
+            .WriteTo.Sink(RecentLogSink.Shared)
             .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}")
             .WriteTo.File(
                 new CompactJsonFormatter(),

@@ -1,0 +1,135 @@
+using Akka.Actor;
+using Akka.Hosting;
+using Arbitrage.Engine.Persistence;
+using Arbitrage.Engine.Projections;
+using Arbitrage.Engine.Risk;
+using Arbitrage.Engine.Strategies;
+using Arbitrage.Engine.Symbols;
+using Arbitrage.Node.Auth;
+using Arbitrage.Node.Hosting;
+
+namespace Arbitrage.Node.Api.Read;
+
+/// <summary>
+/// Live engine state for viewers: risk state and open positions (from the risk guard), running strategies,
+/// a symbol's latest indicators (from its actor), and closed trades (read model).
+/// </summary>
+public static class EngineStateEndpoints
+{
+    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(5);
+
+    public sealed record RiskView(
+        bool KillSwitch, string? KilledBy, string? KillReason, IReadOnlyList<BreakerView> Breakers,
+        decimal DailyRealisedR, int ConsecutiveLosses, decimal? BalanceUsd, bool ExecutorReady, int OpenPositions, long NowMs);
+
+    public sealed record BreakerView(string Rule, string Reason, long SinceMs, long? UntilMs);
+
+    public sealed record PositionView(string Symbol, long OpenedAtMs);
+
+    public sealed record TradeView(
+        string SignalId, string Symbol, string Strategy, string Direction, long EntryTimeMs, string Entry, string Qty,
+        long ExitTimeMs, string Exit, string ExitReason, string PnlUsd, string PnlR, string FeesUsd);
+
+    public static IEndpointRouteBuilder MapEngineStateEndpoints(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api").RequireAuthorization(AuthPolicies.Viewer);
+
+        api.MapGet("/risk", async (IRequiredActor<RiskGuard> guard, CancellationToken ct) =>
+            await AskAsync<RiskStatus, RiskView>(guard.GetAsync(ct), new GetRiskStatus(), s => new RiskView(
+                s.State.KillSwitch is not null,
+                s.State.KillSwitch?.By,
+                s.State.KillSwitch?.Reason,
+                s.State.Breakers.OrderBy(b => b.Key.ToString(), StringComparer.Ordinal)
+                    .Select(b => new BreakerView(b.Key.ToString(), b.Value.Reason, b.Value.SinceMs, b.Value.UntilMs)).ToArray(),
+                s.State.DailyRealisedR,
+                s.State.ConsecutiveLosses,
+                s.State.BalanceUsd,
+                s.ExecutorReady,
+                s.Positions.Count,
+                s.NowMs), ct));
+
+        api.MapGet("/positions", async (IRequiredActor<RiskGuard> guard, CancellationToken ct) =>
+            await AskAsync<RiskStatus, IReadOnlyList<PositionView>>(guard.GetAsync(ct), new GetRiskStatus(),
+                s => s.Positions.Select(p => new PositionView(p.Symbol, p.OpenedAtMs)).ToArray(), ct));
+
+        api.MapGet("/strategies", async (IRequiredActor<StrategiesActor> strategies, CancellationToken ct) =>
+            await AskAsync<StrategyList, IReadOnlyList<StrategyInfo>>(strategies.GetAsync(ct), new ListStrategies(), l => l.Strategies, ct));
+
+        api.MapGet("/indicators/{symbol}", async (string symbol, IRequiredActor<SymbolRegion> region, CancellationToken ct) =>
+        {
+            if (!System.Text.RegularExpressions.Regex.IsMatch(symbol, "^[A-Za-z0-9_]{2,30}$"))
+            {
+                return Results.BadRequest(new { field = "symbol", error = "must match ^[A-Z0-9_]{2,30}$" });
+            }
+
+            return await AskAsync<SymbolIndicatorsReply, SymbolIndicatorsReply>(region.GetAsync(ct), new GetSymbolIndicators(symbol.ToUpperInvariant()), r => r, ct);
+        });
+
+        api.MapGet("/trades", async (int? limit, string? symbol, Database database, CancellationToken ct) =>
+        {
+            var take = limit ?? 100;
+            if (take is < 1 or > 1000)
+            {
+                return Results.BadRequest(new { field = "limit", error = "must be 1..1000" });
+            }
+
+            if (symbol is not null && !System.Text.RegularExpressions.Regex.IsMatch(symbol, "^[A-Za-z0-9_]{2,30}$"))
+            {
+                return Results.BadRequest(new { field = "symbol", error = "must match ^[A-Z0-9_]{2,30}$" });
+            }
+
+            await using var connection = await database.OpenConnectionAsync(ct).ConfigureAwait(false);
+            await using var command = connection.CreateCommand();
+            command.CommandText =
+                $"SELECT signal_id, symbol, strategy, direction, entry_time_ms, entry, qty, exit_time_ms, exit, exit_reason, pnl_usd, pnl_r, fees_usd FROM {TradeClosedProjection.Table} " +
+                (symbol is null ? string.Empty : "WHERE symbol = @symbol ") + "ORDER BY seq DESC LIMIT @limit";
+            var p = command.CreateParameter();
+            p.ParameterName = "@limit";
+            p.Value = take;
+            command.Parameters.Add(p);
+            if (symbol is not null)
+            {
+                var s = command.CreateParameter();
+                s.ParameterName = "@symbol";
+                s.Value = symbol.ToUpperInvariant();
+                command.Parameters.Add(s);
+            }
+
+            var rows = new List<TradeView>();
+            try
+            {
+                await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                {
+                    rows.Add(new TradeView(
+                        reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt64(4),
+                        reader.GetString(5), reader.GetString(6), reader.GetInt64(7), reader.GetString(8), reader.GetString(9),
+                        reader.GetString(10), reader.GetString(11), reader.GetString(12)));
+                }
+            }
+            catch (System.Data.Common.DbException) when (rows.Count == 0)
+            {
+                // The projection creates the table with its first batch; no table yet = no trades yet.
+            }
+
+            return Results.Ok(rows);
+        });
+
+        return app;
+    }
+
+    private static async Task<IResult> AskAsync<TReply, TView>(Task<IActorRef> target, object message, Func<TReply, TView> view, CancellationToken ct)
+    {
+        try
+        {
+            var actor = await target.ConfigureAwait(false);
+            var reply = await actor.Ask<TReply>(message, AskTimeout, ct).ConfigureAwait(false);
+            return Results.Ok(view(reply));
+        }
+        catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
+        {
+            return Results.Problem($"the engine did not answer within {AskTimeout.TotalSeconds:0} s", statusCode: StatusCodes.Status503ServiceUnavailable,
+                extensions: new Dictionary<string, object?> { ["retryAfterSeconds"] = 5 });
+        }
+    }
+}
