@@ -26,6 +26,7 @@ public sealed class ExecutorActor : ReceivePersistentActor, IWithTimers
     private ExecutorState _state = ExecutorState.Empty;
     private IReadOnlyList<Core.Risk.HeldPosition> _reportedPositions = [];
     private bool _ready;
+    private long _handled;
 
     public ExecutorActor(ExecutorSettings settings, IExchangeGateway gateway, IActorRef? reportTo)
     {
@@ -40,6 +41,13 @@ public sealed class ExecutorActor : ReceivePersistentActor, IWithTimers
     }
 
     public override string PersistenceId { get; }
+
+    /// <summary>Counts every message but idle probes (journal answers included) for <see cref="AwaitExecutorIdle"/>.</summary>
+    protected override bool AroundReceive(Receive receive, object message)
+    {
+        if (message is not AwaitExecutorIdle) _handled++;
+        return base.AroundReceive(receive, message);
+    }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -77,6 +85,15 @@ public sealed class ExecutorActor : ReceivePersistentActor, IWithTimers
         Command<GetExecutorStatus>(_ => Sender.Tell(new ExecutorStatus(true, _state)));
         Command<ReconcileCompleted>(_ => { });
         Command<RetryReconcile>(_ => { });
+        Command<AwaitExecutorIdle>(OnAwaitIdle);
+    }
+
+    private void OnAwaitIdle(AwaitExecutorIdle m)
+    {
+        // Nothing handled since this probe was queued: nothing was ahead of it and nothing new was caused.
+        // Otherwise queue it again behind whatever that handling sent to this actor.
+        if (m.Seen == _handled) Sender.Tell(new ExecutorIdle(m.Token));
+        else Self.Forward(m with { Seen = _handled });
     }
 
     // ---- reconciliation ----

@@ -35,6 +35,18 @@ public sealed record ClosePosition(string Symbol, string Reason, long TimeMs);
 /// <summary>The last trade price of a symbol at event time (drives the paper gateway; used for timing).</summary>
 public sealed record MarketTick(string Symbol, decimal Price, long TimeMs);
 
+/// <summary>
+/// Answered with <see cref="ExecutorIdle"/> (same <paramref name="Token"/>) once the executor has handled
+/// every message queued before it and everything those caused (journal writes, gateway answers sent to
+/// itself): it re-queues itself until no other message was handled in between.
+/// </summary>
+public sealed record AwaitExecutorIdle(long Token)
+{
+    internal long Seen { get; init; } = -1;
+}
+
+public sealed record ExecutorIdle(long Token);
+
 /// <summary>Ask for <see cref="ExecutorStatus"/>.</summary>
 public sealed record GetExecutorStatus;
 

@@ -63,19 +63,15 @@ internal static class PaperTrading
             for (; s < signals.Count && signals[s].TimeMs <= t; s++)
             {
                 guard.Tell(signals[s]);
-                if (Environment.GetEnvironmentVariable("ARB_DEBUG_PAPER") == "1") Console.Error.WriteLine($"DEBUG told {signals[s].SignalId} at tick {t}");
             }
 
-            // One step at a time: the guard (and the executor behind it) has handled this tick.
-            await guard.Ask<RiskStatus>(new GetRiskStatus(), timeout, ct).ConfigureAwait(false);
+            // One step at a time: the guard and the executor behind it have handled this tick completely —
+            // journal writes, paper fills and the reports they caused — before the next tick is sent.
+            // (GetRiskStatus would only wait for the guard's mailbox: the executor, waiting for its journal,
+            // would fall behind and see every later tick, signal and fill out of order, or not at all.)
+            await guard.Ask<RiskStatus>(new AwaitRiskIdle(), timeout, ct).ConfigureAwait(false);
         }
 
-        var final = await guard.Ask<RiskStatus>(new GetRiskStatus(), timeout, ct).ConfigureAwait(false);
-        if (Environment.GetEnvironmentVariable("ARB_DEBUG_PAPER") == "1")
-        {
-            var ex = await system.ActorSelection("/user/replay-risk-guard/executor").Ask<object>(new GetExecutorStatus(), timeout, ct).ConfigureAwait(false);
-            Console.Error.WriteLine($"DEBUG executor {System.Text.Json.JsonSerializer.Serialize(ex, ex.GetType())}");
-        }
         var trades = await recorder.Ask<IReadOnlyList<TradeClosed>>(new TradeRecorder.Get(), timeout, ct).ConfigureAwait(false);
         await guard.GracefulStop(timeout).ConfigureAwait(false);
         return trades;
@@ -92,7 +88,7 @@ internal static class PaperTrading
             Receive<TradeClosed>(t => _trades.Add(t));
 
             Receive<Get>(_ => Sender.Tell((IReadOnlyList<TradeClosed>)_trades.ToArray()));
-            ReceiveAny(m => { if (Environment.GetEnvironmentVariable("ARB_DEBUG_PAPER") == "1") Console.Error.WriteLine("DEBUG " + m); });
+            ReceiveAny(_ => { }); // the guard's other risk events
         }
     }
 }

@@ -32,6 +32,11 @@ public sealed class RiskGuardActor : ReceivePersistentActor
     private bool _executorReady;
     private bool _clockStarted;
     private long _nowMs;
+    private readonly List<IActorRef> _idleWaiters = [];
+    private long _handled;
+    private long _handledAtProbe;
+    private long _probe;
+    private bool _probing;
 
     public RiskGuardActor(RiskGuardSettings settings, IExchangeGateway gateway, IActorRef? publisher)
     {
@@ -74,6 +79,26 @@ public sealed class RiskGuardActor : ReceivePersistentActor
         Command<EngageKillSwitch>(m => Carry(RiskRules.EngageKillSwitch(_state, m.By, m.Reason, _nowMs), Sender));
         Command<ResumeTrading>(m => Carry(RiskRules.Resume(_state, m.By, _nowMs, m.Only), Sender));
         Command<GetRiskStatus>(_ => Sender.Tell(Status()));
+        Command<AwaitRiskIdle>(_ =>
+        {
+            _idleWaiters.Add(Sender);
+            if (!_probing) ProbeExecutor();
+        });
+        Command<ExecutorIdle>(m =>
+        {
+            if (!_probing || m.Token != _probe) return;
+            // Anything handled meanwhile (executor reports, journal answers) may have sent the executor more work.
+            if (_handled != _handledAtProbe)
+            {
+                ProbeExecutor();
+                return;
+            }
+
+            _probing = false;
+            var status = Status();
+            foreach (var waiter in _idleWaiters) waiter.Tell(status);
+            _idleWaiters.Clear();
+        });
 
         // From the executor.
         Command<ExecutorReady>(m =>
@@ -102,6 +127,13 @@ public sealed class RiskGuardActor : ReceivePersistentActor
 
     public override string PersistenceId { get; }
 
+    /// <summary>Counts every message but the idle protocol's (journal answers included) for <see cref="AwaitRiskIdle"/>.</summary>
+    protected override bool AroundReceive(Receive receive, object message)
+    {
+        if (message is not (AwaitRiskIdle or ExecutorIdle)) _handled++;
+        return base.AroundReceive(receive, message);
+    }
+
     private TimeSpan RestartWindow => _settings.RestartWindow ?? TimeSpan.FromMinutes(1);
 
     /// <param name="publisher">Receiver of every risk event (a listener, or the DistributedPubSub mediator with <see cref="RiskGuardSettings.PublishTopic"/>).</param>
@@ -119,6 +151,14 @@ public sealed class RiskGuardActor : ReceivePersistentActor
     {
         _executor = Context.ActorOf(ExecutorActor.Props(_settings.Executor, _gateway), "executor");
         Context.Watch(_executor);
+    }
+
+    /// <summary>Asks the executor to answer once idle; everything the guard sent it before is ahead of the probe.</summary>
+    private void ProbeExecutor()
+    {
+        _probing = true;
+        _handledAtProbe = _handled;
+        _executor.Tell(new AwaitExecutorIdle(++_probe));
     }
 
     private void OnSignal(SignalEmitted s)

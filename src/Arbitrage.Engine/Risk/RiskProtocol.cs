@@ -37,6 +37,14 @@ public sealed record ResumeTrading(string By, RiskRule? Only = null);
 
 public sealed record GetRiskStatus;
 
+/// <summary>
+/// Answered with <see cref="RiskStatus"/> once the guard and its executor are idle: every message sent to
+/// them before this one has been handled, with the journal writes, gateway answers and reports it caused
+/// (ping-pong until neither handled anything in between). A step barrier for drivers of event time (replay,
+/// backtests); <see cref="GetRiskStatus"/> only waits for the guard's own mailbox. Timers are not waited for.
+/// </summary>
+public sealed record AwaitRiskIdle;
+
 public sealed record RiskStatus(RiskState State, bool ExecutorReady, IReadOnlyList<HeldPosition> Positions, long NowMs);
 
 /// <summary>The executor failed more often than the guard may restart it.</summary>
