@@ -8,5 +8,6 @@ internal static class EndToEndRegistry
         EndToEnd.Register("journal", Journal.JournalWriteBench.RunAsync);
         EndToEnd.Register("replay", Replay.ReplayBench.RunAsync);
         EndToEnd.Register("funding", Funding.FundingSnapshotBench.RunAsync);
+        EndToEnd.Register("load", Load.LoadBench.RunAsync);
     }
 }
