@@ -108,7 +108,12 @@ public sealed class ArbctlProcess : IAsyncDisposable
             candidates.AddRange(Directory.EnumerateFiles(bin, "arbctl.dll", SearchOption.AllDirectories));
         }
 
-        var found = candidates.Where(File.Exists).OrderByDescending(File.GetLastWriteTimeUtc).FirstOrDefault();
+        // Prefer the build configuration of this test run (Release in CI), then the newest.
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+        var found = candidates.Where(File.Exists)
+            .OrderByDescending(p => p.Contains($"{Path.DirectorySeparatorChar}{configuration}{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .ThenByDescending(File.GetLastWriteTimeUtc)
+            .FirstOrDefault();
         Assert.True(found is not null, $"arbctl.dll not found (looked in {string.Join(", ", candidates.DefaultIfEmpty(bin))}): build src/Arbitrage.Cli first");
         return found!;
     }
