@@ -1,0 +1,54 @@
+namespace Arbitrage.Engine.Funding.Carry;
+
+/// <summary>Every command for a <see cref="CarryActor"/> names its symbol (the child name under <see cref="CarryActors"/>).</summary>
+public interface ICarryMessage
+{
+    string Symbol { get; }
+}
+
+/// <summary>Operator: open a carry of <paramref name="NotionalUsd"/> per leg now, whatever the entry rule says. Answered with <see cref="CarryCommandReply"/>.</summary>
+public sealed record OpenCarry(string Symbol, decimal NotionalUsd, string By) : ICarryMessage;
+
+/// <summary>Operator: close the open carry now. Automatic entries of the symbol pause until the next <see cref="OpenCarry"/>. Answered with <see cref="CarryCommandReply"/>.</summary>
+public sealed record CloseCarry(string Symbol, string Reason, string By) : ICarryMessage;
+
+/// <summary>Accepted = the legs were executed and the result journaled (or the carry is closing and will retry a failed leg).</summary>
+public sealed record CarryCommandReply(string Symbol, bool Accepted, string Message);
+
+/// <summary>Answered with <see cref="CarryStatus"/>.</summary>
+public sealed record GetCarryStatus(string Symbol) : ICarryMessage;
+
+/// <param name="Open">The open carry, null when flat.</param>
+/// <param name="Mark">The open carry marked at the latest index (spot proxy) and mark price.</param>
+/// <param name="OpenResult">The open carry as a result row (exit reason <c>open</c>), for reports.</param>
+/// <param name="Stranded">A leg whose open failed on the other side and whose unwind has not succeeded yet (retried on every update).</param>
+/// <param name="Busy">Legs are executing.</param>
+public sealed record CarryStatus(
+    string Symbol,
+    OpenCarryPosition? Open,
+    Core.Funding.CarryMark? Mark,
+    CarryResult? OpenResult,
+    IReadOnlyList<CarryResult> Closed,
+    IReadOnlyList<CarryOpenFailure> Failures,
+    CarryLegFill? Stranded,
+    bool AutoPaused,
+    bool Busy,
+    MarkPriceUpdate? Latest,
+    decimal? PredictedAnnualised,
+    int IntervalHours);
+
+/// <summary>One carry from open to close (or still open: <see cref="ClosedMs"/> null, <see cref="ExitReason"/> <c>open</c>). USD.</summary>
+/// <param name="BasisPnlUsd">Spot PnL + perp PnL (at exit prices, or marked for an open carry).</param>
+/// <param name="NetUsd">Basis PnL + funding − fees.</param>
+public sealed record CarryResult(
+    string Symbol,
+    string CarryId,
+    long OpenedMs,
+    long? ClosedMs,
+    decimal NotionalUsd,
+    decimal FundingUsd,
+    decimal BasisPnlUsd,
+    decimal FeesUsd,
+    decimal NetUsd,
+    int Settlements,
+    string ExitReason);
