@@ -20,12 +20,13 @@ public static class ReplayCommand
         var indicatorsOut = new Option<string?>("--indicators-out") { Description = "Indicators CSV (one row per symbol per tick)." };
         var signalsOut = new Option<string?>("--signals-out") { Description = "Signals CSV." };
         var tradesOut = new Option<string?>("--trades-out") { Description = "Trades CSV of the paper executor (risk guard + executor + paper gateway)." };
+        var carryOut = new Option<string?>("--carry-out") { Description = "Carry backtest CSV over the tapes' markPrice frames (strategies/carry/carry_funding.json)." };
         var hocon = new Option<string?>("--hocon") { Description = "HOCON directory (default ./hocon or the copy beside arbctl)." };
         var batch = new Option<int>("--batch-size") { Description = "Trades per actor message.", DefaultValueFactory = _ => 4096 };
 
         var command = new Command("replay", "Replay tapes through the production actors at maximum speed (event time).")
         {
-            tapes, strategies, indicatorsOut, signalsOut, tradesOut, hocon, batch,
+            tapes, strategies, indicatorsOut, signalsOut, tradesOut, carryOut, hocon, batch,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -44,6 +45,7 @@ public static class ReplayCommand
                 IndicatorsOut = parse.GetValue(indicatorsOut),
                 SignalsOut = parse.GetValue(signalsOut),
                 TradesOut = parse.GetValue(tradesOut),
+                CarryOut = parse.GetValue(carryOut),
                 BatchSize = Math.Max(1, parse.GetValue(batch)),
                 Progress = Console.Error,
             };

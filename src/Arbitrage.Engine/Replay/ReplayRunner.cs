@@ -8,7 +8,10 @@ using Akka.Configuration;
 using Arbitrage.Binance.Tapes;
 using Arbitrage.Core.MarketData;
 using Arbitrage.Core.Strategies;
+using Arbitrage.Binance.Protocol;
 using Arbitrage.Engine.Execution;
+using Arbitrage.Engine.Funding;
+using Arbitrage.Engine.Funding.Carry;
 using Arbitrage.Engine.Persistence;
 using Arbitrage.Engine.Strategies;
 using Arbitrage.Engine.Symbols;
@@ -30,6 +33,9 @@ public sealed record ReplayOptions
 
     /// <summary>Trades CSV of the paper executor (risk guard + executor + paper gateway) over the signals.</summary>
     public string? TradesOut { get; init; }
+
+    /// <summary>Carry backtest CSV over the tapes' markPrice frames (config: strategies/carry/carry_funding.json).</summary>
+    public string? CarryOut { get; init; }
 
     /// <summary>Paper account and risk per trade for <see cref="TradesOut"/>.</summary>
     public PaperGatewaySettings Paper { get; init; } = new(StartingBalanceUsd: 1_000m, TakerFeeRate: 0.0004m, SlippageBps: 1m);
@@ -187,6 +193,26 @@ public static class ReplayRunner
                 options.Progress?.WriteLine($"replay: paper executor closed {closed:N0} trade(s) at {clock.Elapsed.TotalSeconds:0.000} s");
             }
 
+            if (options.CarryOut is { } carryOut)
+            {
+                var carryFile = Path.Combine(options.StrategiesDirectory, "carry", "carry_funding.json");
+                var carryLoad = CarryConfigLoader.Load(carryFile);
+                if (!carryLoad.IsValid)
+                {
+                    throw new InvalidDataException(string.Join(Environment.NewLine, carryLoad.Errors));
+                }
+
+                var carries = await CarryBacktest.RunAsync(system, MarkPrices(options.Tapes), carryLoad.Config!, ct: ct).ConfigureAwait(false);
+                var sb = new StringBuilder();
+                using (var writer = new StringWriter(sb) { NewLine = "\n" })
+                {
+                    CarryCsv.Write(writer, carries);
+                }
+
+                await WriteAtomicallyAsync(carryOut, sb, ct).ConfigureAwait(false);
+                options.Progress?.WriteLine($"replay: carry backtest: {carries.Count} carr{(carries.Count == 1 ? "y" : "ies")} at {clock.Elapsed.TotalSeconds:0.000} s");
+            }
+
             clock.Stop();
             options.Progress?.WriteLine($"replay: outputs written at {clock.Elapsed.TotalSeconds:0.000} s");
             return new ReplaySummary(feeder.Trades, symbols, complete.Indicators.Count, signals.Count, clock.Elapsed, closed);
@@ -204,6 +230,27 @@ public static class ReplayRunner
                 catch (IOException)
                 {
                     // A temp directory; leaving it behind is harmless.
+                }
+            }
+        }
+    }
+
+    /// <summary>The tapes' markPriceUpdate frames in tape order (the 2023 recording has them; trade-only tapes none).</summary>
+    private static IEnumerable<MarkPriceUpdate> MarkPrices(IReadOnlyList<string> tapes)
+    {
+        var symbols = new SymbolTable();
+        foreach (var tape in tapes)
+        {
+            foreach (var frame in TapeReader.ReadFrames(tape))
+            {
+                if (!frame.Json.Contains("\"markPriceUpdate\"", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                if (MarkPriceFrame.TryParse(Encoding.UTF8.GetBytes(frame.Json), symbols, out var evt, out _))
+                {
+                    yield return MarkPriceUpdate.From(evt);
                 }
             }
         }

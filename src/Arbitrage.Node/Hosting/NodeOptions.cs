@@ -46,6 +46,9 @@ public sealed record RecordingOptions
 public sealed record HttpOptions
 {
     public string Urls { get; init; } = "http://127.0.0.1:5080";
+
+    /// <summary>Origins allowed by CORS (a browser dashboard elsewhere); none by default.</summary>
+    public string[] CorsOrigins { get; init; } = [];
 }
 
 /// <summary><c>Cluster</c>: Akka.Remote endpoint and seeds; no seeds = a one-member cluster that joins itself.</summary>

@@ -123,6 +123,14 @@ public static class NodeProgram
         builder.Services.AddSingleton<IRiskOps>(sp => new ActorRiskOps(sp.GetRequiredService<IRequiredActor<RiskGuard>>(), OpsEndpoints.DefaultAskTimeout));
         builder.Services.AddArbitrageOps();
         builder.Services.AddFundingReadModel(startup.Database);
+        builder.Services.AddCors(cors => cors.AddDefaultPolicy(policy =>
+        {
+            // Only the configured origins; with none configured no cross-origin request is allowed.
+            if (options.Http.CorsOrigins.Length > 0)
+            {
+                policy.WithOrigins(options.Http.CorsOrigins).AllowAnyHeader().WithMethods("GET", "POST", "PUT", "DELETE");
+            }
+        }));
         builder.Services.AddArbitrageMetrics();
         builder.Services.AddDiagnostics();
         builder.Services.AddOpenApi();
@@ -169,6 +177,7 @@ public static class NodeProgram
 
         var app = builder.Build();
         app.MapArbitrageMetrics();
+        app.UseCors();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapHealthEndpoints();

@@ -21,6 +21,17 @@ public static class StrategyFilesCheck
             return $"{first} [{first.Rule}]{more}";
         }
 
+        var carry = Path.Combine(directory, "carry", "carry_funding.json");
+        if (File.Exists(carry))
+        {
+            var carryLoad = Engine.Funding.Carry.CarryConfigLoader.Load(carry);
+            if (!carryLoad.IsValid)
+            {
+                var first = carryLoad.Errors[0];
+                return $"{first} [{first.Rule}]";
+            }
+        }
+
         return result.Strategies.Count == 0
             ? $"Paths:Strategies (ARB__Paths__Strategies): no strategy files (*.json) in {Path.GetFullPath(directory)}"
             : null;

@@ -8,6 +8,7 @@ using Arbitrage.Core.Sizing;
 using Arbitrage.Engine.Audit;
 using Arbitrage.Engine.Execution;
 using Arbitrage.Engine.Funding;
+using Arbitrage.Engine.Funding.Carry;
 using Arbitrage.Engine.Persistence;
 using Arbitrage.Engine.Projections;
 using Arbitrage.Engine.Risk;
@@ -20,6 +21,9 @@ public sealed class RiskGuard;
 
 /// <summary>Registry key of the funding actors' parent.</summary>
 public sealed class FundingParent;
+
+/// <summary>Registry key of the carry actors' parent.</summary>
+public sealed class CarryParent;
 
 /// <summary>
 /// Execution, funding and the operator side on Akka.Hosting: the risk guard as a cluster singleton (one
@@ -52,7 +56,21 @@ public static class TradingWiring
             var store = new FundingStore(database);
             var funding = system.ActorOf(FundingActors.Props(store, mediator: mediator), "funding");
             registry.Register<FundingParent>(funding);
-            system.ActorOf(Props.Create(() => new FundingBridge(mediator, funding)), "funding-bridge");
+            var carryFile = Path.Combine(options.Paths.Strategies, "carry", "carry_funding.json");
+            IActorRef? carry = null;
+            if (File.Exists(carryFile))
+            {
+                var carryLoad = CarryConfigLoader.Load(carryFile);
+                if (!carryLoad.IsValid)
+                {
+                    throw new InvalidOperationException(string.Join(Environment.NewLine, carryLoad.Errors));
+                }
+
+                carry = system.ActorOf(CarryActors.Props(carryLoad.Config!, new PaperCarryLegGateway(carryLoad.Config!.FeeRate), mediator), "carry");
+                registry.Register<CarryParent>(carry);
+            }
+
+            system.ActorOf(Props.Create(() => new FundingBridge(mediator, funding, carry)), "funding-bridge");
 
             registry.Register<AuditActor>(system.ActorOf(AuditActor.SupervisedProps(), "audit"));
             system.StartProjections(database);
@@ -63,11 +81,15 @@ public static class TradingWiring
     /// <summary>markPrice@1s events from the symbols' feeds to the funding actors.</summary>
     private sealed class FundingBridge : ReceiveActor
     {
-        public FundingBridge(IActorRef mediator, IActorRef funding)
+        public FundingBridge(IActorRef mediator, IActorRef funding, IActorRef? carry)
         {
             Receive<SubscribeAck>(_ => { });
-            Receive<FeedEvent.MarkPriceEvent>(m => funding.Tell(new MarkPriceUpdate(
-                m.Symbol, m.EventTimeMs, m.MarkPrice, m.IndexPrice, m.MarkPrice, m.FundingRate, m.NextFundingTimeMs)));
+            Receive<FeedEvent.MarkPriceEvent>(m =>
+            {
+                var update = new MarkPriceUpdate(m.Symbol, m.EventTimeMs, m.MarkPrice, m.IndexPrice, m.MarkPrice, m.FundingRate, m.NextFundingTimeMs);
+                funding.Tell(update);
+                carry?.Tell(update);
+            });
             ReceiveAny(_ => { });
             mediator.Tell(new Subscribe(EngineTopics.MarketEvents, Self));
         }
