@@ -21,7 +21,7 @@ public static class LiveModeGuard
         ArgumentNullException.ThrowIfNull(options);
         var errors = new List<string>();
         if (string.IsNullOrWhiteSpace(options.ApiKey) || string.IsNullOrWhiteSpace(options.ApiSecret))
-            errors.Add("live mode needs ARB__Binance__ApiKey and ARB__Binance__ApiSecret (from the environment or user secrets)");
+            errors.Add("live mode needs ARB__Exchange__ApiKey and ARB__Exchange__ApiSecret (from the environment or user secrets)");
         else if (restrictions is null)
             errors.Add("the API key's restrictions (GET /sapi/v1/account/apiRestrictions) could not be read; refusing to trade blind");
         else
@@ -33,7 +33,7 @@ public static class LiveModeGuard
         }
 
         if (IsProduction(options.UsdmRestBaseUrl) && !options.ConfirmProduction)
-            errors.Add($"{options.UsdmRestBaseUrl} is Binance production: set ARB__Live__ConfirmProduction=true to trade real money");
+            errors.Add($"{options.UsdmRestBaseUrl} is Binance production: set ARB__Exchange__ConfirmProduction=true to trade real money");
         return errors.Count == 0 ? null : errors;
     }
 

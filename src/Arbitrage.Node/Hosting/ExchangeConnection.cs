@@ -106,8 +106,65 @@ public sealed class ExchangeConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>The order gateway in live mode (null in paper mode).</summary>
+    public Engine.Execution.Live.LiveGateway? LiveGateway { get; private set; }
+
+    private BinanceRestClient? _signedClient;
+
+    /// <summary>
+    /// Live mode: refuses without keys, with a key that can withdraw or cannot trade futures, or against
+    /// production URLs without <c>Exchange:ConfirmProduction</c>; then starts the user-data stream.
+    /// Returns the refusal reasons (empty when live trading is ready). Against the simulator its own key is used.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> StartLiveAsync(ExchangeOptions options, CancellationToken ct)
+    {
+        var key = options.ApiKey;
+        var secret = options.ApiSecret;
+        if (Simulator is not null && string.IsNullOrWhiteSpace(key))
+        {
+            (key, secret) = (Simulator.Options.ApiKey, Simulator.Options.ApiSecret);
+        }
+
+        Binance.Rest.Models.ApiRestrictions? restrictions = null;
+        if (!string.IsNullOrWhiteSpace(key) && !string.IsNullOrWhiteSpace(secret))
+        {
+            _signedClient = new BinanceRestClient(Rest, new Binance.Signing.BinanceCredentials(key, secret));
+            using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            cts.CancelAfter(TimeSpan.FromSeconds(10));
+            var r = await _signedClient.Account.GetApiRestrictionsAsync(cts.Token).ConfigureAwait(false);
+            restrictions = r.Success ? r.Data : null;
+        }
+
+        var errors = Engine.Execution.LiveModeGuard.Check(
+            new Engine.Execution.LiveModeOptions(key, secret, Rest.UsdmRestBaseUrl, options.ConfirmProduction), restrictions);
+        if (errors is not null)
+        {
+            return errors;
+        }
+
+        var gateway = new Engine.Execution.Live.LiveGateway(_signedClient!);
+        using (var start = CancellationTokenSource.CreateLinkedTokenSource(ct))
+        {
+            start.CancelAfter(TimeSpan.FromSeconds(15));
+            if (!await gateway.StartAsync(start.Token).ConfigureAwait(false))
+            {
+                await gateway.DisposeAsync().ConfigureAwait(false);
+                return ["the user-data stream did not connect within 15 s"];
+            }
+        }
+
+        LiveGateway = gateway;
+        return [];
+    }
+
     public async ValueTask DisposeAsync()
     {
+        if (LiveGateway is not null)
+        {
+            await LiveGateway.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _signedClient?.Dispose();
         PublicClient.Dispose();
         if (Simulator is not null)
         {

@@ -16,6 +16,7 @@ public static class NodeCommandLine
         ["--hocon"] = "Paths:Hocon",
         ["--port"] = "Cluster:Port",
         ["--record-tape"] = "Recording:Tape",
+        ["--mode"] = "Exchange:Mode",
     };
 
     public static IReadOnlyDictionary<string, string?> Parse(string[] args, out string? error)

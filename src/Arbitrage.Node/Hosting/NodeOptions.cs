@@ -93,4 +93,16 @@ public sealed record ExchangeOptions
 
     /// <summary>WebSocket base URL override; the 2026 split paths /public, /market, /private are appended.</summary>
     public string? WsUrl { get; init; }
+
+    /// <summary><c>paper</c> (default: the paper account) or <c>live</c> (real orders through the Binance API).</summary>
+    public string Mode { get; init; } = "paper";
+
+    /// <summary>Live mode only; from the environment or user secrets, never from a file in the repository.</summary>
+    public string? ApiKey { get; init; }
+
+    /// <summary>Live mode only; from the environment or user secrets.</summary>
+    public string? ApiSecret { get; init; }
+
+    /// <summary>Must be true to trade live against Binance production URLs.</summary>
+    public bool ConfirmProduction { get; init; }
 }

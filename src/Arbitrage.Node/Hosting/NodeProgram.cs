@@ -71,6 +71,18 @@ public static class NodeProgram
         try
         {
             exchange = await ExchangeConnection.OpenAsync(options.Exchange, ct).ConfigureAwait(false);
+            if (options.Exchange.Mode == "live")
+            {
+                var refusals = await exchange.StartLiveAsync(options.Exchange, ct).ConfigureAwait(false);
+                if (refusals.Count > 0)
+                {
+                    await Console.Error.WriteLineAsync($"arbitrage-node: live mode refused: {string.Join("; ", refusals)}").ConfigureAwait(false);
+                    return StartupError.InvalidConfiguration;
+                }
+
+                Log.Information("Live gateway: user-data stream connected; orders go to {Exchange}", exchange.Describe());
+            }
+
             options = options with { Exchange = options.Exchange with { Symbols = [.. exchange.Symbols] } };
             var tape = new AggTradeStore(checkedOk!.Database);
             await tape.EnsureSchemaAsync(ct).ConfigureAwait(false);
@@ -86,6 +98,7 @@ public static class NodeProgram
                 Streams = exchange.Streams,
                 Filters = filters,
                 Sentiment = new Engine.Market.BinanceSentimentSource(exchange.PublicClient),
+                LiveGateway = exchange.LiveGateway,
             };
             builder.Services.AddSingleton(exchange);
             var app = Build(builder, options, startup);
@@ -123,6 +136,7 @@ public static class NodeProgram
         builder.Services.AddSingleton<IRiskOps>(sp => new ActorRiskOps(sp.GetRequiredService<IRequiredActor<RiskGuard>>(), OpsEndpoints.DefaultAskTimeout));
         builder.Services.AddArbitrageOps();
         builder.Services.AddFundingReadModel(startup.Database);
+        builder.Services.AddHostedService<FundingBackfillService>();
         builder.Services.AddCors(cors => cors.AddDefaultPolicy(policy =>
         {
             // Only the configured origins; with none configured no cross-origin request is allowed.
@@ -160,7 +174,7 @@ public static class NodeProgram
                     cluster.Join(cluster.SelfAddress);
                 }
             });
-            akka.WithTrading(options, startup.Database, startup.Filters ?? new Dictionary<string, Core.Sizing.SymbolFilters>());
+            akka.WithTrading(options, startup.Database, startup.Filters ?? new Dictionary<string, Core.Sizing.SymbolFilters>(), startup.LiveGateway);
             akka.WithSignalPipeline(options, startup.Feed, startup.Tape, startup.Sentiment);
             if (options.Recording.Tape is { } tapePath && startup.Streams is { } streams)
             {

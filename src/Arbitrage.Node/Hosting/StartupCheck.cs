@@ -38,6 +38,9 @@ public static class StartupCheck
 
         /// <summary>Long/short ratio and open interest for the strategies.</summary>
         public Engine.Market.IMarketSentimentSource? Sentiment { get; init; }
+
+        /// <summary>Live mode's order gateway; null = the paper account.</summary>
+        public Engine.Execution.IExchangeGateway? LiveGateway { get; init; }
     }
 
     public static async Task<(Result? Ok, StartupError? Error)> RunAsync(NodeOptions options, CancellationToken ct = default)
@@ -92,6 +95,11 @@ public static class StartupCheck
             {
                 return (null, new StartupError($"{key} (ARB__{key.Replace(":", "__", StringComparison.Ordinal)}): not an absolute URL: '{url}'.", StartupError.InvalidConfiguration));
             }
+        }
+
+        if (options.Exchange.Mode is not ("paper" or "live"))
+        {
+            return (null, new StartupError($"Exchange:Mode (--mode): must be 'paper' or 'live', got '{options.Exchange.Mode}'.", StartupError.InvalidConfiguration));
         }
 
         if (options.Exchange.Kind == "sim" && !IsValidSpeed(options.Exchange.Speed))

@@ -32,7 +32,8 @@ public sealed class CarryParent;
 /// </summary>
 public static class TradingWiring
 {
-    public static AkkaConfigurationBuilder WithTrading(this AkkaConfigurationBuilder akka, NodeOptions options, Database database, IReadOnlyDictionary<string, SymbolFilters> filters)
+    public static AkkaConfigurationBuilder WithTrading(
+        this AkkaConfigurationBuilder akka, NodeOptions options, Database database, IReadOnlyDictionary<string, SymbolFilters> filters, IExchangeGateway? live = null)
     {
         var role = options.Cluster.Roles.FirstOrDefault();
         akka.WithSingleton<RiskGuard>(
@@ -43,7 +44,7 @@ public static class TradingWiring
                     new ExecutorSettings(new FilterBook(filters, FilterBook.Generic)),
                     AssumeConnected: true,
                     PublishTopic: RiskTopics.Risk),
-                new PaperGateway(new PaperGatewaySettings(options.Paper.StartingBalanceUsd, options.Paper.TakerFeeRate, options.Paper.SlippageBps)),
+                live ?? new PaperGateway(new PaperGatewaySettings(options.Paper.StartingBalanceUsd, options.Paper.TakerFeeRate, options.Paper.SlippageBps)),
                 DistributedPubSub.Get(system).Mediator),
             new ClusterSingletonOptions { Role = role },
             createProxyToo: true);

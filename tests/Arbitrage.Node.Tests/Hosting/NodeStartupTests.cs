@@ -84,6 +84,36 @@ public sealed class NodeStartupTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task Live_mode_without_keys_refuses_to_start_and_names_the_keys()
+    {
+        var overrides = new Dictionary<string, string>
+        {
+            ["ARB__Exchange__RestUrl"] = "http://127.0.0.1:9",
+            ["ARB__Exchange__WsUrl"] = "ws://127.0.0.1:9",
+        };
+        await using var node = NodeProcess.Start(_work, Env(overrides), "--mode", "live");
+        var code = await node.WaitExitAsync(ExitLimit);
+
+        Assert.Equal(2, code);
+        var line = Assert.Single(node.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("live mode refused", line, StringComparison.Ordinal);
+        Assert.Contains("ARB__Exchange__ApiKey", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("listening on", node.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Live_mode_against_the_simulator_trades_through_the_live_gateway()
+    {
+        var tape = Path.Combine(RepoPaths.Fixtures, "BTCUSD_PERP-aggTrades-2026-05-08.head4500.csv");
+        await using var node = NodeProcess.Start(_work, Env(), "--exchange", "sim", "--tape", tape, "--speed", "max", "--mode", "live");
+        var url = await node.WaitListeningAsync(TimeSpan.FromSeconds(60));
+        using var http = new HttpClient { BaseAddress = url };
+        var health = await http.GetFromJsonAsync<JsonElement>("/api/health");
+        Assert.True(health.GetProperty("persistence").GetProperty("ok").GetBoolean());
+        Assert.Contains("Live gateway: user-data stream connected", node.Stdout + node.Stderr, StringComparison.Ordinal);
+    }
+
     public static TheoryData<string> Cases => new()
     {
         "malformed-hocon",
@@ -96,6 +126,7 @@ public sealed class NodeStartupTests : IDisposable
         "unknown-option",
         "sim-without-tape",
         "sim-bad-speed",
+        "bad-mode",
         "missing-jwt-key",
         "short-jwt-key",
     };
@@ -161,6 +192,10 @@ public sealed class NodeStartupTests : IDisposable
             case "sim-without-tape":
                 args = ["--exchange", "sim"];
                 expected = "--tape";
+                break;
+            case "bad-mode":
+                args = ["--mode", "yolo"];
+                expected = "Exchange:Mode";
                 break;
             case "missing-jwt-key":
                 overrides["ARB__Auth__JwtKey"] = "";
