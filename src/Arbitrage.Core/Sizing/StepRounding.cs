@@ -10,14 +10,29 @@ public static class StepRounding
     public static decimal Down(decimal value, decimal step)
     {
         RequirePositive(step);
-        return Normalise(decimal.Floor(value / step) * step, step);
+
+        // value / step is rounded to decimal's 28–29 digits: a value a hair above a multiple can divide to
+        // exactly that multiple's index (or one above), so correct by one step when the result crossed over.
+        var down = decimal.Floor(value / step) * step;
+        if (down > value)
+        {
+            down -= step;
+        }
+
+        return Normalise(down, step);
     }
 
     /// <summary>Smallest multiple of <paramref name="step"/> that is ≥ <paramref name="value"/>.</summary>
     public static decimal Up(decimal value, decimal step)
     {
         RequirePositive(step);
-        return Normalise(decimal.Ceiling(value / step) * step, step);
+        var up = decimal.Ceiling(value / step) * step;
+        if (up < value)
+        {
+            up += step; // see Down: the division lost the last digits of value
+        }
+
+        return Normalise(up, step);
     }
 
     /// <summary>Nearest multiple of <paramref name="step"/>; halves go away from zero.</summary>

@@ -113,6 +113,21 @@ public class PositionSizerTests
             });
 
     [Fact]
+    public void Rounding_is_directional_even_when_the_value_has_more_digits_than_the_division_keeps()
+    {
+        // Found by the property below (seed 5a_yeSnIoiy1): 4386.0000000000000000000000001 / 0.002 rounds to an
+        // exact integer, so a plain Ceiling returned 4386.000 — below the value, i.e. a stop moved towards entry.
+        var stop = 4386.0000000000000000000000001m;
+        Assert.True(StepRounding.Up(stop, 0.002m) >= stop);
+        Assert.Equal(4386.002m, StepRounding.Up(stop, 0.002m));
+        var below = 4213.9999999999999999999999999m;
+        Assert.True(StepRounding.Down(below, 0.002m) <= below);
+        Assert.Equal(4213.998m, StepRounding.Down(below, 0.002m));
+        var sized = (SizeResult.Ok)PositionSizer.Size(344m, 4214m, stop, new SymbolFilters("X", 0.002m, 0.05m, 0m, 100m), OrderKind.Limit);
+        Assert.True(sized.Quantity * (stop - 4214m) <= 344m);
+    }
+
+    [Fact]
     public void Property_risk_at_stop_never_exceeds_R_and_quantities_are_on_grid()
     {
         var sized = 0;
@@ -124,7 +139,7 @@ public class PositionSizerTests
             var step = c.F.StepFor(c.Kind);
             var distance = Math.Abs(ok.Entry - ok.StopLoss);
             Assert.True(ok.Quantity * distance <= c.Risk, $"rounded risk {ok.Quantity * distance} > {c.Risk}");
-            Assert.True(ok.Quantity * Math.Abs(c.Entry - c.Stop) <= c.Risk, "raw-price risk > R");
+            Assert.True(ok.Quantity * Math.Abs(c.Entry - c.Stop) <= c.Risk, $"raw-price risk {ok.Quantity * Math.Abs(c.Entry - c.Stop)} > R {c.Risk} (entry {c.Entry}, stop {c.Stop}, sized {ok})");
             Assert.True(ok.Quantity > 0m && ok.Quantity % step == 0m, $"qty {ok.Quantity} not a multiple of {step}");
             Assert.True(ok.Entry % c.F.TickSize == 0m && ok.StopLoss % c.F.TickSize == 0m, "price off the tick grid");
             Assert.True(ok.Notional >= c.F.MinNotional, $"notional {ok.Notional} < {c.F.MinNotional}");
