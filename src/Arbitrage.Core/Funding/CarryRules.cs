@@ -14,7 +14,8 @@ public sealed record CarryParameters(
     decimal EnterMinBasis = -0.0005m,
     decimal ExitBelowAnnualised = 0.03m,
     long MaxHoldingMs = 30L * 86_400_000,
-    decimal? ExitBasisWidening = null)
+    decimal? ExitBasisWidening = null,
+    decimal? EnterMaxBasis = null)
 {
     public string? Validate()
     {
@@ -22,6 +23,7 @@ public sealed record CarryParameters(
             return $"ExitBelowAnnualised ({ExitBelowAnnualised}) must not exceed EnterMinAnnualised ({EnterMinAnnualised}), or a fresh entry exits at once";
         if (MaxHoldingMs <= 0) return $"MaxHoldingMs must be > 0 (got {MaxHoldingMs})";
         if (ExitBasisWidening is <= 0m) return $"ExitBasisWidening must be > 0 when set (got {ExitBasisWidening})";
+        if (EnterMaxBasis is { } max && max < EnterMinBasis) return $"EnterMaxBasis ({max}) must not be below EnterMinBasis ({EnterMinBasis})";
         return null;
     }
 }
@@ -32,6 +34,7 @@ public enum CarryReason
     FundingHighEnough,
     FundingTooLow,
     BasisTooNegative,
+    BasisTooHigh,
     MaxHoldingTime,
     FundingFell,
     BasisWidened,
@@ -44,7 +47,7 @@ public sealed record CarryDecision(bool Act, CarryReason Reason, string Detail);
 /// <summary>Carry entry and exit rules as pure functions.</summary>
 public static class CarryRules
 {
-    /// <summary>Enter when the predicted annualised funding clears the entry threshold and the basis is not too negative.</summary>
+    /// <summary>Enter when the predicted annualised funding clears the entry threshold and the basis lies within [min, max].</summary>
     public static CarryDecision ShouldEnter(decimal predictedAnnualised, decimal basis, CarryParameters p)
     {
         ArgumentNullException.ThrowIfNull(p);
@@ -52,6 +55,9 @@ public static class CarryRules
             return new(false, CarryReason.FundingTooLow, $"predicted {Pct(predictedAnnualised)}/yr < entry {Pct(p.EnterMinAnnualised)}/yr");
         if (basis < p.EnterMinBasis)
             return new(false, CarryReason.BasisTooNegative, $"basis {Pct(basis)} < minimum {Pct(p.EnterMinBasis)}");
+        // A rich perp premium is paid back when it converges: above the limit the carry starts under water.
+        if (p.EnterMaxBasis is { } max && basis > max)
+            return new(false, CarryReason.BasisTooHigh, $"basis {Pct(basis)} > limit {Pct(max)}");
         return new(true, CarryReason.FundingHighEnough, $"predicted {Pct(predictedAnnualised)}/yr ≥ {Pct(p.EnterMinAnnualised)}/yr, basis {Pct(basis)}");
     }
 

@@ -92,6 +92,17 @@ public class CarryTests
         Assert.False(string.IsNullOrEmpty(d.Detail));
     }
 
+    [Theory]
+    [InlineData("0.002", true, CarryReason.FundingHighEnough)]   // exactly at the limit
+    [InlineData("0.0021", false, CarryReason.BasisTooHigh)]
+    public void Entry_rule_with_a_basis_limit(string basis, bool enter, CarryReason reason)
+    {
+        var d = CarryRules.ShouldEnter(0.5m, decimal.Parse(basis, CultureInfo.InvariantCulture), P with { EnterMaxBasis = 0.002m });
+        Assert.Equal((enter, reason), (d.Act, d.Reason));
+        Assert.Null((P with { EnterMaxBasis = 0.002m }).Validate());
+        Assert.NotNull((P with { EnterMaxBasis = -0.001m }).Validate());
+    }
+
     [Fact]
     public void Entry_from_real_stats_uses_the_symbols_interval()
     {

@@ -28,7 +28,7 @@ public static partial class CarryConfigLoader
 {
     private static readonly string[] Fields =
     [
-        "id", "description", "symbols", "notional_usd", "entry_min_annualised", "entry_min_basis", "exit_below_annualised",
+        "id", "description", "symbols", "notional_usd", "entry_min_annualised", "entry_min_basis", "entry_max_basis", "exit_below_annualised",
         "max_holding_hours", "exit_basis_widening", "fee_rate", "funding_interval_hours", "spot_step", "perp_step", "enabled",
         "snapshot_every",
     ];
@@ -113,6 +113,9 @@ public static partial class CarryConfigLoader
             var notional = Number(root, "notional_usd", null, Add, min: 0m, minExclusive: true);
             var enter = Number(root, "entry_min_annualised", null, Add);
             var minBasis = Number(root, "entry_min_basis", null, Add, min: -1m, max: 1m);
+            var maxBasis = root.TryGetProperty("entry_max_basis", out var mb) && mb.ValueKind == JsonValueKind.Null
+                ? null
+                : Number(root, "entry_max_basis", decimal.MinValue, Add, min: -1m, max: 1m);
             var exit = Number(root, "exit_below_annualised", null, Add);
             var maxHours = Number(root, "max_holding_hours", null, Add, min: 0m, minExclusive: true, max: 24m * 366m);
             var widening = root.TryGetProperty("exit_basis_widening", out var w) && w.ValueKind == JsonValueKind.Null
@@ -134,7 +137,8 @@ public static partial class CarryConfigLoader
                 return new CarryConfigLoadResult(null, errors);
 
             var parameters = new CarryParameters(enter.Value, minBasis.Value, exit.Value, (long)(maxHours.Value * 3_600_000m),
-                widening == decimal.MinValue ? null : widening);
+                widening == decimal.MinValue ? null : widening,
+                maxBasis == decimal.MinValue ? null : maxBasis);
             if (exit > enter)
             {
                 Add("$.exit_below_annualised", CarryConfigRules.ThresholdOrder,
