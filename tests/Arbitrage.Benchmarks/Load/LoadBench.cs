@@ -217,7 +217,7 @@ public static partial class LoadBench
                 break;
             }
 
-            await Task.Delay(250);
+            await Task.Delay(TimeSpan.FromMilliseconds(250)); // polling the read model until it catches up (bounded above)
         }
 
         await sseStop.CancelAsync();
