@@ -34,9 +34,24 @@ public sealed record HoldTimeoutAlerted(string Symbol, long OpenedAtMs, long Hel
 [Manifest("risk-force-close.v1")]
 public sealed record ForceCloseOrdered(string Symbol, string Reason, long OpenedAtMs, long AtMs) : IRiskEvent;
 
-/// <summary>A signal the rules refused before it reached the executor (not a state change; an audit record).</summary>
+/// <summary>
+/// A signal refused before it reached the executor (not a state change; an audit record). <paramref name="Rule"/>
+/// is the rule that refused it; null when trading is switched off by an operator (<see cref="TradingEnabledSet"/>).
+/// </summary>
 [Manifest("risk-signal-blocked.v1")]
-public sealed record SignalBlocked(string SignalId, string Symbol, RiskRule Rule, string Reason, long AtMs) : IRiskEvent;
+public sealed record SignalBlocked(string SignalId, string Symbol, RiskRule? Rule, string Reason, long AtMs) : IRiskEvent;
+
+/// <summary>Ops: the rule thresholds replaced (validated); they override the configured ones from now on, restarts included.</summary>
+[Manifest("risk-parameters-set.v1")]
+public sealed record RiskParametersSet(RiskParameters Parameters, string By, long AtMs) : IRiskEvent;
+
+/// <summary>Ops: an operator ordered the position on <paramref name="Symbol"/> closed (recorded before the executor is told).</summary>
+[Manifest("risk-position-close-ordered.v1")]
+public sealed record PositionCloseOrdered(string Symbol, string By, long AtMs) : IRiskEvent;
+
+/// <summary>Ops: trading switched on or off. Off blocks new signals; open positions stay managed (stops, targets, timeouts).</summary>
+[Manifest("risk-trading-enabled-set.v1")]
+public sealed record TradingEnabledSet(bool Enabled, string By, long AtMs) : IRiskEvent;
 
 /// <summary>Maps between the pure transitions and their persisted form.</summary>
 public static class RiskEventMapping

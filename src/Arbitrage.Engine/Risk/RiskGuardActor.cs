@@ -15,6 +15,7 @@ namespace Arbitrage.Engine.Risk;
 /// on event time; trade results feed <see cref="RiskRules.OnTradeClosed"/>. Each transition is persisted
 /// (tag <c>risk</c>) and published before its action (flatten, close) goes to the executor. Supervises the
 /// executor: restarts it on an exception (its state returns from its journal), escalates on repeated failure.
+/// Operator commands (kill/resume, parameters, close a position, trading on/off) are persisted before they take effect.
 /// </summary>
 public sealed class RiskGuardActor : ReceivePersistentActor
 {
@@ -37,6 +38,7 @@ public sealed class RiskGuardActor : ReceivePersistentActor
     private long _handledAtProbe;
     private long _probe;
     private bool _probing;
+    private bool _tradingEnabled = true;
 
     public RiskGuardActor(RiskGuardSettings settings, IExchangeGateway gateway, IActorRef? publisher)
     {
@@ -50,6 +52,16 @@ public sealed class RiskGuardActor : ReceivePersistentActor
         Recover<IRiskEvent>(e =>
         {
             if (RiskEventMapping.ToTransition(e) is { } t) _state = _state.Apply(t);
+            switch (e)
+            {
+                case RiskParametersSet p:
+                    _state = RiskRules.WithParameters(_state, p.Parameters);
+                    break;
+                case TradingEnabledSet te:
+                    _tradingEnabled = te.Enabled;
+                    break;
+            }
+
             _nowMs = Math.Max(_nowMs, e.AtMs);
         });
         Recover<RecoveryCompleted>(_ => StartExecutor());
@@ -78,6 +90,9 @@ public sealed class RiskGuardActor : ReceivePersistentActor
         });
         Command<EngageKillSwitch>(m => Carry(RiskRules.EngageKillSwitch(_state, m.By, m.Reason, _nowMs), Sender));
         Command<ResumeTrading>(m => Carry(RiskRules.Resume(_state, m.By, _nowMs, m.Only), Sender));
+        Command<SetRiskParameters>(OnSetParameters);
+        Command<ClosePositionCommand>(OnClosePosition);
+        Command<SetTradingEnabled>(OnSetTradingEnabled);
         Command<GetRiskStatus>(_ => Sender.Tell(Status()));
         Command<AwaitRiskIdle>(_ =>
         {
@@ -164,6 +179,13 @@ public sealed class RiskGuardActor : ReceivePersistentActor
     private void OnSignal(SignalEmitted s)
     {
         Advance(s.TimeMs);
+        if (!_tradingEnabled)
+        {
+            Persist(new Tagged(new SignalBlocked(s.SignalId, s.Symbol, null, "trading is switched off by an operator (paper off)", _nowMs), Tags),
+                t => Publish(t.Payload));
+            return;
+        }
+
         var risk = _state.Parameters.RiskPerTradeUsd;
         var verdict = RiskRules.EvaluateOrder(_state, new OrderCheck(s.Symbol, risk), _nowMs);
         if (verdict is RiskVerdict.Rejected r)
@@ -173,6 +195,84 @@ public sealed class RiskGuardActor : ReceivePersistentActor
         }
 
         _executor.Tell(new ExecuteSignal(s, risk));
+    }
+
+    private void OnSetParameters(SetRiskParameters m)
+    {
+        var replyTo = Sender;
+        if (m.Expected is not null && m.Expected != _state.Parameters)
+        {
+            replyTo.Tell(new RiskParametersChanged(_state.Parameters));
+            return;
+        }
+
+        if (InvalidParameter(m.Parameters) is { } bad)
+        {
+            replyTo.Tell(bad);
+            return;
+        }
+
+        if (m.Parameters == _state.Parameters)
+        {
+            replyTo.Tell(Status());
+            return;
+        }
+
+        Persist(new Tagged(new RiskParametersSet(m.Parameters, m.By, _nowMs), Tags), t =>
+        {
+            _state = RiskRules.WithParameters(_state, m.Parameters);
+            Publish(t.Payload);
+            replyTo.Tell(Status());
+        });
+    }
+
+    /// <summary>Which parameter <see cref="RiskParameters.Validate"/> objects to, with its message; null when valid.</summary>
+    public static RiskParametersRejected? InvalidParameter(RiskParameters parameters)
+    {
+        if (parameters.Validate() is not { } reason) return null;
+        string[] names =
+        [
+            nameof(RiskParameters.RiskPerTradeUsd), nameof(RiskParameters.DailyLossLimitR), nameof(RiskParameters.MaxConsecutiveLosses),
+            nameof(RiskParameters.ConsecutiveLossPauseMs), nameof(RiskParameters.DisconnectGraceMs), nameof(RiskParameters.MinBalanceInR),
+            nameof(RiskParameters.StaleDataMs),
+        ];
+        var name = names.FirstOrDefault(n => reason.StartsWith(n + " ", StringComparison.Ordinal))
+            ?? (parameters.HoldAlertMs <= 0 ? nameof(RiskParameters.HoldAlertMs) : nameof(RiskParameters.HoldForceCloseMs));
+        return new RiskParametersRejected(name, reason);
+    }
+
+    private void OnClosePosition(ClosePositionCommand m)
+    {
+        var replyTo = Sender;
+        if (!_positions.Any(p => string.Equals(p.Symbol, m.Symbol, StringComparison.Ordinal)))
+        {
+            replyTo.Tell(new PositionNotFound(m.Symbol));
+            return;
+        }
+
+        Persist(new Tagged(new PositionCloseOrdered(m.Symbol, m.By, _nowMs), Tags), t =>
+        {
+            Publish(t.Payload);
+            _executor.Tell(new ClosePosition(m.Symbol, $"closed by operator {m.By}", _nowMs));
+            replyTo.Tell(Status());
+        });
+    }
+
+    private void OnSetTradingEnabled(SetTradingEnabled m)
+    {
+        var replyTo = Sender;
+        if (m.Enabled == _tradingEnabled)
+        {
+            replyTo.Tell(Status());
+            return;
+        }
+
+        Persist(new Tagged(new TradingEnabledSet(m.Enabled, m.By, _nowMs), Tags), t =>
+        {
+            _tradingEnabled = m.Enabled;
+            Publish(t.Payload);
+            replyTo.Tell(Status());
+        });
     }
 
     /// <summary>Adopts the outcome's state, persists its transitions, then publishes them and carries out its actions.</summary>
@@ -229,5 +329,5 @@ public sealed class RiskGuardActor : ReceivePersistentActor
         _publisher.Tell(_settings.PublishTopic is { } topic ? new Publish(topic, e) : e);
     }
 
-    private RiskStatus Status() => new(_state, _executorReady, _positions, _nowMs);
+    private RiskStatus Status() => new(_state, _executorReady, _positions, _nowMs, _tradingEnabled);
 }

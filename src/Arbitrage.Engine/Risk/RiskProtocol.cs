@@ -35,6 +35,35 @@ public sealed record EngageKillSwitch(string By, string Reason);
 /// <summary>Ops: release the kill switch and lift the manual breakers (or only <paramref name="Only"/>). Answered with <see cref="RiskStatus"/>.</summary>
 public sealed record ResumeTrading(string By, RiskRule? Only = null);
 
+/// <summary>
+/// Ops: replace the rule thresholds. Validated (<see cref="RiskParameters.Validate"/>): invalid → <see cref="RiskParametersRejected"/>.
+/// When <paramref name="Expected"/> is set and differs from the guard's current parameters (someone changed them since they
+/// were read), nothing changes and the answer is <see cref="RiskParametersChanged"/> (merge again, retry). Otherwise persisted
+/// (<see cref="RiskParametersSet"/>, unless unchanged) before taking effect and answered with <see cref="RiskStatus"/>.
+/// </summary>
+public sealed record SetRiskParameters(RiskParameters Parameters, string By, RiskParameters? Expected = null);
+
+/// <summary>The parameter that is wrong (a <see cref="RiskParameters"/> property name) and why; nothing changed.</summary>
+public sealed record RiskParametersRejected(string Parameter, string Reason);
+
+/// <summary>Answer to a <see cref="SetRiskParameters"/> whose <c>Expected</c> is stale; nothing changed.</summary>
+public sealed record RiskParametersChanged(RiskParameters Current);
+
+/// <summary>
+/// Ops: close the open position on <paramref name="Symbol"/>: persisted (<see cref="PositionCloseOrdered"/>), then sent to the
+/// executor as <see cref="ClosePosition"/>, answered with <see cref="RiskStatus"/>; no open position → <see cref="PositionNotFound"/>.
+/// </summary>
+public sealed record ClosePositionCommand(string Symbol, string By);
+
+/// <summary>Answer to <see cref="ClosePositionCommand"/> when no position is open on the symbol.</summary>
+public sealed record PositionNotFound(string Symbol);
+
+/// <summary>
+/// Ops: (paper) trading on or off. Off: new signals are blocked (<see cref="SignalBlocked"/> with a null rule); open positions
+/// stay managed. Persisted (<see cref="TradingEnabledSet"/>, unless unchanged) before taking effect; answered with <see cref="RiskStatus"/>.
+/// </summary>
+public sealed record SetTradingEnabled(bool Enabled, string By);
+
 public sealed record GetRiskStatus;
 
 /// <summary>
@@ -45,7 +74,8 @@ public sealed record GetRiskStatus;
 /// </summary>
 public sealed record AwaitRiskIdle;
 
-public sealed record RiskStatus(RiskState State, bool ExecutorReady, IReadOnlyList<HeldPosition> Positions, long NowMs);
+/// <param name="TradingEnabled">False while an operator has switched trading off (<see cref="SetTradingEnabled"/>).</param>
+public sealed record RiskStatus(RiskState State, bool ExecutorReady, IReadOnlyList<HeldPosition> Positions, long NowMs, bool TradingEnabled = true);
 
 /// <summary>The executor failed more often than the guard may restart it.</summary>
 public sealed class ExecutorFailedException(string message) : Exception(message);

@@ -13,10 +13,14 @@ public enum OpsStatus
 
     /// <summary>The target did not answer in time or is not running: 503 with Retry-After.</summary>
     Unavailable,
+
+    /// <summary>The target found a value in the command invalid: 400 naming <see cref="OpsOutcome.Field"/>.</summary>
+    Invalid,
 }
 
 /// <summary>What an operator command did, with a detail line for the audit log and the response.</summary>
-public sealed record OpsOutcome(OpsStatus Status, string Detail)
+/// <param name="Field">For <see cref="OpsStatus.Invalid"/>: the request field that is wrong.</param>
+public sealed record OpsOutcome(OpsStatus Status, string Detail, string? Field = null)
 {
     public static OpsOutcome Done(string detail) => new(OpsStatus.Done, detail);
 
@@ -25,6 +29,8 @@ public sealed record OpsOutcome(OpsStatus Status, string Detail)
     public static OpsOutcome Rejected(string detail) => new(OpsStatus.Rejected, detail);
 
     public static OpsOutcome Unavailable(string detail) => new(OpsStatus.Unavailable, detail);
+
+    public static OpsOutcome Invalid(string field, string detail) => new(OpsStatus.Invalid, detail, field);
 }
 
 /// <summary>
@@ -37,6 +43,20 @@ public interface IRiskOps
     Task<OpsOutcome> KillAsync(string user, string reason, CancellationToken ct);
 
     Task<OpsOutcome> ResumeAsync(string user, CancellationToken ct);
+
+    // The commands below have default bodies (unavailable) so implementations written before them keep compiling.
+
+    /// <summary>Changes the given rule thresholds, keeping the others; an invalid result is <see cref="OpsStatus.Invalid"/>.</summary>
+    Task<OpsOutcome> SetParametersAsync(string user, RiskParametersPatch patch, CancellationToken ct) =>
+        Task.FromResult(OpsOutcome.Unavailable("changing risk parameters is not supported on this node"));
+
+    /// <summary>Closes the open position on <paramref name="symbol"/>; none open is <see cref="OpsStatus.NotFound"/>.</summary>
+    Task<OpsOutcome> ClosePositionAsync(string user, string symbol, CancellationToken ct) =>
+        Task.FromResult(OpsOutcome.Unavailable("closing positions is not supported on this node"));
+
+    /// <summary>(Paper) trading on/off: off blocks new signals, open positions stay managed.</summary>
+    Task<OpsOutcome> SetTradingEnabledAsync(string user, bool enabled, CancellationToken ct) =>
+        Task.FromResult(OpsOutcome.Unavailable("switching trading is not supported on this node"));
 }
 
 /// <summary>Enable/disable of running strategies (implemented over <c>StrategiesActor</c> by <see cref="ActorStrategyOps"/>).</summary>
@@ -64,4 +84,10 @@ public sealed class UnwiredRiskOps : IRiskOps
     public Task<OpsOutcome> KillAsync(string user, string reason, CancellationToken ct) => Task.FromResult(NotRunning);
 
     public Task<OpsOutcome> ResumeAsync(string user, CancellationToken ct) => Task.FromResult(NotRunning);
+
+    public Task<OpsOutcome> SetParametersAsync(string user, RiskParametersPatch patch, CancellationToken ct) => Task.FromResult(NotRunning);
+
+    public Task<OpsOutcome> ClosePositionAsync(string user, string symbol, CancellationToken ct) => Task.FromResult(NotRunning);
+
+    public Task<OpsOutcome> SetTradingEnabledAsync(string user, bool enabled, CancellationToken ct) => Task.FromResult(NotRunning);
 }

@@ -3,7 +3,9 @@ using System.Security.Claims;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Akka.Hosting;
+using Arbitrage.Core.Risk;
 using Arbitrage.Engine.Audit;
+using Arbitrage.Engine.Risk;
 using Arbitrage.Engine.Strategies;
 using Arbitrage.Node.Api.Read;
 using Arbitrage.Node.Auth;
@@ -13,7 +15,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 namespace Arbitrage.Node.Api.Ops;
 
 /// <summary>
-/// <c>/api/ops/*</c> (operator): kill, resume, enable/disable strategy. Each command is audited: the intent
+/// <c>/api/ops/*</c> (operator): kill, resume, enable/disable strategy, risk parameters, close a position, paper on/off. Each command is audited: the intent
 /// is persisted BEFORE the command runs (no audit → no command, 503), the result after.
 /// </summary>
 public static partial class OpsEndpoints
@@ -62,11 +64,62 @@ public static partial class OpsEndpoints
             return RunAsync(http, user, audit, "resume", new Dictionary<string, string>(), ct => risk.ResumeAsync(user, ct));
         }).WithName("OpsResume");
 
+        ops.MapPut("/risk/parameters", async (HttpContext http, ClaimsPrincipal me, IAuditLog audit, IRiskOps risk) =>
+        {
+            JsonElement body;
+            try
+            {
+                using var doc = await JsonDocument.ParseAsync(http.Request.Body, default, http.RequestAborted).ConfigureAwait(false);
+                body = doc.RootElement.Clone();
+            }
+            catch (JsonException)
+            {
+                return FieldProblem.Of("body", "a JSON object with the risk parameters to change");
+            }
+
+            if (!RiskParametersPatch.TryParse(body, out var patch, out var field, out var error))
+            {
+                return FieldProblem.Of(field, error);
+            }
+
+            // Values wrong on their own (or a wrong hold pair given together) are refused before the audit; a hold value
+            // wrong only against the guard's current other one is refused by the guard (audited, still 400).
+            var alone = patch.ApplyTo(new RiskParameters()) with { HoldAlertMs = patch.HoldAlertMs ?? 1, HoldForceCloseMs = patch.HoldForceCloseMs ?? long.MaxValue };
+            if (RiskGuardActor.InvalidParameter(alone) is { } bad)
+            {
+                return FieldProblem.Of(RiskParametersPatch.JsonName(bad.Parameter), bad.Reason);
+            }
+
+            var user = UserOf(me);
+            return await RunAsync(http, user, audit, "risk.parameters", patch.ToArguments(), ct => risk.SetParametersAsync(user, patch, ct)).ConfigureAwait(false);
+        }).WithName("OpsSetRiskParameters");
+
+        ops.MapPost("/positions/{symbol}/close", (string symbol, HttpContext http, ClaimsPrincipal me, IAuditLog audit, IRiskOps risk) =>
+        {
+            if (!SymbolPattern().IsMatch(symbol))
+            {
+                return Task.FromResult(FieldProblem.Of("symbol", "2 to 30 letters or digits, e.g. BTCUSDT"));
+            }
+
+            symbol = symbol.ToUpperInvariant();
+            var user = UserOf(me);
+            return RunAsync(http, user, audit, "position.close", new Dictionary<string, string> { ["symbol"] = symbol }, ct => risk.ClosePositionAsync(user, symbol, ct));
+        }).WithName("OpsClosePosition");
+
+        ops.MapPost("/paper/on", (HttpContext http, ClaimsPrincipal me, IAuditLog audit, IRiskOps risk) => SetTradingAsync(true, http, me, audit, risk)).WithName("OpsPaperOn");
+        ops.MapPost("/paper/off", (HttpContext http, ClaimsPrincipal me, IAuditLog audit, IRiskOps risk) => SetTradingAsync(false, http, me, audit, risk)).WithName("OpsPaperOff");
+
         ops.MapPost("/strategies/{id}/enable", (string id, HttpContext http, ClaimsPrincipal me, IAuditLog audit, IStrategyOps strategies) =>
             SetStrategyAsync(id, true, http, me, audit, strategies)).WithName("OpsEnableStrategy");
         ops.MapPost("/strategies/{id}/disable", (string id, HttpContext http, ClaimsPrincipal me, IAuditLog audit, IStrategyOps strategies) =>
             SetStrategyAsync(id, false, http, me, audit, strategies)).WithName("OpsDisableStrategy");
         return app;
+    }
+
+    private static Task<IResult> SetTradingAsync(bool enabled, HttpContext http, ClaimsPrincipal me, IAuditLog audit, IRiskOps risk)
+    {
+        var user = UserOf(me);
+        return RunAsync(http, user, audit, enabled ? "paper.on" : "paper.off", new Dictionary<string, string>(), ct => risk.SetTradingEnabledAsync(user, enabled, ct));
     }
 
     private static Task<IResult> SetStrategyAsync(string id, bool enabled, HttpContext http, ClaimsPrincipal me, IAuditLog audit, IStrategyOps strategies)
@@ -109,6 +162,10 @@ public static partial class OpsEndpoints
             OpsStatus.Done => Results.Ok(response),
             OpsStatus.NotFound => Results.Json(response, statusCode: StatusCodes.Status404NotFound),
             OpsStatus.Rejected => Results.Json(response, statusCode: StatusCodes.Status409Conflict),
+            OpsStatus.Invalid => Results.ValidationProblem(
+                new Dictionary<string, string[]> { [outcome.Field ?? "body"] = [outcome.Detail] },
+                title: $"Invalid {outcome.Field ?? "body"}",
+                extensions: new Dictionary<string, object?> { ["auditId"] = auditId, ["command"] = command, ["status"] = status, ["detail"] = outcome.Detail }),
             _ => Unavailable(http, outcome.Detail, response),
         };
     }
@@ -125,4 +182,7 @@ public static partial class OpsEndpoints
 
     [GeneratedRegex("^[A-Za-z0-9_.-]{1,64}$")]
     private static partial Regex StrategyIdPattern();
+
+    [GeneratedRegex("^[A-Za-z0-9]{2,30}$")]
+    private static partial Regex SymbolPattern();
 }
