@@ -9,5 +9,6 @@ internal static class EndToEndRegistry
         EndToEnd.Register("replay", Replay.ReplayBench.RunAsync);
         EndToEnd.Register("funding", Funding.FundingSnapshotBench.RunAsync);
         EndToEnd.Register("load", Load.LoadBench.RunAsync);
+        EndToEnd.Register("latency", Execution.LatencyBench.RunAsync);
     }
 }

@@ -1,0 +1,244 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using Akka.Actor;
+using Arbitrage.Binance.Rest;
+using Arbitrage.Binance.Rest.Models;
+using Arbitrage.Binance.Signing;
+using Arbitrage.Binance.Tapes;
+using Arbitrage.Core.Risk;
+using Arbitrage.Core.Sizing;
+using Arbitrage.Engine.Execution;
+using Arbitrage.Engine.Execution.Live;
+using Arbitrage.Engine.Persistence;
+using Arbitrage.Engine.Risk;
+using Arbitrage.Engine.Strategies;
+using Arbitrage.Simulator;
+
+namespace Arbitrage.Benchmarks.Execution;
+
+/// <summary>
+/// Signal-to-order-sent latency (issue 5, target p99 ≤ 2 ms): a <see cref="SignalEmitted"/> told to the production
+/// <see cref="RiskGuardActor"/> → executor (persists the <c>OrderIntent</c> on SQLite) → <see cref="LiveGateway"/> →
+/// in-process Binance simulator on loopback. A timing decorator around the gateway stamps the entry placement
+/// (client id <c>-E</c>): A = signal → <c>PlaceAsync</c> called (order sent, persisted intent included),
+/// B = signal → <c>PlaceAsync</c> returned (the exchange's ack). Baseline: bare <c>LiveGateway.PlaceAsync</c>
+/// MARKET orders (the REST round trip). Each position is closed (<see cref="ClosePositionCommand"/>) and the guard
+/// waited idle before the next signal. Usage: e2e latency [signals=300].
+/// </summary>
+public static class LatencyBench
+{
+    private const string Symbol = "BTCUSDT";
+    private const string Key = "liveKey0123456789abcdefABCDEF0123456789abcdefABCDEF0123456789abc";
+    private const string Secret = "liveSecret0123456789abcdefABCDEF0123456789abcdefABCDEF012345678";
+    private const decimal Price = 100m;
+    private const long T0 = 1_715_126_400_000; // 2024-05-08 00:00:00 UTC
+    private const int WarmUp = 30;
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
+
+    public static async Task RunAsync(string[] args)
+    {
+        var n = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 300;
+        var dir = Path.Combine(Path.GetTempPath(), "arb-bench-latency", Guid.NewGuid().ToString("N"));
+
+        // One trade on the tape (played once): the simulator's last price for MARKET fills.
+        var tick = T0 + 1000;
+        var json = $$"""{"e":"aggTrade","E":{{tick}},"a":7001,"s":"{{Symbol}}","p":"100","q":"0.5","f":70010,"l":70011,"T":{{tick}},"m":false}""";
+        await using var host = await SimulatorHost.StartAsync(new SimulatorOptions
+        {
+            Frames = [new TapeFrame(tick, Symbol.ToLowerInvariant() + "@aggTrade", json)],
+            Start = PlaybackStart.Manual,
+            Speed = double.PositiveInfinity,
+            Port = 0,
+            WeightLimitPerMinute = 1_000_000_000, // the bench sends far more than 2400 weight/min; Binance's limit is not what is measured
+            ApiKey = Key,
+            ApiSecret = Secret,
+            Fees = new FeeSchedule(MakerBps: 2m, TakerBps: 5m),
+            Symbols = new Dictionary<string, SymbolSpec>
+            {
+                [Symbol] = new() { TickSize = 0.1m, StepSize = 0.001m, MinQty = 0.001m, MinNotional = 5m, MinPrice = 0.1m },
+            },
+        });
+        using var rest = new BinanceRestClient(BinanceRestOptions.ForSingleOrigin(host.BaseUrl), new BinanceCredentials(Key, Secret));
+        await using var live = new LiveGateway(rest);
+        using (var cts = new CancellationTokenSource(Timeout))
+        {
+            if (!await live.StartAsync(cts.Token)) throw new TimeoutException("user-data stream did not connect");
+        }
+
+        await UntilAsync(() => host.State.Hub.SessionCount == 1, "user-data session registered");
+        host.Control.Step(1);
+
+        var db = Database.From(new StorageOptions { DataDir = dir });
+        await db.PrepareAsync(TimeSpan.FromSeconds(10));
+        var system = ActorSystem.Create("bench-latency", Akka.Configuration.ConfigurationFactory.ParseString("akka.loglevel = WARNING").WithFallback(AkkaConfig.Build(FindHocon(), db, includeCluster: false)));
+        try
+        {
+            var timed = new TimingGateway(live);
+            var filters = new Dictionary<string, SymbolFilters> { [Symbol] = new(Symbol, 0.1m, 0.001m, 0.001m, 5m) };
+            var settings = new RiskGuardSettings(
+                new RiskParameters(DailyLossLimitR: 1_000_000m, MaxConsecutiveLosses: 1_000_000),
+                new ExecutorSettings(filters, 3, 0.0005m, TimeSpan.FromMilliseconds(20), 3, "bench-executor"),
+                "bench-risk-guard",
+                AssumeConnected: true);
+            var guard = system.ActorOf(RiskGuardActor.Props(settings, timed), "risk-guard");
+            guard.Tell(new MarketTick(Symbol, Price, tick));
+            await UntilAsync(async () =>
+            {
+                var s = await guard.Ask<RiskStatus>(new GetRiskStatus(), Timeout);
+                return s.ExecutorReady && s.State.BalanceUsd is not null;
+            }, "executor ready, balance known");
+            await guard.Ask<RiskStatus>(new AwaitRiskIdle(), Timeout);
+
+            // Warm-up (JIT, connection pool, journal), then the baseline and the measured signals.
+            await BaselineAsync(live, WarmUp, "w");
+            for (var i = 0; i < WarmUp; i++) await SignalAsync(guard, timed, host, $"w-{i}", tick);
+
+            var baseline = await BaselineAsync(live, n, "b");
+            var a = new double[n];
+            var b = new double[n];
+            for (var i = 0; i < n; i++) (a[i], b[i]) = await SignalAsync(guard, timed, host, $"s-{i}", tick);
+
+            Console.WriteLine($"e2e latency: {n} signals (after {WarmUp} warm-up) through risk guard → executor (SQLite journal) → LiveGateway → simulator on loopback, {Environment.ProcessorCount} cores");
+            Console.WriteLine("| measure | p50 ms | p90 ms | p99 ms | max ms |");
+            Console.WriteLine("|---|---:|---:|---:|---:|");
+            Row("A: signal → order sent (PlaceAsync called, intent persisted)", a);
+            Row("B: signal → exchange ack (PlaceAsync returned)", b);
+            Row("baseline: bare LiveGateway.PlaceAsync MARKET (REST round trip)", baseline);
+            Console.WriteLine();
+            Console.WriteLine("| signal → order sent (p50/p99) | baseline REST round trip (p50/p99) | signal → ack (p50/p99) | target p99 ≤ 2 ms |");
+            Console.WriteLine("|---:|---:|---:|---|");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {P(a, 50):0.00} / {P(a, 99):0.00} ms | {P(baseline, 50):0.00} / {P(baseline, 99):0.00} ms | {P(b, 50):0.00} / {P(b, 99):0.00} ms | {(P(a, 99) <= 2.0 ? "met" : "missed")} |"));
+        }
+        finally
+        {
+            await system.Terminate();
+            try
+            {
+                Directory.Delete(dir, true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    /// <summary>One signal: t0, Tell, await the decorator's entry stamps; then close the position and wait idle (not timed).</summary>
+    private static async Task<(double A, double B)> SignalAsync(IActorRef guard, TimingGateway timed, SimulatorHost host, string id, long timeMs)
+    {
+        var signal = new SignalEmitted(id, "bench", "1", Symbol, "Long", timeMs, 80, 75, (double)Price, 1.0, 98, 102, 104, []);
+        var placed = timed.Expect(ClientOrderIds.For(id, OrderLeg.Entry));
+        var t0 = Stopwatch.GetTimestamp();
+        guard.Tell(signal);
+        var (called, returned) = await placed.WaitAsync(Timeout);
+
+        // Close: the guard must know the position first (OpenPositionsChanged after the entry fill).
+        await UntilAsync(async () =>
+        {
+            await guard.Ask<RiskStatus>(new AwaitRiskIdle(), Timeout);
+            return await guard.Ask<object>(new ClosePositionCommand(Symbol, "bench"), Timeout) is RiskStatus;
+        }, $"close of {id} accepted");
+        await UntilAsync(async () =>
+        {
+            var s = await guard.Ask<RiskStatus>(new AwaitRiskIdle(), Timeout);
+            return s.Positions.Count == 0 && host.Exchange.Position(Symbol).Amount == 0m && host.Exchange.OpenOrders(null).Count == 0;
+        }, $"{id} flat");
+        return (Ms(called - t0), Ms(returned - t0));
+    }
+
+    /// <summary>Bare REST round trips: MARKET orders of 1 BTC (100 USD) alternating buy/sell (flat every second order).</summary>
+    private static async Task<double[]> BaselineAsync(LiveGateway live, int n, string prefix)
+    {
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var times = new double[n];
+        for (var i = 0; i < n; i++)
+        {
+            var order = new OrderRequest($"{prefix}{run}-{i}", Symbol, i % 2 == 0 ? OrderSide.Buy : OrderSide.Sell, OrderType.Market, 1m, null, i % 2 == 1);
+            var t0 = Stopwatch.GetTimestamp();
+            var r = await live.PlaceAsync(order);
+            times[i] = Ms(Stopwatch.GetTimestamp() - t0);
+            if (!r.Success) throw new InvalidOperationException($"baseline order {order.ClientOrderId}: {r.Error}");
+        }
+
+        if (n % 2 == 1)
+        {
+            var r = await live.PlaceAsync(new OrderRequest($"{prefix}{run}-flat", Symbol, OrderSide.Sell, OrderType.Market, 1m, null, true));
+            if (!r.Success) throw new InvalidOperationException($"baseline flatten: {r.Error}");
+        }
+
+        return times;
+    }
+
+    private static void Row(string name, double[] xs) =>
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {name} | {P(xs, 50):0.000} | {P(xs, 90):0.000} | {P(xs, 99):0.000} | {xs.Max():0.000} |"));
+
+    /// <summary>Nearest-rank percentile.</summary>
+    private static double P(double[] xs, double p)
+    {
+        var sorted = xs.Order().ToArray();
+        var rank = (int)Math.Ceiling(p / 100.0 * sorted.Length);
+        return sorted[Math.Clamp(rank - 1, 0, sorted.Length - 1)];
+    }
+
+    private static double Ms(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
+
+    private static async Task UntilAsync(Func<bool> condition, string what) => await UntilAsync(() => Task.FromResult(condition()), what);
+
+    private static async Task UntilAsync(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + Timeout;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"timed out waiting for: {what}");
+            await Task.Delay(5);
+        }
+    }
+
+    private static string FindHocon()
+    {
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        {
+            for (var d = new DirectoryInfo(start); d is not null; d = d.Parent)
+            {
+                if (File.Exists(Path.Combine(d.FullName, "hocon", "akka.conf"))) return Path.Combine(d.FullName, "hocon");
+            }
+        }
+
+        throw new DirectoryNotFoundException("hocon/akka.conf not found above the current directory");
+    }
+
+    /// <summary>Passes everything to the live gateway; stamps entry placements (<c>-E</c>) when called and when answered.</summary>
+    private sealed class TimingGateway(IExchangeGateway inner) : IExchangeGateway
+    {
+        private readonly ConcurrentDictionary<string, TaskCompletionSource<(long Called, long Returned)>> _waiting = new(StringComparer.Ordinal);
+
+        public Task<(long Called, long Returned)> Expect(string clientOrderId) =>
+            _waiting.GetOrAdd(clientOrderId, _ => new TaskCompletionSource<(long, long)>(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+
+        public void Subscribe(IActorRef listener) => inner.Subscribe(listener);
+
+        public async Task<GatewayResult<GatewayOrder>> PlaceAsync(OrderRequest order, CancellationToken ct = default)
+        {
+            if (!order.ClientOrderId.EndsWith("-E", StringComparison.Ordinal)) return await inner.PlaceAsync(order, ct);
+            var called = Stopwatch.GetTimestamp();
+            var result = await inner.PlaceAsync(order, ct);
+            var returned = Stopwatch.GetTimestamp();
+            if (_waiting.TryRemove(order.ClientOrderId, out var tcs)) tcs.TrySetResult((called, returned));
+            return result;
+        }
+
+        public Task<GatewayResult<GatewayOrder>> QueryAsync(string symbol, string clientOrderId, CancellationToken ct = default) =>
+            inner.QueryAsync(symbol, clientOrderId, ct);
+
+        public Task<GatewayResult<GatewayOrder>> CancelAsync(string symbol, string clientOrderId, CancellationToken ct = default) =>
+            inner.CancelAsync(symbol, clientOrderId, ct);
+
+        public Task<GatewayResult<IReadOnlyList<GatewayOrder>>> OpenOrdersAsync(CancellationToken ct = default) => inner.OpenOrdersAsync(ct);
+
+        public Task<GatewayResult<IReadOnlyList<GatewayPosition>>> PositionsAsync(CancellationToken ct = default) => inner.PositionsAsync(ct);
+
+        public Task<GatewayResult<decimal>> BalanceAsync(CancellationToken ct = default) => inner.BalanceAsync(ct);
+    }
+}
