@@ -91,3 +91,11 @@ public sealed class UnwiredRiskOps : IRiskOps
 
     public Task<OpsOutcome> SetTradingEnabledAsync(string user, bool enabled, CancellationToken ct) => Task.FromResult(NotRunning);
 }
+
+/// <summary>Operator control of the funding carry (open/close a spot-long + perp-short position).</summary>
+public interface ICarryOps
+{
+    Task<OpsOutcome> OpenAsync(string symbol, decimal notionalUsd, string user, CancellationToken ct);
+
+    Task<OpsOutcome> CloseAsync(string symbol, string reason, string user, CancellationToken ct);
+}

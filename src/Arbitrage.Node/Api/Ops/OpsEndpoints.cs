@@ -38,6 +38,7 @@ public static partial class OpsEndpoints
         var timeout = askTimeout ?? DefaultAskTimeout;
         services.TryAddSingleton<IAuditLog>(sp => new ActorAuditLog(sp.GetRequiredService<IRequiredActor<AuditActor>>(), timeout, sp.GetRequiredService<ILogger<ActorAuditLog>>()));
         services.TryAddSingleton<IStrategyOps>(sp => new ActorStrategyOps(sp.GetRequiredService<IRequiredActor<StrategiesActor>>(), timeout));
+        services.TryAddSingleton<ICarryOps>(sp => new ActorCarryOps(sp.GetRequiredService<IRequiredActor<Hosting.CarryParent>>(), timeout));
         services.TryAddSingleton<IRiskOps, UnwiredRiskOps>();
         return services;
     }
@@ -109,6 +110,43 @@ public static partial class OpsEndpoints
         ops.MapPost("/paper/on", (HttpContext http, ClaimsPrincipal me, IAuditLog audit, IRiskOps risk) => SetTradingAsync(true, http, me, audit, risk)).WithName("OpsPaperOn");
         ops.MapPost("/paper/off", (HttpContext http, ClaimsPrincipal me, IAuditLog audit, IRiskOps risk) => SetTradingAsync(false, http, me, audit, risk)).WithName("OpsPaperOff");
 
+        ops.MapPost("/carry/{symbol}/open", (string symbol, CarryOpenRequest? body, HttpContext http, ClaimsPrincipal me, IAuditLog audit, ICarryOps carry) =>
+        {
+            if (!SymbolPattern().IsMatch(symbol))
+            {
+                return Task.FromResult(FieldProblem.Of("symbol", "2 to 30 characters: A-Z, 0-9 or '_'"));
+            }
+
+            if (body?.NotionalUsd is not { } notional || notional <= 0m || notional > 10_000_000m)
+            {
+                return Task.FromResult(FieldProblem.Of("notionalUsd", "required, > 0 and at most 10,000,000"));
+            }
+
+            var user = UserOf(me);
+            var upper = symbol.ToUpperInvariant();
+            return RunAsync(http, user, audit, "carry.open",
+                new Dictionary<string, string> { ["symbol"] = upper, ["notionalUsd"] = notional.ToString(CultureInfo.InvariantCulture) },
+                ct => carry.OpenAsync(upper, notional, user, ct));
+        }).WithName("OpsCarryOpen");
+        ops.MapPost("/carry/{symbol}/close", (string symbol, CarryCloseRequest? body, HttpContext http, ClaimsPrincipal me, IAuditLog audit, ICarryOps carry) =>
+        {
+            if (!SymbolPattern().IsMatch(symbol))
+            {
+                return Task.FromResult(FieldProblem.Of("symbol", "2 to 30 characters: A-Z, 0-9 or '_'"));
+            }
+
+            var reason = string.IsNullOrWhiteSpace(body?.Reason) ? "closed by operator" : body.Reason.Trim();
+            if (reason.Length > 500)
+            {
+                return Task.FromResult(FieldProblem.Of("reason", "at most 500 characters"));
+            }
+
+            var user = UserOf(me);
+            var upper = symbol.ToUpperInvariant();
+            return RunAsync(http, user, audit, "carry.close", new Dictionary<string, string> { ["symbol"] = upper, ["reason"] = reason },
+                ct => carry.CloseAsync(upper, reason, user, ct));
+        }).WithName("OpsCarryClose");
+
         ops.MapPost("/strategies/{id}/enable", (string id, HttpContext http, ClaimsPrincipal me, IAuditLog audit, IStrategyOps strategies) =>
             SetStrategyAsync(id, true, http, me, audit, strategies)).WithName("OpsEnableStrategy");
         ops.MapPost("/strategies/{id}/disable", (string id, HttpContext http, ClaimsPrincipal me, IAuditLog audit, IStrategyOps strategies) =>
@@ -132,6 +170,10 @@ public static partial class OpsEndpoints
         var command = enabled ? "strategy.enable" : "strategy.disable";
         return RunAsync(http, UserOf(me), audit, command, new Dictionary<string, string> { ["id"] = id }, ct => strategies.SetEnabledAsync(id, enabled, ct));
     }
+
+    public sealed record CarryOpenRequest(decimal? NotionalUsd);
+
+    public sealed record CarryCloseRequest(string? Reason);
 
     private static async Task<IResult> RunAsync(
         HttpContext http, string user, IAuditLog audit, string command, Dictionary<string, string> arguments, Func<CancellationToken, Task<OpsOutcome>> execute)
@@ -183,6 +225,6 @@ public static partial class OpsEndpoints
     [GeneratedRegex("^[A-Za-z0-9_.-]{1,64}$")]
     private static partial Regex StrategyIdPattern();
 
-    [GeneratedRegex("^[A-Za-z0-9]{2,30}$")]
+    [GeneratedRegex("^[A-Za-z0-9_]{2,30}$")]
     private static partial Regex SymbolPattern();
 }

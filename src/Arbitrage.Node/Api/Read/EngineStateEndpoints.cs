@@ -19,7 +19,7 @@ public static class EngineStateEndpoints
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(5);
 
     public sealed record RiskView(
-        bool KillSwitch, string? KilledBy, string? KillReason, IReadOnlyList<BreakerView> Breakers,
+        bool KillSwitch, string? KilledBy, string? KillReason, bool TradingEnabled, IReadOnlyList<BreakerView> Breakers,
         decimal DailyRealisedR, int ConsecutiveLosses, decimal? BalanceUsd, bool ExecutorReady, int OpenPositions, long NowMs);
 
     public sealed record BreakerView(string Rule, string Reason, long SinceMs, long? UntilMs);
@@ -39,6 +39,7 @@ public static class EngineStateEndpoints
                 s.State.KillSwitch is not null,
                 s.State.KillSwitch?.By,
                 s.State.KillSwitch?.Reason,
+                s.TradingEnabled,
                 s.State.Breakers.OrderBy(b => b.Key.ToString(), StringComparer.Ordinal)
                     .Select(b => new BreakerView(b.Key.ToString(), b.Value.Reason, b.Value.SinceMs, b.Value.UntilMs)).ToArray(),
                 s.State.DailyRealisedR,
@@ -51,6 +52,31 @@ public static class EngineStateEndpoints
         api.MapGet("/positions", async (IRequiredActor<RiskGuard> guard, CancellationToken ct) =>
             await AskAsync<RiskStatus, IReadOnlyList<PositionView>>(guard.GetAsync(ct), new GetRiskStatus(),
                 s => s.Positions.Select(p => new PositionView(p.Symbol, p.OpenedAtMs)).ToArray(), ct));
+
+        api.MapGet("/carry/{symbol}", async (string symbol, IRequiredActor<CarryParent> carry, CancellationToken ct) =>
+        {
+            if (!System.Text.RegularExpressions.Regex.IsMatch(symbol, "^[A-Za-z0-9_]{2,30}$"))
+            {
+                return Results.BadRequest(new { field = "symbol", error = "must match ^[A-Z0-9_]{2,30}$" });
+            }
+
+            try
+            {
+                using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                cts.CancelAfter(AskTimeout);
+                var actor = await carry.GetAsync(cts.Token).ConfigureAwait(false);
+                var status = await actor.Ask<Engine.Funding.Carry.CarryStatus>(new Engine.Funding.Carry.GetCarryStatus(symbol.ToUpperInvariant()), AskTimeout, cts.Token).ConfigureAwait(false);
+                return Results.Ok(status);
+            }
+            catch (ArgumentException e)
+            {
+                return Results.NotFound(new { field = "symbol", error = e.Message });
+            }
+            catch (Exception e) when (e is AskTimeoutException or OperationCanceledException)
+            {
+                return Results.Problem("the carry actors did not answer (is strategies/carry/carry_funding.json configured?)", statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
+        });
 
         api.MapGet("/strategies", async (IRequiredActor<StrategiesActor> strategies, CancellationToken ct) =>
             await AskAsync<StrategyList, IReadOnlyList<StrategyInfo>>(strategies.GetAsync(ct), new ListStrategies(), l => l.Strategies, ct));
