@@ -85,6 +85,27 @@ public sealed class NodeCarryTests : IDisposable
 
         Assert.StartsWith("done", Assert.Single(audit.GetProperty("items").EnumerateArray()).GetProperty("result").GetString(), StringComparison.Ordinal);
         var opens = (await http.GetFromJsonAsync<JsonElement>("/api/audit?command=carry.open")).GetProperty("items").EnumerateArray().ToList();
+
+        // The risk history read model: a kill and a resume appear as projected risk events, newest first.
+        (await http.PostAsJsonAsync("/api/ops/kill", new { reason = "history test" })).EnsureSuccessStatusCode();
+        (await http.PostAsync("/api/ops/resume", null)).EnsureSuccessStatusCode();
+        using var historyWait = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        List<string> kinds;
+        do
+        {
+            var history = await http.GetFromJsonAsync<JsonElement>("/api/risk/history?limit=10");
+            kinds = history.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("kind").GetString()!).ToList();
+            if (kinds.Contains("risk-kill-switch-released.v1"))
+            {
+                break;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(250));
+        }
+        while (!historyWait.IsCancellationRequested);
+
+        Assert.Equal(["risk-kill-switch-released.v1", "risk-kill-switch-engaged.v1"], kinds.Take(2));
+        Assert.Equal(HttpStatusCode.BadRequest, (await http.GetAsync("/api/risk/history?kind=DROP%20TABLE")).StatusCode);
         Assert.Single(opens, i => i.GetProperty("result").GetString()!.StartsWith("done", StringComparison.Ordinal));
         Assert.All(opens.Where(i => !i.GetProperty("result").GetString()!.StartsWith("done", StringComparison.Ordinal)),
             i => Assert.Contains("no mark/index price yet", i.GetProperty("result").GetString(), StringComparison.Ordinal));

@@ -26,6 +26,8 @@ public static class EngineStateEndpoints
 
     public sealed record PositionView(string Symbol, long OpenedAtMs);
 
+    public sealed record RiskEventView(long Seq, string Kind, long AtMs, System.Text.Json.JsonElement Detail);
+
     public sealed record TradeView(
         string SignalId, string Symbol, string Strategy, string Direction, long EntryTimeMs, string Entry, string Qty,
         long ExitTimeMs, string Exit, string ExitReason, string PnlUsd, string PnlR, string FeesUsd);
@@ -48,6 +50,63 @@ public static class EngineStateEndpoints
                 s.ExecutorReady,
                 s.Positions.Count,
                 s.NowMs), ct));
+
+        api.MapGet("/risk/history", async (int? limit, long? before, string? kind, Database database, CancellationToken ct) =>
+        {
+            var take = limit ?? 100;
+            if (take is < 1 or > 1000)
+            {
+                return Results.BadRequest(new { field = "limit", error = "must be 1..1000" });
+            }
+
+            if (kind is not null && !System.Text.RegularExpressions.Regex.IsMatch(kind, "^[a-z0-9.-]{1,100}$"))
+            {
+                return Results.BadRequest(new { field = "kind", error = "a manifest like risk-circuit-broken.v1" });
+            }
+
+            await using var connection = await database.OpenConnectionAsync(ct).ConfigureAwait(false);
+            await using var command = connection.CreateCommand();
+            var where = new List<string>();
+            void Add(string name, object value)
+            {
+                var p = command.CreateParameter();
+                p.ParameterName = name;
+                p.Value = value;
+                command.Parameters.Add(p);
+            }
+
+            if (before is { } b)
+            {
+                where.Add("seq < @before");
+                Add("@before", b);
+            }
+
+            if (kind is not null)
+            {
+                where.Add("kind = @kind");
+                Add("@kind", kind);
+            }
+
+            Add("@limit", take);
+            command.CommandText = $"SELECT seq, kind, at_ms, detail_json FROM {RiskHistoryProjection<Engine.Risk.KillSwitchEngaged>.Table} " +
+                (where.Count > 0 ? "WHERE " + string.Join(" AND ", where) + " " : string.Empty) + "ORDER BY seq DESC LIMIT @limit";
+            var rows = new List<RiskEventView>();
+            try
+            {
+                await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                {
+                    rows.Add(new RiskEventView(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2),
+                        System.Text.Json.JsonDocument.Parse(reader.GetString(3)).RootElement.Clone()));
+                }
+            }
+            catch (System.Data.Common.DbException) when (rows.Count == 0)
+            {
+                // The projection creates the table with its first batch: no table yet = no history yet.
+            }
+
+            return Results.Ok(new { items = rows, nextBefore = rows.Count == take ? rows[^1].Seq : (long?)null });
+        });
 
         api.MapGet("/positions", async (IRequiredActor<RiskGuard> guard, CancellationToken ct) =>
             await AskAsync<RiskStatus, IReadOnlyList<PositionView>>(guard.GetAsync(ct), new GetRiskStatus(),
