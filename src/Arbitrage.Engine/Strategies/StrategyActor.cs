@@ -96,8 +96,11 @@ public sealed class StrategyActor : ReceivePersistentActor
         // The cooldown is taken now, so the next snapshot (already in the mailbox) cannot double-emit.
         _cooldowns = decision.Cooldowns;
         var emitted = SignalEmitted.From(signal, _definition);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         Persist(new Tagged(emitted, [SignalTag]), _ =>
         {
+            Telemetry.EngineMetrics.JournalWriteMs.Record(
+                System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, new KeyValuePair<string, object?>("writer", "strategy"));
             _mediator.Tell(new Publish(EngineTopics.Signals, emitted));
             _riskGuard?.Tell(emitted);
         });

@@ -52,6 +52,7 @@ public sealed class SymbolActor : ReceivePersistentActor, ITickSink, IWithTimers
     private DateTime _lastEventWallUtc = DateTime.MinValue;
     private string _feedStatus = "pushed";
     private UniqueKillSwitch? _feedKillSwitch;
+    private long _snapshotStarted;
 
     public SymbolActor(string symbol, SymbolSettings settings, IActorRef mediator)
     {
@@ -89,7 +90,15 @@ public sealed class SymbolActor : ReceivePersistentActor, ITickSink, IWithTimers
             Sender.Tell(new SnapshotTaken(_symbol, _lastAggId, _trades));
         });
         Command<GetSymbolIndicators>(_ => Sender.Tell(new SymbolIndicatorsReply(_symbol, _indicators.Last, _trades, _lastAggId, _feedStatus)));
-        Command<SaveSnapshotSuccess>(_ => { });
+        Command<SaveSnapshotSuccess>(_ =>
+        {
+            if (_snapshotStarted != 0)
+            {
+                Telemetry.EngineMetrics.JournalWriteMs.Record(
+                    System.Diagnostics.Stopwatch.GetElapsedTime(_snapshotStarted).TotalMilliseconds, new KeyValuePair<string, object?>("writer", "symbol-snapshot"));
+                _snapshotStarted = 0;
+            }
+        });
         Command<SaveSnapshotFailure>(f => _log.Warning(f.Cause, "Snapshot of {0} failed; will retry at the next interval", _symbol));
 
         // The owned stream (live): Sink.ActorRefWithAck gives back-pressure one element at a time.
@@ -201,6 +210,7 @@ public sealed class SymbolActor : ReceivePersistentActor, ITickSink, IWithTimers
     private void SaveState()
     {
         _lastSnapshotEventMs = _indicators.Last?.TimeMs ?? _lastSnapshotEventMs;
+        _snapshotStarted = System.Diagnostics.Stopwatch.GetTimestamp();
         SaveSnapshot(new SymbolActorState(_symbol, _lastAggId, _trades, _indicators.Capture()));
     }
 

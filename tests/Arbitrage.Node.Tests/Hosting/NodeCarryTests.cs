@@ -37,6 +37,12 @@ public sealed class NodeCarryTests : IDisposable
         var tape = Path.Combine(RepoPaths.Fixtures, "binance_usdm_BTCUSDT_ws_depth0ms_bookTicker_trade_markPrice1s_2023-04-05T0000Z_head3000.hftbt.gz");
         await using var node = NodeProcess.Start(_work, env, "--exchange", "sim", "--tape", tape, "--speed", "5");
         using var http = new HttpClient { BaseAddress = await node.WaitListeningAsync(TimeSpan.FromSeconds(60)) };
+        // The engine-state reads are for signed-in viewers only.
+        foreach (var path in new[] { "/api/risk", "/api/risk/history", "/api/positions", "/api/strategies", "/api/trades", "/api/indicators/BTCUSDT", "/api/carry/BTCUSDT" })
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync(path)).StatusCode);
+        }
+
         (await http.PostAsJsonAsync("/api/auth/register", new { inviteCode = invite, username = "ops", password })).EnsureSuccessStatusCode();
         var login = await (await http.PostAsJsonAsync("/api/auth/login", new { username = "ops", password })).Content.ReadFromJsonAsync<JsonElement>();
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", login.GetProperty("accessToken").GetString());

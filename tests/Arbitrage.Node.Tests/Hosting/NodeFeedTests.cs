@@ -67,6 +67,28 @@ public sealed class NodeFeedTests : IDisposable
         Assert.Equal(JsonValueKind.Number, feed.GetProperty("lastTickMs").ValueKind);
         Assert.StartsWith("simulator http://127.0.0.1:", health.GetProperty("exchange").GetString(), StringComparison.Ordinal);
 
+        // /metrics: ingest per symbol, sampled mailbox depths, journal/snapshot write latency (the tape spans
+        // more than the 5-minute snapshot interval, so the symbol actor has written snapshots).
+        string metrics = string.Empty;
+        using (var metricsWait = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+        {
+            while (!metricsWait.IsCancellationRequested)
+            {
+                metrics = await http.GetStringAsync("/metrics");
+                if (metrics.Contains("arb_mailbox_messages{actor=\"/user/strategies\"}", StringComparison.Ordinal)
+                    && metrics.Contains("arb_journal_write_ms_count{writer=\"symbol-snapshot\"}", StringComparison.Ordinal))
+                {
+                    break;
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(250));
+            }
+        }
+
+        Assert.Contains("arb_ingest_trades_total{symbol=\"BTCUSD_PERP\"}", metrics, StringComparison.Ordinal);
+        Assert.Contains("arb_mailbox_messages{actor=\"/user/strategies\"}", metrics, StringComparison.Ordinal);
+        Assert.Contains("arb_journal_write_ms_count{writer=\"symbol-snapshot\"}", metrics, StringComparison.Ordinal);
+
         // The live tape is recorded to agg_trades (batched, off the actor path): every trade, once.
         var db = Path.Combine(_work, "data", "arbitrage.db");
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));

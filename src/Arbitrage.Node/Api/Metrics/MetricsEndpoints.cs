@@ -5,13 +5,14 @@ using Prometheus;
 
 namespace Arbitrage.Node.Api.Metrics;
 
-/// <summary>Prometheus <c>/metrics</c>: HTTP request metrics, ingest rate/lag per symbol, Akka dead letters.</summary>
+/// <summary>Prometheus <c>/metrics</c>: HTTP request metrics, ingest rate/lag per symbol, mailbox depths, journal write latency (engine meter).</summary>
 public static class MetricsEndpoints
 {
     /// <summary>Registers the prometheus-net defaults (process/.NET metrics come with the default registry).</summary>
     public static IServiceCollection AddArbitrageMetrics(this IServiceCollection services)
     {
         services.AddSingleton<IMetricFactory>(Prometheus.Metrics.DefaultFactory);
+        services.AddSingleton<EngineMeterBridge>();
         return services;
     }
 
@@ -21,6 +22,7 @@ public static class MetricsEndpoints
     /// </summary>
     public static WebApplication MapArbitrageMetrics(this WebApplication app)
     {
+        _ = app.Services.GetRequiredService<EngineMeterBridge>();
         app.UseHttpMetrics();
         app.MapMetrics("/metrics").AllowAnonymous();
         return app;
@@ -32,5 +34,6 @@ public static class MetricsEndpoints
         {
             var actor = system.ActorOf(IngestMetricsActor.Props(DistributedPubSub.Get(system).Mediator), "ingest-metrics");
             registry.Register<IngestMetricsActor>(actor);
+            system.ActorOf(MailboxMetricsActor.Props(Prometheus.Metrics.DefaultFactory), "mailbox-metrics");
         });
 }
