@@ -43,6 +43,19 @@ public sealed class NodeCarryTests : IDisposable
             Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync(path)).StatusCode);
         }
 
+        // No CORS origin configured: a browser on another origin gets no permission.
+        using (var preflight = new HttpRequestMessage(HttpMethod.Options, "/api/signals"))
+        {
+            preflight.Headers.Add("Origin", "https://evil.example");
+            preflight.Headers.Add("Access-Control-Request-Method", "GET");
+            var response = await http.SendAsync(preflight);
+            Assert.False(response.Headers.Contains("Access-Control-Allow-Origin"));
+        }
+
+        // The OpenAPI document describes the bridge.
+        var openApi = await http.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        Assert.True(openApi.GetProperty("paths").TryGetProperty("/api/health", out _));
+
         (await http.PostAsJsonAsync("/api/auth/register", new { inviteCode = invite, username = "ops", password })).EnsureSuccessStatusCode();
         var login = await (await http.PostAsJsonAsync("/api/auth/login", new { username = "ops", password })).Content.ReadFromJsonAsync<JsonElement>();
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", login.GetProperty("accessToken").GetString());
