@@ -19,16 +19,7 @@ public sealed class ArbctlRealNodeTests : IDisposable
     {
         const string invite = "bootstrap-invite-for-e2e-0123456789";
         const string password = "a long operator passphrase 42";
-        var env = new Dictionary<string, string>
-        {
-            ["ARB__Http__Urls"] = "http://127.0.0.1:0",
-            ["ARB__Storage__DataDir"] = Path.Combine(_work, "data"),
-            ["ARB__Paths__Hocon"] = RepoPaths.Hocon,
-            ["ARB__Paths__Strategies"] = RepoPaths.Strategies,
-            ["ARB__Paths__Logs"] = Path.Combine(_work, "logs"),
-            ["ARB__Auth__JwtKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48)),
-            ["ARB__Auth__BootstrapInvite"] = invite,
-        };
+        var env = NodeProcess.TestEnvironment(_work, invite);
         var tape = Path.Combine(RepoPaths.Fixtures, "BTCUSD_PERP-aggTrades-2026-05-08.head4500.csv");
         await using var node = NodeProcess.Start(_work, env, "--exchange", "sim", "--tape", tape, "--speed", "max");
         var url = await node.WaitListeningAsync(TimeSpan.FromSeconds(60));

@@ -24,16 +24,7 @@ public sealed class NodeCarryTests : IDisposable
     {
         const string invite = "carry-invite-0123456789abcdef";
         const string password = "carry operator passphrase 7";
-        var env = new Dictionary<string, string>
-        {
-            ["ARB__Http__Urls"] = "http://127.0.0.1:0",
-            ["ARB__Storage__DataDir"] = Path.Combine(_work, "data"),
-            ["ARB__Paths__Hocon"] = RepoPaths.Hocon,
-            ["ARB__Paths__Strategies"] = RepoPaths.Strategies,
-            ["ARB__Paths__Logs"] = Path.Combine(_work, "logs"),
-            ["ARB__Auth__JwtKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48)),
-            ["ARB__Auth__BootstrapInvite"] = invite,
-        };
+        var env = NodeProcess.TestEnvironment(_work, invite);
         var tape = Path.Combine(RepoPaths.Fixtures, "binance_usdm_BTCUSDT_ws_depth0ms_bookTicker_trade_markPrice1s_2023-04-05T0000Z_head3000.hftbt.gz");
         await using var node = NodeProcess.Start(_work, env, "--exchange", "sim", "--tape", tape, "--speed", "5");
         using var http = new HttpClient { BaseAddress = await node.WaitListeningAsync(TimeSpan.FromSeconds(60)) };

@@ -18,15 +18,7 @@ public sealed class NodeFeedTests : IDisposable
 
     public void Dispose() => TestDatabases.DeleteQuietly(_work);
 
-    private Dictionary<string, string> Env() => new()
-    {
-        ["ARB__Http__Urls"] = "http://127.0.0.1:0",
-        ["ARB__Storage__DataDir"] = Path.Combine(_work, "data"),
-        ["ARB__Paths__Hocon"] = RepoPaths.Hocon,
-        ["ARB__Paths__Strategies"] = RepoPaths.Strategies,
-        ["ARB__Paths__Logs"] = Path.Combine(_work, "logs"),
-        ["ARB__Auth__JwtKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48)),
-    };
+    private Dictionary<string, string> Env() => NodeProcess.TestEnvironment(_work);
 
     private static async Task<JsonElement> WaitForAsync(HttpClient http, Func<JsonElement, bool> condition, TimeSpan timeout)
     {

@@ -24,15 +24,7 @@ public sealed class NodeStartupTests : IDisposable
 
     private Dictionary<string, string> Env(Dictionary<string, string>? overrides = null)
     {
-        var env = new Dictionary<string, string>
-        {
-            ["ARB__Http__Urls"] = "http://127.0.0.1:0",
-            ["ARB__Storage__DataDir"] = Path.Combine(_work, "data"),
-            ["ARB__Paths__Hocon"] = RepoPaths.Hocon,
-            ["ARB__Paths__Strategies"] = RepoPaths.Strategies,
-            ["ARB__Paths__Logs"] = Path.Combine(_work, "logs"),
-            ["ARB__Auth__JwtKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48)),
-        };
+        var env = NodeProcess.TestEnvironment(_work);
         foreach (var (k, v) in overrides ?? [])
         {
             env[k] = v;

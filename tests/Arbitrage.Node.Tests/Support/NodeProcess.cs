@@ -22,6 +22,30 @@ public sealed partial class NodeProcess : IAsyncDisposable
 
     public static string NodeDll => Path.Combine(AppContext.BaseDirectory, "Arbitrage.Node.dll");
 
+    /// <summary>
+    /// The settings every test node gets: a free loopback port, its own data and log folders under
+    /// <paramref name="work"/>, the repository's HOCON and strategies, a random JWT key, and optionally a
+    /// bootstrap invite for the first admin.
+    /// </summary>
+    public static Dictionary<string, string> TestEnvironment(string work, string? bootstrapInvite = null)
+    {
+        var env = new Dictionary<string, string>
+        {
+            ["ARB__Http__Urls"] = "http://127.0.0.1:0",
+            ["ARB__Storage__DataDir"] = Path.Combine(work, "data"),
+            ["ARB__Paths__Hocon"] = Arbitrage.Testing.RepoPaths.Hocon,
+            ["ARB__Paths__Strategies"] = Arbitrage.Testing.RepoPaths.Strategies,
+            ["ARB__Paths__Logs"] = Path.Combine(work, "logs"),
+            ["ARB__Auth__JwtKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48)),
+        };
+        if (bootstrapInvite is not null)
+        {
+            env["ARB__Auth__BootstrapInvite"] = bootstrapInvite;
+        }
+
+        return env;
+    }
+
     public string Stdout
     {
         get { lock (_stdout) { return _stdout.ToString(); } }
