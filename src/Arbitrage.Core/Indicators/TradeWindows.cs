@@ -41,10 +41,10 @@ internal sealed class TradeWindows
     // Blocks before _current have entered the windows; trades in [_current·15 s, next tick) go to _current.
     private long _current = long.MinValue;
 
-    private long _n30, _n4h, _n24h, _n5, _nPrev5;
-    private CompensatedSum _cvd30, _cvd4h, _cvd24h, _cvd5, _cvdPrev5;
-    private CompensatedSum _qty30, _qty4h, _qty24h;
-    private CompensatedSum _not30, _not4h, _not24h;
+    // The three CVD/VWAP windows share one shape; the two 5-minute windows (accel, large flows) their own.
+    private FlowWindow _w30, _w4h, _w24h;
+    private long _n5, _nPrev5;
+    private CompensatedSum _cvd5, _cvdPrev5;
     private CompensatedSum _largeBuy5, _largeSell5;
 
     public TradeWindows()
@@ -104,24 +104,15 @@ internal sealed class TradeWindows
         b.LargeSell += largeSell;
 
         long age = _current - block; // ≥ 1: the block is inside the windows whose length in blocks is ≥ age
-        _n24h++;
-        _cvd24h.Add(delta);
-        _qty24h.Add(qty);
-        _not24h.Add(notional);
+        _w24h.Add(1, delta, qty, notional);
         if (age <= Blocks4h)
         {
-            _n4h++;
-            _cvd4h.Add(delta);
-            _qty4h.Add(qty);
-            _not4h.Add(notional);
+            _w4h.Add(1, delta, qty, notional);
         }
 
         if (age <= Blocks30m)
         {
-            _n30++;
-            _cvd30.Add(delta);
-            _qty30.Add(qty);
-            _not30.Add(notional);
+            _w30.Add(1, delta, qty, notional);
         }
 
         if (age <= Blocks5m)
@@ -147,20 +138,11 @@ internal sealed class TradeWindows
         ref Block e = ref _ring[(int)(entering & Mask)];
         if (e.Index == entering && e.Count != 0)
         {
-            _n30 += e.Count;
-            _n4h += e.Count;
-            _n24h += e.Count;
+            _w30.Add(e.Count, e.Delta, e.Qty, e.Notional);
+            _w4h.Add(e.Count, e.Delta, e.Qty, e.Notional);
+            _w24h.Add(e.Count, e.Delta, e.Qty, e.Notional);
             _n5 += e.Count;
-            _cvd30.Add(e.Delta);
-            _cvd4h.Add(e.Delta);
-            _cvd24h.Add(e.Delta);
             _cvd5.Add(e.Delta);
-            _qty30.Add(e.Qty);
-            _qty4h.Add(e.Qty);
-            _qty24h.Add(e.Qty);
-            _not30.Add(e.Notional);
-            _not4h.Add(e.Notional);
-            _not24h.Add(e.Notional);
             _largeBuy5.Add(e.LargeBuy);
             _largeSell5.Add(e.LargeSell);
         }
@@ -185,47 +167,21 @@ internal sealed class TradeWindows
             _cvdPrev5.Add(-l10.Delta);
         }
 
-        long l30Index = entering - Blocks30m;
-        ref Block l30 = ref _ring[(int)(l30Index & Mask)];
-        if (l30.Index == l30Index && l30.Count != 0)
-        {
-            _n30 -= l30.Count;
-            _cvd30.Add(-l30.Delta);
-            _qty30.Add(-l30.Qty);
-            _not30.Add(-l30.Notional);
-        }
-
-        long l4hIndex = entering - Blocks4h;
-        ref Block l4h = ref _ring[(int)(l4hIndex & Mask)];
-        if (l4h.Index == l4hIndex && l4h.Count != 0)
-        {
-            _n4h -= l4h.Count;
-            _cvd4h.Add(-l4h.Delta);
-            _qty4h.Add(-l4h.Qty);
-            _not4h.Add(-l4h.Notional);
-        }
-
-        long l24hIndex = entering - Blocks24h;
-        ref Block l24h = ref _ring[(int)(l24hIndex & Mask)];
-        if (l24h.Index == l24hIndex && l24h.Count != 0)
-        {
-            _n24h -= l24h.Count;
-            _cvd24h.Add(-l24h.Delta);
-            _qty24h.Add(-l24h.Qty);
-            _not24h.Add(-l24h.Notional);
-        }
+        Leave(ref _w30, entering - Blocks30m);
+        Leave(ref _w4h, entering - Blocks4h);
+        Leave(ref _w24h, entering - Blocks24h);
 
         ResetEmptyWindows();
         _current = tickBlock;
         OpenBlock(tickBlock);
     }
 
-    public double Cvd30m => _cvd30.Value;
-    public double Cvd4h => _cvd4h.Value;
-    public double Cvd24h => _cvd24h.Value;
-    public double? Vwap30m => _n30 == 0 ? null : _not30.Value / _qty30.Value;
-    public double? Vwap4h => _n4h == 0 ? null : _not4h.Value / _qty4h.Value;
-    public double? Vwap24h => _n24h == 0 ? null : _not24h.Value / _qty24h.Value;
+    public double Cvd30m => _w30.Cvd.Value;
+    public double Cvd4h => _w4h.Cvd.Value;
+    public double Cvd24h => _w24h.Cvd.Value;
+    public double? Vwap30m => _w30.Vwap;
+    public double? Vwap4h => _w4h.Vwap;
+    public double? Vwap24h => _w24h.Vwap;
     public double CvdAccel => _cvd5.Value - _cvdPrev5.Value;
     public double LargeBuy5m => _largeBuy5.Value;
     public double LargeSell5m => _largeSell5.Value;
@@ -233,26 +189,9 @@ internal sealed class TradeWindows
     // A zero-count window must read exactly 0 (and VWAP null), not the residue of its last subtraction.
     private void ResetEmptyWindows()
     {
-        if (_n30 == 0)
-        {
-            _cvd30.Reset();
-            _qty30.Reset();
-            _not30.Reset();
-        }
-
-        if (_n4h == 0)
-        {
-            _cvd4h.Reset();
-            _qty4h.Reset();
-            _not4h.Reset();
-        }
-
-        if (_n24h == 0)
-        {
-            _cvd24h.Reset();
-            _qty24h.Reset();
-            _not24h.Reset();
-        }
+        _w30.ResetIfEmpty();
+        _w4h.ResetIfEmpty();
+        _w24h.ResetIfEmpty();
 
         if (_n5 == 0)
         {
@@ -299,7 +238,7 @@ internal sealed class TradeWindows
             }
         }
 
-        s.WindowCounts = [_n30, _n4h, _n24h, _n5, _nPrev5];
+        s.WindowCounts = [_w30.N, _w4h.N, _w24h.N, _n5, _nPrev5];
         CompensatedSum[] sums = Sums();
         s.WindowSums = new double[sums.Length];
         s.WindowCompensations = new double[sums.Length];
@@ -331,9 +270,9 @@ internal sealed class TradeWindows
         }
 
         OpenBlock(_current);
-        _n30 = s.WindowCounts[0];
-        _n4h = s.WindowCounts[1];
-        _n24h = s.WindowCounts[2];
+        _w30.N = s.WindowCounts[0];
+        _w4h.N = s.WindowCounts[1];
+        _w24h.N = s.WindowCounts[2];
         _n5 = s.WindowCounts[3];
         _nPrev5 = s.WindowCounts[4];
         var sums = new CompensatedSum[s.WindowSums.Length];
@@ -342,17 +281,58 @@ internal sealed class TradeWindows
             sums[i] = new CompensatedSum { Sum = s.WindowSums[i], Compensation = s.WindowCompensations[i] };
         }
 
-        (_cvd30, _cvd4h, _cvd24h, _cvd5, _cvdPrev5) = (sums[0], sums[1], sums[2], sums[3], sums[4]);
-        (_qty30, _qty4h, _qty24h) = (sums[5], sums[6], sums[7]);
-        (_not30, _not4h, _not24h) = (sums[8], sums[9], sums[10]);
+        (_w30.Cvd, _w4h.Cvd, _w24h.Cvd, _cvd5, _cvdPrev5) = (sums[0], sums[1], sums[2], sums[3], sums[4]);
+        (_w30.Qty, _w4h.Qty, _w24h.Qty) = (sums[5], sums[6], sums[7]);
+        (_w30.Notional, _w4h.Notional, _w24h.Notional) = (sums[8], sums[9], sums[10]);
         (_largeBuy5, _largeSell5) = (sums[11], sums[12]);
     }
 
+    // Layout of SymbolIndicatorsState.WindowSums (version 1): never reorder.
     private CompensatedSum[] Sums() =>
     [
-        _cvd30, _cvd4h, _cvd24h, _cvd5, _cvdPrev5,
-        _qty30, _qty4h, _qty24h,
-        _not30, _not4h, _not24h,
+        _w30.Cvd, _w4h.Cvd, _w24h.Cvd, _cvd5, _cvdPrev5,
+        _w30.Qty, _w4h.Qty, _w24h.Qty,
+        _w30.Notional, _w4h.Notional, _w24h.Notional,
         _largeBuy5, _largeSell5,
     ];
+
+    /// <summary>The block <paramref name="index"/> (if it holds trades) leaves <paramref name="window"/>.</summary>
+    private void Leave(ref FlowWindow window, long index)
+    {
+        ref Block b = ref _ring[(int)(index & Mask)];
+        if (b.Index == index && b.Count != 0)
+        {
+            window.Add(-b.Count, -b.Delta, -b.Qty, -b.Notional);
+        }
+    }
+
+    /// <summary>Trade count, CVD and VWAP sums of one window.</summary>
+    private struct FlowWindow
+    {
+        public long N;
+        public CompensatedSum Cvd;
+        public CompensatedSum Qty;
+        public CompensatedSum Notional;
+
+        public readonly double? Vwap => N == 0 ? null : Notional.Value / Qty.Value;
+
+        public void Add(long count, double delta, double qty, double notional)
+        {
+            N += count;
+            Cvd.Add(delta);
+            Qty.Add(qty);
+            Notional.Add(notional);
+        }
+
+        // A zero-count window must read exactly 0 (and VWAP null), not the residue of its last subtraction.
+        public void ResetIfEmpty()
+        {
+            if (N == 0)
+            {
+                Cvd.Reset();
+                Qty.Reset();
+                Notional.Reset();
+            }
+        }
+    }
 }
