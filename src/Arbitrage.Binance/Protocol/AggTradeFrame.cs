@@ -21,7 +21,95 @@ public readonly record struct AggTradeEvent(
 /// <summary>Parser and writer of <c>aggTrade</c> frames (futures and spot; bare or combined-stream).</summary>
 public static class AggTradeFrame
 {
+    /// <summary>
+    /// Parses a bare or combined-stream aggTrade frame. Binance's own compact layout takes a fast path
+    /// (<see cref="CompactFrame"/>); anything else — whitespace, other key orders with unknown keys,
+    /// escapes, quoted integers, malformed input — goes through the general scanner, which gives the
+    /// same value or the precise error.
+    /// </summary>
     public static bool TryParse(ReadOnlySpan<byte> frame, SymbolTable symbols, out AggTradeEvent evt, out ParseError error)
+    {
+        if (TryParseCompact(frame, symbols, out evt))
+        {
+            error = ParseError.None;
+            return true;
+        }
+
+        return TryParseGeneral(frame, symbols, out evt, out error);
+    }
+
+    /// <summary>The fast path alone: true only for the plain compact layout (tests compare it with the general parser).</summary>
+    internal static bool TryParseCompact(ReadOnlySpan<byte> f, SymbolTable symbols, out AggTradeEvent evt)
+    {
+        evt = default;
+        int p = CompactFrame.PayloadStart(f, out bool wrapped);
+        if (p < 0 || f[p] != (byte)'{')
+        {
+            return false;
+        }
+
+        p++;
+        string? symbol = null;
+        long eventTime = 0, aggId = 0, firstId = 0, lastId = 0, tradeTime = 0;
+        decimal price = 0, qty = 0;
+        bool maker = false;
+        int seen = 0; // a p q T m s | e E f l M
+        while (true)
+        {
+            int bit;
+            bool ok;
+            switch (CompactFrame.Key(f, ref p))
+            {
+                case (byte)'e':
+                    bit = 64;
+                    ok = f[p..].StartsWith("\"aggTrade\""u8);
+                    p += 10;
+                    break;
+                case (byte)'E': bit = 128; ok = CompactFrame.Int64(f, ref p, out eventTime); break;
+                case (byte)'a': bit = 1; ok = CompactFrame.Int64(f, ref p, out aggId); break;
+                case (byte)'p': bit = 2; ok = CompactFrame.QuotedDecimal(f, ref p, out price); break;
+                case (byte)'q': bit = 4; ok = CompactFrame.QuotedDecimal(f, ref p, out qty); break;
+                case (byte)'f': bit = 256; ok = CompactFrame.Int64(f, ref p, out firstId); break;
+                case (byte)'l': bit = 512; ok = CompactFrame.Int64(f, ref p, out lastId); break;
+                case (byte)'T': bit = 8; ok = CompactFrame.Int64(f, ref p, out tradeTime); break;
+                case (byte)'m': bit = 16; ok = CompactFrame.Bool(f, ref p, out maker); break;
+                case (byte)'M': bit = 1024; ok = CompactFrame.Bool(f, ref p, out _); break;
+                case (byte)'s':
+                    bit = 32;
+                    ok = CompactFrame.PlainString(f, ref p, out var sym) && sym.Length > 0;
+                    if (ok)
+                    {
+                        symbol = symbols.GetOrAdd(sym);
+                    }
+
+                    break;
+                default:
+                    return false;
+            }
+
+            if (!ok || (seen & bit) != 0 || !CompactFrame.Next(f, ref p, wrapped, out bool end))
+            {
+                return false;
+            }
+
+            seen |= bit;
+            if (end)
+            {
+                break;
+            }
+        }
+
+        if ((seen & 63) != 63)
+        {
+            return false;
+        }
+
+        evt = new AggTradeEvent(symbol!, eventTime, aggId, price, qty, firstId, lastId, tradeTime, maker);
+        return true;
+    }
+
+    /// <summary>The general parser: any whitespace, key order, unknown fields, quoted or bare numbers.</summary>
+    internal static bool TryParseGeneral(ReadOnlySpan<byte> frame, SymbolTable symbols, out AggTradeEvent evt, out ParseError error)
     {
         evt = default;
         var s = new JsonScanner(frame);

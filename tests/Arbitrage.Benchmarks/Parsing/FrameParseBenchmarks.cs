@@ -53,6 +53,20 @@ public class AggTradeParseBenchmarks
         return sum;
     }
 
+    /// <summary>The previous approach: the general property-walking scanner alone (no compact fast path).</summary>
+    [Benchmark(OperationsPerInvoke = Frames)]
+    public decimal GeneralScanner()
+    {
+        decimal sum = 0;
+        foreach (var f in _frames)
+        {
+            AggTradeFrame.TryParseGeneral(f, _symbols, out var e, out _);
+            sum += e.Price + e.Quantity;
+        }
+
+        return sum;
+    }
+
     internal sealed class Envelope<T>
     {
         [JsonPropertyName("stream")] public string? Stream { get; set; }
