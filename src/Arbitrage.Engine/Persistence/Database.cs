@@ -10,6 +10,9 @@ namespace Arbitrage.Engine.Persistence;
 /// </summary>
 public sealed record Database(StorageBackend Backend, string ProviderName, string ConnectionString)
 {
+    /// <summary>SQLite only: <c>PRAGMA synchronous</c> applied to every connection this node opens (see <see cref="StorageOptions.SqliteSynchronous"/>).</summary>
+    public SqliteSynchronous Synchronous { get; init; } = SqliteSynchronous.Normal;
+
     public const string SqliteProvider = "SQLite.MS";
     public const string PostgresProvider = "PostgreSQL.15";
 
@@ -50,7 +53,12 @@ public sealed record Database(StorageBackend Backend, string ProviderName, strin
             Pooling = true,
             DefaultTimeout = 30,
         };
-        return new Database(StorageBackend.Sqlite, SqliteProvider, sqlite.ConnectionString);
+        if (!Enum.IsDefined(options.SqliteSynchronous))
+        {
+            throw new ArgumentException($"Storage:SqliteSynchronous (ARB__Storage__SqliteSynchronous) must be Normal or Full, not {options.SqliteSynchronous}.");
+        }
+
+        return new Database(StorageBackend.Sqlite, SqliteProvider, sqlite.ConnectionString) { Synchronous = options.SqliteSynchronous };
     }
 
     /// <summary>An in-memory shared SQLite database (tests). Keep one connection open while it is used.</summary>
@@ -75,6 +83,7 @@ public sealed record Database(StorageBackend Backend, string ProviderName, strin
             ? new NpgsqlConnection(ConnectionString)
             : new SqliteConnection(ConnectionString);
         connection.Open();
+        ApplyPragmas(connection);
         return connection;
     }
 
@@ -84,7 +93,25 @@ public sealed record Database(StorageBackend Backend, string ProviderName, strin
             ? new NpgsqlConnection(ConnectionString)
             : new SqliteConnection(ConnectionString);
         await connection.OpenAsync(ct).ConfigureAwait(false);
+        ApplyPragmas(connection);
         return connection;
+    }
+
+    /// <summary>
+    /// Per-connection settings SQLite does not keep in the file: <c>synchronous</c> (WAL itself is persistent).
+    /// Also applied to the journal's linq2db connections by <see cref="PersistenceSetup"/>. No-op for PostgreSQL.
+    /// </summary>
+    public void ApplyPragmas(DbConnection connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        if (connection is not SqliteConnection)
+        {
+            return;
+        }
+
+        using var command = connection.CreateCommand();
+        command.CommandText = Synchronous == SqliteSynchronous.Full ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;";
+        command.ExecuteNonQuery();
     }
 
     /// <summary>

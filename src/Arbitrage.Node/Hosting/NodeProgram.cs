@@ -152,6 +152,7 @@ public static class NodeProgram
         builder.Services.AddAkka("arbitrage", (akka, _) =>
         {
             akka.AddHocon(startup.AkkaConfig, HoconAddMode.Append);
+            akka.AddSetup(Engine.Persistence.PersistenceSetup.For(startup.Database));
             akka.ConfigureLoggers(l =>
             {
                 l.ClearLoggers();

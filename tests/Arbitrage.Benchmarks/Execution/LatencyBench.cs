@@ -22,7 +22,8 @@ namespace Arbitrage.Benchmarks.Execution;
 /// <see cref="RiskGuardActor"/> → executor (persists the <c>OrderIntent</c> on SQLite) → <see cref="LiveGateway"/> →
 /// in-process Binance simulator on loopback. A timing decorator around the gateway stamps the entry placement
 /// (client id <c>-E</c>): A = signal → <c>PlaceAsync</c> called (order sent, persisted intent included),
-/// B = signal → <c>PlaceAsync</c> returned (the exchange's ack). Baseline: bare <c>LiveGateway.PlaceAsync</c>
+/// B = signal → <c>PlaceAsync</c> returned (the exchange's ack), measured with SQLite <c>synchronous=FULL</c> (every commit
+/// fsynced: the previous setting) and <c>NORMAL</c> (the default) in the same run. Baseline: bare <c>LiveGateway.PlaceAsync</c>
 /// MARKET orders (the REST round trip). Each position is closed (<see cref="ClosePositionCommand"/>) and the guard
 /// waited idle before the next signal. Usage: e2e latency [signals=300].
 /// </summary>
@@ -69,9 +70,51 @@ public static class LatencyBench
         await UntilAsync(() => host.State.Hub.SessionCount == 1, "user-data session registered");
         host.Control.Step(1);
 
-        var db = Database.From(new StorageOptions { DataDir = dir });
+        // The previous approach (every SQLite commit fsynced) and the default (WAL, synchronous=NORMAL), one run.
+        var baseline = await BaselineAsync(live, WarmUp, "w");
+        baseline = await BaselineAsync(live, n, "b");
+        var results = new List<(SqliteSynchronous Level, double[] A, double[] B)>();
+        foreach (var level in new[] { SqliteSynchronous.Full, SqliteSynchronous.Normal })
+        {
+            var (a, b) = await MeasureAsync(host, live, Path.Combine(dir, level.ToString()), level, n, tick);
+            results.Add((level, a, b));
+        }
+
+        Console.WriteLine($"e2e latency: {n} signals (after {WarmUp} warm-up) through risk guard → executor (SQLite journal) → LiveGateway → simulator on loopback, {Environment.ProcessorCount} cores");
+        Console.WriteLine("| measure | p50 ms | p90 ms | p99 ms | max ms |");
+        Console.WriteLine("|---|---:|---:|---:|---:|");
+        foreach (var (level, a, b) in results)
+        {
+            Row($"A: signal → order sent (PlaceAsync called, intent persisted), SQLite synchronous={level}", a);
+            Row($"B: signal → exchange ack (PlaceAsync returned), SQLite synchronous={level}", b);
+        }
+
+        Row("baseline: bare LiveGateway.PlaceAsync MARKET (REST round trip)", baseline);
+        Console.WriteLine();
+        Console.WriteLine("| SQLite synchronous | signal → order sent (p50/p99) | baseline REST round trip (p50/p99) | signal → ack (p50/p99) | target p99 ≤ 2 ms |");
+        Console.WriteLine("|---|---:|---:|---:|---|");
+        foreach (var (level, a, b) in results)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {level} | {P(a, 50):0.00} / {P(a, 99):0.00} ms | {P(baseline, 50):0.00} / {P(baseline, 99):0.00} ms | {P(b, 50):0.00} / {P(b, 99):0.00} ms | {(P(a, 99) <= 2.0 ? "met" : "missed")} |"));
+        }
+
+        try
+        {
+            Directory.Delete(dir, true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    /// <summary>A fresh journal at <paramref name="level"/>: warm-up signals, then <paramref name="n"/> measured ones.</summary>
+    private static async Task<(double[] A, double[] B)> MeasureAsync(SimulatorHost host, LiveGateway live, string dir, SqliteSynchronous level, int n, long tick)
+    {
+        var db = Database.From(new StorageOptions { DataDir = dir, SqliteSynchronous = level });
         await db.PrepareAsync(TimeSpan.FromSeconds(10));
-        var system = ActorSystem.Create("bench-latency", Akka.Configuration.ConfigurationFactory.ParseString("akka.loglevel = WARNING").WithFallback(AkkaConfig.Build(FindHocon(), db, includeCluster: false)));
+        var config = Akka.Configuration.ConfigurationFactory.ParseString("akka.loglevel = WARNING").WithFallback(AkkaConfig.Build(FindHocon(), db, includeCluster: false));
+        var system = ActorSystem.Create("bench-latency", PersistenceSetup.Bootstrap(config, db));
         try
         {
             var timed = new TimingGateway(live);
@@ -90,37 +133,16 @@ public static class LatencyBench
             }, "executor ready, balance known");
             await guard.Ask<RiskStatus>(new AwaitRiskIdle(), Timeout);
 
-            // Warm-up (JIT, connection pool, journal), then the baseline and the measured signals.
-            await BaselineAsync(live, WarmUp, "w");
-            for (var i = 0; i < WarmUp; i++) await SignalAsync(guard, timed, host, $"w-{i}", tick);
-
-            var baseline = await BaselineAsync(live, n, "b");
+            // Warm-up (JIT, connection pool, journal), then the measured signals.
+            for (var i = 0; i < WarmUp; i++) await SignalAsync(guard, timed, host, $"w-{level}-{i}", tick);
             var a = new double[n];
             var b = new double[n];
-            for (var i = 0; i < n; i++) (a[i], b[i]) = await SignalAsync(guard, timed, host, $"s-{i}", tick);
-
-            Console.WriteLine($"e2e latency: {n} signals (after {WarmUp} warm-up) through risk guard → executor (SQLite journal) → LiveGateway → simulator on loopback, {Environment.ProcessorCount} cores");
-            Console.WriteLine("| measure | p50 ms | p90 ms | p99 ms | max ms |");
-            Console.WriteLine("|---|---:|---:|---:|---:|");
-            Row("A: signal → order sent (PlaceAsync called, intent persisted)", a);
-            Row("B: signal → exchange ack (PlaceAsync returned)", b);
-            Row("baseline: bare LiveGateway.PlaceAsync MARKET (REST round trip)", baseline);
-            Console.WriteLine();
-            Console.WriteLine("| signal → order sent (p50/p99) | baseline REST round trip (p50/p99) | signal → ack (p50/p99) | target p99 ≤ 2 ms |");
-            Console.WriteLine("|---:|---:|---:|---|");
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {P(a, 50):0.00} / {P(a, 99):0.00} ms | {P(baseline, 50):0.00} / {P(baseline, 99):0.00} ms | {P(b, 50):0.00} / {P(b, 99):0.00} ms | {(P(a, 99) <= 2.0 ? "met" : "missed")} |"));
+            for (var i = 0; i < n; i++) (a[i], b[i]) = await SignalAsync(guard, timed, host, $"s-{level}-{i}", tick);
+            return (a, b);
         }
         finally
         {
             await system.Terminate();
-            try
-            {
-                Directory.Delete(dir, true);
-            }
-            catch (IOException)
-            {
-            }
         }
     }
 
@@ -131,7 +153,16 @@ public static class LatencyBench
         var placed = timed.Expect(ClientOrderIds.For(id, OrderLeg.Entry));
         var t0 = Stopwatch.GetTimestamp();
         guard.Tell(signal);
-        var (called, returned) = await placed.WaitAsync(Timeout);
+        long called, returned;
+        try
+        {
+            (called, returned) = await placed.WaitAsync(Timeout);
+        }
+        catch (TimeoutException)
+        {
+            var s = await guard.Ask<RiskStatus>(new GetRiskStatus(), Timeout);
+            throw new TimeoutException($"signal {id} was not placed within {Timeout.TotalSeconds:0} s; guard: {s}");
+        }
 
         // Close: the guard must know the position first (OpenPositionsChanged after the entry fill).
         await UntilAsync(async () =>
