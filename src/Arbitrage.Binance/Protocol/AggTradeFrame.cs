@@ -111,100 +111,49 @@ public static class AggTradeFrame
     /// <summary>The general parser: any whitespace, key order, unknown fields, quoted or bare numbers.</summary>
     internal static bool TryParseGeneral(ReadOnlySpan<byte> frame, SymbolTable symbols, out AggTradeEvent evt, out ParseError error)
     {
-        evt = default;
-        var s = new JsonScanner(frame);
-        if (!s.TryEnterPayload(out bool wrapped))
+        var f = new Fields(symbols);
+        if (!FrameWalker.TryReadFrame(frame, ref f, out error))
         {
-            error = ParseError.Malformed("stream");
+            evt = default;
             return false;
         }
 
-        if (!s.TryBeginObject())
-        {
-            error = ParseError.Malformed("{");
-            return false;
-        }
-
-        string? symbol = null;
-        long eventTime = 0, aggId = 0, firstId = 0, lastId = 0, tradeTime = 0;
-        decimal price = 0, qty = 0;
-        bool maker = false;
-        int seen = 0; // bit set of required fields: a p q T m s
-        bool first = true;
-        while (true)
-        {
-            if (!s.TryNextProperty(ref first, out var name, out bool end))
-            {
-                error = ParseError.Malformed("property");
-                return false;
-            }
-
-            if (end)
-            {
-                break;
-            }
-
-            bool ok;
-            if (name.Length == 1)
-            {
-                switch (name[0])
-                {
-                    case (byte)'e':
-                        ok = s.TryReadPlainString(out var type);
-                        if (ok && !type.SequenceEqual("aggTrade"u8))
-                        {
-                            error = new ParseError(ParseErrorCode.WrongEventType, "e");
-                            return false;
-                        }
-
-                        break;
-                    case (byte)'E': ok = s.TryReadInt64(out eventTime); break;
-                    case (byte)'a': ok = s.TryReadInt64(out aggId); seen |= 1; break;
-                    case (byte)'p': ok = s.TryReadDecimal(out price); seen |= 2; break;
-                    case (byte)'q': ok = s.TryReadDecimal(out qty); seen |= 4; break;
-                    case (byte)'f': ok = s.TryReadInt64(out firstId); break;
-                    case (byte)'l': ok = s.TryReadInt64(out lastId); break;
-                    case (byte)'T': ok = s.TryReadInt64(out tradeTime); seen |= 8; break;
-                    case (byte)'m': ok = s.TryReadBool(out maker); seen |= 16; break;
-                    case (byte)'s':
-                        ok = s.TryReadPlainString(out var sym) && sym.Length > 0;
-                        if (ok)
-                        {
-                            symbol = symbols.GetOrAdd(sym);
-                            seen |= 32;
-                        }
-
-                        break;
-                    default: ok = s.TrySkipValue(); break;
-                }
-            }
-            else
-            {
-                ok = s.TrySkipValue();
-            }
-
-            if (!ok)
-            {
-                error = ParseError.Invalid(FieldName(name));
-                return false;
-            }
-        }
-
-        if (seen != 63)
-        {
-            error = ParseError.Missing(MissingName(seen));
-            return false;
-        }
-
-        if (!s.TryLeavePayload(wrapped))
-        {
-            error = ParseError.Malformed("trailing");
-            return false;
-        }
-
-        evt = new AggTradeEvent(symbol!, eventTime, aggId, price, qty, firstId, lastId, tradeTime, maker);
-        error = ParseError.None;
+        evt = new AggTradeEvent(f.Symbol!, f.EventTime, f.AggId, f.Price, f.Qty, f.FirstId, f.LastId, f.TradeTime, f.Maker);
         return true;
+    }
+
+    private struct Fields(SymbolTable symbols) : IFieldReader
+    {
+        public string? Symbol;
+        public long EventTime, AggId, FirstId, LastId, TradeTime;
+        public decimal Price, Qty;
+        public bool Maker;
+        private int _seen; // a p q T m s
+
+        public FieldRead Read(ref JsonScanner s, scoped ReadOnlySpan<byte> name, ref ParseError nested)
+        {
+            switch (FrameWalker.Letter(name))
+            {
+                case (byte)'e': return FrameWalker.EventType(ref s, "aggTrade"u8);
+                case (byte)'E': return FrameWalker.Ok(s.TryReadInt64(out EventTime));
+                case (byte)'a': _seen |= 1; return FrameWalker.Ok(s.TryReadInt64(out AggId));
+                case (byte)'p': _seen |= 2; return FrameWalker.Ok(s.TryReadDecimal(out Price));
+                case (byte)'q': _seen |= 4; return FrameWalker.Ok(s.TryReadDecimal(out Qty));
+                case (byte)'f': return FrameWalker.Ok(s.TryReadInt64(out FirstId));
+                case (byte)'l': return FrameWalker.Ok(s.TryReadInt64(out LastId));
+                case (byte)'T': _seen |= 8; return FrameWalker.Ok(s.TryReadInt64(out TradeTime));
+                case (byte)'m': _seen |= 16; return FrameWalker.Ok(s.TryReadBool(out Maker));
+                case (byte)'s': _seen |= 32; return FrameWalker.Symbol(ref s, symbols, ref Symbol);
+                default: return FrameWalker.Skip(ref s);
+            }
+        }
+
+        public readonly bool TryComplete(out ParseError error)
+        {
+            error = _seen == 63 ? ParseError.None
+                : ParseError.Missing((_seen & 1) == 0 ? "a" : (_seen & 2) == 0 ? "p" : (_seen & 4) == 0 ? "q" : (_seen & 8) == 0 ? "T" : (_seen & 16) == 0 ? "m" : "s");
+            return _seen == 63;
+        }
     }
 
     /// <summary>Writes the futures layout <c>{"e":"aggTrade","E",..,"s","a","p","q","f","l","T","m"}</c>.</summary>
@@ -223,9 +172,4 @@ public static class AggTradeFrame
         w.WriteBoolean("m"u8, e.IsBuyerMaker);
         w.WriteEndObject();
     }
-
-    private static string MissingName(int seen) =>
-        (seen & 1) == 0 ? "a" : (seen & 2) == 0 ? "p" : (seen & 4) == 0 ? "q" : (seen & 8) == 0 ? "T" : (seen & 16) == 0 ? "m" : "s";
-
-    internal static string FieldName(ReadOnlySpan<byte> name) => WireWrite.FieldName(name);
 }

@@ -12,98 +12,47 @@ public static class BookTickerFrame
 {
     public static bool TryParse(ReadOnlySpan<byte> frame, SymbolTable symbols, out BookTickerEvent evt, out ParseError error)
     {
-        evt = default;
-        var s = new JsonScanner(frame);
-        if (!s.TryEnterPayload(out bool wrapped))
+        var f = new Fields(symbols);
+        if (!FrameWalker.TryReadFrame(frame, ref f, out error))
         {
-            error = ParseError.Malformed("stream");
+            evt = default;
             return false;
         }
 
-        if (!s.TryBeginObject())
-        {
-            error = ParseError.Malformed("{");
-            return false;
-        }
-
-        string? symbol = null;
-        long u = 0, e = 0, t = 0;
-        decimal b = 0, bq = 0, a = 0, aq = 0;
-        int seen = 0; // u s b B a A
-        bool first = true;
-        while (true)
-        {
-            if (!s.TryNextProperty(ref first, out var name, out bool end))
-            {
-                error = ParseError.Malformed("property");
-                return false;
-            }
-
-            if (end)
-            {
-                break;
-            }
-
-            bool ok;
-            if (name.Length == 1)
-            {
-                switch (name[0])
-                {
-                    case (byte)'e':
-                        ok = s.TryReadPlainString(out var type);
-                        if (ok && !type.SequenceEqual("bookTicker"u8))
-                        {
-                            error = new ParseError(ParseErrorCode.WrongEventType, "e");
-                            return false;
-                        }
-
-                        break;
-                    case (byte)'E': ok = s.TryReadInt64(out e); break;
-                    case (byte)'T': ok = s.TryReadInt64(out t); break;
-                    case (byte)'u': ok = s.TryReadInt64(out u); seen |= 1; break;
-                    case (byte)'b': ok = s.TryReadDecimal(out b); seen |= 4; break;
-                    case (byte)'B': ok = s.TryReadDecimal(out bq); seen |= 8; break;
-                    case (byte)'a': ok = s.TryReadDecimal(out a); seen |= 16; break;
-                    case (byte)'A': ok = s.TryReadDecimal(out aq); seen |= 32; break;
-                    case (byte)'s':
-                        ok = s.TryReadPlainString(out var sym) && sym.Length > 0;
-                        if (ok)
-                        {
-                            symbol = symbols.GetOrAdd(sym);
-                            seen |= 2;
-                        }
-
-                        break;
-                    default: ok = s.TrySkipValue(); break;
-                }
-            }
-            else
-            {
-                ok = s.TrySkipValue();
-            }
-
-            if (!ok)
-            {
-                error = ParseError.Invalid(WireWrite.FieldName(name));
-                return false;
-            }
-        }
-
-        if (seen != 63)
-        {
-            error = ParseError.Missing((seen & 1) == 0 ? "u" : (seen & 2) == 0 ? "s" : (seen & 4) == 0 ? "b" : (seen & 8) == 0 ? "B" : (seen & 16) == 0 ? "a" : "A");
-            return false;
-        }
-
-        if (!s.TryLeavePayload(wrapped))
-        {
-            error = ParseError.Malformed("trailing");
-            return false;
-        }
-
-        evt = new BookTickerEvent(symbol!, u, b, bq, a, aq, e, t);
-        error = ParseError.None;
+        evt = new BookTickerEvent(f.Symbol!, f.U, f.Bid, f.BidQty, f.Ask, f.AskQty, f.EventTime, f.TxTime);
         return true;
+    }
+
+    private struct Fields(SymbolTable symbols) : IFieldReader
+    {
+        public string? Symbol;
+        public long U, EventTime, TxTime;
+        public decimal Bid, BidQty, Ask, AskQty;
+        private int _seen; // u s b B a A
+
+        public FieldRead Read(ref JsonScanner s, scoped ReadOnlySpan<byte> name, ref ParseError nested)
+        {
+            switch (FrameWalker.Letter(name))
+            {
+                case (byte)'e': return FrameWalker.EventType(ref s, "bookTicker"u8);
+                case (byte)'E': return FrameWalker.Ok(s.TryReadInt64(out EventTime));
+                case (byte)'T': return FrameWalker.Ok(s.TryReadInt64(out TxTime));
+                case (byte)'u': _seen |= 1; return FrameWalker.Ok(s.TryReadInt64(out U));
+                case (byte)'s': _seen |= 2; return FrameWalker.Symbol(ref s, symbols, ref Symbol);
+                case (byte)'b': _seen |= 4; return FrameWalker.Ok(s.TryReadDecimal(out Bid));
+                case (byte)'B': _seen |= 8; return FrameWalker.Ok(s.TryReadDecimal(out BidQty));
+                case (byte)'a': _seen |= 16; return FrameWalker.Ok(s.TryReadDecimal(out Ask));
+                case (byte)'A': _seen |= 32; return FrameWalker.Ok(s.TryReadDecimal(out AskQty));
+                default: return FrameWalker.Skip(ref s);
+            }
+        }
+
+        public readonly bool TryComplete(out ParseError error)
+        {
+            error = _seen == 63 ? ParseError.None
+                : ParseError.Missing((_seen & 1) == 0 ? "u" : (_seen & 2) == 0 ? "s" : (_seen & 4) == 0 ? "b" : (_seen & 8) == 0 ? "B" : (_seen & 16) == 0 ? "a" : "A");
+            return _seen == 63;
+        }
     }
 
     /// <summary>Futures layout when <see cref="BookTickerEvent.EventTimeMs"/> is set, else spot (no e/E/T).</summary>

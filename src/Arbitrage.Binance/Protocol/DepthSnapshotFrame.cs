@@ -11,82 +11,57 @@ public static class DepthSnapshotFrame
 {
     public static bool TryParse(ReadOnlySpan<byte> json, DepthLevelBuffer levels, out DepthSnapshotInfo snapshot, out ParseError error)
     {
-        snapshot = default;
         levels.Clear();
-        var s = new JsonScanner(json);
-        if (!s.TryBeginObject())
+        var f = new Fields(levels);
+        if (!FrameWalker.TryReadDocument(json, ref f, out error))
         {
-            error = ParseError.Malformed("{");
+            snapshot = default;
             return false;
         }
 
-        long id = 0, e = 0, t = 0;
-        int seen = 0;
-        bool first = true;
-        while (true)
+        snapshot = new DepthSnapshotInfo(f.LastUpdateId, f.EventTime, f.TxTime);
+        return true;
+    }
+
+    private struct Fields(DepthLevelBuffer levels) : IFieldReader
+    {
+        public long LastUpdateId, EventTime, TxTime;
+        private int _seen; // lastUpdateId bids asks
+
+        public FieldRead Read(ref JsonScanner s, scoped ReadOnlySpan<byte> name, ref ParseError nested)
         {
-            if (!s.TryNextProperty(ref first, out var name, out bool end))
-            {
-                error = ParseError.Malformed("property");
-                return false;
-            }
-
-            if (end)
-            {
-                break;
-            }
-
-            bool ok;
             if (name.SequenceEqual("lastUpdateId"u8))
             {
-                ok = s.TryReadInt64(out id);
-                seen |= 1;
-            }
-            else if (name.SequenceEqual("bids"u8))
-            {
-                ok = levels.TryReadLevels(ref s, bids: true);
-                seen |= 2;
-            }
-            else if (name.SequenceEqual("asks"u8))
-            {
-                ok = levels.TryReadLevels(ref s, bids: false);
-                seen |= 4;
-            }
-            else if (name.Length == 1 && name[0] == (byte)'E')
-            {
-                ok = s.TryReadInt64(out e);
-            }
-            else if (name.Length == 1 && name[0] == (byte)'T')
-            {
-                ok = s.TryReadInt64(out t);
-            }
-            else
-            {
-                ok = s.TrySkipValue();
+                _seen |= 1;
+                return FrameWalker.Ok(s.TryReadInt64(out LastUpdateId));
             }
 
-            if (!ok)
+            if (name.SequenceEqual("bids"u8))
             {
-                error = ParseError.Invalid(WireWrite.FieldName(name));
-                return false;
+                _seen |= 2;
+                return FrameWalker.Ok(levels.TryReadLevels(ref s, bids: true));
             }
+
+            if (name.SequenceEqual("asks"u8))
+            {
+                _seen |= 4;
+                return FrameWalker.Ok(levels.TryReadLevels(ref s, bids: false));
+            }
+
+            return FrameWalker.Letter(name) switch
+            {
+                (byte)'E' => FrameWalker.Ok(s.TryReadInt64(out EventTime)),
+                (byte)'T' => FrameWalker.Ok(s.TryReadInt64(out TxTime)),
+                _ => FrameWalker.Skip(ref s),
+            };
         }
 
-        if (seen != 7)
+        public readonly bool TryComplete(out ParseError error)
         {
-            error = ParseError.Missing((seen & 1) == 0 ? "lastUpdateId" : (seen & 2) == 0 ? "bids" : "asks");
-            return false;
+            error = _seen == 7 ? ParseError.None
+                : ParseError.Missing((_seen & 1) == 0 ? "lastUpdateId" : (_seen & 2) == 0 ? "bids" : "asks");
+            return _seen == 7;
         }
-
-        if (!s.AtEnd())
-        {
-            error = ParseError.Malformed("trailing");
-            return false;
-        }
-
-        snapshot = new DepthSnapshotInfo(id, e, t);
-        error = ParseError.None;
-        return true;
     }
 
     public static void WriteJson(Utf8JsonWriter w, in DepthSnapshotInfo snap, ReadOnlySpan<PriceLevel> bids, ReadOnlySpan<PriceLevel> asks)

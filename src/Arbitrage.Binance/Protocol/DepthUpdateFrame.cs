@@ -24,101 +24,47 @@ public static class DepthUpdateFrame
     public static bool TryParse(
         ReadOnlySpan<byte> frame, SymbolTable symbols, DepthLevelBuffer levels, out DepthUpdateEvent evt, out ParseError error)
     {
-        evt = default;
         levels.Clear();
-        var s = new JsonScanner(frame);
-        if (!s.TryEnterPayload(out bool wrapped))
+        var f = new Fields(symbols, levels);
+        if (!FrameWalker.TryReadFrame(frame, ref f, out error))
         {
-            error = ParseError.Malformed("stream");
+            evt = default;
             return false;
         }
 
-        if (!s.TryBeginObject())
-        {
-            error = ParseError.Malformed("{");
-            return false;
-        }
-
-        string? symbol = null;
-        long eventTime = 0, txTime = 0, first = 0, final = 0, prev = -1;
-        int seen = 0; // U u s b a
-        bool firstProp = true;
-        while (true)
-        {
-            if (!s.TryNextProperty(ref firstProp, out var name, out bool end))
-            {
-                error = ParseError.Malformed("property");
-                return false;
-            }
-
-            if (end)
-            {
-                break;
-            }
-
-            bool ok;
-            if (name.Length == 1)
-            {
-                switch (name[0])
-                {
-                    case (byte)'e':
-                        ok = s.TryReadPlainString(out var type);
-                        if (ok && !type.SequenceEqual("depthUpdate"u8))
-                        {
-                            error = new ParseError(ParseErrorCode.WrongEventType, "e");
-                            return false;
-                        }
-
-                        break;
-                    case (byte)'E': ok = s.TryReadInt64(out eventTime); break;
-                    case (byte)'T': ok = s.TryReadInt64(out txTime); break;
-                    case (byte)'U': ok = s.TryReadInt64(out first); seen |= 1; break;
-                    case (byte)'u': ok = s.TryReadInt64(out final); seen |= 2; break;
-                    case (byte)'s':
-                        ok = s.TryReadPlainString(out var sym) && sym.Length > 0;
-                        if (ok)
-                        {
-                            symbol = symbols.GetOrAdd(sym);
-                            seen |= 4;
-                        }
-
-                        break;
-                    case (byte)'b': ok = levels.TryReadLevels(ref s, bids: true); seen |= 8; break;
-                    case (byte)'a': ok = levels.TryReadLevels(ref s, bids: false); seen |= 16; break;
-                    default: ok = s.TrySkipValue(); break;
-                }
-            }
-            else if (name.Length == 2 && name[0] == (byte)'p' && name[1] == (byte)'u')
-            {
-                ok = s.TryReadInt64(out prev);
-            }
-            else
-            {
-                ok = s.TrySkipValue();
-            }
-
-            if (!ok)
-            {
-                error = ParseError.Invalid(WireWrite.FieldName(name));
-                return false;
-            }
-        }
-
-        if (seen != 31)
-        {
-            error = ParseError.Missing((seen & 1) == 0 ? "U" : (seen & 2) == 0 ? "u" : (seen & 4) == 0 ? "s" : (seen & 8) == 0 ? "b" : "a");
-            return false;
-        }
-
-        if (!s.TryLeavePayload(wrapped))
-        {
-            error = ParseError.Malformed("trailing");
-            return false;
-        }
-
-        evt = new DepthUpdateEvent(symbol!, eventTime, txTime, first, final, prev);
-        error = ParseError.None;
+        evt = new DepthUpdateEvent(f.Symbol!, f.EventTime, f.TxTime, f.First, f.Final, f.Prev);
         return true;
+    }
+
+    private struct Fields(SymbolTable symbols, DepthLevelBuffer levels) : IFieldReader
+    {
+        public string? Symbol;
+        public long EventTime, TxTime, First, Final, Prev = -1;
+        private int _seen; // U u s b a
+
+        public FieldRead Read(ref JsonScanner s, scoped ReadOnlySpan<byte> name, ref ParseError nested)
+        {
+            switch (FrameWalker.Letter(name))
+            {
+                case (byte)'e': return FrameWalker.EventType(ref s, "depthUpdate"u8);
+                case (byte)'E': return FrameWalker.Ok(s.TryReadInt64(out EventTime));
+                case (byte)'T': return FrameWalker.Ok(s.TryReadInt64(out TxTime));
+                case (byte)'U': _seen |= 1; return FrameWalker.Ok(s.TryReadInt64(out First));
+                case (byte)'u': _seen |= 2; return FrameWalker.Ok(s.TryReadInt64(out Final));
+                case (byte)'s': _seen |= 4; return FrameWalker.Symbol(ref s, symbols, ref Symbol);
+                case (byte)'b': _seen |= 8; return FrameWalker.Ok(levels.TryReadLevels(ref s, bids: true));
+                case (byte)'a': _seen |= 16; return FrameWalker.Ok(levels.TryReadLevels(ref s, bids: false));
+                default:
+                    return name.SequenceEqual("pu"u8) ? FrameWalker.Ok(s.TryReadInt64(out Prev)) : FrameWalker.Skip(ref s);
+            }
+        }
+
+        public readonly bool TryComplete(out ParseError error)
+        {
+            error = _seen == 31 ? ParseError.None
+                : ParseError.Missing((_seen & 1) == 0 ? "U" : (_seen & 2) == 0 ? "u" : (_seen & 4) == 0 ? "s" : (_seen & 8) == 0 ? "b" : "a");
+            return _seen == 31;
+        }
     }
 
     /// <summary>Writes futures layout when <c>pu</c> ≥ 0 (with <c>T</c>), else the spot layout.</summary>

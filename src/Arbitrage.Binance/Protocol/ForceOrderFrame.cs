@@ -12,172 +12,81 @@ public static class ForceOrderFrame
 {
     public static bool TryParse(ReadOnlySpan<byte> frame, SymbolTable symbols, out ForceOrderEvent evt, out ParseError error)
     {
-        evt = default;
-        var s = new JsonScanner(frame);
-        if (!s.TryEnterPayload(out bool wrapped))
+        var f = new Fields(symbols);
+        if (!FrameWalker.TryReadFrame(frame, ref f, out error))
         {
-            error = ParseError.Malformed("stream");
+            evt = default;
             return false;
         }
 
-        if (!s.TryBeginObject())
-        {
-            error = ParseError.Malformed("{");
-            return false;
-        }
-
-        long e = 0;
-        bool haveOrder = false;
-        bool first = true;
-        while (true)
-        {
-            if (!s.TryNextProperty(ref first, out var name, out bool end))
-            {
-                error = ParseError.Malformed("property");
-                return false;
-            }
-
-            if (end)
-            {
-                break;
-            }
-
-            bool ok;
-            if (name.Length == 1 && name[0] == (byte)'e')
-            {
-                ok = s.TryReadPlainString(out var type);
-                if (ok && !type.SequenceEqual("forceOrder"u8))
-                {
-                    error = new ParseError(ParseErrorCode.WrongEventType, "e");
-                    return false;
-                }
-            }
-            else if (name.Length == 1 && name[0] == (byte)'E')
-            {
-                ok = s.TryReadInt64(out e);
-            }
-            else if (name.Length == 1 && name[0] == (byte)'o')
-            {
-                if (!TryReadOrder(ref s, symbols, out evt, out error))
-                {
-                    return false;
-                }
-
-                ok = haveOrder = true;
-            }
-            else
-            {
-                ok = s.TrySkipValue();
-            }
-
-            if (!ok)
-            {
-                error = ParseError.Invalid(WireWrite.FieldName(name));
-                return false;
-            }
-        }
-
-        if (!haveOrder)
-        {
-            error = ParseError.Missing("o");
-            return false;
-        }
-
-        if (!s.TryLeavePayload(wrapped))
-        {
-            error = ParseError.Malformed("trailing");
-            return false;
-        }
-
-        evt = evt with { EventTimeMs = e };
-        error = ParseError.None;
+        var o = f.Order;
+        evt = new ForceOrderEvent(o.Symbol!, f.EventTime, o.Sell, o.Type ?? "", o.TimeInForce ?? "", o.Qty, o.Price, o.AvgPrice, o.Status ?? "", o.LastQty, o.FilledQty, o.TradeTime);
         return true;
     }
 
-    private static bool TryReadOrder(ref JsonScanner s, SymbolTable symbols, out ForceOrderEvent evt, out ParseError error)
+    private struct Fields(SymbolTable symbols) : IFieldReader
     {
-        evt = default;
-        if (!s.TryBeginObject())
+        public long EventTime;
+        public OrderFields Order = new(symbols);
+        private bool _haveOrder;
+
+        public FieldRead Read(ref JsonScanner s, scoped ReadOnlySpan<byte> name, ref ParseError nested)
         {
-            error = ParseError.Invalid("o");
-            return false;
+            switch (FrameWalker.Letter(name))
+            {
+                case (byte)'e': return FrameWalker.EventType(ref s, "forceOrder"u8);
+                case (byte)'E': return FrameWalker.Ok(s.TryReadInt64(out EventTime));
+                case (byte)'o': _haveOrder = true; return FrameWalker.Nested(ref s, ref Order, "o", ref nested);
+                default: return FrameWalker.Skip(ref s);
+            }
         }
 
-        string? symbol = null, type = null, tif = null, status = null;
-        bool sell = false;
-        decimal q = 0, p = 0, ap = 0, l = 0, z = 0;
-        long t = 0;
-        int seen = 0; // s S q p
-        bool first = true;
-        while (true)
+        public readonly bool TryComplete(out ParseError error)
         {
-            if (!s.TryNextProperty(ref first, out var name, out bool end))
-            {
-                error = ParseError.Malformed("o");
-                return false;
-            }
+            error = _haveOrder ? ParseError.None : ParseError.Missing("o");
+            return _haveOrder;
+        }
+    }
 
-            if (end)
-            {
-                break;
-            }
+    private struct OrderFields(SymbolTable symbols) : IFieldReader
+    {
+        public string? Symbol, Type, TimeInForce, Status;
+        public bool Sell;
+        public decimal Qty, Price, AvgPrice, LastQty, FilledQty;
+        public long TradeTime;
+        private int _seen; // s S q p
 
-            bool ok;
+        public FieldRead Read(ref JsonScanner s, scoped ReadOnlySpan<byte> name, ref ParseError nested)
+        {
             ReadOnlySpan<byte> text;
-            if (name.Length == 1)
+            bool ok;
+            switch (FrameWalker.Letter(name))
             {
-                switch (name[0])
-                {
-                    case (byte)'s':
-                        ok = s.TryReadPlainString(out text) && text.Length > 0;
-                        if (ok)
-                        {
-                            symbol = symbols.GetOrAdd(text);
-                            seen |= 1;
-                        }
-
-                        break;
-                    case (byte)'S':
-                        ok = s.TryReadPlainString(out text) && (text.SequenceEqual("SELL"u8) || text.SequenceEqual("BUY"u8));
-                        sell = ok && text[0] == (byte)'S';
-                        seen |= 2;
-                        break;
-                    case (byte)'o': ok = s.TryReadPlainString(out text); type = ok ? symbols.GetOrAdd(text) : null; break;
-                    case (byte)'f': ok = s.TryReadPlainString(out text); tif = ok ? symbols.GetOrAdd(text) : null; break;
-                    case (byte)'X': ok = s.TryReadPlainString(out text); status = ok ? symbols.GetOrAdd(text) : null; break;
-                    case (byte)'q': ok = s.TryReadDecimal(out q); seen |= 4; break;
-                    case (byte)'p': ok = s.TryReadDecimal(out p); seen |= 8; break;
-                    case (byte)'l': ok = s.TryReadDecimal(out l); break;
-                    case (byte)'z': ok = s.TryReadDecimal(out z); break;
-                    case (byte)'T': ok = s.TryReadInt64(out t); break;
-                    default: ok = s.TrySkipValue(); break;
-                }
-            }
-            else if (name.Length == 2 && name[0] == (byte)'a' && name[1] == (byte)'p')
-            {
-                ok = s.TryReadDecimal(out ap);
-            }
-            else
-            {
-                ok = s.TrySkipValue();
-            }
-
-            if (!ok)
-            {
-                error = ParseError.Invalid(WireWrite.FieldName(name));
-                return false;
+                case (byte)'s': _seen |= 1; return FrameWalker.Symbol(ref s, symbols, ref Symbol);
+                case (byte)'S':
+                    _seen |= 2;
+                    ok = s.TryReadPlainString(out text) && (text.SequenceEqual("SELL"u8) || text.SequenceEqual("BUY"u8));
+                    Sell = ok && text[0] == (byte)'S';
+                    return FrameWalker.Ok(ok);
+                case (byte)'o': ok = s.TryReadPlainString(out text); Type = ok ? symbols.GetOrAdd(text) : null; return FrameWalker.Ok(ok);
+                case (byte)'f': ok = s.TryReadPlainString(out text); TimeInForce = ok ? symbols.GetOrAdd(text) : null; return FrameWalker.Ok(ok);
+                case (byte)'X': ok = s.TryReadPlainString(out text); Status = ok ? symbols.GetOrAdd(text) : null; return FrameWalker.Ok(ok);
+                case (byte)'q': _seen |= 4; return FrameWalker.Ok(s.TryReadDecimal(out Qty));
+                case (byte)'p': _seen |= 8; return FrameWalker.Ok(s.TryReadDecimal(out Price));
+                case (byte)'l': return FrameWalker.Ok(s.TryReadDecimal(out LastQty));
+                case (byte)'z': return FrameWalker.Ok(s.TryReadDecimal(out FilledQty));
+                case (byte)'T': return FrameWalker.Ok(s.TryReadInt64(out TradeTime));
+                default:
+                    return name.SequenceEqual("ap"u8) ? FrameWalker.Ok(s.TryReadDecimal(out AvgPrice)) : FrameWalker.Skip(ref s);
             }
         }
 
-        if (seen != 15)
+        public readonly bool TryComplete(out ParseError error)
         {
-            error = ParseError.Missing((seen & 1) == 0 ? "s" : (seen & 2) == 0 ? "S" : (seen & 4) == 0 ? "q" : "p");
-            return false;
+            error = _seen == 15 ? ParseError.None
+                : ParseError.Missing((_seen & 1) == 0 ? "s" : (_seen & 2) == 0 ? "S" : (_seen & 4) == 0 ? "q" : "p");
+            return _seen == 15;
         }
-
-        evt = new ForceOrderEvent(symbol!, 0, sell, type ?? "", tif ?? "", q, p, ap, status ?? "", l, z, t);
-        error = ParseError.None;
-        return true;
     }
 
     public static void WriteJson(Utf8JsonWriter w, in ForceOrderEvent e)

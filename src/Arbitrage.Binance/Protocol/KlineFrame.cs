@@ -13,175 +13,85 @@ public static class KlineFrame
 {
     public static bool TryParse(ReadOnlySpan<byte> frame, SymbolTable symbols, out KlineEvent evt, out ParseError error)
     {
-        evt = default;
-        var s = new JsonScanner(frame);
-        if (!s.TryEnterPayload(out bool wrapped))
+        var f = new Fields(symbols);
+        if (!FrameWalker.TryReadFrame(frame, ref f, out error))
         {
-            error = ParseError.Malformed("stream");
+            evt = default;
             return false;
         }
 
-        if (!s.TryBeginObject())
-        {
-            error = ParseError.Malformed("{");
-            return false;
-        }
-
-        long e = 0;
-        string? outerSymbol = null;
-        bool haveK = false;
-        bool first = true;
-        while (true)
-        {
-            if (!s.TryNextProperty(ref first, out var name, out bool end))
-            {
-                error = ParseError.Malformed("property");
-                return false;
-            }
-
-            if (end)
-            {
-                break;
-            }
-
-            bool ok;
-            if (name.Length == 1 && name[0] == (byte)'e')
-            {
-                ok = s.TryReadPlainString(out var type);
-                if (ok && !type.SequenceEqual("kline"u8))
-                {
-                    error = new ParseError(ParseErrorCode.WrongEventType, "e");
-                    return false;
-                }
-            }
-            else if (name.Length == 1 && name[0] == (byte)'E')
-            {
-                ok = s.TryReadInt64(out e);
-            }
-            else if (name.Length == 1 && name[0] == (byte)'s')
-            {
-                ok = s.TryReadPlainString(out var sym) && sym.Length > 0;
-                outerSymbol = ok ? symbols.GetOrAdd(sym) : null;
-            }
-            else if (name.Length == 1 && name[0] == (byte)'k')
-            {
-                if (!TryReadK(ref s, symbols, out evt, out error))
-                {
-                    return false;
-                }
-
-                ok = haveK = true;
-            }
-            else
-            {
-                ok = s.TrySkipValue();
-            }
-
-            if (!ok)
-            {
-                error = ParseError.Invalid(WireWrite.FieldName(name));
-                return false;
-            }
-        }
-
-        if (!haveK)
-        {
-            error = ParseError.Missing("k");
-            return false;
-        }
-
-        string? symbol = outerSymbol ?? (evt.Symbol.Length > 0 ? evt.Symbol : null);
-        if (symbol is null)
-        {
-            error = ParseError.Missing("s");
-            return false;
-        }
-
-        if (!s.TryLeavePayload(wrapped))
-        {
-            error = ParseError.Malformed("trailing");
-            return false;
-        }
-
-        evt = evt with { Symbol = symbol, EventTimeMs = e };
-        error = ParseError.None;
+        var k = f.K;
+        evt = new KlineEvent(f.Symbol!, f.EventTime, k.Interval, k.Open, k.Close, k.FirstId, k.LastId, k.O, k.H, k.L, k.C, k.V, k.Count, k.IsClosed, k.Q, k.TakerV, k.TakerQ);
         return true;
     }
 
-    private static bool TryReadK(ref JsonScanner s, SymbolTable symbols, out KlineEvent evt, out ParseError error)
+    private struct Fields(SymbolTable symbols) : IFieldReader
     {
-        evt = default;
-        if (!s.TryBeginObject())
+        public long EventTime;
+        public string? Symbol;
+        public KFields K = new(symbols);
+        private bool _haveK;
+
+        public FieldRead Read(ref JsonScanner s, scoped ReadOnlySpan<byte> name, ref ParseError nested)
         {
-            error = ParseError.Invalid("k");
-            return false;
+            switch (FrameWalker.Letter(name))
+            {
+                case (byte)'e': return FrameWalker.EventType(ref s, "kline"u8);
+                case (byte)'E': return FrameWalker.Ok(s.TryReadInt64(out EventTime));
+                case (byte)'s': return FrameWalker.Symbol(ref s, symbols, ref Symbol);
+                case (byte)'k': _haveK = true; return FrameWalker.Nested(ref s, ref K, "k", ref nested);
+                default: return FrameWalker.Skip(ref s);
+            }
         }
 
-        string symbol = "", interval = "";
-        long t = 0, tc = 0, f = 0, l = 0, n = 0;
-        decimal o = 0, h = 0, lo = 0, c = 0, v = 0, q = 0, vb = 0, qb = 0;
-        bool x = false;
-        int seen = 0; // t T o h l c v x
-        bool first = true;
-        while (true)
+        /// <summary>The outer <c>s</c>, else the kline's own.</summary>
+        public bool TryComplete(out ParseError error)
         {
-            if (!s.TryNextProperty(ref first, out var name, out bool end))
-            {
-                error = ParseError.Malformed("k");
-                return false;
-            }
+            Symbol ??= K.Symbol.Length > 0 ? K.Symbol : null;
+            error = !_haveK ? ParseError.Missing("k") : Symbol is null ? ParseError.Missing("s") : ParseError.None;
+            return error.Code == ParseErrorCode.None;
+        }
+    }
 
-            if (end)
-            {
-                break;
-            }
+    private struct KFields(SymbolTable symbols) : IFieldReader
+    {
+        public string Symbol = "", Interval = "";
+        public long Open, Close, FirstId, LastId, Count;
+        public decimal O, H, L, C, V, Q, TakerV, TakerQ;
+        public bool IsClosed;
+        private int _seen; // t T o h l c v x
 
-            bool ok;
+        public FieldRead Read(ref JsonScanner s, scoped ReadOnlySpan<byte> name, ref ParseError nested)
+        {
             ReadOnlySpan<byte> text;
-            if (name.Length == 1)
+            bool ok;
+            switch (FrameWalker.Letter(name))
             {
-                switch (name[0])
-                {
-                    case (byte)'s': ok = s.TryReadPlainString(out text); symbol = ok && text.Length > 0 ? symbols.GetOrAdd(text) : ""; break;
-                    case (byte)'i': ok = s.TryReadPlainString(out text); interval = ok ? symbols.GetOrAdd(text) : ""; break;
-                    case (byte)'t': ok = s.TryReadInt64(out t); seen |= 1; break;
-                    case (byte)'T': ok = s.TryReadInt64(out tc); seen |= 2; break;
-                    case (byte)'f': ok = s.TryReadInt64(out f); break;
-                    case (byte)'L': ok = s.TryReadInt64(out l); break;
-                    case (byte)'o': ok = s.TryReadDecimal(out o); seen |= 4; break;
-                    case (byte)'h': ok = s.TryReadDecimal(out h); seen |= 8; break;
-                    case (byte)'l': ok = s.TryReadDecimal(out lo); seen |= 16; break;
-                    case (byte)'c': ok = s.TryReadDecimal(out c); seen |= 32; break;
-                    case (byte)'v': ok = s.TryReadDecimal(out v); seen |= 64; break;
-                    case (byte)'x': ok = s.TryReadBool(out x); seen |= 128; break;
-                    case (byte)'n': ok = s.TryReadInt64(out n); break;
-                    case (byte)'q': ok = s.TryReadDecimal(out q); break;
-                    case (byte)'V': ok = s.TryReadDecimal(out vb); break;
-                    case (byte)'Q': ok = s.TryReadDecimal(out qb); break;
-                    default: ok = s.TrySkipValue(); break;
-                }
-            }
-            else
-            {
-                ok = s.TrySkipValue();
-            }
-
-            if (!ok)
-            {
-                error = ParseError.Invalid(WireWrite.FieldName(name));
-                return false;
+                case (byte)'s': ok = s.TryReadPlainString(out text); Symbol = ok && text.Length > 0 ? symbols.GetOrAdd(text) : ""; return FrameWalker.Ok(ok);
+                case (byte)'i': ok = s.TryReadPlainString(out text); Interval = ok ? symbols.GetOrAdd(text) : ""; return FrameWalker.Ok(ok);
+                case (byte)'t': _seen |= 1; return FrameWalker.Ok(s.TryReadInt64(out Open));
+                case (byte)'T': _seen |= 2; return FrameWalker.Ok(s.TryReadInt64(out Close));
+                case (byte)'f': return FrameWalker.Ok(s.TryReadInt64(out FirstId));
+                case (byte)'L': return FrameWalker.Ok(s.TryReadInt64(out LastId));
+                case (byte)'o': _seen |= 4; return FrameWalker.Ok(s.TryReadDecimal(out O));
+                case (byte)'h': _seen |= 8; return FrameWalker.Ok(s.TryReadDecimal(out H));
+                case (byte)'l': _seen |= 16; return FrameWalker.Ok(s.TryReadDecimal(out L));
+                case (byte)'c': _seen |= 32; return FrameWalker.Ok(s.TryReadDecimal(out C));
+                case (byte)'v': _seen |= 64; return FrameWalker.Ok(s.TryReadDecimal(out V));
+                case (byte)'x': _seen |= 128; return FrameWalker.Ok(s.TryReadBool(out IsClosed));
+                case (byte)'n': return FrameWalker.Ok(s.TryReadInt64(out Count));
+                case (byte)'q': return FrameWalker.Ok(s.TryReadDecimal(out Q));
+                case (byte)'V': return FrameWalker.Ok(s.TryReadDecimal(out TakerV));
+                case (byte)'Q': return FrameWalker.Ok(s.TryReadDecimal(out TakerQ));
+                default: return FrameWalker.Skip(ref s);
             }
         }
 
-        if (seen != 255)
+        public readonly bool TryComplete(out ParseError error)
         {
-            error = ParseError.Missing("k");
-            return false;
+            error = _seen == 255 ? ParseError.None : ParseError.Missing("k");
+            return _seen == 255;
         }
-
-        evt = new KlineEvent(symbol, 0, interval, t, tc, f, l, o, h, lo, c, v, n, x, q, vb, qb);
-        error = ParseError.None;
-        return true;
     }
 
     public static void WriteJson(Utf8JsonWriter w, in KlineEvent e)

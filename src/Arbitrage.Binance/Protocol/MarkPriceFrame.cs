@@ -12,98 +12,47 @@ public static class MarkPriceFrame
 {
     public static bool TryParse(ReadOnlySpan<byte> frame, SymbolTable symbols, out MarkPriceEvent evt, out ParseError error)
     {
-        evt = default;
-        var s = new JsonScanner(frame);
-        if (!s.TryEnterPayload(out bool wrapped))
+        var f = new Fields(symbols);
+        if (!FrameWalker.TryReadFrame(frame, ref f, out error))
         {
-            error = ParseError.Malformed("stream");
+            evt = default;
             return false;
         }
 
-        if (!s.TryBeginObject())
-        {
-            error = ParseError.Malformed("{");
-            return false;
-        }
-
-        string? symbol = null;
-        long e = 0, next = 0;
-        decimal mark = 0, index = 0, settle = 0, rate = 0;
-        int seen = 0; // s p r T
-        bool first = true;
-        while (true)
-        {
-            if (!s.TryNextProperty(ref first, out var name, out bool end))
-            {
-                error = ParseError.Malformed("property");
-                return false;
-            }
-
-            if (end)
-            {
-                break;
-            }
-
-            bool ok;
-            if (name.Length == 1)
-            {
-                switch (name[0])
-                {
-                    case (byte)'e':
-                        ok = s.TryReadPlainString(out var type);
-                        if (ok && !type.SequenceEqual("markPriceUpdate"u8))
-                        {
-                            error = new ParseError(ParseErrorCode.WrongEventType, "e");
-                            return false;
-                        }
-
-                        break;
-                    case (byte)'E': ok = s.TryReadInt64(out e); break;
-                    case (byte)'p': ok = s.TryReadDecimal(out mark); seen |= 2; break;
-                    case (byte)'i': ok = s.TryReadDecimal(out index); break;
-                    case (byte)'P': ok = s.TryReadDecimal(out settle); break;
-                    // r is "" for symbols without funding (delivery contracts): read as 0.
-                    case (byte)'r': ok = s.TryReadNumberText(out var r) && (r.Length == 0 || Utf8Number.TryParseDecimal(r, out rate)); seen |= 4; break;
-                    case (byte)'T': ok = s.TryReadInt64(out next); seen |= 8; break;
-                    case (byte)'s':
-                        ok = s.TryReadPlainString(out var sym) && sym.Length > 0;
-                        if (ok)
-                        {
-                            symbol = symbols.GetOrAdd(sym);
-                            seen |= 1;
-                        }
-
-                        break;
-                    default: ok = s.TrySkipValue(); break;
-                }
-            }
-            else
-            {
-                ok = s.TrySkipValue();
-            }
-
-            if (!ok)
-            {
-                error = ParseError.Invalid(WireWrite.FieldName(name));
-                return false;
-            }
-        }
-
-        if (seen != 15)
-        {
-            error = ParseError.Missing((seen & 1) == 0 ? "s" : (seen & 2) == 0 ? "p" : (seen & 4) == 0 ? "r" : "T");
-            return false;
-        }
-
-        if (!s.TryLeavePayload(wrapped))
-        {
-            error = ParseError.Malformed("trailing");
-            return false;
-        }
-
-        evt = new MarkPriceEvent(symbol!, e, mark, index, settle, rate, next);
-        error = ParseError.None;
+        evt = new MarkPriceEvent(f.Symbol!, f.EventTime, f.Mark, f.Index, f.Settle, f.Rate, f.NextFunding);
         return true;
+    }
+
+    private struct Fields(SymbolTable symbols) : IFieldReader
+    {
+        public string? Symbol;
+        public long EventTime, NextFunding;
+        public decimal Mark, Index, Settle, Rate;
+        private int _seen; // s p r T
+
+        public FieldRead Read(ref JsonScanner s, scoped ReadOnlySpan<byte> name, ref ParseError nested)
+        {
+            switch (FrameWalker.Letter(name))
+            {
+                case (byte)'e': return FrameWalker.EventType(ref s, "markPriceUpdate"u8);
+                case (byte)'E': return FrameWalker.Ok(s.TryReadInt64(out EventTime));
+                case (byte)'s': _seen |= 1; return FrameWalker.Symbol(ref s, symbols, ref Symbol);
+                case (byte)'p': _seen |= 2; return FrameWalker.Ok(s.TryReadDecimal(out Mark));
+                case (byte)'i': return FrameWalker.Ok(s.TryReadDecimal(out Index));
+                case (byte)'P': return FrameWalker.Ok(s.TryReadDecimal(out Settle));
+                // r is "" for symbols without funding (delivery contracts): read as 0.
+                case (byte)'r': _seen |= 4; return FrameWalker.Ok(s.TryReadNumberText(out var r) && (r.Length == 0 || Utf8Number.TryParseDecimal(r, out Rate)));
+                case (byte)'T': _seen |= 8; return FrameWalker.Ok(s.TryReadInt64(out NextFunding));
+                default: return FrameWalker.Skip(ref s);
+            }
+        }
+
+        public readonly bool TryComplete(out ParseError error)
+        {
+            error = _seen == 15 ? ParseError.None
+                : ParseError.Missing((_seen & 1) == 0 ? "s" : (_seen & 2) == 0 ? "p" : (_seen & 4) == 0 ? "r" : "T");
+            return _seen == 15;
+        }
     }
 
     public static void WriteJson(Utf8JsonWriter w, in MarkPriceEvent e)

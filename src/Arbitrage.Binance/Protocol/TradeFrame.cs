@@ -16,98 +16,47 @@ public static class TradeFrame
 {
     public static bool TryParse(ReadOnlySpan<byte> frame, SymbolTable symbols, out TradeEvent evt, out ParseError error)
     {
-        evt = default;
-        var s = new JsonScanner(frame);
-        if (!s.TryEnterPayload(out bool wrapped))
+        var f = new Fields(symbols);
+        if (!FrameWalker.TryReadFrame(frame, ref f, out error))
         {
-            error = ParseError.Malformed("stream");
+            evt = default;
             return false;
         }
 
-        if (!s.TryBeginObject())
-        {
-            error = ParseError.Malformed("{");
-            return false;
-        }
-
-        string? symbol = null;
-        long eventTime = 0, id = 0, tradeTime = 0;
-        decimal price = 0, qty = 0;
-        bool maker = false;
-        int seen = 0; // t p q T m s
-        bool first = true;
-        while (true)
-        {
-            if (!s.TryNextProperty(ref first, out var name, out bool end))
-            {
-                error = ParseError.Malformed("property");
-                return false;
-            }
-
-            if (end)
-            {
-                break;
-            }
-
-            bool ok;
-            if (name.Length == 1)
-            {
-                switch (name[0])
-                {
-                    case (byte)'e':
-                        ok = s.TryReadPlainString(out var type);
-                        if (ok && !type.SequenceEqual("trade"u8))
-                        {
-                            error = new ParseError(ParseErrorCode.WrongEventType, "e");
-                            return false;
-                        }
-
-                        break;
-                    case (byte)'E': ok = s.TryReadInt64(out eventTime); break;
-                    case (byte)'t': ok = s.TryReadInt64(out id); seen |= 1; break;
-                    case (byte)'p': ok = s.TryReadDecimal(out price); seen |= 2; break;
-                    case (byte)'q': ok = s.TryReadDecimal(out qty); seen |= 4; break;
-                    case (byte)'T': ok = s.TryReadInt64(out tradeTime); seen |= 8; break;
-                    case (byte)'m': ok = s.TryReadBool(out maker); seen |= 16; break;
-                    case (byte)'s':
-                        ok = s.TryReadPlainString(out var sym) && sym.Length > 0;
-                        if (ok)
-                        {
-                            symbol = symbols.GetOrAdd(sym);
-                            seen |= 32;
-                        }
-
-                        break;
-                    default: ok = s.TrySkipValue(); break;
-                }
-            }
-            else
-            {
-                ok = s.TrySkipValue();
-            }
-
-            if (!ok)
-            {
-                error = ParseError.Invalid(WireWrite.FieldName(name));
-                return false;
-            }
-        }
-
-        if (seen != 63)
-        {
-            error = ParseError.Missing((seen & 1) == 0 ? "t" : (seen & 2) == 0 ? "p" : (seen & 4) == 0 ? "q" : (seen & 8) == 0 ? "T" : (seen & 16) == 0 ? "m" : "s");
-            return false;
-        }
-
-        if (!s.TryLeavePayload(wrapped))
-        {
-            error = ParseError.Malformed("trailing");
-            return false;
-        }
-
-        evt = new TradeEvent(symbol!, eventTime, id, price, qty, tradeTime, maker);
-        error = ParseError.None;
+        evt = new TradeEvent(f.Symbol!, f.EventTime, f.Id, f.Price, f.Qty, f.TradeTime, f.Maker);
         return true;
+    }
+
+    private struct Fields(SymbolTable symbols) : IFieldReader
+    {
+        public string? Symbol;
+        public long EventTime, Id, TradeTime;
+        public decimal Price, Qty;
+        public bool Maker;
+        private int _seen; // t p q T m s
+
+        public FieldRead Read(ref JsonScanner s, scoped ReadOnlySpan<byte> name, ref ParseError nested)
+        {
+            switch (FrameWalker.Letter(name))
+            {
+                case (byte)'e': return FrameWalker.EventType(ref s, "trade"u8);
+                case (byte)'E': return FrameWalker.Ok(s.TryReadInt64(out EventTime));
+                case (byte)'t': _seen |= 1; return FrameWalker.Ok(s.TryReadInt64(out Id));
+                case (byte)'p': _seen |= 2; return FrameWalker.Ok(s.TryReadDecimal(out Price));
+                case (byte)'q': _seen |= 4; return FrameWalker.Ok(s.TryReadDecimal(out Qty));
+                case (byte)'T': _seen |= 8; return FrameWalker.Ok(s.TryReadInt64(out TradeTime));
+                case (byte)'m': _seen |= 16; return FrameWalker.Ok(s.TryReadBool(out Maker));
+                case (byte)'s': _seen |= 32; return FrameWalker.Symbol(ref s, symbols, ref Symbol);
+                default: return FrameWalker.Skip(ref s);
+            }
+        }
+
+        public readonly bool TryComplete(out ParseError error)
+        {
+            error = _seen == 63 ? ParseError.None
+                : ParseError.Missing((_seen & 1) == 0 ? "t" : (_seen & 2) == 0 ? "p" : (_seen & 4) == 0 ? "q" : (_seen & 8) == 0 ? "T" : (_seen & 16) == 0 ? "m" : "s");
+            return _seen == 63;
+        }
     }
 
     public static void WriteJson(Utf8JsonWriter w, in TradeEvent e)
