@@ -129,6 +129,12 @@ public sealed class RiskGuardActor : ReceivePersistentActor
             Advance(c.ExitTimeMs);
             Carry(RiskRules.OnTradeClosed(_state, c.PnlR, Math.Max(_nowMs, c.ExitTimeMs)), null);
         });
+        Command<AccountNotReady>(m =>
+        {
+            _log.Error("Risk guard: the exchange account is not as configured; signals on the symbols concerned are refused: {0}",
+                string.Join("; ", m.Problems));
+            Publish(m);
+        });
         Command<TradeAborted>(Publish);
         Command<SignalRejected>(Publish);
         Command<ReconciliationDifference>(Publish);

@@ -73,7 +73,7 @@ public static class NodeProgram
             exchange = await ExchangeConnection.OpenAsync(options.Exchange, ct).ConfigureAwait(false);
             if (options.Exchange.Mode == "live")
             {
-                var refusals = await exchange.StartLiveAsync(options.Exchange, ct).ConfigureAwait(false);
+                var refusals = await exchange.StartLiveAsync(options.Exchange, ct, options.Execution).ConfigureAwait(false);
                 if (refusals.Count > 0)
                 {
                     await Console.Error.WriteLineAsync($"arbitrage-node: live mode refused: {string.Join("; ", refusals)}").ConfigureAwait(false);

@@ -12,7 +12,11 @@ namespace Arbitrage.Engine.Execution.Live;
 /// How long a placement answered "filled" waits for the stream to report that fill, so the answer carries the
 /// real commission (REST answers carry none); after that the answer goes out without a fee (the executor estimates it).
 /// </param>
-public sealed record LiveGatewaySettings(string MarginAsset = "USDT", TimeSpan? FillFeeWait = null)
+/// <param name="Account">
+/// Leverage and margin type per symbol that <see cref="LiveGateway.PrepareAccountAsync"/> sets and verifies before the
+/// executor trades; null = only the position mode is checked.
+/// </param>
+public sealed record LiveGatewaySettings(string MarginAsset = "USDT", TimeSpan? FillFeeWait = null, AccountSettings? Account = null)
 {
     public TimeSpan FeeWait => FillFeeWait ?? TimeSpan.FromSeconds(2);
 
@@ -38,7 +42,7 @@ public sealed record LiveGatewaySettings(string MarginAsset = "USDT", TimeSpan? 
 /// any that changed. The gateway does not own the REST client.
 /// </para>
 /// </summary>
-public sealed class LiveGateway : IExchangeGateway, IAsyncDisposable
+public sealed class LiveGateway : IExchangeGateway, IAccountPreparingGateway, IAsyncDisposable
 {
     private readonly BinanceRestClient _rest;
     private readonly LiveGatewaySettings _settings;
@@ -97,6 +101,13 @@ public sealed class LiveGateway : IExchangeGateway, IAsyncDisposable
             return false;
         }
     }
+
+    /// <summary>
+    /// One-way position mode, then leverage and margin type of every configured symbol, set and read back
+    /// (<see cref="LiveAccountSetup"/>). The executor calls it on every start and refuses signals the problems block.
+    /// </summary>
+    public Task<AccountCheck> PrepareAccountAsync(CancellationToken ct = default) =>
+        LiveAccountSetup.ApplyAsync(_rest, _settings.Account ?? new AccountSettings([]), ct);
 
     public void Subscribe(IActorRef listener)
     {
