@@ -114,6 +114,9 @@ public sealed class ExchangeConnection : IAsyncDisposable
     /// <summary>The order gateway in live mode (null in paper mode).</summary>
     public Engine.Execution.Live.LiveGateway? LiveGateway { get; private set; }
 
+    /// <summary>Carry legs in live mode: spot and perp market orders through the same signed client (null in paper mode).</summary>
+    public Engine.Funding.Carry.LiveCarryLegGateway? LiveCarryGateway { get; private set; }
+
     private BinanceRestClient? _signedClient;
 
     /// <summary>
@@ -166,6 +169,7 @@ public sealed class ExchangeConnection : IAsyncDisposable
         }
 
         LiveGateway = gateway;
+        LiveCarryGateway = new Engine.Funding.Carry.LiveCarryLegGateway(_signedClient!);
         return [];
     }
 

@@ -99,6 +99,7 @@ public static class NodeProgram
                 Filters = filters,
                 Sentiment = new Engine.Market.BinanceSentimentSource(exchange.PublicClient),
                 LiveGateway = exchange.LiveGateway,
+                CarryGateway = exchange.LiveCarryGateway,
             };
             builder.Services.AddSingleton(exchange);
             var app = Build(builder, options, startup);
@@ -174,7 +175,7 @@ public static class NodeProgram
                     cluster.Join(cluster.SelfAddress);
                 }
             });
-            akka.WithTrading(options, startup.Database, startup.Filters ?? new Dictionary<string, Core.Sizing.SymbolFilters>(), startup.LiveGateway);
+            akka.WithTrading(options, startup.Database, startup.Filters ?? new Dictionary<string, Core.Sizing.SymbolFilters>(), startup.LiveGateway, startup.CarryGateway);
             akka.WithSignalPipeline(options, startup.Feed, startup.Tape, startup.Sentiment);
             if (options.Recording.Tape is { } tapePath && startup.Streams is { } streams)
             {

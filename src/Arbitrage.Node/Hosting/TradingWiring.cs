@@ -33,7 +33,8 @@ public sealed class CarryParent;
 public static class TradingWiring
 {
     public static AkkaConfigurationBuilder WithTrading(
-        this AkkaConfigurationBuilder akka, NodeOptions options, Database database, IReadOnlyDictionary<string, SymbolFilters> filters, IExchangeGateway? live = null)
+        this AkkaConfigurationBuilder akka, NodeOptions options, Database database, IReadOnlyDictionary<string, SymbolFilters> filters, IExchangeGateway? live = null,
+        ICarryLegGateway? liveCarry = null)
     {
         var role = options.Cluster.Roles.FirstOrDefault();
         akka.WithSingleton<RiskGuard>(
@@ -67,7 +68,7 @@ public static class TradingWiring
                     throw new InvalidOperationException(string.Join(Environment.NewLine, carryLoad.Errors));
                 }
 
-                carry = system.ActorOf(CarryActors.Props(carryLoad.Config!, new PaperCarryLegGateway(carryLoad.Config!.FeeRate), mediator), "carry");
+                carry = system.ActorOf(CarryActors.Props(carryLoad.Config!, liveCarry ?? new PaperCarryLegGateway(carryLoad.Config!.FeeRate), mediator), "carry");
                 registry.Register<CarryParent>(carry);
             }
 
