@@ -54,6 +54,23 @@ public sealed record ReplayOptions
 public sealed record ReplaySummary(long Trades, IReadOnlyList<string> Symbols, int Ticks, int Signals, TimeSpan Elapsed, int ClosedTrades = 0)
 {
     public double TradesPerSecond => Trades / Math.Max(Elapsed.TotalSeconds, 1e-9);
+
+    /// <summary>Where the time went (engine start, feed, draining the subscribers, outputs).</summary>
+    public ReplayPhases? Phases { get; init; }
+}
+
+/// <summary>
+/// Wall-clock phases of a replay. <paramref name="Feed"/>: from engine up until every batch was acknowledged
+/// by its SymbolActor; <paramref name="Drain"/>: until every strategy handled (and persisted) the last tick and
+/// the collector had everything; <paramref name="Outputs"/>: sorting and writing the CSVs (and the paper/carry
+/// backtests when asked). The reader's own split: <paramref name="ReaderParsing"/> vs <paramref name="ReaderWaiting"/>
+/// (back-pressure from the actors).
+/// </summary>
+public sealed record ReplayPhases(TimeSpan Start, TimeSpan Feed, TimeSpan Drain, TimeSpan Outputs, TimeSpan ReaderParsing, TimeSpan ReaderWaiting)
+{
+    public override string ToString() => string.Create(
+        System.Globalization.CultureInfo.InvariantCulture,
+        $"start {Start.TotalSeconds:0.000} s, feed {Feed.TotalSeconds:0.000} s (reader parsing {ReaderParsing.TotalSeconds:0.000} s, waiting {ReaderWaiting.TotalSeconds:0.000} s), drain {Drain.TotalSeconds:0.000} s, outputs {Outputs.TotalSeconds:0.000} s");
 }
 
 /// <summary>
@@ -144,9 +161,7 @@ public static class ReplayRunner
 
             await feeder.DrainAsync().ConfigureAwait(false);
             var fedAt = clock.Elapsed;
-            options.Progress?.WriteLine(
-                $"replay: {feeder.Trades:N0} trades fed and acknowledged at {fedAt.TotalSeconds:0.000} s " +
-                $"(reader: {feeder.Busy.TotalSeconds:0.000} s parsing, {feeder.Waiting.TotalSeconds:0.000} s waiting for the actors, done at {readAt.TotalSeconds:0.000} s)");
+            options.Progress?.WriteLine($"replay: {feeder.Trades:N0} trades fed and acknowledged at {fedAt.TotalSeconds:0.000} s (read by {readAt.TotalSeconds:0.000} s)");
             var symbols = feeder.Symbols.Order(StringComparer.Ordinal).ToArray();
             foreach (var symbol in symbols)
             {
@@ -220,14 +235,14 @@ public static class ReplayRunner
 
             clock.Stop();
             options.Progress?.WriteLine($"replay: outputs written at {clock.Elapsed.TotalSeconds:0.000} s");
+            var phases = new ReplayPhases(startedAt, fedAt - startedAt, collectedAt - fedAt, clock.Elapsed - collectedAt, feeder.Busy, feeder.Waiting);
             if (Environment.GetEnvironmentVariable("ARB_REPLAY_PHASES") == "1")
             {
-                options.Progress?.WriteLine($"replay: phases: start {startedAt.TotalSeconds:0.000} s, feed {(fedAt - startedAt).TotalSeconds:0.000} s, " +
-                    $"collect {(collectedAt - fedAt).TotalSeconds:0.000} s, outputs {(clock.Elapsed - collectedAt).TotalSeconds:0.000} s; GC {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}, " +
-                    $"JIT {System.Runtime.JitInfo.GetCompiledMethodCount():N0} methods in {System.Runtime.JitInfo.GetCompilationTime().TotalSeconds:0.000} s");
+                options.Progress?.WriteLine($"replay: phases: {phases}; GC {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}, " +
+                    $"JIT {System.Runtime.JitInfo.GetCompiledMethodCount():N0} methods in {System.Runtime.JitInfo.GetCompilationTime().TotalSeconds:0.000} s (process so far)");
             }
 
-            return new ReplaySummary(feeder.Trades, symbols, complete.Indicators.Count, signals.Count, clock.Elapsed, closed);
+            return new ReplaySummary(feeder.Trades, symbols, complete.Indicators.Count, signals.Count, clock.Elapsed, closed) { Phases = phases };
         }
         finally
         {
