@@ -43,7 +43,7 @@ public static class TradingWiring
                 new RiskGuardSettings(
                     new RiskParameters(),
                     new ExecutorSettings(new FilterBook(filters, FilterBook.Generic)),
-                    AssumeConnected: true,
+                    AssumeConnected: live is not IConnectionReportingGateway, // live: the user-data stream's state feeds the disconnect rule
                     PublishTopic: RiskTopics.Risk),
                 live ?? new PaperGateway(new PaperGatewaySettings(options.Paper.StartingBalanceUsd, options.Paper.TakerFeeRate, options.Paper.SlippageBps)),
                 DistributedPubSub.Get(system).Mediator),

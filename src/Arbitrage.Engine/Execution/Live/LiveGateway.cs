@@ -42,7 +42,7 @@ public sealed record LiveGatewaySettings(string MarginAsset = "USDT", TimeSpan? 
 /// any that changed. The gateway does not own the REST client.
 /// </para>
 /// </summary>
-public sealed class LiveGateway : IExchangeGateway, IAccountPreparingGateway, IAsyncDisposable
+public sealed class LiveGateway : IExchangeGateway, IAccountPreparingGateway, IConnectionReportingGateway, IAsyncDisposable
 {
     private readonly BinanceRestClient _rest;
     private readonly LiveGatewaySettings _settings;
@@ -54,6 +54,8 @@ public sealed class LiveGateway : IExchangeGateway, IAccountPreparingGateway, IA
     private readonly object _gate = new();
     private readonly Dictionary<string, Tracked> _tracked = new(StringComparer.Ordinal);
     private IActorRef _listener = ActorRefs.Nobody;
+    private IActorRef _connectionWatcher = ActorRefs.Nobody;
+    private bool _streamUp;
     private Task[] _loops = [];
     private int _connections;
 
@@ -66,6 +68,7 @@ public sealed class LiveGateway : IExchangeGateway, IAccountPreparingGateway, IA
         _keys = new ListenKeyLifecycle(rest.Account, clock);
         _stream = new UserDataStreamClient(rest.Options, _keys, clock);
         _stream.Reconnected += OnReconnected;
+        _stream.Disconnected += () => ReportConnection(false);
         _stream.BadFrame += e => Warning?.Invoke($"user-data stream: unreadable frame skipped ({e})");
     }
 
@@ -108,6 +111,31 @@ public sealed class LiveGateway : IExchangeGateway, IAccountPreparingGateway, IA
     /// </summary>
     public Task<AccountCheck> PrepareAccountAsync(CancellationToken ct = default) =>
         LiveAccountSetup.ApplyAsync(_rest, _settings.Account ?? new AccountSettings([]), ct);
+
+    /// <summary>The user-data stream's state (connected / dropped) goes to <paramref name="watcher"/>: now, then on every change.</summary>
+    public void WatchConnection(IActorRef watcher)
+    {
+        bool up;
+        lock (_gate)
+        {
+            _connectionWatcher = watcher;
+            up = _streamUp;
+        }
+
+        watcher.Tell(new GatewayConnection(up));
+    }
+
+    private void ReportConnection(bool up)
+    {
+        IActorRef watcher;
+        lock (_gate)
+        {
+            _streamUp = up;
+            watcher = _connectionWatcher;
+        }
+
+        watcher.Tell(new GatewayConnection(up));
+    }
 
     public void Subscribe(IActorRef listener)
     {
@@ -377,6 +405,7 @@ public sealed class LiveGateway : IExchangeGateway, IAccountPreparingGateway, IA
 
     private void OnReconnected(string listenKey)
     {
+        ReportConnection(true);
         if (Interlocked.Increment(ref _connections) == 1)
         {
             _connected.TrySetResult();

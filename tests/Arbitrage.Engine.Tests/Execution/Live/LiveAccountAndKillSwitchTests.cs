@@ -53,10 +53,10 @@ public sealed partial class LiveAccountAndKillSwitchTests(ITestOutputHelper outp
         ApiSecret = LiveSim.Secret,
     });
 
-    private async Task<(IActorRef Guard, Akka.TestKit.TestProbe Events, AccountNotReady? Alert)> StartGuardAsync(IExchangeGateway gateway)
+    private async Task<(IActorRef Guard, Akka.TestKit.TestProbe Events, AccountNotReady? Alert)> StartGuardAsync(IExchangeGateway gateway, bool assumeConnected = true)
     {
         var events = CreateTestProbe("risk-events");
-        var settings = new RiskGuardSettings(new RiskParameters(), Settings(), "risk-guard-" + Guid.NewGuid().ToString("N"), AssumeConnected: true);
+        var settings = new RiskGuardSettings(new RiskParameters(), Settings(), "risk-guard-" + Guid.NewGuid().ToString("N"), AssumeConnected: assumeConnected);
         var guard = Sys.ActorOf(RiskGuardActor.Props(settings, gateway, events.Ref));
         AccountNotReady? alert = null;
         await events.FishForMessageAsync<object>(m =>
@@ -188,6 +188,47 @@ public sealed partial class LiveAccountAndKillSwitchTests(ITestOutputHelper outp
         guard.Tell(LongBtc("k-BTCUSDT-L-3", T0 + 2000));
         await UntilAsync(() => host.Exchange.FindByClientId("k-BTCUSDT-L-3-S").Count == 1, "new trade bracketed after resume");
         Assert.Equal(1m, host.Exchange.Position("BTCUSDT").Amount);
+    }
+
+    // ---- exchange disconnect (live) ----
+
+    [Fact]
+    public async Task A_dropped_user_data_stream_pauses_new_orders_after_30_s_and_its_return_resumes_them()
+    {
+        await using var host = await StartSimulatorAsync();
+        using var rest = new BinanceRestClient(BinanceRestOptions.ForSingleOrigin(host.BaseUrl), new BinanceCredentials(LiveSim.Key, LiveSim.Secret));
+        await using var gateway = new LiveGateway(rest);
+        using (var start = new CancellationTokenSource(Wait))
+        {
+            Assert.True(await gateway.StartAsync(start.Token));
+        }
+
+        await UntilAsync(() => host.State.Hub.SessionCount == 1, "user-data session registered");
+        var (guard, events, _) = await StartGuardAsync(gateway, assumeConnected: false); // live: connection as the gateway reports it
+        host.Control.Step(4);
+        guard.Tell(new MarketTick("BTCUSDT", 100m, T0 + 1500));
+        async Task<RiskStatus> StatusAsync() => Assert.IsType<RiskStatus>(await guard.Ask<object>(new GetRiskStatus(), Wait));
+        Assert.Null((await StatusAsync()).State.DisconnectedSinceMs); // the gateway reported its stream up
+
+        // The stream drops (listenKey expired) and cannot come back while the exchange refuses new listenKeys.
+        host.Control.FailNext(new Arbitrage.Simulator.Control.FaultRule(Arbitrage.Simulator.Control.FaultKind.Unknown503, 1_000_000, "listenKey"));
+        host.State.ExpireListenKey();
+        await AwaitConditionAsync(async () => (await StatusAsync()).State.DisconnectedSinceMs == T0 + 1500, Wait);
+
+        // 31 s of event time later the disconnect breaker pauses new orders.
+        guard.Tell(new MarketTick("BTCUSDT", 100m, T0 + 32_500));
+        guard.Tell(new RiskTick(T0 + 32_500));
+        guard.Tell(LongBtc("d-BTCUSDT-L-1", T0 + 32_500));
+        var blocked = await events.FishForMessageAsync<SignalBlocked>(b => b.SignalId == "d-BTCUSDT-L-1", Wait);
+        Assert.Equal(RiskRule.ExchangeDisconnect, blocked.Rule);
+        Assert.Empty(host.Exchange.Orders);
+
+        // The exchange answers again: the stream reconnects, the gateway says so, the breaker resumes.
+        host.Control.ClearFaults();
+        await AwaitConditionAsync(async () => (await StatusAsync()) is { State.DisconnectedSinceMs: null } s
+            && !s.State.Breakers.ContainsKey(RiskRule.ExchangeDisconnect), Wait);
+        guard.Tell(LongBtc("d-BTCUSDT-L-2", T0 + 32_500));
+        await UntilAsync(() => host.Exchange.FindByClientId("d-BTCUSDT-L-2-S").Count == 1, "trade bracketed after the reconnection");
     }
 
     /// <summary>Rewrites every <c>leverage</c> in positionRisk answers: an exchange that reports another leverage than was set.</summary>
