@@ -22,5 +22,11 @@ Console.CancelKeyPress += (_, e) =>
     stop.TrySetResult();
 };
 AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.TrySetResult();
+// The web host's console lifetime cancels SIGTERM's default exit (so ProcessExit never comes): stop on it here.
+using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, ctx =>
+{
+    ctx.Cancel = true;
+    stop.TrySetResult();
+});
 await stop.Task;
 return 0;

@@ -38,6 +38,9 @@ public sealed class SimulatorHost : IAsyncDisposable
     /// <summary>The simulated account (orders, fills, positions, wallet) for assertions.</summary>
     public SimExchange Exchange => State.Exchange;
 
+    /// <summary>The simulated spot account for assertions.</summary>
+    public SpotAccount Spot => State.Spot;
+
     public SimulatorState State { get; }
 
     public SimulatorOptions Options => State.Options;
@@ -66,6 +69,7 @@ public sealed class SimulatorHost : IAsyncDisposable
         new MarketEndpoints(state, pipeline).Map(app);
         new TradingEndpoints(state, pipeline).Map(app);
         new AccountEndpoints(state, pipeline).Map(app);
+        new SpotTradingEndpoints(state, pipeline).Map(app);
         ControlEndpoints.Map(app, state, control);
 
         await app.StartAsync(ct).ConfigureAwait(false);

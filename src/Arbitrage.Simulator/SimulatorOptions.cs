@@ -77,6 +77,9 @@ public sealed record SimulatorOptions
 
     public SimApiRestrictions ApiRestrictions { get; init; } = new();
 
+    /// <summary>The spot account served under <c>/api/v3</c> (balances, fees, lot rules, price sources).</summary>
+    public Exchange.SpotOptions Spot { get; init; } = new();
+
     /// <summary>Request weight per minute before the simulator answers 429 (Binance USD-M: 2400).</summary>
     public int WeightLimitPerMinute { get; init; } = 2400;
 

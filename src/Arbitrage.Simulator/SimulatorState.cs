@@ -29,6 +29,7 @@ public sealed class SimulatorState
         foreach (var s in options.Symbols.Keys)
             if (!_markets.ContainsKey(s)) _markets[s] = new SymbolMarket(s);
         Exchange = new SimExchange(Sync, options, s => _markets.GetValueOrDefault(s), () => TapeNowMs, PushUserData);
+        Spot = new SpotAccount(Sync, options.Spot, s => _markets.GetValueOrDefault(s), () => TapeNowMs);
         TapeNowMs = frames.Length > 0 ? frames[0].EventTimeMs : options.Time.GetUtcNow().ToUnixTimeMilliseconds();
     }
 
@@ -37,6 +38,9 @@ public sealed class SimulatorState
     internal SimFrame[] Frames { get; }
     public StreamHub Hub { get; }
     public SimExchange Exchange { get; }
+
+    /// <summary>The spot account (<c>/api/v3</c> orders and balances).</summary>
+    public SpotAccount Spot { get; }
 
     /// <summary>Event time of the last frame played (the tape's "now").</summary>
     public long TapeNowMs { get; private set; }
@@ -126,6 +130,7 @@ public sealed class SimulatorState
                 Hub.Publish(f.StreamKey, f.Json);
                 break;
         }
+        if (market is not null) Spot.OnMarketUpdate(f.Symbol);
     }
 
     private static string SynthesizedAggTrade(SimFrame f) => JsonText.Write(w =>

@@ -26,6 +26,7 @@ public sealed class BinanceRestClient : IDisposable
         ExchangeData = new BinanceExchangeDataApi(transport, Clock);
         Trading = new BinanceTradingApi(transport);
         Account = new BinanceAccountApi(transport);
+        Spot = new BinanceSpotApi(transport);
     }
 
     public BinanceRestOptions Options { get; }
@@ -39,6 +40,9 @@ public sealed class BinanceRestClient : IDisposable
     public BinanceExchangeDataApi ExchangeData { get; }
     public BinanceTradingApi Trading { get; }
     public BinanceAccountApi Account { get; }
+
+    /// <summary>Spot orders and the spot account (<c>/api/v3</c>).</summary>
+    public BinanceSpotApi Spot { get; }
 
     /// <summary>Raised on 418 (ban), 429 (back-off) and 403 (WAF). Handlers must not block.</summary>
     public event Action<BinanceAlert>? Alert;

@@ -19,6 +19,9 @@ public sealed class UserDataStreamClient(BinanceRestOptions options, ListenKeyLi
     /// <summary>Raised for a frame that could not be parsed (it is skipped).</summary>
     public event Action<string>? BadFrame;
 
+    /// <summary>A connected stream closed or failed (not raised when the run is cancelled); a reconnection follows.</summary>
+    public event Action? Disconnected;
+
     public Uri StreamUri(string listenKey) =>
         new($"{options.WsPrivateBaseUrl.ToString().TrimEnd('/')}/ws?listenKey={Uri.EscapeDataString(listenKey)}");
 
@@ -40,7 +43,17 @@ public sealed class UserDataStreamClient(BinanceRestOptions options, ListenKeyLi
                 await ws.ConnectAsync(StreamUri(key.Data), ct).ConfigureAwait(false);
                 backoff = TimeSpan.FromMilliseconds(250);
                 Reconnected?.Invoke(key.Data);
-                if (await PumpAsync(ws, output, ct).ConfigureAwait(false))
+                bool expired;
+                try
+                {
+                    expired = await PumpAsync(ws, output, ct).ConfigureAwait(false);
+                }
+                finally
+                {
+                    if (!ct.IsCancellationRequested) Disconnected?.Invoke();
+                }
+
+                if (expired)
                     await keys.RecreateAsync(ct).ConfigureAwait(false);
             }
             catch (Exception e) when (e is WebSocketException or HttpRequestException && !ct.IsCancellationRequested)

@@ -26,6 +26,7 @@ public sealed class ExecutorActor : ReceivePersistentActor, IWithTimers
     private ExecutorState _state = ExecutorState.Empty;
     private IReadOnlyList<Core.Risk.HeldPosition> _reportedPositions = [];
     private bool _ready;
+    private Live.AccountCheck? _account;
     private long _handled;
 
     public ExecutorActor(ExecutorSettings settings, IExchangeGateway gateway, IActorRef? reportTo)
@@ -68,7 +69,7 @@ public sealed class ExecutorActor : ReceivePersistentActor, IWithTimers
 
     private void Ready()
     {
-        Command<ExecuteSignal>(m => Run(ExecutorLogic.OnSignal(_state, m.Signal, m.RiskUsd, _settings)));
+        Command<ExecuteSignal>(OnExecuteSignal);
         Command<OrderUpdate>(u => Run(ExecutorLogic.Observe(_state, u.Order, _settings, u.LastFillQuantity, u.LastFillPrice, u.LastFillFeeUsd)));
         Command<PlaceCompleted>(OnPlaced);
         Command<QueryCompleted>(OnQueried);
@@ -86,6 +87,21 @@ public sealed class ExecutorActor : ReceivePersistentActor, IWithTimers
         Command<ReconcileCompleted>(_ => { });
         Command<RetryReconcile>(_ => { });
         Command<AwaitExecutorIdle>(OnAwaitIdle);
+    }
+
+    private void OnExecuteSignal(ExecuteSignal m)
+    {
+        var s = m.Signal;
+        if (_account?.Blocking(s.Symbol) is { } problem && !_state.SeenSignals.Contains(s.SignalId))
+        {
+            var d = new ExecutionDecision(_state);
+            d.Emit(new SignalRejected(s.SignalId, s.Symbol, problem.Code,
+                $"the account is not as configured, refusing to trade: {problem}", Math.Max(_state.LastEventMs, s.TimeMs)));
+            Run(d);
+            return;
+        }
+
+        Run(ExecutorLogic.OnSignal(_state, s, m.RiskUsd, _settings));
     }
 
     private void OnAwaitIdle(AwaitExecutorIdle m)
@@ -107,6 +123,16 @@ public sealed class ExecutorActor : ReceivePersistentActor, IWithTimers
 
     private static async Task<ReconcileCompleted> ReconcileAsync(IExchangeGateway gateway, (string Symbol, string Id)[] pending)
     {
+        // Live: position mode, leverage and margin type are set and read back first; a check that could not
+        // read the account is retried with the reconciliation, a mismatch blocks signals (never assumed).
+        Live.AccountCheck? account = null;
+        if (gateway is Live.IAccountPreparingGateway preparing)
+        {
+            account = await preparing.PrepareAccountAsync().ConfigureAwait(false);
+            if (account.Problems.FirstOrDefault(p => p.Code == Live.LiveAccountSetup.Unverified) is { } unread)
+                return new ReconcileCompleted(null, $"account check: {unread}");
+        }
+
         var queries = new Dictionary<string, GatewayResult<GatewayOrder>>(StringComparer.Ordinal);
         foreach (var (symbol, id) in pending)
         {
@@ -120,7 +146,7 @@ public sealed class ExecutorActor : ReceivePersistentActor, IWithTimers
         if (!open.Success) return new ReconcileCompleted(null, $"open orders: {open.Error}");
         var positions = await gateway.PositionsAsync().ConfigureAwait(false);
         if (!positions.Success) return new ReconcileCompleted(null, $"positions: {positions.Error}");
-        return new ReconcileCompleted(new ReconcileSnapshot(queries, open.Value!, positions.Value!), null);
+        return new ReconcileCompleted(new ReconcileSnapshot(queries, open.Value!, positions.Value!), null, account);
     }
 
     private void OnReconciled(ReconcileCompleted m)
@@ -130,6 +156,13 @@ public sealed class ExecutorActor : ReceivePersistentActor, IWithTimers
             _log.Warning("Executor: reconciliation failed ({0}); retrying in {1}", m.Error, _settings.Retry);
             Timers.StartSingleTimer(nameof(RetryReconcile), new RetryReconcile(), _settings.Retry);
             return;
+        }
+
+        _account = m.Account;
+        if (m.Account is { Ok: false } bad)
+        {
+            _log.Error("Executor: the account is not as configured; refusing signals on the symbols concerned: {0}", string.Join("; ", bad.Problems));
+            ReportTo.Tell(new AccountNotReady(bad.Problems));
         }
 
         var d = ExecutorLogic.Reconcile(_state, m.Snapshot, _settings, _state.LastEventMs);

@@ -57,6 +57,13 @@ public sealed record ExecutorStatus(bool Ready, ExecutorState State);
 /// <summary>Recovery and reconciliation are done: signals are accepted from now on.</summary>
 public sealed record ExecutorReady(int OpenTrades, int Differences);
 
+/// <summary>
+/// The account is not as configured (position mode, leverage, margin type; see <see cref="Live.LiveAccountSetup"/>):
+/// signals on the symbols named are refused (<see cref="SignalRejected"/> with the problem's code) until the executor
+/// restarts and the check passes. An alert for the operator.
+/// </summary>
+public sealed record AccountNotReady(IReadOnlyList<Live.AccountProblem> Problems);
+
 /// <summary>The positions held now (after every change), for the hold-timeout rule.</summary>
 public sealed record OpenPositionsChanged(IReadOnlyList<HeldPosition> Positions);
 
@@ -71,7 +78,7 @@ internal sealed record QueryCompleted(string Symbol, string ClientOrderId, Gatew
 
 internal sealed record CancelCompleted(string Symbol, string ClientOrderId, GatewayResult<GatewayOrder> Result);
 
-internal sealed record ReconcileCompleted(ReconcileSnapshot? Snapshot, string? Error);
+internal sealed record ReconcileCompleted(ReconcileSnapshot? Snapshot, string? Error, Live.AccountCheck? Account = null);
 
 internal sealed record BalanceCompleted(GatewayResult<decimal> Result);
 

@@ -52,6 +52,13 @@ internal sealed class ReplayCollector : ReceiveActor
                 _indicators.Add(s);
             }
         });
+        Receive<IndicatorSnapshotBatch>(b =>
+        {
+            if (_keepIndicators)
+            {
+                _indicators.AddRange(b.Snapshots);
+            }
+        });
         Receive<SignalEmitted>(s => _signals.Add(s));
         Receive<IndicatorStreamEnded>(e =>
         {

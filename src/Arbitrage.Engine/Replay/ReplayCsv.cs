@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using Arbitrage.Engine.Strategies;
@@ -47,6 +48,93 @@ public static class ReplayCsv
             .Append(Number(s.TakeProfit1)).Append(',')
             .Append(Number(s.TakeProfit2)).Append(',')
             .Append(Quote(s.BreakdownJson())).Append('\n');
+    }
+
+    /// <summary>
+    /// The indicators CSV (header + rows) straight to UTF-8: numbers are formatted into a pooled byte buffer
+    /// with the same invariant "R" formatting as <see cref="AppendIndicatorRow"/>, so the bytes are identical,
+    /// without a string per field or a StringBuilder holding the whole file.
+    /// </summary>
+    public static void WriteIndicators(Stream stream, IEnumerable<IndicatorSnapshot> snapshots)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(1 << 20);
+        try
+        {
+            var at = Encoding.UTF8.GetBytes(IndicatorsHeader + "\n", buffer);
+            foreach (var s in snapshots)
+            {
+                if (buffer.Length - at < 1024 + (Encoding.UTF8.GetMaxByteCount(s.Symbol.Length)))
+                {
+                    stream.Write(buffer, 0, at);
+                    at = 0;
+                }
+
+                at += FormatIndicatorRow(buffer.AsSpan(at), s);
+            }
+
+            stream.Write(buffer, 0, at);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>One indicators row (with its '\n') into <paramref name="row"/>; returns the bytes written.</summary>
+    private static int FormatIndicatorRow(Span<byte> row, IndicatorSnapshot s)
+    {
+        var v = s.Values;
+        var n = 0;
+        Long(row, ref n, v.TimeMs);
+        row[n++] = (byte)',';
+        n += Encoding.UTF8.GetBytes(s.Symbol, row[n..]);
+        row[n++] = (byte)',';
+        Long(row, ref n, v.Trades);
+        row[n++] = (byte)',';
+        Double(row, ref n, v.Cvd30m);
+        row[n++] = (byte)',';
+        Double(row, ref n, v.Cvd4h);
+        row[n++] = (byte)',';
+        Double(row, ref n, v.Cvd24h);
+        row[n++] = (byte)',';
+        Double(row, ref n, v.Vwap30m);
+        row[n++] = (byte)',';
+        Double(row, ref n, v.Vwap4h);
+        row[n++] = (byte)',';
+        Double(row, ref n, v.Vwap24h);
+        row[n++] = (byte)',';
+        Double(row, ref n, v.Atr);
+        row[n++] = (byte)',';
+        Double(row, ref n, v.AtrPercentile);
+        row[n++] = (byte)',';
+        Double(row, ref n, v.P99Qty);
+        row[n++] = (byte)'\n';
+        return n;
+    }
+
+    private static void Long(Span<byte> row, ref int n, long value)
+    {
+        if (!value.TryFormat(row[n..], out var written, default, CultureInfo.InvariantCulture))
+        {
+            throw new InvalidOperationException("indicators row buffer too small");
+        }
+
+        n += written;
+    }
+
+    private static void Double(Span<byte> row, ref int n, double? value)
+    {
+        if (value is not { } v)
+        {
+            return;
+        }
+
+        if (!v.TryFormat(row[n..], out var written, "R", CultureInfo.InvariantCulture))
+        {
+            throw new InvalidOperationException("indicators row buffer too small");
+        }
+
+        n += written;
     }
 
     /// <summary>RFC 4180 quoting when a field holds a comma, quote or newline.</summary>

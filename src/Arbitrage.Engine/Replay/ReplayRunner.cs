@@ -54,6 +54,23 @@ public sealed record ReplayOptions
 public sealed record ReplaySummary(long Trades, IReadOnlyList<string> Symbols, int Ticks, int Signals, TimeSpan Elapsed, int ClosedTrades = 0)
 {
     public double TradesPerSecond => Trades / Math.Max(Elapsed.TotalSeconds, 1e-9);
+
+    /// <summary>Where the time went (engine start, feed, draining the subscribers, outputs).</summary>
+    public ReplayPhases? Phases { get; init; }
+}
+
+/// <summary>
+/// Wall-clock phases of a replay. <paramref name="Feed"/>: from engine up until every batch was acknowledged
+/// by its SymbolActor; <paramref name="Drain"/>: until every strategy handled (and persisted) the last tick and
+/// the collector had everything; <paramref name="Outputs"/>: sorting and writing the CSVs (and the paper/carry
+/// backtests when asked). The reader's own split: <paramref name="ReaderParsing"/> vs <paramref name="ReaderWaiting"/>
+/// (back-pressure from the actors).
+/// </summary>
+public sealed record ReplayPhases(TimeSpan Start, TimeSpan Feed, TimeSpan Drain, TimeSpan Outputs, TimeSpan ReaderParsing, TimeSpan ReaderWaiting)
+{
+    public override string ToString() => string.Create(
+        System.Globalization.CultureInfo.InvariantCulture,
+        $"start {Start.TotalSeconds:0.000} s, feed {Feed.TotalSeconds:0.000} s (reader parsing {ReaderParsing.TotalSeconds:0.000} s, waiting {ReaderWaiting.TotalSeconds:0.000} s), drain {Drain.TotalSeconds:0.000} s, outputs {Outputs.TotalSeconds:0.000} s");
 }
 
 /// <summary>
@@ -123,17 +140,28 @@ public static class ReplayRunner
             var strategiesActor = system.ActorOf(StrategiesActor.Props(new StrategiesSettings(options.StrategiesDirectory, Watch: false), mediator, riskGuard: null), "strategies");
             await strategiesActor.Ask<StrategiesReady>(new AwaitStrategiesReady(), TimeSpan.FromSeconds(30), ct).ConfigureAwait(false);
 
-            options.Progress?.WriteLine($"replay: engine up in {clock.Elapsed.TotalSeconds:0.000} s (cluster, shard region, {strategies.Strategies.Count} strategies)");
+            var startedAt = clock.Elapsed;
+            options.Progress?.WriteLine($"replay: engine up in {startedAt.TotalSeconds:0.000} s (cluster, shard region, {strategies.Strategies.Count} strategies)");
+            // The reader parses on its own thread (not a pool thread the actors need), so parsing the next
+            // batches overlaps with the actors ingesting the previous ones: parse ‖ indicators on two cores.
             var feeder = new Feeder(region, options, clock);
-            foreach (var tape in options.Tapes)
-            {
-                TapeReader.ReadTrades(tape, feeder, options.BatchSize);
-                ct.ThrowIfCancellationRequested();
-            }
+            await Task.Factory.StartNew(
+                () =>
+                {
+                    foreach (var tape in options.Tapes)
+                    {
+                        TapeReader.ReadTrades(tape, feeder, options.BatchSize);
+                        ct.ThrowIfCancellationRequested();
+                    }
+                },
+                ct,
+                TaskCreationOptions.LongRunning,
+                TaskScheduler.Default).ConfigureAwait(false);
+            var readAt = clock.Elapsed;
 
             await feeder.DrainAsync().ConfigureAwait(false);
             var fedAt = clock.Elapsed;
-            options.Progress?.WriteLine($"replay: {feeder.Trades:N0} trades fed and acknowledged at {fedAt.TotalSeconds:0.000} s");
+            options.Progress?.WriteLine($"replay: {feeder.Trades:N0} trades fed and acknowledged at {fedAt.TotalSeconds:0.000} s (read by {readAt.TotalSeconds:0.000} s)");
             var symbols = feeder.Symbols.Order(StringComparer.Ordinal).ToArray();
             foreach (var symbol in symbols)
             {
@@ -144,12 +172,10 @@ public static class ReplayRunner
                 symbols,
                 strategies.Strategies.Select(s => (s.Id, (Func<string, bool>)s.AppliesTo)).ToArray());
             var complete = await collector.Ask<ReplayCollector.Complete>(expect, TimeSpan.FromMinutes(5), ct).ConfigureAwait(false);
+            var collectedAt = clock.Elapsed;
             options.Progress?.WriteLine($"replay: {complete.Indicators.Count:N0} ticks, {complete.Signals.Count:N0} signals collected at {clock.Elapsed.TotalSeconds:0.000} s");
 
-            var indicators = complete.Indicators
-                .OrderBy(s => s.Values.TimeMs)
-                .ThenBy(s => s.Symbol, StringComparer.Ordinal)
-                .ToList();
+            var indicators = InOrder(complete.Indicators);
             var signals = complete.Signals
                 .OrderBy(s => s.TimeMs)
                 .ThenBy(s => s.Symbol, StringComparer.Ordinal)
@@ -158,13 +184,7 @@ public static class ReplayRunner
 
             if (options.IndicatorsOut is { } indicatorsOut)
             {
-                var sb = new StringBuilder(ReplayCsv.IndicatorsHeader).Append('\n');
-                foreach (var s in indicators)
-                {
-                    ReplayCsv.AppendIndicatorRow(sb, s);
-                }
-
-                await WriteAtomicallyAsync(indicatorsOut, sb, ct).ConfigureAwait(false);
+                WriteAtomically(indicatorsOut, stream => ReplayCsv.WriteIndicators(stream, indicators));
             }
 
             if (options.SignalsOut is { } signalsOut)
@@ -215,7 +235,14 @@ public static class ReplayRunner
 
             clock.Stop();
             options.Progress?.WriteLine($"replay: outputs written at {clock.Elapsed.TotalSeconds:0.000} s");
-            return new ReplaySummary(feeder.Trades, symbols, complete.Indicators.Count, signals.Count, clock.Elapsed, closed);
+            var phases = new ReplayPhases(startedAt, fedAt - startedAt, collectedAt - fedAt, clock.Elapsed - collectedAt, feeder.Busy, feeder.Waiting);
+            if (Environment.GetEnvironmentVariable("ARB_REPLAY_PHASES") == "1")
+            {
+                options.Progress?.WriteLine($"replay: phases: {phases}; GC {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}, " +
+                    $"JIT {System.Runtime.JitInfo.GetCompiledMethodCount():N0} methods in {System.Runtime.JitInfo.GetCompilationTime().TotalSeconds:0.000} s (process so far)");
+            }
+
+            return new ReplaySummary(feeder.Trades, symbols, complete.Indicators.Count, signals.Count, clock.Elapsed, closed) { Phases = phases };
         }
         finally
         {
@@ -256,6 +283,36 @@ public static class ReplayRunner
         }
     }
 
+    /// <summary>Rows by (time, symbol); one symbol's ticks arrive in order already, so the sort is usually skipped.</summary>
+    private static IReadOnlyList<IndicatorSnapshot> InOrder(IReadOnlyList<IndicatorSnapshot> ticks)
+    {
+        for (var i = 1; i < ticks.Count; i++)
+        {
+            var previous = ticks[i - 1];
+            var current = ticks[i];
+            var c = previous.Values.TimeMs.CompareTo(current.Values.TimeMs);
+            if (c > 0 || (c == 0 && string.CompareOrdinal(previous.Symbol, current.Symbol) >= 0))
+            {
+                return ticks.OrderBy(s => s.Values.TimeMs).ThenBy(s => s.Symbol, StringComparer.Ordinal).ToList();
+            }
+        }
+
+        return ticks;
+    }
+
+    private static void WriteAtomically(string path, Action<Stream> write)
+    {
+        var full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        var tmp = full + ".tmp";
+        using (var stream = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 1))
+        {
+            write(stream);
+        }
+
+        File.Move(tmp, full, overwrite: true);
+    }
+
     private static async Task WriteAtomicallyAsync(string path, StringBuilder content, CancellationToken ct)
     {
         var full = Path.GetFullPath(path);
@@ -272,6 +329,9 @@ public static class ReplayRunner
         private readonly Dictionary<string, long> _sequences = new(StringComparer.Ordinal);
         private readonly List<Task> _pending = [];
         private long _lastProgressMs;
+        private long _returnedAt;
+        private long _busy;
+        private long _waiting;
         private Exception? _failure;
 
         public long Trades { get; private set; }
@@ -285,7 +345,14 @@ public static class ReplayRunner
                 throw new InvalidOperationException("replay feed failed", _failure);
             }
 
+            var now = Stopwatch.GetTimestamp();
+            if (_returnedAt != 0)
+            {
+                _busy += now - _returnedAt;
+            }
+
             _window.Wait();
+            _waiting += Stopwatch.GetTimestamp() - now;
             var buffer = ArrayPool<Trade>.Shared.Rent(trades.Length);
             trades.CopyTo(buffer);
             var sequence = _sequences.TryGetValue(symbol, out var s) ? s + 1 : 0;
@@ -310,13 +377,21 @@ public static class ReplayRunner
                 _pending.RemoveAll(p => p.IsCompleted);
             }
 
-            var now = clock.ElapsedMilliseconds;
-            if (options.Progress is { } progress && now - _lastProgressMs >= 1000)
+            var ms = clock.ElapsedMilliseconds;
+            if (options.Progress is { } progress && ms - _lastProgressMs >= 1000)
             {
-                _lastProgressMs = now;
+                _lastProgressMs = ms;
                 progress.WriteLine($"replay: {Trades:N0} trades, {Trades / Math.Max(clock.Elapsed.TotalSeconds, 1e-9) / 1e6:0.00} M trades/s, {_sequences.Count} symbol(s)");
             }
+
+            _returnedAt = Stopwatch.GetTimestamp();
         }
+
+        /// <summary>Reader time between batches (parsing), excluding the time it waited for a free slot.</summary>
+        public TimeSpan Busy => Stopwatch.GetElapsedTime(0, _busy);
+
+        /// <summary>Reader time spent waiting for the actors to acknowledge a batch (back-pressure).</summary>
+        public TimeSpan Waiting => Stopwatch.GetElapsedTime(0, _waiting);
 
         public async Task DrainAsync()
         {

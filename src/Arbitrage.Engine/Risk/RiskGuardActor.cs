@@ -39,6 +39,7 @@ public sealed class RiskGuardActor : ReceivePersistentActor
     private long _probe;
     private bool _probing;
     private bool _tradingEnabled = true;
+    private bool? _gatewayConnected;
 
     public RiskGuardActor(RiskGuardSettings settings, IExchangeGateway gateway, IActorRef? publisher)
     {
@@ -88,6 +89,14 @@ public sealed class RiskGuardActor : ReceivePersistentActor
             Advance(m.AtMs);
             _state = RiskRules.OnExchangeDisconnected(_state, m.AtMs);
         });
+        Command<GatewayConnection>(m =>
+        {
+            // What the gateway itself reports (live: the user-data stream), at the guard's event time.
+            _gatewayConnected = m.Connected;
+            if (m.Connected) Carry(RiskRules.OnExchangeConnected(_state, _nowMs), null);
+            else if (_clockStarted) _state = RiskRules.OnExchangeDisconnected(_state, _nowMs);
+            else _log.Warning("Risk guard: the exchange connection is down");
+        });
         Command<EngageKillSwitch>(m => Carry(RiskRules.EngageKillSwitch(_state, m.By, m.Reason, _nowMs), Sender));
         Command<ResumeTrading>(m => Carry(RiskRules.Resume(_state, m.By, _nowMs, m.Only), Sender));
         Command<SetRiskParameters>(OnSetParameters);
@@ -129,6 +138,12 @@ public sealed class RiskGuardActor : ReceivePersistentActor
             Advance(c.ExitTimeMs);
             Carry(RiskRules.OnTradeClosed(_state, c.PnlR, Math.Max(_nowMs, c.ExitTimeMs)), null);
         });
+        Command<AccountNotReady>(m =>
+        {
+            _log.Error("Risk guard: the exchange account is not as configured; signals on the symbols concerned are refused: {0}",
+                string.Join("; ", m.Problems));
+            Publish(m);
+        });
         Command<TradeAborted>(Publish);
         Command<SignalRejected>(Publish);
         Command<ReconciliationDifference>(Publish);
@@ -164,6 +179,7 @@ public sealed class RiskGuardActor : ReceivePersistentActor
 
     private void StartExecutor()
     {
+        if (_gateway is IConnectionReportingGateway reporting) reporting.WatchConnection(Self);
         _executor = Context.ActorOf(ExecutorActor.Props(_settings.Executor, _gateway), "executor");
         Context.Watch(_executor);
     }
@@ -319,7 +335,7 @@ public sealed class RiskGuardActor : ReceivePersistentActor
         _nowMs = Math.Max(_nowMs, timeMs);
         if (_clockStarted) return;
         _clockStarted = true;
-        if (!_settings.AssumeConnected && _state.DisconnectedSinceMs is null)
+        if (!_settings.AssumeConnected && _gatewayConnected != true && _state.DisconnectedSinceMs is null)
             _state = RiskRules.OnExchangeDisconnected(_state, _nowMs); // until the gateway reports a connection
     }
 

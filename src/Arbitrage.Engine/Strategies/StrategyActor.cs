@@ -38,6 +38,15 @@ public sealed class StrategyActor : ReceivePersistentActor
         Recover<RecoveryCompleted>(_ => Subscribe());
 
         Command<IndicatorSnapshot>(OnSnapshot);
+        Command<IndicatorSnapshotBatch>(b =>
+        {
+            // Exactly as the snapshots one by one: the cooldown is taken at each decision, the Persist
+            // handlers run in order, and the next message waits until every event of the batch is written.
+            foreach (var snapshot in b.Snapshots)
+            {
+                OnSnapshot(snapshot);
+            }
+        });
         Command<MarketInputsUpdated>(m => _inputs[m.Symbol] = m.Inputs);
         Command<IndicatorStreamEnded>(e =>
         {

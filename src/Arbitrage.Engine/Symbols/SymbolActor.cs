@@ -16,14 +16,17 @@ namespace Arbitrage.Engine.Symbols;
 /// <param name="Feed">The stream it owns (live); null when trades are pushed to it (replay, tests).</param>
 /// <param name="HeartbeatInterval">Wall-clock interval of the event-time heartbeat for a silent live feed.</param>
 /// <param name="RecorderPath">Actor path of the local <c>agg_trades</c> recorder (live); null = no recording.</param>
-public sealed record SymbolSettings(long SnapshotEveryMs = 300_000, ISymbolFeedFactory? Feed = null, TimeSpan? HeartbeatInterval = null, string? RecorderPath = null)
+/// <param name="PublishTickBatches">Publish the ticks of one ingest as one <see cref="IndicatorSnapshotBatch"/>
+/// (replay: one pub-sub hop per trade batch, not per tick) instead of one <see cref="IndicatorSnapshot"/> per tick (live).</param>
+public sealed record SymbolSettings(long SnapshotEveryMs = 300_000, ISymbolFeedFactory? Feed = null, TimeSpan? HeartbeatInterval = null, string? RecorderPath = null, bool PublishTickBatches = false)
 {
-    public static SymbolSettings Replay { get; } = new(SnapshotEveryMs: 0);
+    public static SymbolSettings Replay { get; } = new(SnapshotEveryMs: 0, PublishTickBatches: true);
 }
 
 /// <summary>
 /// One symbol's indicator state (ARCHITECTURE §2, §4): ingests trades exactly once in agg-id order,
-/// evaluates every 15 s event-time tick and publishes an <see cref="IndicatorSnapshot"/> per tick.
+/// evaluates every 15 s event-time tick and publishes an <see cref="IndicatorSnapshot"/> per tick (or, in a
+/// replay, one <see cref="IndicatorSnapshotBatch"/> per ingested trade batch).
 /// Persistent through snapshots only: the indicator state is the state, trades are not journaled
 /// (they live in the agg_trades table), so recovery is one read however long the window.
 /// </summary>
@@ -187,11 +190,29 @@ public sealed class SymbolActor : ReceivePersistentActor, ITickSink, IWithTimers
     private int PublishTicks()
     {
         var n = _ticks.Count;
-        foreach (var values in _ticks)
+        if (_settings.PublishTickBatches)
         {
-            var snapshot = new IndicatorSnapshot(_symbol, values);
-            _mediator.Tell(new Publish(EngineTopics.Indicators, snapshot));
-            _mediator.Tell(new Publish(EngineTopics.IndicatorsOf(_symbol), snapshot));
+            if (n > 0)
+            {
+                var snapshots = new IndicatorSnapshot[n];
+                for (var i = 0; i < n; i++)
+                {
+                    snapshots[i] = new IndicatorSnapshot(_symbol, _ticks[i]);
+                }
+
+                var batch = new IndicatorSnapshotBatch(_symbol, snapshots);
+                _mediator.Tell(new Publish(EngineTopics.Indicators, batch));
+                _mediator.Tell(new Publish(EngineTopics.IndicatorsOf(_symbol), batch));
+            }
+        }
+        else
+        {
+            foreach (var values in _ticks)
+            {
+                var snapshot = new IndicatorSnapshot(_symbol, values);
+                _mediator.Tell(new Publish(EngineTopics.Indicators, snapshot));
+                _mediator.Tell(new Publish(EngineTopics.IndicatorsOf(_symbol), snapshot));
+            }
         }
 
         if (n > 0)

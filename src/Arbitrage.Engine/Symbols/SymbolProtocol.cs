@@ -42,6 +42,13 @@ public sealed record SymbolIndicatorsReply(string Symbol, IndicatorValues? Last,
 /// <summary>Published on <c>indicators</c> and <c>indicators.SYMBOL</c> at every evaluation tick.</summary>
 public sealed record IndicatorSnapshot(string Symbol, IndicatorValues Values);
 
+/// <summary>
+/// The ticks one ingest produced, in tick order, published instead of one <see cref="IndicatorSnapshot"/> per
+/// tick when <see cref="SymbolSettings.PublishTickBatches"/> is on (replay): one pub-sub hop per trade batch.
+/// Subscribers handle it as its snapshots one after the other.
+/// </summary>
+public sealed record IndicatorSnapshotBatch(string Symbol, IReadOnlyList<IndicatorSnapshot> Snapshots);
+
 /// <summary>Published after the last tick of a finite feed.</summary>
 public sealed record IndicatorStreamEnded(string Symbol, long Trades);
 

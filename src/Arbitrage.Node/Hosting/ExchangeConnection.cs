@@ -48,6 +48,11 @@ public sealed class ExchangeConnection : IAsyncDisposable
                 rest = rest with { UsdmRestBaseUrl = new Uri(options.RestUrl) };
             }
 
+            if (!string.IsNullOrWhiteSpace(options.SpotRestUrl))
+            {
+                rest = rest with { SpotRestBaseUrl = new Uri(options.SpotRestUrl) };
+            }
+
             if (!string.IsNullOrWhiteSpace(options.WsUrl))
             {
                 var ws = options.WsUrl.TrimEnd('/');
@@ -109,6 +114,9 @@ public sealed class ExchangeConnection : IAsyncDisposable
     /// <summary>The order gateway in live mode (null in paper mode).</summary>
     public Engine.Execution.Live.LiveGateway? LiveGateway { get; private set; }
 
+    /// <summary>Carry legs in live mode: spot and perp market orders through the same signed client (null in paper mode).</summary>
+    public Engine.Funding.Carry.LiveCarryLegGateway? LiveCarryGateway { get; private set; }
+
     private BinanceRestClient? _signedClient;
 
     /// <summary>
@@ -116,8 +124,15 @@ public sealed class ExchangeConnection : IAsyncDisposable
     /// production URLs without <c>Exchange:ConfirmProduction</c>; then starts the user-data stream.
     /// Returns the refusal reasons (empty when live trading is ready). Against the simulator its own key is used.
     /// </summary>
-    public async Task<IReadOnlyList<string>> StartLiveAsync(ExchangeOptions options, CancellationToken ct)
+    /// <param name="account">Leverage and margin type per symbol the executor sets and verifies at start.</param>
+    public async Task<IReadOnlyList<string>> StartLiveAsync(ExchangeOptions options, CancellationToken ct, ExecutionOptions? account = null)
     {
+        var (accountSettings, accountError) = (account ?? new ExecutionOptions()).ToAccountSettings(Symbols);
+        if (accountError is not null)
+        {
+            return [accountError];
+        }
+
         var key = options.ApiKey;
         var secret = options.ApiSecret;
         if (Simulator is not null && string.IsNullOrWhiteSpace(key))
@@ -142,7 +157,7 @@ public sealed class ExchangeConnection : IAsyncDisposable
             return errors;
         }
 
-        var gateway = new Engine.Execution.Live.LiveGateway(_signedClient!);
+        var gateway = new Engine.Execution.Live.LiveGateway(_signedClient!, new Engine.Execution.Live.LiveGatewaySettings(Account: accountSettings));
         using (var start = CancellationTokenSource.CreateLinkedTokenSource(ct))
         {
             start.CancelAfter(TimeSpan.FromSeconds(15));
@@ -154,6 +169,7 @@ public sealed class ExchangeConnection : IAsyncDisposable
         }
 
         LiveGateway = gateway;
+        LiveCarryGateway = new Engine.Funding.Carry.LiveCarryLegGateway(_signedClient!);
         return [];
     }
 

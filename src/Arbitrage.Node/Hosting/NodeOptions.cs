@@ -21,6 +21,80 @@ public sealed record NodeOptions
     public RecordingOptions Recording { get; init; } = new();
 
     public PaperOptions Paper { get; init; } = new();
+
+    public ExecutionOptions Execution { get; init; } = new();
+}
+
+/// <summary>
+/// <c>Execution</c>: the account settings live mode sets on every traded symbol at start and verifies
+/// (positionRisk) before any signal is accepted: leverage and margin type, with per-symbol overrides
+/// (<c>Execution:Symbols:BTCUSDT:Leverage</c>). The position mode is always one-way.
+/// </summary>
+public sealed record ExecutionOptions
+{
+    public int Leverage { get; init; } = Engine.Execution.Live.AccountSettings.DefaultLeverage;
+
+    /// <summary><c>ISOLATED</c> (default) or <c>CROSSED</c>.</summary>
+    public string MarginType { get; init; } = "ISOLATED";
+
+    public Dictionary<string, SymbolExecutionOptions> Symbols { get; init; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The account settings for <paramref name="symbols"/>, or the first invalid key.</summary>
+    public (Engine.Execution.Live.AccountSettings? Settings, string? Error) ToAccountSettings(IReadOnlyList<string> symbols)
+    {
+        static Binance.Rest.Models.MarginType? Parse(string? v) => v?.ToUpperInvariant() switch
+        {
+            "ISOLATED" => Binance.Rest.Models.MarginType.Isolated,
+            "CROSSED" or "CROSS" => Binance.Rest.Models.MarginType.Crossed,
+            _ => null,
+        };
+
+        if (Leverage is < 1 or > 125)
+        {
+            return (null, $"Execution:Leverage must be 1..125, not {Leverage}");
+        }
+
+        if (Parse(MarginType) is not { } type)
+        {
+            return (null, $"Execution:MarginType must be ISOLATED or CROSSED, not '{MarginType}'");
+        }
+
+        var leverage = new Dictionary<string, int>(StringComparer.Ordinal);
+        var types = new Dictionary<string, Binance.Rest.Models.MarginType>(StringComparer.Ordinal);
+        foreach (var (symbol, o) in Symbols)
+        {
+            var key = symbol.ToUpperInvariant();
+            if (o.Leverage is { } l)
+            {
+                if (l is < 1 or > 125)
+                {
+                    return (null, $"Execution:Symbols:{symbol}:Leverage must be 1..125, not {l}");
+                }
+
+                leverage[key] = l;
+            }
+
+            if (o.MarginType is { } m)
+            {
+                if (Parse(m) is not { } t)
+                {
+                    return (null, $"Execution:Symbols:{symbol}:MarginType must be ISOLATED or CROSSED, not '{m}'");
+                }
+
+                types[key] = t;
+            }
+        }
+
+        return (new Engine.Execution.Live.AccountSettings(symbols, Leverage, type, leverage, types), null);
+    }
+}
+
+/// <summary>Per-symbol overrides of <see cref="ExecutionOptions"/>.</summary>
+public sealed record SymbolExecutionOptions
+{
+    public int? Leverage { get; init; }
+
+    public string? MarginType { get; init; }
 }
 
 /// <summary><c>Paper</c>: the simulated account signals trade against (default mode).</summary>
@@ -90,6 +164,9 @@ public sealed record ExchangeOptions
 
     /// <summary>USD-M REST base URL override (testnet, a proxy); default Binance production.</summary>
     public string? RestUrl { get; init; }
+
+    /// <summary>Spot REST base URL override (the API-key restrictions are read there); default Binance production.</summary>
+    public string? SpotRestUrl { get; init; }
 
     /// <summary>WebSocket base URL override; the 2026 split paths /public, /market, /private are appended.</summary>
     public string? WsUrl { get; init; }

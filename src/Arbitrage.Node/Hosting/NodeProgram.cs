@@ -73,7 +73,7 @@ public static class NodeProgram
             exchange = await ExchangeConnection.OpenAsync(options.Exchange, ct).ConfigureAwait(false);
             if (options.Exchange.Mode == "live")
             {
-                var refusals = await exchange.StartLiveAsync(options.Exchange, ct).ConfigureAwait(false);
+                var refusals = await exchange.StartLiveAsync(options.Exchange, ct, options.Execution).ConfigureAwait(false);
                 if (refusals.Count > 0)
                 {
                     await Console.Error.WriteLineAsync($"arbitrage-node: live mode refused: {string.Join("; ", refusals)}").ConfigureAwait(false);
@@ -99,6 +99,7 @@ public static class NodeProgram
                 Filters = filters,
                 Sentiment = new Engine.Market.BinanceSentimentSource(exchange.PublicClient),
                 LiveGateway = exchange.LiveGateway,
+                CarryGateway = exchange.LiveCarryGateway,
             };
             builder.Services.AddSingleton(exchange);
             var app = Build(builder, options, startup);
@@ -175,7 +176,7 @@ public static class NodeProgram
                     cluster.Join(cluster.SelfAddress);
                 }
             });
-            akka.WithTrading(options, startup.Database, startup.Filters ?? new Dictionary<string, Core.Sizing.SymbolFilters>(), startup.LiveGateway);
+            akka.WithTrading(options, startup.Database, startup.Filters ?? new Dictionary<string, Core.Sizing.SymbolFilters>(), startup.LiveGateway, startup.CarryGateway);
             akka.WithSignalPipeline(options, startup.Feed, startup.Tape, startup.Sentiment);
             if (options.Recording.Tape is { } tapePath && startup.Streams is { } streams)
             {

@@ -41,6 +41,9 @@ public static class StartupCheck
 
         /// <summary>Live mode's order gateway; null = the paper account.</summary>
         public Engine.Execution.IExchangeGateway? LiveGateway { get; init; }
+
+        /// <summary>Live mode's carry legs (spot + perp on the exchange); null = paper legs.</summary>
+        public Engine.Funding.Carry.ICarryLegGateway? CarryGateway { get; init; }
     }
 
     public static async Task<(Result? Ok, StartupError? Error)> RunAsync(NodeOptions options, CancellationToken ct = default)

@@ -33,7 +33,8 @@ public sealed class CarryParent;
 public static class TradingWiring
 {
     public static AkkaConfigurationBuilder WithTrading(
-        this AkkaConfigurationBuilder akka, NodeOptions options, Database database, IReadOnlyDictionary<string, SymbolFilters> filters, IExchangeGateway? live = null)
+        this AkkaConfigurationBuilder akka, NodeOptions options, Database database, IReadOnlyDictionary<string, SymbolFilters> filters, IExchangeGateway? live = null,
+        ICarryLegGateway? liveCarry = null)
     {
         var role = options.Cluster.Roles.FirstOrDefault();
         akka.WithSingleton<RiskGuard>(
@@ -42,7 +43,7 @@ public static class TradingWiring
                 new RiskGuardSettings(
                     new RiskParameters(),
                     new ExecutorSettings(new FilterBook(filters, FilterBook.Generic)),
-                    AssumeConnected: true,
+                    AssumeConnected: live is not IConnectionReportingGateway, // live: the user-data stream's state feeds the disconnect rule
                     PublishTopic: RiskTopics.Risk),
                 live ?? new PaperGateway(new PaperGatewaySettings(options.Paper.StartingBalanceUsd, options.Paper.TakerFeeRate, options.Paper.SlippageBps)),
                 DistributedPubSub.Get(system).Mediator),
@@ -67,7 +68,7 @@ public static class TradingWiring
                     throw new InvalidOperationException(string.Join(Environment.NewLine, carryLoad.Errors));
                 }
 
-                carry = system.ActorOf(CarryActors.Props(carryLoad.Config!, new PaperCarryLegGateway(carryLoad.Config!.FeeRate), mediator), "carry");
+                carry = system.ActorOf(CarryActors.Props(carryLoad.Config!, liveCarry ?? new PaperCarryLegGateway(carryLoad.Config!.FeeRate), mediator), "carry");
                 registry.Register<CarryParent>(carry);
             }
 

@@ -7,7 +7,7 @@ namespace Arbitrage.Simulator.Control;
 /// <see cref="SimulatorControl"/> over HTTP for the standalone process (no auth: loopback only):
 /// <c>POST /sim/control/drop-websockets</c>, <c>latency?ms=</c>, <c>fail?kind=429|418|403|500|503&amp;count=&amp;path=&amp;retryAfter=&amp;afterAccept=</c>,
 /// <c>clear-faults</c>, <c>depth-gap?symbol=</c>, <c>expire-listen-key</c>, <c>play</c>, <c>pause</c>,
-/// <c>step?frames=</c>, <c>rewind?play=</c>; <c>GET /sim/state</c>.
+/// <c>step?frames=</c>, <c>rewind?play=</c>, <c>hold-orders</c>, <c>release-orders</c>; <c>GET /sim/state</c>.
 /// </summary>
 public static class ControlEndpoints
 {
@@ -34,6 +34,8 @@ public static class ControlEndpoints
         g.MapPost("/clear-faults", () => { control.ClearFaults(); return Results.Json(new { cleared = true }); });
         g.MapPost("/depth-gap", (string? symbol) => { control.ForceDepthGap(symbol); return Results.Json(new { gap = symbol ?? "any" }); });
         g.MapPost("/expire-listen-key", () => { control.ExpireListenKey(); return Results.Json(new { expired = true }); });
+        g.MapPost("/hold-orders", () => { control.HoldPlacements(); return Results.Json(new { holding = true }); });
+        g.MapPost("/release-orders", () => { control.ReleasePlacements(); return Results.Json(new { holding = false }); });
         g.MapPost("/play", () => { control.Play(); return Results.Json(new { playing = true }); });
         g.MapPost("/pause", async () => { await control.PauseAsync(); return Results.Json(new { playing = false }); });
         g.MapPost("/step", (int? frames) => Results.Json(new { played = control.Step(frames ?? 1) }));
@@ -48,6 +50,7 @@ public static class ControlEndpoints
             w.WriteNumber("sessions", state.Hub.SessionCount);
             w.WriteString("walletUSDT", state.Exchange.WalletBalance().ToString(CultureInfo.InvariantCulture));
             w.WriteNumber("orders", state.Exchange.Orders.Count);
+            w.WriteNumber("heldPlacements", control.HeldPlacements);
             w.WriteEndObject();
         }), "application/json"));
     }

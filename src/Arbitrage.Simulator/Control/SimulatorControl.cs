@@ -9,6 +9,8 @@ public sealed class SimulatorControl
     private readonly List<FaultRule> _faults = [];
     private readonly Lock _gate = new();
     private TimeSpan _latency;
+    private TaskCompletionSource? _hold;
+    private int _held;
 
     internal SimulatorControl(SimulatorState state, TapePlayer player)
     {
@@ -23,6 +25,48 @@ public sealed class SimulatorControl
     {
         get { lock (_gate) return _latency; }
         set { lock (_gate) _latency = value; }
+    }
+
+    /// <summary>
+    /// Order placements wait (before they reach the matching engine) until <see cref="ReleasePlacements"/>.
+    /// A held placement goes on after release even when its caller is gone: the exchange had the request,
+    /// the caller (killed, timed out) never hears the answer.
+    /// </summary>
+    public void HoldPlacements()
+    {
+        lock (_gate) _hold ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    /// <summary>Lets every held placement (and all later ones) through.</summary>
+    public void ReleasePlacements()
+    {
+        TaskCompletionSource? hold;
+        lock (_gate)
+        {
+            hold = _hold;
+            _hold = null;
+        }
+
+        hold?.TrySetResult();
+    }
+
+    /// <summary>Placements waiting now.</summary>
+    public int HeldPlacements => Volatile.Read(ref _held);
+
+    internal async Task WaitWhileHeldAsync()
+    {
+        Task? wait;
+        lock (_gate) wait = _hold?.Task;
+        if (wait is null) return;
+        Interlocked.Increment(ref _held);
+        try
+        {
+            await wait.ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _held);
+        }
     }
 
     /// <summary>Queues a fault; rules are consumed first-in first-out.</summary>

@@ -55,6 +55,7 @@ public sealed class MarketEndpoints(SimulatorState state, RestPipeline pipeline)
             {
                 w.WriteString("pair", symbol);
                 w.WriteString("contractType", "PERPETUAL");
+                w.WriteString("contractStatus", "TRADING");
                 w.WriteNumber("deliveryDate", 4133404800000);
                 w.WriteNumber("onboardDate", 1569398400000);
                 w.WriteString("marginAsset", quote);
@@ -62,6 +63,10 @@ public sealed class MarketEndpoints(SimulatorState state, RestPipeline pipeline)
                 w.WriteNumber("quantityPrecision", Scale(spec.StepSize));
                 w.WriteString("underlyingType", "COIN");
                 w.WriteString("triggerProtect", "0.0500");
+                w.WriteString("maintMarginPercent", "2.5000");
+                w.WriteString("requiredMarginPercent", "5.0000");
+                w.WriteString("liquidationFee", "0.012500");
+                w.WriteString("marketTakeBound", "0.05");
             }
             w.WriteString("status", "TRADING");
             w.WriteString("baseAsset", baseAsset);
@@ -102,7 +107,7 @@ public sealed class MarketEndpoints(SimulatorState state, RestPipeline pipeline)
             w.WriteNumber("limit", 200);
             w.WriteEndObject();
             w.WriteEndArray();
-            w.WriteStartArray(spot ? "orderTypes" : "OrderType");
+            w.WriteStartArray("orderTypes"); // Binance answers "orderTypes" on both (its USD-M docs print "OrderType")
             foreach (var t in spot ? ["LIMIT", "MARKET"] : new[] { "LIMIT", "MARKET", "STOP_MARKET", "TAKE_PROFIT_MARKET" }) w.WriteStringValue(t);
             w.WriteEndArray();
             w.WriteStartArray("timeInForce");

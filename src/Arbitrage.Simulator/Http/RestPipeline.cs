@@ -68,6 +68,7 @@ public sealed class RestPipeline(SimulatorState state, SimulatorControl control,
             {
                 if (placesOrder)
                 {
+                    await control.WaitWhileHeldAsync().ConfigureAwait(false);
                     var (c10, c1m) = weights.CountOrder();
                     ctx.Response.Headers["X-MBX-ORDER-COUNT-10S"] = c10.ToString(System.Globalization.CultureInfo.InvariantCulture);
                     ctx.Response.Headers["X-MBX-ORDER-COUNT-1M"] = c1m.ToString(System.Globalization.CultureInfo.InvariantCulture);

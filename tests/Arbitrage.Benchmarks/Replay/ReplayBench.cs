@@ -11,29 +11,56 @@ namespace Arbitrage.Benchmarks.Replay;
 
 /// <summary>
 /// End-to-end replay throughput through the production actors (one-member cluster, sharded SymbolActor,
-/// strategies over DistributedPubSub, SQLite journal, CSV outputs), including engine start, over the real
-/// BTCUSD_PERP day and over that day repeated N times (times and agg ids shifted). Baselines in the same run:
-/// the span-based CSV parse alone, parse + the incremental indicators without actors, and the naive
-/// recompute-every-tick on a short slice.
-/// Usage: e2e replay [zip-or-csv] [repeat=20] [batch=4096] [in-flight=4]
+/// StrategyActors over DistributedPubSub persisting SignalEmitted in a SQLite journal, CSV outputs) over the
+/// real BTCUSD_PERP day and over that day repeated N times (times and agg ids shifted), in one run:
+/// in-process (after a warm-up) with and without engine start, and as a cold <c>arbctl replay</c> process from
+/// process start to exit. Baselines in the same run: the span-based CSV parse alone and parse + the incremental
+/// indicators without actors. Strategies: the shipped ones plus a trade-only one that emits signals, so the
+/// SignalEmitted journal writes are in the measured path.
+/// Usage: e2e replay [zip-or-csv] [repeat=100] [batch=16384] [in-flight=4]
 /// </summary>
 public static class ReplayBench
 {
     private const string ZipName = "tommyca_binance_datatool__BTCUSD_PERP__futures_cm__aggTrades__2026-05-08.zip";
     private const long DayMs = 86_400_000;
 
+    private const string TradeOnlyStrategy = """
+        {
+          "id": "trade_only",
+          "version": "1",
+          "symbols": ["*"],
+          "threshold": 50,
+          "cooldown_minutes": 10,
+          "signals": {
+            "cvd":   { "weight": 60, "params": { "base_share": 0.7 } },
+            "p99":   { "weight": 30, "params": { "full_imbalance": 0.5 } },
+            "accel": { "weight": 10, "params": { "full_ratio": 1.0 } }
+          },
+          "tp_sl": { "sl_atr": 1.5, "tp1_atr": 1, "tp2_atr": 2.5 },
+          "enabled": true
+        }
+        """;
+
     public static async Task RunAsync(string[] args)
     {
         var source = args.Length > 0 && File.Exists(args[0]) ? args[0] : Path.Combine(FindUp(Path.Combine("shared", "data")), ZipName);
-        var repeat = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20;
+        var repeat = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100;
         var batch = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : new ReplayOptions { Tapes = [], StrategiesDirectory = "", HoconDirectory = "" }.BatchSize;
         var inFlight = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 4;
         var hocon = FindUp("hocon");
-        var strategies = FindUp("strategies");
 
         var work = Directory.CreateTempSubdirectory("arb-bench-replay").FullName;
         try
         {
+            var strategies = Path.Combine(work, "strategies");
+            Directory.CreateDirectory(strategies);
+            foreach (var shipped in Directory.GetFiles(FindUp("strategies"), "*.json"))
+            {
+                File.Copy(shipped, Path.Combine(strategies, Path.GetFileName(shipped)));
+            }
+
+            File.WriteAllText(Path.Combine(strategies, "trade_only.json"), TradeOnlyStrategy);
+
             var day = Path.Combine(work, "BTCUSD_PERP-aggTrades-2026-05-08.csv");
             if (source.EndsWith(".zip", StringComparison.OrdinalIgnoreCase))
             {
@@ -48,22 +75,32 @@ public static class ReplayBench
             var longTape = Path.Combine(work, $"BTCUSD_PERP-aggTrades-x{repeat}.csv");
             WriteRepeated(day, longTape, repeat);
 
-            Console.WriteLine($"replay end to end: batch {batch}, {inFlight} in flight, {Environment.ProcessorCount} cores, strategies {strategies}");
+            Console.WriteLine($"replay end to end: batch {batch}, {inFlight} in flight, {Environment.ProcessorCount} cores, strategies: shipped + trade_only");
             Console.WriteLine("warm-up (JIT, SQLite) ...");
             await ReplayOnce(day, work, hocon, strategies, batch, inFlight, quiet: true);
 
-            Console.WriteLine();
-            Console.WriteLine("| tape | trades | parse only | parse + indicators | replay (actors, incl. start) | engine start | replay ÷ parse | naive recompute (first 20k) | replay ÷ naive |");
-            Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
-            var naive = NaivePerSecond(day, 20_000);
+            var rows = new List<string>();
             foreach (var (name, tape) in new[] { ("real day", day), ($"day ×{repeat}", longTape) })
             {
                 var parse = Median(3, () => ParseOnly(tape));
                 var indicators = Median(3, () => ParseAndIndicators(tape));
-                var (summary, start) = await ReplayOnce(tape, work, hocon, strategies, batch, inFlight, quiet: false);
-                var replay = summary.TradesPerSecond;
-                Console.WriteLine(
-                    $"| {name} | {summary.Trades:N0} | {M(parse)} | {M(indicators)} | {M(replay)} ({summary.Elapsed.TotalSeconds:0.00} s) | {start.TotalSeconds:0.00} s | {replay / parse:0.000}× | {M(naive)} | {replay / naive:0.0}× |");
+                var summary = await ReplayOnce(tape, work, hocon, strategies, batch, inFlight, quiet: false);
+                var phases = summary.Phases!;
+                var warm = summary.TradesPerSecond;
+                var noStart = summary.Trades / (summary.Elapsed - phases.Start).TotalSeconds;
+                var (cold, coldSeconds) = ColdProcess(tape, work, hocon, strategies, batch, summary.Trades);
+                Console.Error.WriteLine($"  {name}: {phases}; {summary.Ticks:N0} ticks, {summary.Signals:N0} signals");
+                rows.Add(
+                    $"| {name} | {summary.Trades:N0} | {M(parse)} | {M(indicators)} | {M(warm)} ({summary.Elapsed.TotalSeconds:0.00} s, start {phases.Start.TotalSeconds:0.00} s) | {M(noStart)} | " +
+                    $"{(cold is { } c ? $"{M(c)} ({coldSeconds:0.00} s)" : "arbctl not found")} | {noStart / parse:0.00}× | {(cold is { } c2 ? $"{c2 / parse:0.00}×" : "—")} |");
+            }
+
+            Console.WriteLine();
+            Console.WriteLine("| tape | trades | parse only | parse + indicators | replay in-process (incl. start) | replay excl. start | arbctl process, start to exit | excl. start ÷ parse | process ÷ parse |");
+            Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+            foreach (var row in rows)
+            {
+                Console.WriteLine(row);
             }
         }
         finally
@@ -74,10 +111,9 @@ public static class ReplayBench
 
     private static string M(double perSecond) => $"{perSecond / 1e6:0.000} M/s";
 
-    private static async Task<(ReplaySummary Summary, TimeSpan EngineStart)> ReplayOnce(string tape, string work, string hocon, string strategies, int batch, int inFlight, bool quiet)
+    private static async Task<ReplaySummary> ReplayOnce(string tape, string work, string hocon, string strategies, int batch, int inFlight, bool quiet)
     {
-        var progress = new PhaseLog(quiet);
-        var summary = await ReplayRunner.RunAsync(new ReplayOptions
+        return await ReplayRunner.RunAsync(new ReplayOptions
         {
             Tapes = [tape],
             StrategiesDirectory = strategies,
@@ -86,9 +122,58 @@ public static class ReplayBench
             SignalsOut = Path.Combine(work, "signals.csv"),
             BatchSize = batch,
             MaxInFlight = inFlight,
-            Progress = progress,
+            Progress = quiet ? null : new Prefixed(Console.Error),
         });
-        return (summary, progress.EngineStart);
+    }
+
+    /// <summary>
+    /// A fresh <c>arbctl replay</c> process (built beside this bench) from process start to exit: runtime start,
+    /// JIT, engine start, feed, outputs, shutdown. Null when arbctl is not beside the bench.
+    /// </summary>
+    private static (double? PerSecond, double Seconds) ColdProcess(string tape, string work, string hocon, string strategies, int batch, long trades)
+    {
+        // The Cli's build output: <artifacts>/bin/Arbitrage.Cli/<config>/ beside ours, or src/Arbitrage.Cli/bin/<Config>/net10.0/.
+        var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var arbctl = new[]
+            {
+                Path.Combine(here.Parent!.Parent!.FullName, "Arbitrage.Cli", here.Name, "arbctl.dll"),
+                Path.Combine(FindUp("src"), "Arbitrage.Cli", "bin", here.Parent!.Name, here.Name, "arbctl.dll"),
+            }
+            .FirstOrDefault(File.Exists);
+        if (arbctl is null)
+        {
+            return (null, 0);
+        }
+
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[]
+                 {
+                     "exec", arbctl, "replay", "--tape", tape, "--strategies", strategies, "--hocon", hocon,
+                     "--indicators-out", Path.Combine(work, "indicators-cold.csv"), "--signals-out", Path.Combine(work, "signals-cold.csv"),
+                     "--batch-size", batch.ToString(CultureInfo.InvariantCulture),
+                 })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        var clock = Stopwatch.StartNew();
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        clock.Stop();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"arbctl replay exited with {process.ExitCode}: {stderr.Result}");
+        }
+
+        Console.Error.WriteLine("  cold: " + stderr.Result.Split('\n').Last(l => l.Contains("done:", StringComparison.Ordinal)));
+        return (trades / clock.Elapsed.TotalSeconds, clock.Elapsed.TotalSeconds);
     }
 
     private static double ParseOnly(string tape)
@@ -107,20 +192,6 @@ public static class ReplayBench
         return sink.Count / clock.Elapsed.TotalSeconds;
     }
 
-    private static double NaivePerSecond(string day, int trades)
-    {
-        var slice = TapeReader.ReadTrades(day).Take(trades).Select(t => t.Trade).ToArray();
-        var clock = Stopwatch.StartNew();
-        var naive = new Indicators.NaiveRecompute();
-        foreach (var t in slice)
-        {
-            naive.OnTrade(in t);
-        }
-
-        GC.KeepAlive(naive.Checksum);
-        return slice.Length / clock.Elapsed.TotalSeconds;
-    }
-
     private static double Median(int runs, Func<double> measure)
     {
         var xs = Enumerable.Range(0, runs).Select(_ => measure()).Order().ToArray();
@@ -134,29 +205,32 @@ public static class ReplayBench
         var first = long.Parse(lines[1].AsSpan(0, lines[1].IndexOf(',')), CultureInfo.InvariantCulture);
         var last = long.Parse(lines[^1].AsSpan(0, lines[^1].IndexOf(',')), CultureInfo.InvariantCulture);
         var idSpan = last - first + 1;
+
+        // agg_trade_id,price,quantity,first_trade_id,last_trade_id,transact_time,is_buyer_maker: split once.
+        var rows = lines.Skip(1).Select(line =>
+        {
+            var idEnd = line.IndexOf(',');
+            var timeStart = line.LastIndexOf(',', line.LastIndexOf(',') - 1) + 1;
+            var timeEnd = line.LastIndexOf(',');
+            return (
+                Id: long.Parse(line.AsSpan(0, idEnd), CultureInfo.InvariantCulture),
+                Middle: line[idEnd..timeStart],
+                Time: long.Parse(line.AsSpan(timeStart, timeEnd - timeStart), CultureInfo.InvariantCulture),
+                Tail: line[timeEnd..]);
+        }).ToArray();
         using var writer = new StreamWriter(target, false, new UTF8Encoding(false), 1 << 20) { NewLine = "\n" };
         writer.WriteLine(lines[0]);
+        Span<char> number = stackalloc char[24];
         for (var k = 0; k < repeat; k++)
         {
-            for (var i = 1; i < lines.Length; i++)
+            foreach (var (id, middle, time, tail) in rows)
             {
-                // agg_trade_id,price,quantity,first_trade_id,last_trade_id,transact_time,is_buyer_maker
-                var f = lines[i].Split(',');
-                var id = long.Parse(f[0], CultureInfo.InvariantCulture) + (k * idSpan);
-                var time = long.Parse(f[5], CultureInfo.InvariantCulture) + (k * DayMs);
-                writer.Write(id.ToString(CultureInfo.InvariantCulture));
-                writer.Write(',');
-                writer.Write(f[1]);
-                writer.Write(',');
-                writer.Write(f[2]);
-                writer.Write(',');
-                writer.Write(f[3]);
-                writer.Write(',');
-                writer.Write(f[4]);
-                writer.Write(',');
-                writer.Write(time.ToString(CultureInfo.InvariantCulture));
-                writer.Write(',');
-                writer.WriteLine(f[6]);
+                (id + (k * idSpan)).TryFormat(number, out var n, default, CultureInfo.InvariantCulture);
+                writer.Write(number[..n]);
+                writer.Write(middle);
+                (time + (k * DayMs)).TryFormat(number, out n, default, CultureInfo.InvariantCulture);
+                writer.Write(number[..n]);
+                writer.WriteLine(tail);
             }
         }
     }
@@ -201,37 +275,11 @@ public static class ReplayBench
         public void OnTick(in IndicatorValues values) => _checksum += values.Cvd30m;
     }
 
-    /// <summary>Keeps the replay's progress lines (the engine-start line gives that phase's time).</summary>
-    private sealed class PhaseLog(bool quiet) : TextWriter
+    /// <summary>Progress lines of the measured replays on stderr, indented.</summary>
+    private sealed class Prefixed(TextWriter inner) : TextWriter
     {
-        private readonly StringBuilder _line = new();
+        public override Encoding Encoding => inner.Encoding;
 
-        public TimeSpan EngineStart { get; private set; }
-
-        public override Encoding Encoding => Encoding.UTF8;
-
-        public override void Write(char value)
-        {
-            if (value != '\n')
-            {
-                _line.Append(value);
-                return;
-            }
-
-            var line = _line.ToString();
-            _line.Clear();
-            const string marker = "engine up in ";
-            var at = line.IndexOf(marker, StringComparison.Ordinal);
-            if (at >= 0)
-            {
-                var seconds = line[(at + marker.Length)..].Split(' ')[0];
-                EngineStart = TimeSpan.FromSeconds(double.Parse(seconds, CultureInfo.InvariantCulture));
-            }
-
-            if (!quiet)
-            {
-                Console.Error.WriteLine("  " + line);
-            }
-        }
+        public override void WriteLine(string? value) => inner.WriteLine("  " + value);
     }
 }

@@ -59,6 +59,38 @@ public sealed class StrategyActorTests(ITestOutputHelper output) : SqliteTestKit
     }
 
     [Fact]
+    public void A_snapshot_batch_gives_the_same_signals_as_its_snapshots_one_by_one()
+    {
+        // Long, blocked, short, blocked, long after the cooldown: the cooldown taken inside the batch holds.
+        IndicatorSnapshot[] ticks =
+        [
+            new(Symbol, TradeOnlyStrategy.Tick(T0, +1)),
+            new(Symbol, TradeOnlyStrategy.Tick(T0 + 15_000, +1)),
+            new(Symbol, TradeOnlyStrategy.Tick(T0 + 30_000, -1)),
+            new(Symbol, TradeOnlyStrategy.Tick(T0 + 45_000, -1)),
+            new(Symbol, TradeOnlyStrategy.Tick(T0 + (10 * Minute), +1)),
+        ];
+
+        var (single, singleMediator, _) = Start(TradeOnlyStrategy.Definition("one_by_one"));
+        foreach (var tick in ticks)
+        {
+            single.Tell(tick);
+        }
+
+        var expected = Enumerable.Range(0, 3).Select(_ => NextSignal(singleMediator)).ToArray();
+
+        var (batched, batchMediator, batchRisk) = Start(TradeOnlyStrategy.Definition("batched"));
+        batched.Tell(new IndicatorSnapshotBatch(Symbol, ticks[..3]));
+        batched.Tell(new IndicatorSnapshotBatch(Symbol, ticks[3..]));
+        var actual = Enumerable.Range(0, 3).Select(_ => NextSignal(batchMediator)).ToArray();
+
+        Assert.Equal([(T0, "Long"), (T0 + 30_000, "Short"), (T0 + (10 * Minute), "Long")], actual.Select(s => (s.TimeMs, s.Direction)));
+        static object Key(SignalEmitted s) => (s.Symbol, s.TimeMs, s.Direction, s.Score, s.Entry, s.StopLoss, s.TakeProfit1, s.TakeProfit2, s.BreakdownJson());
+        Assert.Equal(expected.Select(Key), actual.Select(Key));
+        Assert.Equal(actual, Enumerable.Range(0, 3).Select(_ => batchRisk.ExpectMsg<SignalEmitted>()));
+    }
+
+    [Fact]
     public void A_score_equal_to_the_threshold_emits_and_one_just_below_does_not()
     {
         var values = TradeOnlyStrategy.Tick(T0, +1, agree24h: false);

@@ -134,6 +134,48 @@ public sealed class SymbolActorTests(ITestOutputHelper output) : SqliteTestKit(o
         Assert.Equal(1, tick.Trades);
     }
 
+    [Fact]
+    public void With_replay_settings_each_ingest_publishes_one_batch_on_both_topics_holding_the_per_tick_snapshots()
+    {
+        var tape = TapeReader.ReadTrades(Path.Combine(RepoPaths.Fixtures, CsvFixture)).Select(t => t.Trade).ToArray();
+        var perTickMediator = CreateTestProbe();
+        var perTick = Sys.ActorOf(SymbolActor.Props("PERTICK", OnRequestOnly, perTickMediator));
+        var expected = FeedAll(perTick, perTickMediator, "PERTICK", tape, 0, tape.Length);
+        Assert.True(expected.Count > 250, $"only {expected.Count} ticks");
+
+        var mediator = CreateTestProbe();
+        var batched = Sys.ActorOf(SymbolActor.Props("BATCHED", SymbolSettings.Replay, mediator));
+        var actual = new List<IndicatorValues>();
+        var batches = 0;
+        for (var i = 0; i < tape.Length; i += 333)
+        {
+            var probe = CreateTestProbe();
+            var trades = tape[i..Math.Min(tape.Length, i + 333)];
+            batched.Tell(new TradeBatch("BATCHED", trades, trades.Length, _sequence++), probe);
+            var ack = probe.ExpectMsg<TradeBatchAck>();
+            if (ack.Ticks == 0)
+            {
+                Assert.False(mediator.HasMessages);
+                continue;
+            }
+
+            // One publish per topic per ingest, whatever the number of ticks it produced.
+            var all = mediator.ExpectMsg<Publish>();
+            var own = mediator.ExpectMsg<Publish>();
+            Assert.False(mediator.HasMessages);
+            Assert.Equal((EngineTopics.Indicators, EngineTopics.IndicatorsOf("BATCHED")), (all.Topic, own.Topic));
+            var batch = Assert.IsType<IndicatorSnapshotBatch>(all.Message);
+            Assert.Same(batch, own.Message);
+            Assert.Equal(ack.Ticks, batch.Snapshots.Count);
+            Assert.All(batch.Snapshots, s => Assert.Equal("BATCHED", s.Symbol));
+            actual.AddRange(batch.Snapshots.Select(s => s.Values));
+            batches++;
+        }
+
+        Assert.Equal(expected, actual);
+        Assert.True(batches < expected.Count, $"{batches} batches for {expected.Count} ticks");
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]

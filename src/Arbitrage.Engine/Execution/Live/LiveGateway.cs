@@ -12,7 +12,11 @@ namespace Arbitrage.Engine.Execution.Live;
 /// How long a placement answered "filled" waits for the stream to report that fill, so the answer carries the
 /// real commission (REST answers carry none); after that the answer goes out without a fee (the executor estimates it).
 /// </param>
-public sealed record LiveGatewaySettings(string MarginAsset = "USDT", TimeSpan? FillFeeWait = null)
+/// <param name="Account">
+/// Leverage and margin type per symbol that <see cref="LiveGateway.PrepareAccountAsync"/> sets and verifies before the
+/// executor trades; null = only the position mode is checked.
+/// </param>
+public sealed record LiveGatewaySettings(string MarginAsset = "USDT", TimeSpan? FillFeeWait = null, AccountSettings? Account = null)
 {
     public TimeSpan FeeWait => FillFeeWait ?? TimeSpan.FromSeconds(2);
 
@@ -38,7 +42,7 @@ public sealed record LiveGatewaySettings(string MarginAsset = "USDT", TimeSpan? 
 /// any that changed. The gateway does not own the REST client.
 /// </para>
 /// </summary>
-public sealed class LiveGateway : IExchangeGateway, IAsyncDisposable
+public sealed class LiveGateway : IExchangeGateway, IAccountPreparingGateway, IConnectionReportingGateway, IAsyncDisposable
 {
     private readonly BinanceRestClient _rest;
     private readonly LiveGatewaySettings _settings;
@@ -50,6 +54,8 @@ public sealed class LiveGateway : IExchangeGateway, IAsyncDisposable
     private readonly object _gate = new();
     private readonly Dictionary<string, Tracked> _tracked = new(StringComparer.Ordinal);
     private IActorRef _listener = ActorRefs.Nobody;
+    private IActorRef _connectionWatcher = ActorRefs.Nobody;
+    private bool _streamUp;
     private Task[] _loops = [];
     private int _connections;
 
@@ -62,6 +68,7 @@ public sealed class LiveGateway : IExchangeGateway, IAsyncDisposable
         _keys = new ListenKeyLifecycle(rest.Account, clock);
         _stream = new UserDataStreamClient(rest.Options, _keys, clock);
         _stream.Reconnected += OnReconnected;
+        _stream.Disconnected += () => ReportConnection(false);
         _stream.BadFrame += e => Warning?.Invoke($"user-data stream: unreadable frame skipped ({e})");
     }
 
@@ -96,6 +103,38 @@ public sealed class LiveGateway : IExchangeGateway, IAsyncDisposable
         {
             return false;
         }
+    }
+
+    /// <summary>
+    /// One-way position mode, then leverage and margin type of every configured symbol, set and read back
+    /// (<see cref="LiveAccountSetup"/>). The executor calls it on every start and refuses signals the problems block.
+    /// </summary>
+    public Task<AccountCheck> PrepareAccountAsync(CancellationToken ct = default) =>
+        LiveAccountSetup.ApplyAsync(_rest, _settings.Account ?? new AccountSettings([]), ct);
+
+    /// <summary>The user-data stream's state (connected / dropped) goes to <paramref name="watcher"/>: now, then on every change.</summary>
+    public void WatchConnection(IActorRef watcher)
+    {
+        bool up;
+        lock (_gate)
+        {
+            _connectionWatcher = watcher;
+            up = _streamUp;
+        }
+
+        watcher.Tell(new GatewayConnection(up));
+    }
+
+    private void ReportConnection(bool up)
+    {
+        IActorRef watcher;
+        lock (_gate)
+        {
+            _streamUp = up;
+            watcher = _connectionWatcher;
+        }
+
+        watcher.Tell(new GatewayConnection(up));
     }
 
     public void Subscribe(IActorRef listener)
@@ -366,6 +405,7 @@ public sealed class LiveGateway : IExchangeGateway, IAsyncDisposable
 
     private void OnReconnected(string listenKey)
     {
+        ReportConnection(true);
         if (Interlocked.Increment(ref _connections) == 1)
         {
             _connected.TrySetResult();

@@ -1,0 +1,95 @@
+using System.Text.Json;
+using Arbitrage.Binance.Rest.Models;
+
+namespace Arbitrage.Binance.Rest;
+
+/// <summary>
+/// Spot orders and the spot account on <see cref="BinanceRestOptions.SpotRestBaseUrl"/> (<c>/api/v3</c>).
+/// Same semantics as <see cref="BinanceTradingApi"/>: a placement answered by 503, -1007 or a timeout is
+/// <see cref="BinanceErrorKind.UnknownOrderStatus"/> and never retried here — query it by client order id
+/// with <see cref="GetOrderAsync"/> first. Refusals are <see cref="BinanceErrorKind.Rejected"/>; <see cref="RejectReason"/>
+/// tells the -2010 causes apart.
+/// </summary>
+public sealed class BinanceSpotApi
+{
+    private readonly BinanceRestTransport _t;
+
+    internal BinanceSpotApi(BinanceRestTransport transport) => _t = transport;
+
+    private Uri Api => _t.Options.SpotRestBaseUrl;
+
+    /// <summary><c>POST /api/v3/order</c>.</summary>
+    public Task<BinanceResult<SpotOrderInfo>> PlaceOrderAsync(NewSpotOrder order, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(order);
+        var p = new RestParameters()
+            .Add("symbol", order.Symbol)
+            .Add("side", OrderWireNames.Of(order.Side))
+            .Add("type", OrderWireNames.Of(order.Type))
+            .Add("timeInForce", order.TimeInForce is { } tif ? OrderWireNames.Of(tif) : order.Type == OrderType.Limit ? "GTC" : null)
+            .Add("quantity", order.Quantity)
+            .Add("quoteOrderQty", order.QuoteOrderQty)
+            .Add("price", order.Price)
+            .Add("newClientOrderId", order.ClientOrderId)
+            .Add("newOrderRespType", order.ResponseType switch
+            {
+                SpotResponseType.Ack => "ACK",
+                SpotResponseType.Result => "RESULT",
+                _ => "FULL",
+            });
+        return _t.SendAsync(HttpMethod.Post, Api, "/api/v3/order", p, Security.Signed, CallKind.PlaceOrder, ParseOrder, ct);
+    }
+
+    /// <summary>MARKET order of <paramref name="quantity"/> base, FULL answer (fills with commissions).</summary>
+    public Task<BinanceResult<SpotOrderInfo>> PlaceMarketOrderAsync(string symbol, OrderSide side, decimal quantity, string? clientOrderId,
+        CancellationToken ct = default) =>
+        PlaceOrderAsync(new NewSpotOrder(symbol, side, OrderType.Market) { Quantity = quantity, ClientOrderId = clientOrderId }, ct);
+
+    /// <summary><c>GET /api/v3/order</c> by order id or client order id.</summary>
+    public Task<BinanceResult<SpotOrderInfo>> GetOrderAsync(OrderRef order, CancellationToken ct = default) =>
+        _t.SendAsync(HttpMethod.Get, Api, "/api/v3/order", RefParameters(order), Security.Signed, CallKind.Read, ParseOrder, ct);
+
+    /// <summary><c>DELETE /api/v3/order</c>.</summary>
+    public Task<BinanceResult<SpotOrderInfo>> CancelOrderAsync(OrderRef order, CancellationToken ct = default) =>
+        _t.SendAsync(HttpMethod.Delete, Api, "/api/v3/order", RefParameters(order), Security.Signed, CallKind.OrderOther, ParseOrder, ct);
+
+    /// <summary><c>GET /api/v3/openOrders</c> (all symbols when <paramref name="symbol"/> is null).</summary>
+    public Task<BinanceResult<IReadOnlyList<SpotOrderInfo>>> GetOpenOrdersAsync(string? symbol = null, CancellationToken ct = default) =>
+        _t.SendAsync(HttpMethod.Get, Api, "/api/v3/openOrders", new RestParameters().Add("symbol", symbol),
+            Security.Signed, CallKind.Read, BinanceExchangeDataApi.ParseList<SpotOrderInfo>, ct);
+
+    /// <summary><c>GET /api/v3/account</c>: balances (free/locked) and commission rates.</summary>
+    public Task<BinanceResult<SpotAccountInfo>> GetAccountAsync(CancellationToken ct = default) =>
+        _t.SendAsync(HttpMethod.Get, Api, "/api/v3/account", new RestParameters(), Security.Signed, CallKind.Read,
+            b => JsonSerializer.Deserialize<SpotAccountInfo>(b, BinanceRestTransport.Json) ?? throw new JsonException("null account"), ct);
+
+    /// <summary><c>GET /api/v3/myTrades</c> of a symbol (of one order when <paramref name="orderId"/> is given).</summary>
+    public Task<BinanceResult<IReadOnlyList<SpotTradeInfo>>> GetMyTradesAsync(string symbol, long? orderId = null, CancellationToken ct = default) =>
+        _t.SendAsync(HttpMethod.Get, Api, "/api/v3/myTrades", new RestParameters().Add("symbol", symbol).Add("orderId", orderId),
+            Security.Signed, CallKind.Read, BinanceExchangeDataApi.ParseList<SpotTradeInfo>, ct);
+
+    /// <summary>Which refusal a failed spot call was (<see cref="SpotRejectReason.None"/> when it was not a refusal).</summary>
+    public static SpotRejectReason RejectReason(BinanceError error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        if (error.Kind != BinanceErrorKind.Rejected) return SpotRejectReason.None;
+        return error.Code switch
+        {
+            -2010 when error.Message.Contains("insufficient balance", StringComparison.OrdinalIgnoreCase) => SpotRejectReason.InsufficientBalance,
+            -2010 when error.Message.Contains("Duplicate order", StringComparison.OrdinalIgnoreCase) => SpotRejectReason.DuplicateOrder,
+            -1013 => SpotRejectReason.FilterFailure,
+            -1121 => SpotRejectReason.InvalidSymbol,
+            _ => SpotRejectReason.Other,
+        };
+    }
+
+    private static RestParameters RefParameters(OrderRef order)
+    {
+        if (order.OrderId is null && order.ClientOrderId is null)
+            throw new ArgumentException("An order reference needs an order id or a client order id.", nameof(order));
+        return new RestParameters().Add("symbol", order.Symbol).Add("orderId", order.OrderId).Add("origClientOrderId", order.ClientOrderId);
+    }
+
+    private static SpotOrderInfo ParseOrder(byte[] body) =>
+        JsonSerializer.Deserialize<SpotOrderInfo>(body, BinanceRestTransport.Json) ?? throw new JsonException("null order");
+}
