@@ -233,15 +233,36 @@ await check('cancelOrder', async () => {
 async function waitForListenKey() {
     while (!exchange.options?.future?.listenKey) await new Promise(r => setTimeout(r, 20));
 }
-const settle = () => new Promise(r => setTimeout(r, 300)); // let a SUBSCRIBE reach the server
+// Waits until the simulator reports the subscription (GET /sim/state), so nothing is published before it is in place.
+async function untilState(what, predicate) {
+    let last;
+    const poll = async () => {
+        for (;;) {
+            const r = await fetch(`${http}/sim/state`);
+            last = r.ok ? await r.json() : { status: r.status };
+            if (r.ok && predicate(last)) return;
+            await new Promise(res => setTimeout(res, 20));
+        }
+    };
+    try {
+        await withTimeout(poll(), args.timeoutMs, what);
+    } catch (e) {
+        throw new Error(`${e.message}; last /sim/state: ${JSON.stringify(last)}`);
+    }
+}
 
 await check('watchOrders', async () => {
     const pending = exchange.watchOrders(symbol); // POST /fapi/v1/listenKey, then /private/ws?listenKey=
     await withTimeout(waitForListenKey(), 10_000, 'listenKey');
-    await settle();
+    await untilState('user-data connection at the simulator', st => st.userDataSessions > 0);
     const placed = await exchange.createOrder(symbol, 'market', 'sell', 0.01, undefined, { clientOrderId: clientId + 'w', reduceOnly: true });
-    const orders = await withTimeout(pending, args.timeoutMs, 'watchOrders');
-    const o = orders.find(x => x.clientOrderId === clientId + 'w');
+    // The simulator sends NEW, then TRADE (FILLED): follow the stream until this order is closed.
+    let orders = await withTimeout(pending, args.timeoutMs, 'watchOrders');
+    let o = orders.find(x => x.clientOrderId === clientId + 'w');
+    for (let i = 0; i < 5 && o?.status !== 'closed'; i++) {
+        orders = await withTimeout(exchange.watchOrders(symbol), args.timeoutMs, 'watchOrders (next update)');
+        o = orders.find(x => x.clientOrderId === clientId + 'w') ?? o;
+    }
     assert(o && o.id === placed.id, `no update for ${clientId}w among ${orders.map(x => x.clientOrderId)}`);
     return { id: o.id, status: o.status, clientOrderId: o.clientOrderId, filled: o.filled, updates: orders.length };
 });
@@ -249,10 +270,22 @@ await check('watchOrders', async () => {
 await check('watchBalance', async () => {
     const before = results.fetchBalance?.USDT?.total;
     const pending = exchange.watchBalance(); // same listenKey connection: ACCOUNT_UPDATE
-    await settle();
+    await untilState('user-data connection at the simulator', st => st.userDataSessions > 0);
     await exchange.createOrder(symbol, 'market', 'buy', 0.01, undefined, { clientOrderId: clientId + 'b' });
-    const b = await withTimeout(pending, args.timeoutMs, 'watchBalance');
+    // The previous check's fill also sends an ACCOUNT_UPDATE (after its ORDER_TRADE_UPDATE): the first update seen
+    // here may be that one. Follow the stream, re-watching before anything else runs, until it shows the wallet
+    // REST reports after this fill.
+    let b = await withTimeout(pending, args.timeoutMs, 'watchBalance');
+    let next = exchange.watchBalance();
+    const account = (await exchange.fetchBalance()).info; // GET /fapi/v3/account: the stream's "wb" is the wallet balance
+    const wallet = Number((account.assets ?? []).find(a => a.asset === 'USDT')?.walletBalance);
+    for (let i = 0; i < 5 && b.USDT?.total !== wallet; i++) {
+        b = await withTimeout(next, args.timeoutMs, 'watchBalance (next update)');
+        next = exchange.watchBalance();
+    }
+    next.catch(() => { /* left pending: rejected when the exchange closes */ });
     assert(b.USDT && typeof b.USDT.total === 'number', `USDT ${JSON.stringify(b.USDT)}`);
+    assert(b.USDT.total === wallet, `streamed wallet ${b.USDT.total} never reached the REST walletBalance ${wallet}`);
     assert(b.USDT.total < before, `wallet ${b.USDT.total} not below ${before} after three taker fills`);
     return { USDT: b.USDT };
 });
@@ -262,7 +295,8 @@ await check('watchBalance', async () => {
 await check('watchTradesAndOrderBook', async () => {
     const trades = exchange.watchTrades(symbol);   // /market/ws + SUBSCRIBE btcusdt@aggTrade
     const book = exchange.watchOrderBook(symbol);  // /public/ws + SUBSCRIBE btcusdt@depth, then GET /fapi/v1/depth
-    await settle();
+    const market = args.symbol.toLowerCase();
+    await untilState('trade and depth subscriptions', st => (st.streams.includes(`${market}@aggTrade`) || st.streams.includes(`${market}@trade`)) && st.streams.includes(`${market}@depth`));
     await control('play');
     const t = await withTimeout(trades, args.timeoutMs, 'watchTrades');
     const ob = await withTimeout(book, args.timeoutMs, 'watchOrderBook');

@@ -48,6 +48,11 @@ public static class ControlEndpoints
             w.WriteNumber("frames", state.Frames.Length);
             w.WriteBoolean("playing", control.Player.IsPlaying);
             w.WriteNumber("sessions", state.Hub.SessionCount);
+            var (streams, userData) = state.Hub.Subscriptions();
+            w.WriteStartArray("streams");
+            foreach (var stream in streams) w.WriteStringValue(stream);
+            w.WriteEndArray();
+            w.WriteNumber("userDataSessions", userData);
             w.WriteString("walletUSDT", state.Exchange.WalletBalance().ToString(CultureInfo.InvariantCulture));
             w.WriteNumber("orders", state.Exchange.Orders.Count);
             w.WriteNumber("heldPlacements", control.HeldPlacements);

@@ -18,6 +18,16 @@ public sealed class StreamHub(object sync)
 
     public int SessionCount { get { lock (sync) return _sessions.Count; } }
 
+    /// <summary>The canonical market streams some session is subscribed to, and how many user-data connections are open (for <c>GET /sim/state</c>).</summary>
+    public (string[] Streams, int UserDataSessions) Subscriptions()
+    {
+        lock (sync)
+        {
+            var streams = _sessions.SelectMany(s => s.ByKey.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+            return (streams, _sessions.Count(s => s.ListenKey is not null));
+        }
+    }
+
     internal void Add(StreamSession s, IEnumerable<string> streams)
     {
         lock (sync)
