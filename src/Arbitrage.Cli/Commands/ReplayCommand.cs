@@ -22,7 +22,7 @@ public static class ReplayCommand
         var tradesOut = new Option<string?>("--trades-out") { Description = "Trades CSV of the paper executor (risk guard + executor + paper gateway)." };
         var carryOut = new Option<string?>("--carry-out") { Description = "Carry backtest CSV over the tapes' markPrice frames (strategies/carry/carry_funding.json)." };
         var hocon = new Option<string?>("--hocon") { Description = "HOCON directory (default ./hocon or the copy beside arbctl)." };
-        var batch = new Option<int>("--batch-size") { Description = "Trades per actor message.", DefaultValueFactory = _ => 4096 };
+        var batch = new Option<int>("--batch-size") { Description = "Trades per actor message.", DefaultValueFactory = _ => new ReplayOptions { Tapes = [], StrategiesDirectory = "", HoconDirectory = "" }.BatchSize };
 
         var command = new Command("replay", "Replay tapes through the production actors at maximum speed (event time).")
         {

@@ -37,12 +37,25 @@ public sealed record EmittedSignal(
 /// </summary>
 public sealed record SignalDecision(
     DecisionOutcome Outcome,
-    string Reason,
     ScoreResult Score,
     EmittedSignal? Signal,
     CooldownBook Cooldowns)
 {
+    private Func<string> _reason = () => "";
+
+    private SignalDecision(DecisionOutcome outcome, Func<string> reason, ScoreResult score, EmittedSignal? signal, CooldownBook cooldowns)
+        : this(outcome, score, signal, cooldowns) => _reason = reason;
+
+    public SignalDecision(DecisionOutcome outcome, string reason, ScoreResult score, EmittedSignal? signal, CooldownBook cooldowns)
+        : this(outcome, score, signal, cooldowns) => _reason = () => reason;
+
     public bool Emitted => Outcome == DecisionOutcome.Emitted;
+
+    /// <summary>
+    /// Why, in words. Built on demand: the replay rejects most ticks, and formatting the numbers of every
+    /// rejection (score, threshold, cooldown times) cost more than the decision itself.
+    /// </summary>
+    public string Reason => _reason();
 
     /// <summary>
     /// Checks in order: enabled, symbol covered, direction, <c>score ≥ threshold</c>, ATR present, price present,
@@ -53,27 +66,27 @@ public sealed record SignalDecision(
         StrategyDefinition strategy, string symbol, in IndicatorValues values, MarketInputs inputs, CooldownBook cooldowns)
     {
         var score = SignalScorer.Score(strategy, values, inputs);
-        SignalDecision Reject(DecisionOutcome outcome, string reason) => new(outcome, reason, score, null, cooldowns);
+        SignalDecision Reject(DecisionOutcome outcome, Func<string> reason) => new(outcome, reason, score, null, cooldowns);
 
         if (!strategy.Enabled)
-            return Reject(DecisionOutcome.Disabled, $"strategy {strategy.Id} is disabled");
+            return Reject(DecisionOutcome.Disabled, () => $"strategy {strategy.Id} is disabled");
         if (!strategy.AppliesTo(symbol))
-            return Reject(DecisionOutcome.SymbolNotCovered, $"strategy {strategy.Id} does not trade {symbol}");
+            return Reject(DecisionOutcome.SymbolNotCovered, () => $"strategy {strategy.Id} does not trade {symbol}");
         if (score.Direction == SignalDirection.None)
-            return Reject(DecisionOutcome.NoDirection, "no direction: CVD 30m and 4h do not agree");
+            return Reject(DecisionOutcome.NoDirection, static () => "no direction: CVD 30m and 4h do not agree");
         if (!(score.Score >= strategy.Threshold))
             return Reject(DecisionOutcome.BelowThreshold,
-                $"score {Num(score.Score)} below threshold {Num(strategy.Threshold)}");
+                () => $"score {Num(score.Score)} below threshold {Num(strategy.Threshold)}");
         if (values.Atr is not { } atr || !double.IsFinite(atr) || atr <= 0)
-            return Reject(DecisionOutcome.NoAtr, "no ATR yet (fewer than 14 closed 5-minute candles): cannot place TP/SL");
+            return Reject(DecisionOutcome.NoAtr, static () => "no ATR yet (fewer than 14 closed 5-minute candles): cannot place TP/SL");
         var entry = values.LastPrice;
         if (!double.IsFinite(entry) || entry <= 0)
-            return Reject(DecisionOutcome.NoPrice, "no last trade price");
+            return Reject(DecisionOutcome.NoPrice, static () => "no last trade price");
 
         var key = new CooldownKey(strategy.Id, symbol, score.Direction);
         if (cooldowns.BlockedUntil(key, values.TimeMs, strategy.CooldownMs) is { } until)
             return Reject(DecisionOutcome.CoolingDown,
-                $"cooling down: {symbol} {score.Direction} emitted at {cooldowns.LastEmitted(key)}, next allowed at {until}");
+                () => $"cooling down: {symbol} {score.Direction} emitted at {cooldowns.LastEmitted(key)}, next allowed at {until}");
 
         var signal = new EmittedSignal(
             SignalId.Create(strategy, symbol, score.Direction, values.TimeMs),
@@ -87,7 +100,7 @@ public sealed record SignalDecision(
             atr,
             TpSl.Compute(score.Direction, entry, atr, strategy.TpSl),
             score.Breakdown);
-        return new SignalDecision(DecisionOutcome.Emitted, "emitted", score, signal, cooldowns.Record(key, values.TimeMs));
+        return new SignalDecision(DecisionOutcome.Emitted, static () => "emitted", score, signal, cooldowns.Record(key, values.TimeMs));
     }
 
     private static string Num(double v) => v.ToString(CultureInfo.InvariantCulture);

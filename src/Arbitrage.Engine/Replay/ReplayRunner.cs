@@ -43,7 +43,8 @@ public sealed record ReplayOptions
     /// <summary>Where the replay's own journal lives (a fresh temp directory when null; deleted afterwards).</summary>
     public string? WorkDirectory { get; init; }
 
-    public int BatchSize { get; init; } = 4096;
+    /// <summary>Trades per TradeBatch message (and so per IndicatorSnapshotBatch and per strategy journal write).</summary>
+    public int BatchSize { get; init; } = 16_384;
 
     /// <summary>Batches in flight to the symbol actors before the reader waits for acknowledgements.</summary>
     public int MaxInFlight { get; init; } = 4;
@@ -102,6 +103,7 @@ public static class ReplayRunner
         var work = options.WorkDirectory ?? Path.Combine(Path.GetTempPath(), "arb-replay", Guid.NewGuid().ToString("N"));
         var database = Database.From(new StorageOptions { DataDir = work, SqliteFile = "replay.db" });
         await database.PrepareAsync(TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
+        var startPhases = new List<(string, TimeSpan)> { ("database", clock.Elapsed) };
 
         var config = ConfigurationFactory.ParseString("""
             akka.loglevel = WARNING
@@ -118,27 +120,36 @@ public static class ReplayRunner
             """).WithFallback(AkkaConfig.Build(options.HoconDirectory, database));
 
         var system = ActorSystem.Create("replay", config);
+        startPhases.Add(("actor system", clock.Elapsed));
         try
         {
+            // Engine start overlaps: the collector and the strategies (journal plugin start, SQLite schema, each
+            // strategy's recovery) come up while the node joins itself and the shard region starts. They only need
+            // the local pub-sub mediator, which takes subscriptions before the member is up.
+            var mediator = DistributedPubSub.Get(system).Mediator;
+            var keepIndicators = options.IndicatorsOut is not null || options.TradesOut is not null;
+            var collector = system.ActorOf(Props.Create(() => new ReplayCollector(mediator, keepIndicators)), "replay-collector");
+            var subscribed = collector.Ask<ReplayCollector.Subscribed>(new ReplayCollector.Subscribed(), TimeSpan.FromSeconds(30), ct);
+            var strategiesActor = system.ActorOf(StrategiesActor.Props(new StrategiesSettings(options.StrategiesDirectory, Watch: false), mediator, riskGuard: null), "strategies");
+            var strategiesReady = strategiesActor.Ask<StrategiesReady>(new AwaitStrategiesReady(), TimeSpan.FromSeconds(30), ct);
+
             var cluster = Akka.Cluster.Cluster.Get(system);
             var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             cluster.RegisterOnMemberUp(() => up.TrySetResult());
             cluster.Join(cluster.SelfAddress);
             await up.Task.WaitAsync(TimeSpan.FromSeconds(30), ct).ConfigureAwait(false);
+            startPhases.Add(("member up", clock.Elapsed));
 
-            var mediator = DistributedPubSub.Get(system).Mediator;
             var region = await ClusterSharding.Get(system).StartAsync(
                 "symbol",
                 symbol => SymbolActor.Props(symbol, SymbolSettings.Replay, mediator),
                 ClusterShardingSettings.Create(system),
                 new SymbolMessageExtractor()).ConfigureAwait(false);
+            startPhases.Add(("shard region", clock.Elapsed));
 
-            var keepIndicators = options.IndicatorsOut is not null || options.TradesOut is not null;
-            var collector = system.ActorOf(Props.Create(() => new ReplayCollector(mediator, keepIndicators)), "replay-collector");
-            await collector.Ask<ReplayCollector.Subscribed>(new ReplayCollector.Subscribed(), TimeSpan.FromSeconds(30), ct).ConfigureAwait(false);
-
-            var strategiesActor = system.ActorOf(StrategiesActor.Props(new StrategiesSettings(options.StrategiesDirectory, Watch: false), mediator, riskGuard: null), "strategies");
-            await strategiesActor.Ask<StrategiesReady>(new AwaitStrategiesReady(), TimeSpan.FromSeconds(30), ct).ConfigureAwait(false);
+            await subscribed.ConfigureAwait(false);
+            await strategiesReady.ConfigureAwait(false);
+            startPhases.Add(("collector + strategies (rest)", clock.Elapsed));
 
             var startedAt = clock.Elapsed;
             options.Progress?.WriteLine($"replay: engine up in {startedAt.TotalSeconds:0.000} s (cluster, shard region, {strategies.Strategies.Count} strategies)");
@@ -238,6 +249,14 @@ public static class ReplayRunner
             var phases = new ReplayPhases(startedAt, fedAt - startedAt, collectedAt - fedAt, clock.Elapsed - collectedAt, feeder.Busy, feeder.Waiting);
             if (Environment.GetEnvironmentVariable("ARB_REPLAY_PHASES") == "1")
             {
+                var previous = TimeSpan.Zero;
+                options.Progress?.WriteLine("replay: engine start: " + string.Join(", ", startPhases.Select(p =>
+                {
+                    var (name, at) = p;
+                    var part = $"{name} {(at - previous).TotalSeconds:0.000} s";
+                    previous = at;
+                    return part;
+                })));
                 options.Progress?.WriteLine($"replay: phases: {phases}; GC {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}, " +
                     $"JIT {System.Runtime.JitInfo.GetCompiledMethodCount():N0} methods in {System.Runtime.JitInfo.GetCompilationTime().TotalSeconds:0.000} s (process so far)");
             }
