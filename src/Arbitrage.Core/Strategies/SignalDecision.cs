@@ -103,5 +103,22 @@ public sealed record SignalDecision(
         return new SignalDecision(DecisionOutcome.Emitted, static () => "emitted", score, signal, cooldowns.Record(key, values.TimeMs));
     }
 
+    /// <summary>
+    /// The actors' form of <see cref="Evaluate"/>: null when the tick cannot emit (disabled, symbol not covered,
+    /// no direction, score below threshold) — decided without allocating, with the score computed bit-identically
+    /// (<see cref="SignalScorer.ScoreOnly"/>) — otherwise exactly <see cref="Evaluate"/>'s decision.
+    /// </summary>
+    public static SignalDecision? EvaluateCandidate(
+        StrategyDefinition strategy, string symbol, in IndicatorValues values, MarketInputs inputs, CooldownBook cooldowns)
+    {
+        if (!strategy.Enabled || !strategy.AppliesTo(symbol) || SignalScorer.DirectionOf(values) == SignalDirection.None
+            || !(SignalScorer.ScoreOnly(strategy, values, inputs) >= strategy.Threshold))
+        {
+            return null;
+        }
+
+        return Evaluate(strategy, symbol, values, inputs, cooldowns);
+    }
+
     private static string Num(double v) => v.ToString(CultureInfo.InvariantCulture);
 }

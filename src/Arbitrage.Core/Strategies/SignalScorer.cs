@@ -33,19 +33,13 @@ public static class SignalScorer
     public static ScoreResult Score(StrategyDefinition strategy, in IndicatorValues values, MarketInputs inputs)
     {
         var direction = DirectionOf(values);
-        // d = +1 long, −1 short, 0 none: every formula is written once for longs and mirrored by d.
-        var d = direction switch { SignalDirection.Long => 1.0, SignalDirection.Short => -1.0, _ => 0.0 };
-
+        var d = Sign(direction);
         var breakdown = new SignalContribution[strategy.Signals.Count];
         var sum = 0.0;
         for (var i = 0; i < breakdown.Length; i++)
         {
             var signal = strategy.Signals[i];
-            var (input, credit) = Evaluate(signal, d, values, inputs);
-            if (d == 0 || double.IsNaN(credit))
-                credit = 0;
-            credit = Math.Clamp(credit, 0, 1);
-            var points = input is null ? 0 : signal.Weight * credit;
+            var points = Points(signal, d, values, inputs, out var input, out var credit);
             var status = input is null ? SignalContribution.Missing
                 : credit > 0 ? SignalContribution.Ok
                 : SignalContribution.Against;
@@ -53,9 +47,41 @@ public static class SignalScorer
             sum += points;
         }
 
-        // Weights sum to 100 (± 1e-9, checked at load): the clamp only absorbs that tolerance.
-        var score = Math.Clamp(sum, 0, 100);
-        return new ScoreResult(direction, score, breakdown);
+        return new ScoreResult(direction, Total(sum), breakdown);
+    }
+
+    /// <summary>
+    /// <see cref="ScoreResult.Score"/> of <see cref="Score"/> without building the breakdown (no allocation):
+    /// the same points summed in the same order, so the value is bit-identical. For the ticks that cannot emit.
+    /// </summary>
+    public static double ScoreOnly(StrategyDefinition strategy, in IndicatorValues values, MarketInputs inputs)
+    {
+        var d = Sign(DirectionOf(values));
+        var sum = 0.0;
+        var signals = strategy.Signals;
+        for (var i = 0; i < signals.Count; i++)
+        {
+            sum += Points(signals[i], d, values, inputs, out _, out _);
+        }
+
+        return Total(sum);
+    }
+
+    // d = +1 long, −1 short, 0 none: every formula is written once for longs and mirrored by d.
+    private static double Sign(SignalDirection direction) =>
+        direction switch { SignalDirection.Long => 1.0, SignalDirection.Short => -1.0, _ => 0.0 };
+
+    // Weights sum to 100 (± 1e-9, checked at load): the clamp only absorbs that tolerance.
+    private static double Total(double sum) => Math.Clamp(sum, 0, 100);
+
+    /// <summary>One signal's points = weight × credit (credit clamped to [0, 1]; 0 without a direction or input).</summary>
+    private static double Points(SignalDefinition signal, double d, in IndicatorValues values, MarketInputs inputs, out double? input, out double credit)
+    {
+        (input, credit) = Evaluate(signal, d, values, inputs);
+        if (d == 0 || double.IsNaN(credit))
+            credit = 0;
+        credit = Math.Clamp(credit, 0, 1);
+        return input is null ? 0 : signal.Weight * credit;
     }
 
     private static (double? Input, double Credit) Evaluate(SignalDefinition s, double d, in IndicatorValues v, MarketInputs m) =>

@@ -119,7 +119,7 @@ public static class ReplayRunner
             akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
             """).WithFallback(AkkaConfig.Build(options.HoconDirectory, database));
 
-        var system = ActorSystem.Create("replay", config);
+        var system = ActorSystem.Create("replay", PersistenceSetup.Bootstrap(config, database));
         startPhases.Add(("actor system", clock.Elapsed));
         try
         {

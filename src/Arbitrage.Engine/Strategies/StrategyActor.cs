@@ -96,8 +96,8 @@ public sealed class StrategyActor : ReceivePersistentActor
     private void OnSnapshot(IndicatorSnapshot snapshot)
     {
         var inputs = _inputs.TryGetValue(snapshot.Symbol, out var i) ? i : MarketInputs.Empty;
-        var decision = SignalDecision.Evaluate(_definition, snapshot.Symbol, snapshot.Values, inputs, _cooldowns);
-        if (decision.Signal is not { } signal)
+        var decision = SignalDecision.EvaluateCandidate(_definition, snapshot.Symbol, snapshot.Values, inputs, _cooldowns);
+        if (decision?.Signal is not { } signal)
         {
             return;
         }

@@ -86,6 +86,36 @@ public sealed class SignalScorerPropertyTests
             Assert.Equal(BreakdownJson.Write(result.Breakdown), BreakdownJson.Write(SignalScorer.Score(strategy, v, m).Breakdown));
         }, iter: 2000);
 
+    /// <summary>The allocation-free pre-check the actors use decides exactly as the full evaluation.</summary>
+    [Fact]
+    public void ScoreOnly_and_EvaluateCandidate_agree_bit_for_bit_with_the_full_evaluation() =>
+        Gen.Select(StrategyJson, Indicators, Inputs, Gen.Bool).Sample((json, v, m, cooling) =>
+        {
+            var strategy = StrategyFixtures.Load(json);
+            Assert.Equal(BitConverter.DoubleToInt64Bits(SignalScorer.Score(strategy, v, m).Score),
+                BitConverter.DoubleToInt64Bits(SignalScorer.ScoreOnly(strategy, v, m)));
+
+            var book = CooldownBook.Empty;
+            if (cooling)
+            {
+                book = book.Record(new CooldownKey(strategy.Id, "BTCUSDT", SignalScorer.DirectionOf(v)), v.TimeMs);
+            }
+
+            var full = SignalDecision.Evaluate(strategy, "BTCUSDT", v, m, book);
+            var candidate = SignalDecision.EvaluateCandidate(strategy, "BTCUSDT", v, m, book);
+            if (full.Outcome is DecisionOutcome.Disabled or DecisionOutcome.SymbolNotCovered or DecisionOutcome.NoDirection or DecisionOutcome.BelowThreshold)
+            {
+                Assert.Null(candidate);
+            }
+            else
+            {
+                Assert.NotNull(candidate);
+                Assert.Equal(full.Outcome, candidate.Outcome);
+                Assert.Equal(full.Signal?.SignalId, candidate.Signal?.SignalId);
+                Assert.Equal(full.Signal?.Score, candidate.Signal?.Score);
+            }
+        }, iter: 3000);
+
     [Fact]
     public void Mirroring_every_input_mirrors_the_direction_and_keeps_the_score() =>
         Gen.Select(StrategyJson, Indicators, Inputs).Sample((json, v, m) =>
