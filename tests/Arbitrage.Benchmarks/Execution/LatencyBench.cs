@@ -124,7 +124,8 @@ public static class LatencyBench
                 new ExecutorSettings(filters, 3, 0.0005m, TimeSpan.FromMilliseconds(20), 3, "bench-executor"),
                 "bench-risk-guard",
                 AssumeConnected: true);
-            var guard = system.ActorOf(RiskGuardActor.Props(settings, timed), "risk-guard");
+            var rejections = system.ActorOf(Props.Create(() => new RejectionListener(timed)), "rejections");
+            var guard = system.ActorOf(RiskGuardActor.Props(settings, timed, rejections), "risk-guard");
             guard.Tell(new MarketTick(Symbol, Price, tick));
             await UntilAsync(async () =>
             {
@@ -149,19 +150,30 @@ public static class LatencyBench
     /// <summary>One signal: t0, Tell, await the decorator's entry stamps; then close the position and wait idle (not timed).</summary>
     private static async Task<(double A, double B)> SignalAsync(IActorRef guard, TimingGateway timed, SimulatorHost host, string id, long timeMs)
     {
-        var signal = new SignalEmitted(id, "bench", "1", Symbol, "Long", timeMs, 80, 75, (double)Price, 1.0, 98, 102, 104, []);
-        var placed = timed.Expect(ClientOrderIds.For(id, OrderLeg.Entry));
-        var t0 = Stopwatch.GetTimestamp();
-        guard.Tell(signal);
-        long called, returned;
-        try
+        long t0, called, returned;
+        for (var attempt = 0; ; attempt++)
         {
-            (called, returned) = await placed.WaitAsync(Timeout);
-        }
-        catch (TimeoutException)
-        {
-            var s = await guard.Ask<RiskStatus>(new GetRiskStatus(), Timeout);
-            throw new TimeoutException($"signal {id} was not placed within {Timeout.TotalSeconds:0} s; guard: {s}");
+            // The previous trade's last order events may still be on their way to the executor ("symbol_busy"):
+            // such a signal is refused by design; wait until idle and send a fresh one (only the placed one is timed).
+            var attemptId = attempt == 0 ? id : $"{id}-r{attempt}";
+            var signal = new SignalEmitted(attemptId, "bench", "1", Symbol, "Long", timeMs, 80, 75, (double)Price, 1.0, 98, 102, 104, []);
+            var placed = timed.Expect(ClientOrderIds.For(attemptId, OrderLeg.Entry), attemptId);
+            t0 = Stopwatch.GetTimestamp();
+            guard.Tell(signal);
+            try
+            {
+                (called, returned) = await placed.WaitAsync(Timeout);
+                break;
+            }
+            catch (SignalRefusedException e) when (e.Code == "symbol_busy" && attempt < 5)
+            {
+                await guard.Ask<RiskStatus>(new AwaitRiskIdle(), Timeout);
+            }
+            catch (TimeoutException)
+            {
+                var s = await guard.Ask<RiskStatus>(new GetRiskStatus(), Timeout);
+                throw new TimeoutException($"signal {attemptId} was not placed within {Timeout.TotalSeconds:0} s; breakers [{string.Join(", ", s.State.Breakers.Select(b => $"{b.Key}: {b.Value}"))}], kill switch {s.State.KillSwitch}, positions {s.Positions.Count}");
+            }
         }
 
         // Close: the guard must know the position first (OpenPositionsChanged after the entry fill).
@@ -240,13 +252,40 @@ public static class LatencyBench
         throw new DirectoryNotFoundException("hocon/akka.conf not found above the current directory");
     }
 
+    private sealed class SignalRefusedException(string code, string reason) : Exception($"{code}: {reason}")
+    {
+        public string Code { get; } = code;
+    }
+
+    /// <summary>Receives what the risk guard publishes; hands the executor's refusals to the timing gateway.</summary>
+    private sealed class RejectionListener : ReceiveActor
+    {
+        public RejectionListener(TimingGateway timed)
+        {
+            Receive<SignalRejected>(timed.Refused);
+            ReceiveAny(_ => { });
+        }
+    }
+
     /// <summary>Passes everything to the live gateway; stamps entry placements (<c>-E</c>) when called and when answered.</summary>
     private sealed class TimingGateway(IExchangeGateway inner) : IExchangeGateway
     {
         private readonly ConcurrentDictionary<string, TaskCompletionSource<(long Called, long Returned)>> _waiting = new(StringComparer.Ordinal);
 
-        public Task<(long Called, long Returned)> Expect(string clientOrderId) =>
-            _waiting.GetOrAdd(clientOrderId, _ => new TaskCompletionSource<(long, long)>(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+        private readonly ConcurrentDictionary<string, string> _bySignal = new(StringComparer.Ordinal);
+
+        public Task<(long Called, long Returned)> Expect(string clientOrderId, string signalId)
+        {
+            _bySignal[signalId] = clientOrderId;
+            return _waiting.GetOrAdd(clientOrderId, _ => new TaskCompletionSource<(long, long)>(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+        }
+
+        /// <summary>The executor refused the signal: the waiting measurement ends with the refusal.</summary>
+        public void Refused(SignalRejected r)
+        {
+            if (_bySignal.TryRemove(r.SignalId, out var clientOrderId) && _waiting.TryRemove(clientOrderId, out var tcs))
+                tcs.TrySetException(new SignalRefusedException(r.Code, r.Reason));
+        }
 
         public void Subscribe(IActorRef listener) => inner.Subscribe(listener);
 
