@@ -28,9 +28,9 @@ public static class SpotErrors
 /// resting LIMIT order fills whole at its limit as maker when the price moves through it.
 /// </para>
 /// <para>
-/// Fees: <c>price × qty × rate</c>, always in the quote asset (Binance takes a buy's commission from the base
-/// received; charging the quote keeps a bought quantity sellable in full, which carry legs rely on). A buy
-/// debits <c>price × qty + fee</c> of quote, a sell credits <c>price × qty − fee</c>.
+/// Fees as Binance charges them without BNB: a buy's commission is <c>qty × rate</c> of the base asset received
+/// (the account holds <c>qty − fee</c>: a bought quantity is not sellable in full), a sell's is
+/// <c>price × qty × rate</c> of the quote asset. A buy debits <c>price × qty</c> of quote.
 /// </para>
 /// Every member locks the simulator's state lock.
 /// </summary>
@@ -148,11 +148,10 @@ public sealed partial class SpotAccount
             var notionalPrice = p.Price ?? reference!.Value;
             if (qty * notionalPrice < spec.MinNotional) return (null, SpotErrors.Filter("NOTIONAL"));
 
-            // Lock what the order may spend: a buy's quote at its price plus the larger fee, a sell's base.
+            // Lock what the order may spend: a buy's quote at its price (its fee comes out of the base received), a sell's base.
             var lockPrice = p.Type == "MARKET" ? reference!.Value : p.Price!.Value;
-            var feeCap = Math.Max(_options.Fees.TakerRate, _options.Fees.MakerRate);
             var lockAsset = buy ? quoteAsset : baseAsset;
-            var lockAmount = buy ? lockPrice * qty * (1 + feeCap) : qty;
+            var lockAmount = buy ? lockPrice * qty : qty;
             if (_free.GetValueOrDefault(lockAsset) < lockAmount) return (null, SpotErrors.InsufficientBalance);
 
             var now = _now();
@@ -252,22 +251,28 @@ public sealed partial class SpotAccount
     {
         var qty = order.OrigQty - order.ExecutedQty;
         var quote = price * qty;
-        var fee = quote * (isMaker ? _options.Fees.MakerRate : _options.Fees.TakerRate);
+        var rate = isMaker ? _options.Fees.MakerRate : _options.Fees.TakerRate;
+        decimal fee;
+        string feeAsset;
         if (order.IsBuy)
         {
-            order.Locked -= quote + fee;
-            _locked[order.QuoteAsset] = _locked.GetValueOrDefault(order.QuoteAsset) - (quote + fee);
-            _free[order.BaseAsset] = _free.GetValueOrDefault(order.BaseAsset) + qty;
+            fee = qty * rate;
+            feeAsset = order.BaseAsset;
+            order.Locked -= quote;
+            _locked[order.QuoteAsset] = _locked.GetValueOrDefault(order.QuoteAsset) - quote;
+            _free[order.BaseAsset] = _free.GetValueOrDefault(order.BaseAsset) + qty - fee;
         }
         else
         {
+            fee = quote * rate;
+            feeAsset = order.QuoteAsset;
             order.Locked -= qty;
             _locked[order.BaseAsset] = _locked.GetValueOrDefault(order.BaseAsset) - qty;
             _free[order.QuoteAsset] = _free.GetValueOrDefault(order.QuoteAsset) + quote - fee;
         }
 
         var now = _now();
-        var trade = new SpotTrade(_nextTradeId++, order.OrderId, order.ClientOrderId, order.Symbol, order.Side, price, qty, fee, order.QuoteAsset, isMaker, now);
+        var trade = new SpotTrade(_nextTradeId++, order.OrderId, order.ClientOrderId, order.Symbol, order.Side, price, qty, fee, feeAsset, isMaker, now);
         _trades.Add(trade);
         order.Fills.Add(trade);
         order.ExecutedQty += qty;

@@ -26,7 +26,7 @@ public sealed class SpotTradingTests
         new(Btc, side, OrderType.Limit) { Quantity = qty, Price = price, ClientOrderId = clientId, TimeInForce = TimeInForce.Gtc };
 
     [Fact]
-    public async Task Market_buy_then_sell_move_balances_by_quantity_times_the_index_price_and_the_fee_in_quote()
+    public async Task Market_buy_then_sell_move_balances_by_quantity_times_the_index_price_with_binances_fee_assets()
     {
         await using var h = await StartAsync();
         h.Host.Control.PlayToEnd();
@@ -37,25 +37,31 @@ public sealed class SpotTradingTests
         Assert.Equal(0.05m, buy.ExecutedQty);
         Assert.Equal(1000m, buy.CumulativeQuoteQty);        // at the index, not the perp's 20 010
         var fill = Assert.Single(buy.Fills);
-        Assert.Equal((Index, 0.05m, 1000m * Fee, "USDT"), (fill.Price, fill.Quantity, fill.Commission, fill.CommissionAsset));
+        // As Binance without BNB: a buy's commission comes out of the base received.
+        Assert.Equal((Index, 0.05m, 0.05m * Fee, "BTC"), (fill.Price, fill.Quantity, fill.Commission, fill.CommissionAsset));
 
         var account = (await h.Client.Spot.GetAccountAsync()).GetOrThrow();
-        Assert.Equal(10_000m - 1000m - 1m, account.Balance("USDT").Free);
-        Assert.Equal(0.05m, account.Balance("BTC").Free);
+        Assert.Equal(10_000m - 1000m, account.Balance("USDT").Free);
+        Assert.Equal(0.04995m, account.Balance("BTC").Free);
         Assert.Equal(0m, account.Balance("USDT").Locked);
         Assert.Equal((Fee, Fee), (account.CommissionRates.Maker, account.CommissionRates.Taker));
         Assert.Equal("SPOT", account.AccountType);
 
-        var sell = (await h.Client.Spot.PlaceMarketOrderAsync(Btc, OrderSide.Sell, 0.05m, "spot-sell-1")).GetOrThrow();
+        // The bought quantity is not sellable in full: the fee took 0.00005 BTC.
+        var tooMuch = await h.Client.Spot.PlaceMarketOrderAsync(Btc, OrderSide.Sell, 0.05m, "spot-sell-0");
+        Assert.Equal(SpotRejectReason.InsufficientBalance, BinanceSpotApi.RejectReason(tooMuch.Error!));
+
+        var sell = (await h.Client.Spot.PlaceMarketOrderAsync(Btc, OrderSide.Sell, 0.04995m, "spot-sell-1")).GetOrThrow();
         Assert.Equal("FILLED", sell.Status);
+        Assert.Equal((999m * Fee, "USDT"), (sell.Fills.Single().Commission, sell.Fills.Single().CommissionAsset)); // a sell's in quote
         account = (await h.Client.Spot.GetAccountAsync()).GetOrThrow();
-        Assert.Equal(10_000m - 2m, account.Balance("USDT").Free); // back to start less two fees
+        Assert.Equal(10_000m - 1000m + 999m - 0.999m, account.Balance("USDT").Free);
         Assert.Equal(0m, account.Balance("BTC").Free);
 
         var trades = (await h.Client.Spot.GetMyTradesAsync(Btc)).GetOrThrow();
         Assert.Equal([true, false], trades.Select(t => t.IsBuyer));
-        Assert.All(trades, t => Assert.Equal(1000m, t.QuoteQty));
-        Assert.Equal(10_000m - 2m, h.Host.Spot.Balance("USDT").Free);
+        Assert.Equal([1000m, 999m], trades.Select(t => t.QuoteQty));
+        Assert.Equal(9_998.001m, h.Host.Spot.Balance("USDT").Free);
         Assert.Empty(h.Host.Exchange.Orders); // spot never touches the futures account
     }
 
@@ -91,8 +97,8 @@ public sealed class SpotTradingTests
         var resting = (await h.Client.Spot.PlaceOrderAsync(Limit(OrderSide.Buy, 0.01m, 19_000m, "lim-1"))).GetOrThrow();
         Assert.Equal("NEW", resting.Status);
         var account = (await h.Client.Spot.GetAccountAsync()).GetOrThrow();
-        Assert.Equal(190m * (1 + Fee), account.Balance("USDT").Locked);
-        Assert.Equal(10_000m - 190m * (1 + Fee), account.Balance("USDT").Free);
+        Assert.Equal(190m, account.Balance("USDT").Locked); // a buy's fee is paid in the base received
+        Assert.Equal(10_000m - 190m, account.Balance("USDT").Free);
         Assert.Equal("lim-1", Assert.Single((await h.Client.Spot.GetOpenOrdersAsync(Btc)).GetOrThrow()).ClientOrderId);
         Assert.Equal("NEW", (await h.Client.Spot.GetOrderAsync(OrderRef.ByClientId(Btc, "lim-1"))).GetOrThrow().Status);
 
@@ -109,9 +115,9 @@ public sealed class SpotTradingTests
         var filled = (await h.Client.Spot.GetOrderAsync(OrderRef.ByClientId(Btc, "lim-2"))).GetOrThrow();
         Assert.Equal(("FILLED", 19_500m), (filled.Status, filled.AvgPrice));
         account = (await h.Client.Spot.GetAccountAsync()).GetOrThrow();
-        Assert.Equal(10_000m - 195m - 195m * Fee, account.Balance("USDT").Free); // the unused lock is released
+        Assert.Equal(10_000m - 195m, account.Balance("USDT").Free); // the unused lock is released
         Assert.Equal(0m, account.Balance("USDT").Locked);
-        Assert.Equal(0.01m, account.Balance("BTC").Free);
+        Assert.Equal(0.01m - 0.01m * Fee, account.Balance("BTC").Free);
         Assert.True(Assert.Single((await h.Client.Spot.GetMyTradesAsync(Btc)).GetOrThrow()).IsMaker);
     }
 
@@ -121,7 +127,7 @@ public sealed class SpotTradingTests
         await using var h = await StartAsync();
         h.Host.Control.PlayToEnd();
 
-        var buy = await h.Client.Spot.PlaceOrderAsync(Market(OrderSide.Buy, 0.5m, "too-big")); // 10 000 + fee > 10 000 USDT
+        var buy = await h.Client.Spot.PlaceOrderAsync(Market(OrderSide.Buy, 0.50001m, "too-big")); // 10 000.2 > 10 000 USDT
         Assert.Equal(BinanceErrorKind.Rejected, buy.Error!.Kind);
         Assert.Equal((-2010, "Account has insufficient balance for requested action."), (buy.Error.Code, buy.Error.Message));
         Assert.Equal(HttpStatusCode.BadRequest, buy.Error.HttpStatus);

@@ -238,8 +238,15 @@ public sealed class CarryActor : ReceivePersistentActor
 
     private CarryLegOrder UnwindOrder(string id, CarryLegFill filled, MarkPriceUpdate at) =>
         new(_symbol, $"{id}-unwind-{(filled.Leg == CarryLeg.Spot ? "spot" : "perp")}", filled.Leg,
-            filled.Side == CarrySide.Buy ? CarrySide.Sell : CarrySide.Buy, filled.Quantity,
+            filled.Side == CarrySide.Buy ? CarrySide.Sell : CarrySide.Buy,
+            filled.Leg == CarryLeg.Spot ? SellableSpot(filled.Quantity) : filled.Quantity,
             filled.Leg == CarryLeg.Spot ? at.IndexPrice : at.MarkPrice, at.EventTimeMs);
+
+    /// <summary>
+    /// A spot quantity the exchange accepts to sell: what the leg holds (net of a commission paid in the base
+    /// asset) down to the lot step. The remainder (&lt; one step) stays in the account as dust.
+    /// </summary>
+    private decimal SellableSpot(decimal held) => StepRounding.Down(held, _config.SpotStep);
 
     private void RetryUnwind(MarkPriceUpdate at)
     {
@@ -264,7 +271,7 @@ public sealed class CarryActor : ReceivePersistentActor
         var open = _state.Open!;
         var id = open.CarryId;
         var orders = new List<CarryLegOrder>(2);
-        if (open.SpotExit is null) orders.Add(new(_symbol, $"{id}-close-spot", CarryLeg.Spot, CarrySide.Sell, open.Position.SpotQuantity, at.IndexPrice, at.EventTimeMs));
+        if (open.SpotExit is null) orders.Add(new(_symbol, $"{id}-close-spot", CarryLeg.Spot, CarrySide.Sell, SellableSpot(open.Position.SpotQuantity), at.IndexPrice, at.EventTimeMs));
         if (open.PerpExit is null) orders.Add(new(_symbol, $"{id}-close-perp", CarryLeg.Perp, CarrySide.Buy, open.Position.PerpQuantity, at.MarkPrice, at.EventTimeMs));
         var decided = open.Closing ? null : Decided(id, CarryActions.Close, reason, detail, by, at);
         Execute([.. orders], results =>

@@ -60,7 +60,8 @@ public sealed partial class LiveCarryLegGateway : ICarryLegGateway
     }
 
     /// <summary>What an exchange order looks like to the gateway, whichever market it is on.</summary>
-    private sealed record LegState(string Status, decimal ExecutedQty, decimal AvgPrice, decimal FeeUsd)
+    /// <param name="Quantity">Executed quantity; for a spot buy net of a commission paid in the base asset (what is held).</param>
+    private sealed record LegState(string Status, decimal Quantity, decimal AvgPrice, decimal FeeUsd)
     {
         public bool IsFinal => Status is "FILLED" or "CANCELED" or "EXPIRED" or "REJECTED" or "EXPIRED_IN_MATCH";
     }
@@ -139,8 +140,8 @@ public sealed partial class LiveCarryLegGateway : ICarryLegGateway
         order.Leg == CarryLeg.Spot ? _settings.SpotSymbols.GetValueOrDefault(order.Symbol, order.Symbol) : order.Symbol;
 
     private CarryLegResult ToResult(CarryLegOrder order, LegState s, string name) =>
-        s.ExecutedQty > 0m
-            ? CarryLegResult.Filled(new CarryLegFill(order.Leg, order.Side, s.ExecutedQty, s.AvgPrice, s.FeeUsd, order.TimeMs))
+        s.Quantity > 0m
+            ? CarryLegResult.Filled(new CarryLegFill(order.Leg, order.Side, s.Quantity, s.AvgPrice, s.FeeUsd, order.TimeMs))
             : CarryLegResult.Failed($"{name}: {s.Status} without a fill");
 
     private async Task<(LegState? State, BinanceError? Error)> PlaceAsync(CarryLegOrder order, string clientId)
@@ -215,6 +216,7 @@ public sealed partial class LiveCarryLegGateway : ICarryLegGateway
     private async Task<LegState> SpotStateAsync(SpotOrderInfo o, bool fromPlacement)
     {
         var fee = 0m;
+        var baseCommission = 0m; // a buy's commission taken from the base received: not held, not sellable
         if (o.ExecutedQty > 0m)
         {
             IEnumerable<(decimal Price, decimal Qty, decimal Commission, string Asset)> fills = o.Fills.Select(f => (f.Price, f.Quantity, f.Commission, f.CommissionAsset));
@@ -228,12 +230,16 @@ public sealed partial class LiveCarryLegGateway : ICarryLegGateway
 
             foreach (var (price, qty, commission, asset) in fills)
             {
+                var inBase = !_settings.UsdAssets.Contains(asset) && o.Symbol.StartsWith(asset, StringComparison.Ordinal);
+                if (inBase) baseCommission += commission;
                 fee += _settings.UsdAssets.Contains(asset) ? commission
-                    : o.Symbol.StartsWith(asset, StringComparison.Ordinal) ? commission * price // paid in the base asset
-                    : price * qty * _settings.SpotFeeRate;                                      // BNB or other: estimated
+                    : inBase ? commission * price           // paid in the base asset
+                    : price * qty * _settings.SpotFeeRate;  // BNB or other: estimated
             }
         }
 
-        return new LegState(o.Status, o.ExecutedQty, o.AvgPrice, fee);
+        // The leg holds what the account received: a buy's base commission is not part of the position.
+        var held = o.Side == "BUY" ? o.ExecutedQty - baseCommission : o.ExecutedQty;
+        return new LegState(o.Status, held, o.AvgPrice, fee);
     }
 }

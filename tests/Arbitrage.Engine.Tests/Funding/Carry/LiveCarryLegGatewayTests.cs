@@ -55,11 +55,12 @@ public sealed class LiveCarryLegGatewayTests
         transport.FailQueries = false;
         var second = await gateway.ExecuteAsync(order); // the carry's retry of the same leg
         Assert.True(second.Success, second.Error);
-        Assert.Equal((0.05m, 20_000m, 1m), (second.Fill!.Quantity, second.Fill.Price, second.Fill.FeeUsd)); // fee from myTrades: 1000 × 0.1 %
+        // Fee from myTrades: 0.1 % of 0.05 BTC, paid in BTC (1 USD at 20 000); the leg holds what the account received.
+        Assert.Equal((0.04995m, 20_000m, 1m), (second.Fill!.Quantity, second.Fill.Price, second.Fill.FeeUsd));
         Assert.Single(host.Spot.FindByClientId(order.ClientId));
-        Assert.Equal(0.05m, host.Spot.Balance("BTC").Free);
+        Assert.Equal(0.04995m, host.Spot.Balance("BTC").Free);
 
-        var third = await gateway.ExecuteAsync(order with { ClientId = "BTCUSDT-7-close-spot", Side = CarrySide.Sell });
+        var third = await gateway.ExecuteAsync(order with { ClientId = "BTCUSDT-7-close-spot", Side = CarrySide.Sell, Quantity = second.Fill.Quantity });
         Assert.True(third.Success, third.Error);
         Assert.Equal(0m, host.Spot.Balance("BTC").Free);
     }

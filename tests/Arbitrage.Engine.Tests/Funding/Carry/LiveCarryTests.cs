@@ -100,7 +100,8 @@ public sealed class LiveCarryTests(ITestOutputHelper output) : SqliteTestKit(out
 
         var opened = await AskAsync(carry, new OpenCarry(Btc, 1000m, "ops"));
         Assert.True(opened.Accepted, opened.Message);
-        Assert.Equal(0.05m, venue.SpotBtc);                    // 1000 / 20 000 index
+        Assert.Equal(0.05m - 0.05m * SpotFee, venue.SpotBtc);  // 1000 / 20 000 index, less the buy's fee in BTC (as Binance)
+        Assert.Equal(0.04995m, (await StatusOfAsync(carry)).Open!.Position.SpotQuantity); // the carry holds what the account holds
         Assert.Equal(-0.049m, venue.Perp);                     // 1000 / 20 010 → 0.001 step
         var open = (await StatusOfAsync(carry)).Open!;
         Assert.Equal((20_000m, 20_010m), (open.Position.SpotEntryPrice, open.Position.PerpEntryPrice));
@@ -116,11 +117,37 @@ public sealed class LiveCarryTests(ITestOutputHelper output) : SqliteTestKit(out
         Assert.Equal(0m, venue.SpotBtc);                        // spot base back to start
         Assert.Equal(0m, venue.Perp);                           // perp flat
         var result = Assert.Single((await StatusOfAsync(carry)).Closed);
-        Assert.Equal(0.05m * 80m + 0.049m * -90m, result.BasisPnlUsd); // spot +4, perp −4.41
+        Assert.Equal(0.04995m * 80m + 0.049m * -90m, result.BasisPnlUsd); // spot +3.996, perp −4.41
         // What the carry recorded is what the two accounts booked (no funding settled in between).
         Assert.Equal((venue.SpotUsdt - usdt0) + (venue.FuturesWallet - wallet0), result.NetUsd);
         Assert.Equal(2, venue.Host.Spot.Orders.Count);          // open and close, nothing resent
         Assert.Equal(2, venue.Host.Exchange.Orders.Count);
+    }
+
+    /// <summary>
+    /// Binance takes a buy's fee from the base received, so the held quantity is rarely a multiple of the lot step:
+    /// the close sells what is held down to the step (an order the exchange accepts) and leaves dust, never more.
+    /// </summary>
+    [Fact]
+    public async Task A_close_sells_the_held_spot_down_to_the_lot_step_after_a_fee_paid_in_the_base_asset()
+    {
+        await using var venue = await Venue.StartAsync();
+        var carry = Start(venue);
+        carry.Tell(Update(T0 + 2000, rate: 0.00005m, mark: 20_010m, index: 20_000m));
+
+        var opened = await AskAsync(carry, new OpenCarry(Btc, 246.8m, "ops")); // 0.01234 BTC at the 20 000 index
+        Assert.True(opened.Accepted, opened.Message);
+        var held = 0.01234m - 0.01234m * SpotFee;                               // 0.01232766: not a multiple of 0.00001
+        Assert.Equal(held, venue.SpotBtc);
+        Assert.Equal(held, (await StatusOfAsync(carry)).Open!.Position.SpotQuantity);
+
+        var closed = await AskAsync(carry, new CloseCarry(Btc, "test", "ops"));
+        Assert.True(closed.Accepted, closed.Message);
+        var close = Assert.Single(venue.Host.Spot.Orders, o => o.ClientOrderId.EndsWith("-close-spot", StringComparison.Ordinal));
+        Assert.Equal(("FILLED", 0.01232m), (close.Status, close.ExecutedQty));
+        Assert.Equal(held - 0.01232m, venue.SpotBtc);                          // dust below one step stays
+        Assert.Equal(0m, venue.Perp);
+        Assert.Single((await StatusOfAsync(carry)).Closed);
     }
 
     [Fact]
@@ -169,7 +196,7 @@ public sealed class LiveCarryTests(ITestOutputHelper output) : SqliteTestKit(out
         var id = (await StatusOfAsync(carry)).Open!.CarryId;
         var orders = leg == "open-spot" ? venue.Host.Spot.FindByClientId($"{id}-{leg}").Count : venue.Host.Exchange.FindByClientId($"{id}-{leg}").Count;
         Assert.Equal(1, orders);
-        Assert.Equal((0.05m, -0.049m), (venue.SpotBtc, venue.Perp));
+        Assert.Equal((0.04995m, -0.049m), (venue.SpotBtc, venue.Perp));
     }
 
     [Fact]
@@ -183,6 +210,6 @@ public sealed class LiveCarryTests(ITestOutputHelper output) : SqliteTestKit(out
         var reply = await AskAsync(carry, new OpenCarry(Btc, 1000m, "ops"));
         Assert.True(reply.Accepted, reply.Message);
         Assert.Single(venue.Host.Spot.Orders);
-        Assert.Equal(0.05m, venue.SpotBtc);
+        Assert.Equal(0.04995m, venue.SpotBtc);
     }
 }
