@@ -9,6 +9,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Data.Sqlite;
+using Arbitrage.Testing;
 
 namespace Arbitrage.Benchmarks.Load;
 
@@ -94,7 +95,7 @@ public static partial class LoadBench
         Console.WriteLine($"node: {nodeDll} (built {File.GetLastWriteTime(nodeDll):yyyy-MM-dd HH:mm:ss})");
         Console.WriteLine($"feed: simulator over {Path.GetFileName(tape)} at speed {speed}; strategies: shipped + trade_only (threshold 50)");
 
-        await using var node = NodeChild.Start(nodeDll, work, env, "--exchange", "sim", "--tape", tape, "--speed", speed);
+        await using var node = NodeProcess.Start(nodeDll, work, env, "--exchange", "sim", "--tape", tape, "--speed", speed);
         try
         {
             var baseUri = await node.WaitListeningAsync(TimeSpan.FromSeconds(90));
@@ -124,7 +125,7 @@ public static partial class LoadBench
         }
     }
 
-    private static async Task RunAgainstAsync(Uri baseUri, string invite, string dbFile, int seconds, int clients, int maxRequests, NodeChild node)
+    private static async Task RunAgainstAsync(Uri baseUri, string invite, string dbFile, int seconds, int clients, int maxRequests, NodeProcess node)
     {
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = clients + 4, PooledConnectionLifetime = Timeout.InfiniteTimeSpan, UseProxy = false };
         using var http = new HttpClient(handler, disposeHandler: false) { BaseAddress = baseUri, Timeout = TimeSpan.FromSeconds(30) };
@@ -447,111 +448,5 @@ public static partial class LoadBench
                     break;
             }
         }
-    }
-
-    /// <summary>The node as a child process (same shape as the node tests' NodeProcess): captures output, finds the URL.</summary>
-    private sealed partial class NodeChild : IAsyncDisposable
-    {
-        private readonly Process _process;
-        private readonly System.Text.StringBuilder _stdout = new();
-        private readonly System.Text.StringBuilder _stderr = new();
-        private readonly TaskCompletionSource<string> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private bool _disposed;
-
-        private NodeChild(Process process) => _process = process;
-
-        public string Stdout
-        {
-            get { lock (_stdout) { return _stdout.ToString(); } }
-        }
-
-        public string Stderr
-        {
-            get { lock (_stderr) { return _stderr.ToString(); } }
-        }
-
-        public bool HasExited => _process.HasExited;
-
-        public static NodeChild Start(string dll, string workingDirectory, IDictionary<string, string> environment, params string[] args)
-        {
-            var psi = new ProcessStartInfo("dotnet")
-            {
-                WorkingDirectory = workingDirectory,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            psi.ArgumentList.Add(dll);
-            foreach (var a in args)
-            {
-                psi.ArgumentList.Add(a);
-            }
-
-            foreach (var key in psi.Environment.Keys.Where(k => k.StartsWith("ARB__", StringComparison.Ordinal)).ToList())
-            {
-                psi.Environment.Remove(key);
-            }
-
-            foreach (var (k, v) in environment)
-            {
-                psi.Environment[k] = v;
-            }
-
-            var node = new NodeChild(new Process { StartInfo = psi, EnableRaisingEvents = true });
-            node._process.OutputDataReceived += (_, e) =>
-            {
-                if (e.Data is null)
-                {
-                    return;
-                }
-
-                lock (node._stdout)
-                {
-                    node._stdout.AppendLine(e.Data);
-                }
-
-                if (ListeningLine().Match(e.Data) is { Success: true } m)
-                {
-                    node._listening.TrySetResult(m.Groups[1].Value);
-                }
-            };
-            node._process.ErrorDataReceived += (_, e) =>
-            {
-                if (e.Data is not null)
-                {
-                    lock (node._stderr)
-                    {
-                        node._stderr.AppendLine(e.Data);
-                    }
-                }
-            };
-            node._process.Exited += (_, _) => node._listening.TrySetException(new InvalidOperationException("node exited before listening"));
-            node._process.Start();
-            node._process.BeginOutputReadLine();
-            node._process.BeginErrorReadLine();
-            return node;
-        }
-
-        public async Task<Uri> WaitListeningAsync(TimeSpan timeout) => new(await _listening.Task.WaitAsync(timeout));
-
-        public async ValueTask DisposeAsync()
-        {
-            if (_disposed)
-            {
-                return;
-            }
-
-            _disposed = true;
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                await _process.WaitForExitAsync();
-            }
-
-            _process.Dispose();
-        }
-
-        [GeneratedRegex(@"listening on (http://[0-9.:]+)")]
-        private static partial Regex ListeningLine();
     }
 }

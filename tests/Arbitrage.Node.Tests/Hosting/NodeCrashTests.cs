@@ -3,8 +3,8 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Arbitrage.Node.Tests.Support;
 using Microsoft.Data.Sqlite;
+using Arbitrage.Testing;
 
 namespace Arbitrage.Node.Tests.Hosting;
 

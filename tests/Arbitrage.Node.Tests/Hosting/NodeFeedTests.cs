@@ -1,6 +1,5 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using Arbitrage.Node.Tests.Support;
 using Arbitrage.Testing;
 
 namespace Arbitrage.Node.Tests.Hosting;

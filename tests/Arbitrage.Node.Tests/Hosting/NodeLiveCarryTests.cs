@@ -6,7 +6,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Arbitrage.Node.Tests.Support;
 using Arbitrage.Simulator;
 using Arbitrage.Testing;
 

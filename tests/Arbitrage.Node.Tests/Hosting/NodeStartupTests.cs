@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Arbitrage.Node.Tests.Support;
 using Arbitrage.Testing;
 
 namespace Arbitrage.Node.Tests.Hosting;

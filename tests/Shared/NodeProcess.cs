@@ -2,11 +2,11 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace Arbitrage.Node.Tests.Support;
+namespace Arbitrage.Testing;
 
 /// <summary>
-/// Runs the real node executable (the built Arbitrage.Node.dll) as a child process with its own
-/// environment, capturing stdout/stderr, for startup and crash tests.
+/// Runs the real node executable (a built Arbitrage.Node.dll) as a child process with its own
+/// environment, capturing stdout/stderr: the node tests (startup, crash, CLI) and the load benchmark.
 /// </summary>
 public sealed partial class NodeProcess : IAsyncDisposable
 {
@@ -14,12 +14,14 @@ public sealed partial class NodeProcess : IAsyncDisposable
     private readonly StringBuilder _stdout = new();
     private readonly StringBuilder _stderr = new();
     private readonly TaskCompletionSource<string> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private bool _disposed;
 
     private NodeProcess(Process process)
     {
         _process = process;
     }
 
+    /// <summary>The node built beside a test assembly that references Arbitrage.Node.</summary>
     public static string NodeDll => Path.Combine(AppContext.BaseDirectory, "Arbitrage.Node.dll");
 
     /// <summary>
@@ -58,8 +60,12 @@ public sealed partial class NodeProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    /// <summary>Starts the node in <paramref name="workingDirectory"/> with ARB__* settings and extra args.</summary>
-    public static NodeProcess Start(string workingDirectory, IDictionary<string, string> environment, params string[] args)
+    /// <summary>Starts the node beside this assembly (<see cref="NodeDll"/>) in <paramref name="workingDirectory"/> with ARB__* settings and extra args.</summary>
+    public static NodeProcess Start(string workingDirectory, IDictionary<string, string> environment, params string[] args) =>
+        Start(NodeDll, workingDirectory, environment, args);
+
+    /// <summary>Starts the node <paramref name="dll"/>; inherited ARB__* variables are dropped, <paramref name="environment"/> set.</summary>
+    public static NodeProcess Start(string dll, string workingDirectory, IDictionary<string, string> environment, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet")
         {
@@ -68,7 +74,7 @@ public sealed partial class NodeProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        psi.ArgumentList.Add(NodeDll);
+        psi.ArgumentList.Add(dll);
         foreach (var a in args)
         {
             psi.ArgumentList.Add(a);
@@ -145,6 +151,12 @@ public sealed partial class NodeProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
