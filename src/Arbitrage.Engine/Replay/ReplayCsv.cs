@@ -90,24 +90,12 @@ public static class ReplayCsv
         n += Encoding.UTF8.GetBytes(s.Symbol, row[n..]);
         row[n++] = (byte)',';
         Long(row, ref n, v.Trades);
-        row[n++] = (byte)',';
-        Double(row, ref n, v.Cvd30m);
-        row[n++] = (byte)',';
-        Double(row, ref n, v.Cvd4h);
-        row[n++] = (byte)',';
-        Double(row, ref n, v.Cvd24h);
-        row[n++] = (byte)',';
-        Double(row, ref n, v.Vwap30m);
-        row[n++] = (byte)',';
-        Double(row, ref n, v.Vwap4h);
-        row[n++] = (byte)',';
-        Double(row, ref n, v.Vwap24h);
-        row[n++] = (byte)',';
-        Double(row, ref n, v.Atr);
-        row[n++] = (byte)',';
-        Double(row, ref n, v.AtrPercentile);
-        row[n++] = (byte)',';
-        Double(row, ref n, v.P99Qty);
+        foreach (var value in (ReadOnlySpan<double?>)[v.Cvd30m, v.Cvd4h, v.Cvd24h, v.Vwap30m, v.Vwap4h, v.Vwap24h, v.Atr, v.AtrPercentile, v.P99Qty])
+        {
+            row[n++] = (byte)',';
+            Double(row, ref n, value);
+        }
+
         row[n++] = (byte)'\n';
         return n;
     }
