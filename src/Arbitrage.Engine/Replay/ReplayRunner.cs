@@ -40,8 +40,12 @@ public sealed record ReplayOptions
     /// <summary>Paper account and risk per trade for <see cref="TradesOut"/>.</summary>
     public PaperGatewaySettings Paper { get; init; } = new(StartingBalanceUsd: 1_000m, TakerFeeRate: 0.0004m, SlippageBps: 1m);
 
-    /// <summary>Where the replay's own journal lives (a fresh temp directory when null; deleted afterwards).</summary>
-    public string? WorkDirectory { get; init; }
+    /// <summary>
+    /// Where the replay journals (SignalEmitted, the paper executor's events): null (default) keeps the journal in
+    /// memory for the run — a replay's outputs are its CSVs, and its journal used to be a temp SQLite file deleted at
+    /// exit; a directory keeps a SQLite journal there (<c>replay.db</c>) for inspection. Same actors, same Persist calls.
+    /// </summary>
+    public string? JournalDirectory { get; init; }
 
     /// <summary>Trades per TradeBatch message (and so per IndicatorSnapshotBatch and per strategy journal write).</summary>
     public int BatchSize { get; init; } = 16_384;
@@ -99,13 +103,25 @@ public static class ReplayRunner
         }
 
         var clock = Stopwatch.StartNew();
-        var ownsWorkDir = options.WorkDirectory is null;
-        var work = options.WorkDirectory ?? Path.Combine(Path.GetTempPath(), "arb-replay", Guid.NewGuid().ToString("N"));
-        var database = Database.From(new StorageOptions { DataDir = work, SqliteFile = "replay.db" });
-        await database.PrepareAsync(TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
-        var startPhases = new List<(string, TimeSpan)> { ("database", clock.Elapsed) };
+        var sqliteJournal = options.JournalDirectory is not null;
+        var database = Database.From(new StorageOptions
+        {
+            DataDir = options.JournalDirectory ?? Path.Combine(Path.GetTempPath(), "arb-replay"),
+            SqliteFile = "replay.db",
+        });
+        if (sqliteJournal)
+        {
+            await database.PrepareAsync(TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
+        }
 
-        var config = ConfigurationFactory.ParseString("""
+        var startPhases = new List<(string, TimeSpan)> { ("database", clock.Elapsed) };
+        var journal = sqliteJournal
+            ? Config.Empty
+            : ConfigurationFactory.ParseString("""
+                akka.persistence.journal { plugin = "akka.persistence.journal.inmem", auto-start-journals = [] }
+                akka.persistence.snapshot-store { plugin = "akka.persistence.snapshot-store.inmem", auto-start-snapshot-stores = [] }
+                """);
+        var config = journal.WithFallback(ConfigurationFactory.ParseString("""
             akka.loglevel = WARNING
             akka.stdout-loglevel = WARNING
             akka.actor.provider = cluster
@@ -116,8 +132,14 @@ public static class ReplayRunner
             # interval instead of the default 2 s that made the first batch wait for the first retry.
             akka.cluster.sharding.state-store-mode = ddata
             akka.cluster.sharding.retry-interval = 100ms
+            # So does engine stop: the coordinator's singleton manager waits hand-over-retry-interval (1 s) for a
+            # successor before it stops (a one-node replay has none), and the leader moves the leaving node to
+            # Exiting on its leader-actions tick, every 1 s and first after periodic-tasks-initial-delay (1 s).
+            akka.cluster.singleton.hand-over-retry-interval = 50ms
+            akka.cluster.periodic-tasks-initial-delay = 50ms
+            akka.cluster.leader-actions-interval = 50ms
             akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
-            """).WithFallback(AkkaConfig.Build(options.HoconDirectory, database));
+            """)).WithFallback(AkkaConfig.Build(options.HoconDirectory, database));
 
         var system = ActorSystem.Create("replay", PersistenceSetup.Bootstrap(config, database));
         startPhases.Add(("actor system", clock.Elapsed));
@@ -193,9 +215,11 @@ public static class ReplayRunner
                 .ThenBy(s => s.StrategyId, StringComparer.Ordinal)
                 .ToList();
 
+            var outputPhases = new List<(string, TimeSpan)> { ("sort", clock.Elapsed - collectedAt) };
             if (options.IndicatorsOut is { } indicatorsOut)
             {
                 WriteAtomically(indicatorsOut, stream => ReplayCsv.WriteIndicators(stream, indicators));
+                outputPhases.Add(("indicators csv", clock.Elapsed - collectedAt));
             }
 
             if (options.SignalsOut is { } signalsOut)
@@ -207,6 +231,7 @@ public static class ReplayRunner
                 }
 
                 await WriteAtomicallyAsync(signalsOut, sb, ct).ConfigureAwait(false);
+                outputPhases.Add(("signals csv", clock.Elapsed - collectedAt));
             }
 
             var closed = 0;
@@ -249,14 +274,8 @@ public static class ReplayRunner
             var phases = new ReplayPhases(startedAt, fedAt - startedAt, collectedAt - fedAt, clock.Elapsed - collectedAt, feeder.Busy, feeder.Waiting);
             if (Environment.GetEnvironmentVariable("ARB_REPLAY_PHASES") == "1")
             {
-                var previous = TimeSpan.Zero;
-                options.Progress?.WriteLine("replay: engine start: " + string.Join(", ", startPhases.Select(p =>
-                {
-                    var (name, at) = p;
-                    var part = $"{name} {(at - previous).TotalSeconds:0.000} s";
-                    previous = at;
-                    return part;
-                })));
+                options.Progress?.WriteLine("replay: engine start: " + Steps(startPhases));
+                options.Progress?.WriteLine("replay: outputs: " + Steps(outputPhases));
                 options.Progress?.WriteLine($"replay: phases: {phases}; GC {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}, " +
                     $"JIT {System.Runtime.JitInfo.GetCompiledMethodCount():N0} methods in {System.Runtime.JitInfo.GetCompilationTime().TotalSeconds:0.000} s (process so far)");
             }
@@ -266,19 +285,23 @@ public static class ReplayRunner
         finally
         {
             await system.Terminate().ConfigureAwait(false);
-            if (ownsWorkDir)
+            if (sqliteJournal)
             {
                 Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-                try
-                {
-                    Directory.Delete(work, recursive: true);
-                }
-                catch (IOException)
-                {
-                    // A temp directory; leaving it behind is harmless.
-                }
             }
         }
+    }
+
+    /// <summary>Cumulative (step, elapsed) marks as "step 0.123 s, ..." durations.</summary>
+    private static string Steps(IEnumerable<(string Name, TimeSpan At)> marks)
+    {
+        var previous = TimeSpan.Zero;
+        return string.Join(", ", marks.Select(m =>
+        {
+            var part = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{m.Name} {(m.At - previous).TotalSeconds:0.000} s");
+            previous = m.At;
+            return part;
+        }));
     }
 
     /// <summary>The tapes' markPriceUpdate frames in tape order (the 2023 recording has them; trade-only tapes none).</summary>

@@ -17,7 +17,7 @@ public sealed class ReplayCsvTests
             new("BTCUSD_PERP", new IndicatorValues(1_778_198_415_000, 0, 0, -0.0, 1e-300, null, null, null, null, null, null, 0, 0, 0, double.NaN)),
             new("ÉTH_ÜSD", new IndicatorValues(long.MaxValue, long.MinValue, double.MaxValue, double.MinValue, double.Epsilon, 0.1 + 0.2, 1.0 / 3, -2.5e-17, 123456789.125, 100, 99.99999999999999, 1, 2, 3, 4)),
         };
-        for (var i = 0; i < 20_000; i++)
+        for (var i = 0; i < 80_000; i++) // more 16 k-row blocks than one parallel wave holds on small machines
         {
             double D() => (rng.NextDouble() - 0.5) * Math.Pow(10, rng.Next(-12, 12));
             double? N() => rng.Next(4) == 0 ? null : D();
@@ -35,7 +35,7 @@ public sealed class ReplayCsvTests
         ReplayCsv.WriteIndicators(stream, rows);
 
         var bytes = stream.ToArray();
-        Assert.True(bytes.Length > 1 << 20, "the rows span more than one buffer");
+        Assert.True(bytes.Length > 1 << 20, "the rows span several blocks");
         Assert.Equal(new UTF8Encoding(false).GetBytes(expected.ToString()), bytes);
     }
 }
