@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text;
+using Arbitrage.Core.Text;
 using Arbitrage.Engine.Strategies;
 using Arbitrage.Engine.Symbols;
 
@@ -158,7 +159,9 @@ public static class ReplayCsv
             return;
         }
 
-        if (!v.TryFormat(row[n..], out var written, "R", CultureInfo.InvariantCulture))
+        // Byte-identical to v.TryFormat(…, "R", InvariantCulture) (property-tested), at a fraction of its cost:
+        // nine doubles per row were most of a replay's output time.
+        if (!ShortestDouble.TryFormat(v, row[n..], out var written))
         {
             throw new InvalidOperationException("indicators row buffer too small");
         }
