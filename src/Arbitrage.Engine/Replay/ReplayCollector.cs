@@ -17,21 +17,28 @@ internal sealed class ReplayCollector : ReceiveActor
 
     public sealed record Expect(IReadOnlyCollection<string> Symbols, IReadOnlyCollection<(string StrategyId, Func<string, bool> Covers)> Strategies);
 
-    public sealed record Complete(IReadOnlyList<IndicatorSnapshot> Indicators, IReadOnlyList<SignalEmitted> Signals);
+    /// <summary>
+    /// Everything seen: <paramref name="Indicators"/> when asked to keep the snapshots (the paper backtest needs
+    /// them), <paramref name="IndicatorRows"/> (the CSV, formatted as the ticks arrived) when asked to format them.
+    /// </summary>
+    public sealed record Complete(IReadOnlyList<IndicatorSnapshot> Indicators, IndicatorCsvRows? IndicatorRows, int Ticks, IReadOnlyList<SignalEmitted> Signals);
 
     private readonly List<IndicatorSnapshot> _indicators = [];
     private readonly List<SignalEmitted> _signals = [];
     private readonly HashSet<string> _symbolsEnded = new(StringComparer.Ordinal);
     private readonly HashSet<(string, string)> _strategiesEnded = [];
     private readonly bool _keepIndicators;
+    private readonly IndicatorCsvRows? _rows;
+    private int _ticks;
     private IActorRef? _subscriber;
     private int _acks;
     private Expect? _expect;
     private IActorRef? _waiter;
 
-    public ReplayCollector(IActorRef mediator, bool keepIndicators)
+    public ReplayCollector(IActorRef mediator, bool keepIndicators, bool formatIndicators)
     {
         _keepIndicators = keepIndicators;
+        _rows = formatIndicators ? new IndicatorCsvRows() : null;
         Receive<Subscribed>(_ =>
         {
             _subscriber = Sender;
@@ -45,18 +52,12 @@ internal sealed class ReplayCollector : ReceiveActor
                 _subscriber?.Tell(new Subscribed());
             }
         });
-        Receive<IndicatorSnapshot>(s =>
-        {
-            if (_keepIndicators)
-            {
-                _indicators.Add(s);
-            }
-        });
+        Receive<IndicatorSnapshot>(OnSnapshot);
         Receive<IndicatorSnapshotBatch>(b =>
         {
-            if (_keepIndicators)
+            foreach (var s in b.Snapshots)
             {
-                _indicators.AddRange(b.Snapshots);
+                OnSnapshot(s);
             }
         });
         Receive<SignalEmitted>(s => _signals.Add(s));
@@ -76,6 +77,16 @@ internal sealed class ReplayCollector : ReceiveActor
             _waiter = Sender;
             CheckDone();
         });
+    }
+
+    private void OnSnapshot(IndicatorSnapshot snapshot)
+    {
+        _ticks++;
+        _rows?.Append(snapshot);
+        if (_keepIndicators)
+        {
+            _indicators.Add(snapshot);
+        }
     }
 
     private void CheckDone()
@@ -101,7 +112,7 @@ internal sealed class ReplayCollector : ReceiveActor
             }
         }
 
-        _waiter.Tell(new Complete(_indicators, _signals));
+        _waiter.Tell(new Complete(_indicators, _rows, _ticks, _signals));
         _waiter = null;
     }
 }

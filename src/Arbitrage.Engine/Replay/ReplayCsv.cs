@@ -1,4 +1,4 @@
-using System.Buffers;
+using Arbitrage.Core.Indicators;
 using System.Globalization;
 using System.Text;
 using Arbitrage.Core.Text;
@@ -52,84 +52,17 @@ public static class ReplayCsv
     }
 
     /// <summary>
-    /// The indicators CSV (header + rows) straight to UTF-8: numbers are formatted into pooled byte buffers
-    /// with the same invariant "R" formatting as <see cref="AppendIndicatorRow"/>, so the bytes are identical,
-    /// without a string per field or a StringBuilder holding the whole file. Formatting is most of the cost and
-    /// rows are independent, so blocks of rows are formatted on every core and written in order.
+    /// One indicators row (with its '\n') straight to UTF-8 into <paramref name="row"/> (at least
+    /// <see cref="MaxIndicatorRowBytes"/> long); returns the bytes written. Exactly the bytes of
+    /// <see cref="AppendIndicatorRow"/>, without a string per field.
     /// </summary>
-    public static void WriteIndicators(Stream stream, IReadOnlyList<IndicatorSnapshot> snapshots)
+    internal static int FormatIndicatorRow(Span<byte> row, ReadOnlySpan<byte> symbol, in IndicatorValues v)
     {
-        ArgumentNullException.ThrowIfNull(stream);
-        ArgumentNullException.ThrowIfNull(snapshots);
-        stream.Write(Encoding.UTF8.GetBytes(IndicatorsHeader + "\n"));
-        const int rowsPerBlock = 16_384;
-        var blocks = (snapshots.Count + rowsPerBlock - 1) / rowsPerBlock;
-        var wave = Math.Max(1, Environment.ProcessorCount) * 2;
-        var buffers = new byte[wave][];
-        var lengths = new int[wave];
-        try
-        {
-            for (var first = 0; first < blocks; first += wave)
-            {
-                var count = Math.Min(wave, blocks - first);
-                Parallel.For(0, count, k =>
-                {
-                    var from = (first + k) * rowsPerBlock;
-                    var to = Math.Min(from + rowsPerBlock, snapshots.Count);
-                    lengths[k] = FormatBlock(snapshots, from, to, ref buffers[k]);
-                });
-                for (var k = 0; k < count; k++)
-                {
-                    stream.Write(buffers[k], 0, lengths[k]);
-                }
-            }
-        }
-        finally
-        {
-            foreach (var buffer in buffers)
-            {
-                if (buffer is not null)
-                {
-                    ArrayPool<byte>.Shared.Return(buffer);
-                }
-            }
-        }
-    }
-
-    /// <summary>Rows [from, to) into <paramref name="buffer"/> (rented or grown from the pool); returns the bytes written.</summary>
-    private static int FormatBlock(IReadOnlyList<IndicatorSnapshot> snapshots, int from, int to, ref byte[] buffer)
-    {
-        buffer ??= ArrayPool<byte>.Shared.Rent(1 << 20);
-        var at = 0;
-        for (var i = from; i < to; i++)
-        {
-            var s = snapshots[i];
-            var room = MaxRowBytes + Encoding.UTF8.GetMaxByteCount(s.Symbol.Length);
-            if (buffer.Length - at < room)
-            {
-                var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(buffer.Length * 2, at + room));
-                buffer.AsSpan(0, at).CopyTo(bigger);
-                ArrayPool<byte>.Shared.Return(buffer);
-                buffer = bigger;
-            }
-
-            at += FormatIndicatorRow(buffer.AsSpan(at), s);
-        }
-
-        return at;
-    }
-
-    /// <summary>A row without its symbol: two longs (≤ 20 bytes each), nine doubles (≤ 24 each), separators.</summary>
-    private const int MaxRowBytes = 2 * 20 + (9 * 24) + 16;
-
-    /// <summary>One indicators row (with its '\n') into <paramref name="row"/>; returns the bytes written.</summary>
-    private static int FormatIndicatorRow(Span<byte> row, IndicatorSnapshot s)
-    {
-        var v = s.Values;
         var n = 0;
         Long(row, ref n, v.TimeMs);
         row[n++] = (byte)',';
-        n += Encoding.UTF8.GetBytes(s.Symbol, row[n..]);
+        symbol.CopyTo(row[n..]);
+        n += symbol.Length;
         row[n++] = (byte)',';
         Long(row, ref n, v.Trades);
         foreach (var value in (ReadOnlySpan<double?>)[v.Cvd30m, v.Cvd4h, v.Cvd24h, v.Vwap30m, v.Vwap4h, v.Vwap24h, v.Atr, v.AtrPercentile, v.P99Qty])
@@ -141,6 +74,9 @@ public static class ReplayCsv
         row[n++] = (byte)'\n';
         return n;
     }
+
+    /// <summary>Room for any row: two longs (≤ 20 bytes each), the symbol, nine doubles (≤ 24 each), separators.</summary>
+    internal static int MaxIndicatorRowBytes(int symbolBytes) => (2 * 20) + symbolBytes + (9 * ShortestDouble.MaxFiniteLength) + 16;
 
     private static void Long(Span<byte> row, ref int n, long value)
     {

@@ -149,8 +149,9 @@ public static class ReplayRunner
             // strategy's recovery) come up while the node joins itself and the shard region starts. They only need
             // the local pub-sub mediator, which takes subscriptions before the member is up.
             var mediator = DistributedPubSub.Get(system).Mediator;
-            var keepIndicators = options.IndicatorsOut is not null || options.TradesOut is not null;
-            var collector = system.ActorOf(Props.Create(() => new ReplayCollector(mediator, keepIndicators)), "replay-collector");
+            var keepIndicators = options.TradesOut is not null;
+            var formatIndicators = options.IndicatorsOut is not null;
+            var collector = system.ActorOf(Props.Create(() => new ReplayCollector(mediator, keepIndicators, formatIndicators)), "replay-collector");
             var subscribed = collector.Ask<ReplayCollector.Subscribed>(new ReplayCollector.Subscribed(), TimeSpan.FromSeconds(30), ct);
             var strategiesActor = system.ActorOf(StrategiesActor.Props(new StrategiesSettings(options.StrategiesDirectory, Watch: false), mediator, riskGuard: null), "strategies");
             var strategiesReady = strategiesActor.Ask<StrategiesReady>(new AwaitStrategiesReady(), TimeSpan.FromSeconds(30), ct);
@@ -206,7 +207,7 @@ public static class ReplayRunner
                 strategies.Strategies.Select(s => (s.Id, (Func<string, bool>)s.AppliesTo)).ToArray());
             var complete = await collector.Ask<ReplayCollector.Complete>(expect, TimeSpan.FromMinutes(5), ct).ConfigureAwait(false);
             var collectedAt = clock.Elapsed;
-            options.Progress?.WriteLine($"replay: {complete.Indicators.Count:N0} ticks, {complete.Signals.Count:N0} signals collected at {clock.Elapsed.TotalSeconds:0.000} s");
+            options.Progress?.WriteLine($"replay: {complete.Ticks:N0} ticks, {complete.Signals.Count:N0} signals collected at {clock.Elapsed.TotalSeconds:0.000} s");
 
             var indicators = InOrder(complete.Indicators);
             var signals = complete.Signals
@@ -218,7 +219,7 @@ public static class ReplayRunner
             var outputPhases = new List<(string, TimeSpan)> { ("sort", clock.Elapsed - collectedAt) };
             if (options.IndicatorsOut is { } indicatorsOut)
             {
-                WriteAtomically(indicatorsOut, stream => ReplayCsv.WriteIndicators(stream, indicators));
+                WriteAtomically(indicatorsOut, complete.IndicatorRows!.WriteTo);
                 outputPhases.Add(("indicators csv", clock.Elapsed - collectedAt));
             }
 
@@ -280,7 +281,7 @@ public static class ReplayRunner
                     $"JIT {System.Runtime.JitInfo.GetCompiledMethodCount():N0} methods in {System.Runtime.JitInfo.GetCompilationTime().TotalSeconds:0.000} s (process so far)");
             }
 
-            return new ReplaySummary(feeder.Trades, symbols, complete.Indicators.Count, signals.Count, clock.Elapsed, closed) { Phases = phases };
+            return new ReplaySummary(feeder.Trades, symbols, complete.Ticks, signals.Count, clock.Elapsed, closed) { Phases = phases };
         }
         finally
         {
