@@ -167,6 +167,16 @@ public class ShortestDoubleTests
         Gen.Long[-(1L << 53), 1L << 53].Sample(n => SameWithNeighbours(n, 1), iter: 100_000);
     }
 
+    /// <summary>Doubles that are exactly short decimals (83.5, 0.375): m·2^-f, around the 15/16-digit edge too.</summary>
+    [Fact]
+    public void Exact_binary_fractions()
+    {
+        Gen.Select(Gen.Long[1, 1L << 53], Gen.Int[1, 30], Gen.Bool)
+            .Sample((m, f, negative) => SameWithNeighbours((negative ? -1 : 1) * Math.ScaleB(m, -f), 1), iter: 200_000);
+        Gen.Select(Gen.Long[1, 1L << 20], Gen.Int[1, 22])
+            .Sample((m, f) => Same(Math.ScaleB(m, -f)), iter: 200_000);
+    }
+
     [Fact]
     public void Powers_of_ten_and_two_and_their_neighbours()
     {
