@@ -13,8 +13,9 @@ namespace Arbitrage.Core.Text;
 /// .NET's "R" (Core 3.0+) takes the shortest digits that parse back to the same double (ties: the closest, then
 /// the even digit — the same choice Ryū makes) and prints them through the "G" layout with at least 17 digits of
 /// room: with d digits and decimal exponent s (value = 0.d₁d₂… × 10^s) it writes fixed notation when
-/// −3 ≤ s ≤ 17 and otherwise d₁[.d₂…]E±XX with at least two exponent digits. Negative zero is "-0"; NaN and the
-/// infinities are delegated to .NET. The tests compare against .NET on millions of values.
+/// −3 ≤ s ≤ 17 and otherwise d₁[.d₂…]E±XX with at least two exponent digits. Negative zero is "-0". NaN and the
+/// infinities ("NaN", "Infinity", "-Infinity" in the invariant culture) and powers of two (see TryFormat) are
+/// delegated to .NET. The tests compare against .NET on millions of values.
 /// </remarks>
 public static class ShortestDouble
 {

@@ -31,7 +31,7 @@ public class ShortestDoubleTests
         Span<byte> actual = stackalloc byte[64];
         value.TryFormat(expected, out int expectedLength, "R", CultureInfo.InvariantCulture);
         bool ok = ShortestDouble.TryFormat(value, actual, out int actualLength);
-        if (!ok || !expected[..expectedLength].SequenceEqual(actual[..actualLength]))
+        if (!ok || !expected[..expectedLength].SequenceEqual(actual[..actualLength]) || actualLength > ShortestDouble.MaxFiniteLength)
         {
             Assert.Fail($"0x{BitConverter.DoubleToUInt64Bits(value):X16}: .NET \"{Encoding.ASCII.GetString(expected[..expectedLength])}\", " +
                         $"ours \"{Encoding.ASCII.GetString(actual[..actualLength])}\" (ok={ok})");
