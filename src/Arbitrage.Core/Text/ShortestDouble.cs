@@ -13,8 +13,9 @@ namespace Arbitrage.Core.Text;
 /// .NET's "R" (Core 3.0+) takes the shortest digits that parse back to the same double (ties: the closest, then
 /// the even digit — the same choice Ryū makes) and prints them through the "G" layout with at least 17 digits of
 /// room: with d digits and decimal exponent s (value = 0.d₁d₂… × 10^s) it writes fixed notation when
-/// −3 ≤ s ≤ 17 and otherwise d₁[.d₂…]E±XX with at least two exponent digits. Negative zero is "-0"; NaN and the
-/// infinities are delegated to .NET. The tests compare against .NET on millions of values.
+/// −3 ≤ s ≤ 17 and otherwise d₁[.d₂…]E±XX with at least two exponent digits. Negative zero is "-0". NaN and the
+/// infinities ("NaN", "Infinity", "-Infinity" in the invariant culture) and powers of two (see TryFormat) are
+/// delegated to .NET. The tests compare against .NET on millions of values.
 /// </remarks>
 public static class ShortestDouble
 {
@@ -45,6 +46,21 @@ public static class ShortestDouble
         10_000_000_000_000_000_000UL,
     ];
 
+    private static ReadOnlySpan<ulong> PowersOf5 =>
+    [
+        1UL, 5UL, 25UL, 125UL, 625UL, 3_125UL, 15_625UL, 78_125UL, 390_625UL, 1_953_125UL, 9_765_625UL, 48_828_125UL,
+        244_140_625UL, 1_220_703_125UL, 6_103_515_625UL, 30_517_578_125UL, 152_587_890_625UL, 762_939_453_125UL,
+        3_814_697_265_625UL, 19_073_486_328_125UL, 95_367_431_640_625UL, 476_837_158_203_125UL,
+    ];
+
+    /// <summary>[f - 1]: the largest m with m·5^f ≤ 999,999,999,999,999 (at most 15 digits), for f = 1..21.</summary>
+    private static ReadOnlySpan<ulong> ExactFractionLimit =>
+    [
+        199_999_999_999_999UL, 39_999_999_999_999UL, 7_999_999_999_999UL, 1_599_999_999_999UL, 319_999_999_999UL,
+        63_999_999_999UL, 12_799_999_999UL, 2_559_999_999UL, 511_999_999UL, 102_399_999UL, 20_479_999UL, 4_095_999UL,
+        819_199UL, 163_839UL, 32_767UL, 6_553UL, 1_310UL, 262UL, 52UL, 10UL, 2UL,
+    ];
+
     public static bool TryFormat(double value, Span<byte> destination, out int bytesWritten)
     {
         ulong bits = BitConverter.DoubleToUInt64Bits(value);
@@ -65,6 +81,16 @@ public static class ShortestDouble
                 return WriteInteger(m2 >> shift, negative, destination, out bytesWritten);
             }
 
+            // Exact short decimals (83.5, -0.75, 79483.25): m2·2^-shift = (m2 >> tz)·5^f / 10^f with f = shift - tz.
+            // When that numerator has at most 15 digits it is the answer: two different decimals of ≤ 15 digits
+            // never round to the same double, so no shorter one can, and it is exact, so it is also the closest.
+            int tz = BitOperations.TrailingZeroCount(m2);
+            int fraction = shift - tz;
+            if ((uint)(fraction - 1) < (uint)ExactFractionLimit.Length && (m2 >> tz) <= ExactFractionLimit[fraction - 1])
+            {
+                return WriteDecimal((m2 >> tz) * PowersOf5[fraction], -fraction, negative, destination, out bytesWritten);
+            }
+
             if (ieeeMantissa == 0)
             {
                 // A power of two (its lower neighbour is half as far). .NET gets two of these "wrong" (2^-25 and
@@ -73,7 +99,7 @@ public static class ShortestDouble
                 return value.TryFormat(destination, out bytesWritten, "R", CultureInfo.InvariantCulture);
             }
 
-            (digits, exponent) = Ryu(m2, (int)ieeeExponent - Bias - MantissaBits - 2, mmShift: true);
+            (digits, exponent) = Ryu(m2, (int)ieeeExponent - Bias - MantissaBits - 2);
         }
         else if (ieeeExponent == 0)
         {
@@ -82,7 +108,7 @@ public static class ShortestDouble
                 return WriteZero(negative, destination, out bytesWritten);
             }
 
-            (digits, exponent) = Ryu(ieeeMantissa, 1 - Bias - MantissaBits - 2, mmShift: true);
+            (digits, exponent) = Ryu(ieeeMantissa, 1 - Bias - MantissaBits - 2);
         }
         else
         {
@@ -119,14 +145,13 @@ public static class ShortestDouble
 
     /// <summary>
     /// Ryū's d2d: the shortest decimal digits·10^exponent inside the rounding interval of m2·2^(e2+2), the one
-    /// closest to it among those (ties to even). mmShift is false only when the lower neighbour is half as far
-    /// (a power of two above the smallest normal).
+    /// closest to it among those (ties to even). Only for symmetric intervals: powers of two (whose lower
+    /// neighbour is half as far) never get here.
     /// </summary>
-    private static (ulong Digits, int Exponent) Ryu(ulong m2, int e2, bool mmShift)
+    private static (ulong Digits, int Exponent) Ryu(ulong m2, int e2)
     {
         bool acceptBounds = (m2 & 1) == 0;
         ulong mv = 4 * m2;
-        uint mmShiftBit = mmShift ? 1u : 0u;
 
         ulong vr, vp, vm;
         int e10;
@@ -139,7 +164,7 @@ public static class ShortestDouble
             int k = Pow5InvBitCount + Pow5Bits(q) - 1;
             int i = -e2 + q + k;
             ref ulong mul = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Pow5InvSplit), 2 * q);
-            vr = MulShiftAll(m2, mul, Unsafe.Add(ref mul, 1), i, out vp, out vm, mmShiftBit);
+            vr = MulShiftAll(mv, mul, Unsafe.Add(ref mul, 1), i, out vp, out vm);
             if (q <= 21)
             {
                 // At most one of mp, mv, mm is a multiple of 5; an exact quotient means the digits we drop are zeros.
@@ -149,7 +174,7 @@ public static class ShortestDouble
                 }
                 else if (acceptBounds)
                 {
-                    vmIsTrailingZeros = IsMultipleOfPowerOf5(mv - 1 - mmShiftBit, q);
+                    vmIsTrailingZeros = IsMultipleOfPowerOf5(mv - 2, q);
                 }
                 else if (IsMultipleOfPowerOf5(mv + 2, q))
                 {
@@ -165,14 +190,14 @@ public static class ShortestDouble
             int k = Pow5Bits(i) - Pow5BitCount;
             int j = q - k;
             ref ulong mul = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Pow5Split), 2 * i);
-            vr = MulShiftAll(m2, mul, Unsafe.Add(ref mul, 1), j, out vp, out vm, mmShiftBit);
+            vr = MulShiftAll(mv, mul, Unsafe.Add(ref mul, 1), j, out vp, out vm);
             if (q <= 1)
             {
-                // mv = 4·m2 has two trailing zero bits; mm has one exactly when mmShift.
+                // mv = 4·m2 has two trailing zero bits, mm = mv - 2 one.
                 vrIsTrailingZeros = true;
                 if (acceptBounds)
                 {
-                    vmIsTrailingZeros = mmShift;
+                    vmIsTrailingZeros = true;
                 }
                 else
                 {
@@ -241,33 +266,46 @@ public static class ShortestDouble
         }
         else
         {
+            // Common case: only whether the dropped digits reach one half matters. Ryū drops one or two digits a
+            // step; a short decimal like 79483.7 drops eleven, so drop 8, 4, 2, 1 at a time while the interval
+            // still holds a shorter number (that test is monotone in the count, so greedy chunks find the maximum).
             bool roundUp = false;
-            ulong vpDiv100 = vp / 100;
-            ulong vmDiv100 = vm / 100;
-            if (vpDiv100 > vmDiv100)
+            while (vp / 100_000_000 > vm / 100_000_000)
             {
-                ulong vrDiv100 = vr / 100;
-                roundUp = vr - (100 * vrDiv100) >= 50;
-                vr = vrDiv100;
-                vp = vpDiv100;
-                vm = vmDiv100;
+                ulong vrDiv = vr / 100_000_000;
+                roundUp = vr - (vrDiv * 100_000_000) >= 50_000_000;
+                vr = vrDiv;
+                vp /= 100_000_000;
+                vm /= 100_000_000;
+                removed += 8;
+            }
+
+            if (vp / 10_000 > vm / 10_000)
+            {
+                ulong vrDiv = vr / 10_000;
+                roundUp = vr - (vrDiv * 10_000) >= 5_000;
+                vr = vrDiv;
+                vp /= 10_000;
+                vm /= 10_000;
+                removed += 4;
+            }
+
+            if (vp / 100 > vm / 100)
+            {
+                ulong vrDiv = vr / 100;
+                roundUp = vr - (vrDiv * 100) >= 50;
+                vr = vrDiv;
+                vp /= 100;
+                vm /= 100;
                 removed += 2;
             }
 
-            while (true)
+            if (vp / 10 > vm / 10)
             {
-                ulong vpDiv10 = vp / 10;
-                ulong vmDiv10 = vm / 10;
-                if (vpDiv10 <= vmDiv10)
-                {
-                    break;
-                }
-
-                ulong vrDiv10 = vr / 10;
-                roundUp = vr - (10 * vrDiv10) >= 5;
-                vr = vrDiv10;
-                vp = vpDiv10;
-                vm = vmDiv10;
+                ulong vrDiv = vr / 10;
+                roundUp = vr - (vrDiv * 10) >= 5;
+                vr = vrDiv;
+                vm /= 10;
                 removed++;
             }
 
@@ -277,29 +315,33 @@ public static class ShortestDouble
         return (output, e10 + removed);
     }
 
+    /// <summary>
+    /// ⌊x·mul / 2^j⌋, ⌊(x + 2)·mul / 2^j⌋ and ⌊(x - 2)·mul / 2^j⌋ for a 128-bit mul and 64 &lt; j &lt; 128: one
+    /// 192-bit product, the neighbours by adding and subtracting 2·mul (&lt; 2^127) instead of two more products.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong MulShiftAll(ulong m, ulong mulLo, ulong mulHi, int j, out ulong vp, out ulong vm, uint mmShift)
+    private static ulong MulShiftAll(ulong x, ulong mulLo, ulong mulHi, int j, out ulong plus, out ulong minus)
     {
-        vp = MulShift(4 * m + 2, mulLo, mulHi, j);
-        vm = MulShift(4 * m - 1 - mmShift, mulLo, mulHi, j);
-        return MulShift(4 * m, mulLo, mulHi, j);
+        ulong high0 = Math.BigMul(x, mulLo, out ulong w0);
+        ulong w2 = Math.BigMul(x, mulHi, out ulong low1);
+        ulong w1 = high0 + low1;
+        w2 += w1 < high0 ? 1UL : 0UL;
+
+        // 2·mul = (t1:t0) with t1 < 2^63, so t1 plus a carry cannot overflow; w1 + that wraps iff the sum is below w1.
+        ulong t0 = mulLo << 1;
+        ulong t1 = (mulHi << 1) | (mulLo >> 63);
+        ulong upCarry = t1 + (w0 + t0 < w0 ? 1UL : 0UL);
+        ulong downBorrow = t1 + (w0 < t0 ? 1UL : 0UL);
+        ulong up1 = w1 + upCarry;
+        int shift = j - 64;
+        plus = ShiftRight(w2 + (up1 < w1 ? 1UL : 0UL), up1, shift);
+        minus = ShiftRight(w2 - (w1 < downBorrow ? 1UL : 0UL), w1 - downBorrow, shift);
+        return ShiftRight(w2, w1, shift);
     }
 
-    /// <summary>(m · mul) >> j for a 128-bit mul and 64 &lt; j &lt; 128.</summary>
+    /// <summary>(high:low) >> shift, 0 &lt; shift &lt; 64.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong MulShift(ulong m, ulong mulLo, ulong mulHi, int j)
-    {
-        ulong high1 = Math.BigMul(m, mulHi, out ulong low1);
-        ulong high0 = Math.BigMul(m, mulLo, out _);
-        ulong sum = high0 + low1;
-        if (sum < high0)
-        {
-            high1++;
-        }
-
-        int dist = j - 64;
-        return (high1 << (64 - dist)) | (sum >> dist);
-    }
+    private static ulong ShiftRight(ulong high, ulong low, int shift) => (high << (64 - shift)) | (low >> shift);
 
     private static bool IsMultipleOfPowerOf5(ulong value, int p)
     {

@@ -31,7 +31,7 @@ public class ShortestDoubleTests
         Span<byte> actual = stackalloc byte[64];
         value.TryFormat(expected, out int expectedLength, "R", CultureInfo.InvariantCulture);
         bool ok = ShortestDouble.TryFormat(value, actual, out int actualLength);
-        if (!ok || !expected[..expectedLength].SequenceEqual(actual[..actualLength]))
+        if (!ok || !expected[..expectedLength].SequenceEqual(actual[..actualLength]) || actualLength > ShortestDouble.MaxFiniteLength)
         {
             Assert.Fail($"0x{BitConverter.DoubleToUInt64Bits(value):X16}: .NET \"{Encoding.ASCII.GetString(expected[..expectedLength])}\", " +
                         $"ours \"{Encoding.ASCII.GetString(actual[..actualLength])}\" (ok={ok})");
@@ -165,6 +165,16 @@ public class ShortestDoubleTests
 
         Gen.Long[-(1L << 62), 1L << 62].Sample(n => Same(n), iter: 100_000);
         Gen.Long[-(1L << 53), 1L << 53].Sample(n => SameWithNeighbours(n, 1), iter: 100_000);
+    }
+
+    /// <summary>Doubles that are exactly short decimals (83.5, 0.375): m·2^-f, around the 15/16-digit edge too.</summary>
+    [Fact]
+    public void Exact_binary_fractions()
+    {
+        Gen.Select(Gen.Long[1, 1L << 53], Gen.Int[1, 30], Gen.Bool)
+            .Sample((m, f, negative) => SameWithNeighbours((negative ? -1 : 1) * Math.ScaleB(m, -f), 1), iter: 200_000);
+        Gen.Select(Gen.Long[1, 1L << 20], Gen.Int[1, 22])
+            .Sample((m, f) => Same(Math.ScaleB(m, -f)), iter: 200_000);
     }
 
     [Fact]
