@@ -1,3 +1,4 @@
+using System.Text;
 using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Arbitrage.Engine.Strategies;
@@ -19,12 +20,19 @@ internal sealed class ReplayCollector : ReceiveActor
 
     /// <summary>
     /// Everything seen: <paramref name="Indicators"/> when asked to keep the snapshots (the paper backtest needs
-    /// them), <paramref name="IndicatorRows"/> (the CSV, formatted as the ticks arrived) when asked to format them.
+    /// them), <paramref name="IndicatorRows"/> (the CSV, formatted as the ticks arrived) when asked to format them,
+    /// every signal and, when asked to format them, its CSV row (<paramref name="SignalRows"/>[i] is <paramref name="Signals"/>[i]'s).
     /// </summary>
-    public sealed record Complete(IReadOnlyList<IndicatorSnapshot> Indicators, IndicatorCsvRows? IndicatorRows, int Ticks, IReadOnlyList<SignalEmitted> Signals);
+    public sealed record Complete(
+        IReadOnlyList<IndicatorSnapshot> Indicators,
+        IndicatorCsvRows? IndicatorRows,
+        int Ticks,
+        IReadOnlyList<SignalEmitted> Signals,
+        IReadOnlyList<string>? SignalRows);
 
     private readonly List<IndicatorSnapshot> _indicators = [];
     private readonly List<SignalEmitted> _signals = [];
+    private readonly List<string>? _signalRows;
     private readonly HashSet<string> _symbolsEnded = new(StringComparer.Ordinal);
     private readonly HashSet<(string, string)> _strategiesEnded = [];
     private readonly bool _keepIndicators;
@@ -35,8 +43,9 @@ internal sealed class ReplayCollector : ReceiveActor
     private Expect? _expect;
     private IActorRef? _waiter;
 
-    public ReplayCollector(IActorRef mediator, bool keepIndicators, bool formatIndicators)
+    public ReplayCollector(IActorRef mediator, bool keepIndicators, bool formatIndicators, bool formatSignals)
     {
+        _signalRows = formatSignals ? [] : null;
         _keepIndicators = keepIndicators;
         _rows = formatIndicators ? new IndicatorCsvRows() : null;
         Receive<Subscribed>(_ =>
@@ -60,7 +69,16 @@ internal sealed class ReplayCollector : ReceiveActor
                 OnSnapshot(s);
             }
         });
-        Receive<SignalEmitted>(s => _signals.Add(s));
+        Receive<SignalEmitted>(s =>
+        {
+            _signals.Add(s);
+            if (_signalRows is not null)
+            {
+                var row = new StringBuilder();
+                ReplayCsv.AppendSignalRow(row, s);
+                _signalRows.Add(row.ToString());
+            }
+        });
         Receive<IndicatorStreamEnded>(e =>
         {
             _symbolsEnded.Add(e.Symbol);
@@ -112,7 +130,7 @@ internal sealed class ReplayCollector : ReceiveActor
             }
         }
 
-        _waiter.Tell(new Complete(_indicators, _rows, _ticks, _signals));
+        _waiter.Tell(new Complete(_indicators, _rows, _ticks, _signals, _signalRows));
         _waiter = null;
     }
 }

@@ -151,7 +151,8 @@ public static class ReplayRunner
             var mediator = DistributedPubSub.Get(system).Mediator;
             var keepIndicators = options.TradesOut is not null;
             var formatIndicators = options.IndicatorsOut is not null;
-            var collector = system.ActorOf(Props.Create(() => new ReplayCollector(mediator, keepIndicators, formatIndicators)), "replay-collector");
+            var formatSignals = options.SignalsOut is not null;
+            var collector = system.ActorOf(Props.Create(() => new ReplayCollector(mediator, keepIndicators, formatIndicators, formatSignals)), "replay-collector");
             var subscribed = collector.Ask<ReplayCollector.Subscribed>(new ReplayCollector.Subscribed(), TimeSpan.FromSeconds(30), ct);
             var strategiesActor = system.ActorOf(StrategiesActor.Props(new StrategiesSettings(options.StrategiesDirectory, Watch: false), mediator, riskGuard: null), "strategies");
             var strategiesReady = strategiesActor.Ask<StrategiesReady>(new AwaitStrategiesReady(), TimeSpan.FromSeconds(30), ct);
@@ -210,11 +211,13 @@ public static class ReplayRunner
             options.Progress?.WriteLine($"replay: {complete.Ticks:N0} ticks, {complete.Signals.Count:N0} signals collected at {clock.Elapsed.TotalSeconds:0.000} s");
 
             var indicators = InOrder(complete.Indicators);
-            var signals = complete.Signals
-                .OrderBy(s => s.TimeMs)
-                .ThenBy(s => s.Symbol, StringComparer.Ordinal)
-                .ThenBy(s => s.StrategyId, StringComparer.Ordinal)
-                .ToList();
+            // By (time, symbol, strategy); the CSV rows were formatted as the signals arrived.
+            var order = Enumerable.Range(0, complete.Signals.Count)
+                .OrderBy(i => complete.Signals[i].TimeMs)
+                .ThenBy(i => complete.Signals[i].Symbol, StringComparer.Ordinal)
+                .ThenBy(i => complete.Signals[i].StrategyId, StringComparer.Ordinal)
+                .ToArray();
+            var signals = order.Select(i => complete.Signals[i]).ToList();
 
             var outputPhases = new List<(string, TimeSpan)> { ("sort", clock.Elapsed - collectedAt) };
             if (options.IndicatorsOut is { } indicatorsOut)
@@ -226,12 +229,12 @@ public static class ReplayRunner
             if (options.SignalsOut is { } signalsOut)
             {
                 var sb = new StringBuilder(ReplayCsv.SignalsHeader).Append('\n');
-                foreach (var s in signals)
+                foreach (var i in order)
                 {
-                    ReplayCsv.AppendSignalRow(sb, s);
+                    sb.Append(complete.SignalRows![i]);
                 }
 
-                await WriteAtomicallyAsync(signalsOut, sb, ct).ConfigureAwait(false);
+                WriteAtomically(signalsOut, sb);
                 outputPhases.Add(("signals csv", clock.Elapsed - collectedAt));
             }
 
@@ -246,7 +249,7 @@ public static class ReplayRunner
                     TradesCsv.Write(writer, trades);
                 }
 
-                await WriteAtomicallyAsync(tradesOut, sb, ct).ConfigureAwait(false);
+                WriteAtomically(tradesOut, sb);
                 options.Progress?.WriteLine($"replay: paper executor closed {closed:N0} trade(s) at {clock.Elapsed.TotalSeconds:0.000} s");
             }
 
@@ -266,7 +269,7 @@ public static class ReplayRunner
                     CarryCsv.Write(writer, carries);
                 }
 
-                await WriteAtomicallyAsync(carryOut, sb, ct).ConfigureAwait(false);
+                WriteAtomically(carryOut, sb);
                 options.Progress?.WriteLine($"replay: carry backtest: {carries.Count} carr{(carries.Count == 1 ? "y" : "ies")} at {clock.Elapsed.TotalSeconds:0.000} s");
             }
 
@@ -356,14 +359,15 @@ public static class ReplayRunner
         File.Move(tmp, full, overwrite: true);
     }
 
-    private static async Task WriteAtomicallyAsync(string path, StringBuilder content, CancellationToken ct)
-    {
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var tmp = full + ".tmp";
-        await File.WriteAllTextAsync(tmp, content.ToString(), new UTF8Encoding(false), ct).ConfigureAwait(false);
-        File.Move(tmp, full, overwrite: true);
-    }
+    private static void WriteAtomically(string path, StringBuilder content) =>
+        WriteAtomically(path, stream =>
+        {
+            using var writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
+            foreach (var chunk in content.GetChunks())
+            {
+                writer.Write(chunk.Span);
+            }
+        });
 
     /// <summary>Turns the tape reader's batches into TradeBatch messages with a bounded number in flight.</summary>
     private sealed class Feeder(IActorRef region, ReplayOptions options, Stopwatch clock) : ITradeBatchSink
