@@ -118,7 +118,7 @@ public static class ReplayRunner
             {
                 foreach (var tape in options.Tapes)
                 {
-                    TapeReader.ReadTrades(tape, feeder, options.BatchSize);
+                    TapeReader.ReadTrades(tape, symbol: null, feeder, options.BatchSize);
                     ct.ThrowIfCancellationRequested();
                 }
             },
@@ -398,7 +398,7 @@ public static class ReplayRunner
     /// up (<see cref="Connect"/>) batches queue up to <see cref="ReplayOptions.PrefetchBatches"/>; every send happens
     /// on the reader's thread (or in <see cref="DrainAsync"/> after it finished), so each symbol's batches go out in order.
     /// </summary>
-    private sealed class Feeder(ReplayOptions options, Stopwatch clock) : ITradeBatchSink
+    private sealed class Feeder(ReplayOptions options, Stopwatch clock) : ITradeBufferSink
     {
         private readonly SemaphoreSlim _window = new(options.MaxInFlight, options.MaxInFlight);
         private readonly Dictionary<string, long> _sequences = new(StringComparer.Ordinal);
@@ -434,7 +434,12 @@ public static class ReplayRunner
             }
         }
 
-        public void OnBatch(string symbol, ReadOnlySpan<Trade> trades)
+        public Trade[] Rent(int minimumLength) => ArrayPool<Trade>.Shared.Rent(minimumLength);
+
+        public void Return(Trade[] buffer) => ArrayPool<Trade>.Shared.Return(buffer);
+
+        /// <summary>The reader parsed <paramref name="count"/> trades into <paramref name="buffer"/> (rented here): it is ours until acknowledged.</summary>
+        public void OnBatch(string symbol, Trade[] buffer, int count)
         {
             if (_failure is not null)
             {
@@ -447,16 +452,14 @@ public static class ReplayRunner
                 _busy += now - _returnedAt;
             }
 
-            var buffer = ArrayPool<Trade>.Shared.Rent(trades.Length);
-            trades.CopyTo(buffer);
             if (!_region.Task.IsCompleted)
             {
                 lock (_early)
                 {
-                    _early.Enqueue((symbol, buffer, trades.Length));
+                    _early.Enqueue((symbol, buffer, count));
                 }
 
-                Prefetched += trades.Length;
+                Prefetched += count;
                 if (_early.Count >= options.PrefetchBatches)
                 {
                     var waitFrom = Stopwatch.GetTimestamp();
@@ -468,7 +471,7 @@ public static class ReplayRunner
             {
                 var region = _region.Task.Result;
                 SendEarly(region);
-                Send(region, symbol, buffer, trades.Length);
+                Send(region, symbol, buffer, count);
             }
 
             Progress();
