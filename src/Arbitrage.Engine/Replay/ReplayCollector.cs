@@ -20,12 +20,11 @@ internal sealed class ReplayCollector : ReceiveActor
 
     /// <summary>
     /// Everything seen: <paramref name="Indicators"/> when asked to keep the snapshots (the paper backtest needs
-    /// them), <paramref name="IndicatorRows"/> (the CSV, formatted as the ticks arrived) when asked to format them,
-    /// every signal and, when asked to format them, its CSV row (<paramref name="SignalRows"/>[i] is <paramref name="Signals"/>[i]'s).
+    /// them), every signal and, when asked to format them, its CSV row (<paramref name="SignalRows"/>[i] is
+    /// <paramref name="Signals"/>[i]'s). The indicator rows went to the <see cref="IndicatorCsvRows"/> given at start.
     /// </summary>
     public sealed record Complete(
         IReadOnlyList<IndicatorSnapshot> Indicators,
-        IndicatorCsvRows? IndicatorRows,
         int Ticks,
         IReadOnlyList<SignalEmitted> Signals,
         IReadOnlyList<string>? SignalRows);
@@ -43,11 +42,13 @@ internal sealed class ReplayCollector : ReceiveActor
     private Expect? _expect;
     private IActorRef? _waiter;
 
-    public ReplayCollector(IActorRef mediator, bool keepIndicators, bool formatIndicators, bool formatSignals)
+    /// <param name="rows">Where each tick's CSV row goes as it arrives (owned by the caller; appends are buffered
+    /// writes of 1 MB to a part file, short enough for the actor's dispatcher), or null.</param>
+    public ReplayCollector(IActorRef mediator, bool keepIndicators, IndicatorCsvRows? rows, bool formatSignals)
     {
         _signalRows = formatSignals ? [] : null;
         _keepIndicators = keepIndicators;
-        _rows = formatIndicators ? new IndicatorCsvRows() : null;
+        _rows = rows;
         Receive<Subscribed>(_ =>
         {
             _subscriber = Sender;
@@ -130,7 +131,7 @@ internal sealed class ReplayCollector : ReceiveActor
             }
         }
 
-        _waiter.Tell(new Complete(_indicators, _rows, _ticks, _signals, _signalRows));
+        _waiter.Tell(new Complete(_indicators, _ticks, _signals, _signalRows));
         _waiter = null;
     }
 }

@@ -179,6 +179,7 @@ public static class ReplayRunner
             """)).WithFallback(AkkaConfig.Build(options.HoconDirectory, database));
 
         var system = ActorSystem.Create("replay", PersistenceSetup.Bootstrap(config, database));
+        using var indicatorRows = options.IndicatorsOut is { } indicatorsFile ? new IndicatorCsvRows(indicatorsFile) : null;
         startPhases.Add(("actor system", clock.Elapsed));
         try
         {
@@ -187,9 +188,8 @@ public static class ReplayRunner
             // the local pub-sub mediator, which takes subscriptions before the member is up.
             var mediator = DistributedPubSub.Get(system).Mediator;
             var keepIndicators = options.TradesOut is not null;
-            var formatIndicators = options.IndicatorsOut is not null;
             var formatSignals = options.SignalsOut is not null;
-            var collector = system.ActorOf(Props.Create(() => new ReplayCollector(mediator, keepIndicators, formatIndicators, formatSignals)), "replay-collector");
+            var collector = system.ActorOf(Props.Create(() => new ReplayCollector(mediator, keepIndicators, indicatorRows, formatSignals)), "replay-collector");
             var subscribed = collector.Ask<ReplayCollector.Subscribed>(new ReplayCollector.Subscribed(), TimeSpan.FromSeconds(30), ct);
             var strategiesActor = system.ActorOf(StrategiesActor.Props(new StrategiesSettings(options.StrategiesDirectory, Watch: false), mediator, riskGuard: null), "strategies");
             var strategiesReady = strategiesActor.Ask<StrategiesReady>(new AwaitStrategiesReady(), TimeSpan.FromSeconds(30), ct);
@@ -244,9 +244,9 @@ public static class ReplayRunner
             var signals = order.Select(i => complete.Signals[i]).ToList();
 
             var outputPhases = new List<(string, TimeSpan)> { ("sort", clock.Elapsed - collectedAt) };
-            if (options.IndicatorsOut is { } indicatorsOut)
+            if (indicatorRows is not null)
             {
-                WriteAtomically(indicatorsOut, complete.IndicatorRows!.WriteTo);
+                indicatorRows.Complete();
                 outputPhases.Add(("indicators csv", clock.Elapsed - collectedAt));
             }
 

@@ -37,7 +37,9 @@ public sealed class ReplayCsvTests
         }
 
         // Arrival: ETH's ticks first, then the others interleaved batch by batch, as independent symbol actors deliver them.
-        var rows = new IndicatorCsvRows();
+        using var dir = new TempDir();
+        var output = Path.Combine(dir.Path, "out", "indicators.csv");
+        using var rows = new IndicatorCsvRows(output);
         bySymbol["ETHUSDT"].ForEach(rows.Append);
         foreach (var batch in bySymbol["BTCUSD_PERP"].Chunk(500).Zip(bySymbol["ÉTH_ÜSD"].Chunk(500).Concat(Enumerable.Repeat(Array.Empty<IndicatorSnapshot>(), 1000))))
         {
@@ -45,18 +47,22 @@ public sealed class ReplayCsvTests
             Array.ForEach(batch.Item2, rows.Append);
         }
 
-        using var stream = new MemoryStream();
-        rows.WriteTo(stream);
+        rows.Complete();
 
         Assert.Equal(bySymbol.Values.Sum(r => r.Count), rows.Count);
-        Assert.True(stream.Length > 4 << 20, "the rows span several chunks");
-        Assert.Equal(new UTF8Encoding(false).GetBytes(expected.ToString()), stream.ToArray());
+        var bytes = File.ReadAllBytes(output);
+        Assert.True(bytes.Length > 4 << 20, "the rows span several 1 MB buffers");
+        Assert.Equal(new UTF8Encoding(false).GetBytes(expected.ToString()), bytes);
+        rows.Dispose();
+        Assert.Equal(["indicators.csv"], Directory.GetFileSystemEntries(Path.GetDirectoryName(output)!).Select(Path.GetFileName)); // parts removed
     }
 
     [Fact]
-    public void One_symbol_is_written_chunk_by_chunk_in_arrival_order()
+    public void One_symbol_is_written_in_arrival_order_and_an_empty_replay_gives_the_header()
     {
-        var rows = new IndicatorCsvRows();
+        using var dir = new TempDir();
+        var output = Path.Combine(dir.Path, "one.csv");
+        using var rows = new IndicatorCsvRows(output);
         var expected = new StringBuilder(ReplayCsv.IndicatorsHeader).Append('\n');
         for (var i = 0; i < 30_000; i++)
         {
@@ -65,8 +71,22 @@ public sealed class ReplayCsvTests
             ReplayCsv.AppendIndicatorRow(expected, s);
         }
 
-        using var stream = new MemoryStream();
-        rows.WriteTo(stream);
-        Assert.Equal(new UTF8Encoding(false).GetBytes(expected.ToString()), stream.ToArray());
+        rows.Complete();
+        Assert.Equal(new UTF8Encoding(false).GetBytes(expected.ToString()), File.ReadAllBytes(output));
+
+        var empty = Path.Combine(dir.Path, "empty.csv");
+        using (var none = new IndicatorCsvRows(empty))
+        {
+            none.Complete();
+        }
+
+        Assert.Equal(ReplayCsv.IndicatorsHeader + "\n", File.ReadAllText(empty));
+    }
+
+    private sealed class TempDir : IDisposable
+    {
+        public string Path { get; } = Directory.CreateTempSubdirectory("arb-csv-rows").FullName;
+
+        public void Dispose() => Directory.Delete(Path, recursive: true);
     }
 }
