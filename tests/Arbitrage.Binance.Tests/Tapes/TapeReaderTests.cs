@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.IO.Compression;
 using System.Text;
 using Arbitrage.Binance.Protocol;
@@ -85,6 +86,59 @@ public class TapeReaderTests
         File.WriteAllText(crlf, "agg_trade_id,price,quantity,first_trade_id,last_trade_id,transact_time,is_buyer_maker\r\n1,2.5,3,1,1,1000,true\r\n2,2.75,1,2,2,1001,false");
         Assert.Equal([new Trade(1, 2.5, 3, 1000, true), new Trade(2, 2.75, 1, 1001, false)], TapeReader.ReadTrades(crlf).Select(t => t.Trade));
         Directory.Delete(dir, true);
+    }
+
+    /// <summary>
+    /// Integer fields of every width (1–18 digits: below, at and across the eight-digit fast path) read as the
+    /// numbers written; a single non-digit byte anywhere inside an id or a timestamp is refused, never misread.
+    /// </summary>
+    [Fact]
+    public void Csv_integers_of_every_width_read_exactly_and_a_stray_byte_in_one_is_refused()
+    {
+        var rng = new Random(20261122);
+        string dir = Directory.CreateTempSubdirectory("arb-tape").FullName;
+        try
+        {
+            long Number(int digits) => digits == 1 ? rng.Next(1, 10) : (long)(Math.Pow(10, digits - 1) + (rng.NextDouble() * 9 * Math.Pow(10, digits - 1)) - 1);
+            var expected = new List<Trade>();
+            var text = new StringBuilder("agg_trade_id,price,quantity,first_trade_id,last_trade_id,transact_time,is_buyer_maker\n");
+            for (var row = 0; row < 5_000; row++)
+            {
+                var id = Number(1 + (row % 18));
+                var time = Number(1 + ((row / 18) % 14)); // ≤ 14 digits: ms timestamps (µs above 1e14 are scaled)
+                var price = Math.Round(rng.NextDouble() * 100_000, rng.Next(0, 6));
+                var qty = Math.Round(rng.NextDouble() * 50 + 0.001, 3);
+                var maker = rng.Next(2) == 0;
+                expected.Add(new Trade(id, price, qty, time, maker));
+                text.Append(CultureInfo.InvariantCulture, $"{id},{price.ToString("R", CultureInfo.InvariantCulture)},{qty.ToString("R", CultureInfo.InvariantCulture)},1,1,{time},{(maker ? "true" : "false")}\n");
+            }
+
+            string path = Path.Combine(dir, "BTCUSDT-aggTrades-widths.csv");
+            File.WriteAllText(path, text.ToString());
+            Assert.Equal(expected, TapeReader.ReadTrades(path).Select(t => t.Trade));
+
+            var strays = new byte[] { (byte)'/', (byte)':', (byte)'a', (byte)' ', (byte)'.', (byte)'-', 0x80, 0xB9, 0xC3, 0xFF };
+            for (var k = 0; k < 200; k++)
+            {
+                var id = Number(rng.Next(9, 18)).ToString(CultureInfo.InvariantCulture);
+                var time = Number(13).ToString(CultureInfo.InvariantCulture);
+                var mutateId = k % 2 == 0;
+                var field = Encoding.ASCII.GetBytes(mutateId ? id : time);
+                field[rng.Next(1, field.Length - 1)] = strays[k % strays.Length]; // inside the number, not at its ends
+                var row = Encoding.ASCII.GetBytes($"{(mutateId ? "#" : id)},2.5,1,1,1,{(mutateId ? time : "#")},true\n");
+                var line = new List<byte>(row);
+                var at = line.IndexOf((byte)'#');
+                line.RemoveAt(at);
+                line.InsertRange(at, field);
+                string bad = Path.Combine(dir, $"BTCUSDT-aggTrades-stray{k}.csv");
+                File.WriteAllBytes(bad, [.. line]);
+                Assert.Throws<TapeFormatException>(() => TapeReader.ReadTrades(bad).ToList());
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
     }
 
     [Fact]
