@@ -178,7 +178,8 @@ public static class ReplayRunner
             akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
             """)).WithFallback(AkkaConfig.Build(options.HoconDirectory, database));
 
-        var system = ActorSystem.Create("replay", PersistenceSetup.Bootstrap(config, database));
+        // In memory, linq2db (the SQL plugin's data layer, left to the JIT) is never loaded.
+        var system = ActorSystem.Create("replay", sqliteJournal ? PersistenceSetup.Bootstrap(config, database) : Akka.Actor.Setup.ActorSystemSetup.Create(BootstrapSetup.Create().WithConfig(config)));
         using var indicatorRows = options.IndicatorsOut is { } indicatorsFile ? new IndicatorCsvRows(indicatorsFile) : null;
         startPhases.Add(("actor system", clock.Elapsed));
         try
@@ -304,7 +305,7 @@ public static class ReplayRunner
             {
                 options.Progress?.WriteLine("replay: engine start: " + Steps(startPhases));
                 options.Progress?.WriteLine("replay: outputs: " + Steps(outputPhases));
-                options.Progress?.WriteLine($"replay: phases: {phases}; GC {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}, " +
+                options.Progress?.WriteLine($"replay: phases: {phases}; GC {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} (paused {GC.GetTotalPauseDuration().TotalSeconds:0.000} s, {GC.GetTotalAllocatedBytes() / 1e6:N0} MB allocated), " +
                     $"JIT {System.Runtime.JitInfo.GetCompiledMethodCount():N0} methods in {System.Runtime.JitInfo.GetCompilationTime().TotalSeconds:0.000} s (process so far)");
             }
 
