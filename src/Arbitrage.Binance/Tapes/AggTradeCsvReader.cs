@@ -76,6 +76,9 @@ internal sealed class AggTradeCsvReader : IDisposable
     }
 
     /// <summary>Fills <paramref name="dest"/> with the next trades; returns how many (0 at the end).</summary>
+    // Per-trade loop, entered a few times and run millions of times: optimized at first call, not after tier-0 + OSR
+    // (a cold arbctl replay ran it as tier-0 code for most of its first seconds; see README, replay benchmark).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int ReadBatch(Span<Trade> dest)
     {
         int n = 0;
@@ -176,6 +179,7 @@ internal sealed class AggTradeCsvReader : IDisposable
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool TryParseRow(ReadOnlySpan<byte> l, out Trade trade)
     {
         trade = default;
@@ -211,6 +215,7 @@ internal sealed class AggTradeCsvReader : IDisposable
         return false;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool SkipField(ReadOnlySpan<byte> l, ref int i)
     {
         int c = l[i..].IndexOf((byte)',');
@@ -286,6 +291,7 @@ internal sealed class AggTradeCsvReader : IDisposable
         return Utf8Number.TryParseDouble(l[start..end], out value);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool ReadBool(ReadOnlySpan<byte> l, ref int i, out bool value)
     {
         var rest = l[i..];

@@ -102,29 +102,44 @@ public static class TapeReader
 
     public static void ReadTrades(string path, string? symbol, ITradeBatchSink sink, int batchSize = 4096)
     {
+        ArgumentNullException.ThrowIfNull(sink);
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        var batch = new Trade[batchSize];
+        ReadTrades(path, symbol, new ReusedBuffer(sink, batchSize), batchSize);
+    }
+
+    /// <summary>As <see cref="ReadTrades(string, string?, ITradeBatchSink, int)"/>, parsing into the sink's own buffers (no copy).</summary>
+    public static void ReadTrades(string path, string? symbol, ITradeBufferSink sink, int batchSize = 4096)
+    {
+        ArgumentNullException.ThrowIfNull(sink);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         if (Detect(path) == TapeFormat.AggTradesCsv)
         {
             using var reader = AggTradeCsvReader.Open(path, symbol);
-            int n;
-            while ((n = reader.ReadBatch(batch)) > 0)
+            while (true)
             {
-                sink.OnBatch(reader.Symbol, batch.AsSpan(0, n));
-            }
+                var buffer = sink.Rent(batchSize);
+                var n = reader.ReadBatch(buffer.AsSpan(0, batchSize));
+                if (n == 0)
+                {
+                    sink.Return(buffer);
+                    return;
+                }
 
-            return;
+                sink.OnBatch(reader.Symbol, buffer, n);
+            }
         }
 
         string? current = null;
-        int count = 0;
+        var count = 0;
+        var batch = sink.Rent(batchSize);
         foreach (var t in FrameTrades(path))
         {
-            if ((object?)t.Symbol != current || count == batch.Length)
+            if ((object?)t.Symbol != current || count == batchSize)
             {
                 if (count > 0)
                 {
-                    sink.OnBatch(current!, batch.AsSpan(0, count));
+                    sink.OnBatch(current!, batch, count);
+                    batch = sink.Rent(batchSize);
                 }
 
                 current = t.Symbol;
@@ -136,7 +151,26 @@ public static class TapeReader
 
         if (count > 0)
         {
-            sink.OnBatch(current!, batch.AsSpan(0, count));
+            sink.OnBatch(current!, batch, count);
+        }
+        else
+        {
+            sink.Return(batch);
+        }
+    }
+
+    /// <summary>A span sink over one reused buffer: each batch is handed over as a span, valid during the call.</summary>
+    private sealed class ReusedBuffer(ITradeBatchSink sink, int batchSize) : ITradeBufferSink
+    {
+        private readonly Trade[] _buffer = new Trade[batchSize];
+
+        public Trade[] Rent(int minimumLength) => _buffer;
+
+        public void OnBatch(string symbol, Trade[] buffer, int count) => sink.OnBatch(symbol, buffer.AsSpan(0, count));
+
+        public void Return(Trade[] buffer)
+        {
+            // The one buffer is reused; nothing to give back.
         }
     }
 

@@ -22,11 +22,12 @@ public static class ReplayCommand
         var tradesOut = new Option<string?>("--trades-out") { Description = "Trades CSV of the paper executor (risk guard + executor + paper gateway)." };
         var carryOut = new Option<string?>("--carry-out") { Description = "Carry backtest CSV over the tapes' markPrice frames (strategies/carry/carry_funding.json)." };
         var hocon = new Option<string?>("--hocon") { Description = "HOCON directory (default ./hocon or the copy beside arbctl)." };
+        var journalDir = new Option<string?>("--journal-dir") { Description = "Keep the replay's journal (signals, paper executor events) in SQLite in this directory (default: in memory)." };
         var batch = new Option<int>("--batch-size") { Description = "Trades per actor message.", DefaultValueFactory = _ => new ReplayOptions { Tapes = [], StrategiesDirectory = "", HoconDirectory = "" }.BatchSize };
 
         var command = new Command("replay", "Replay tapes through the production actors at maximum speed (event time).")
         {
-            tapes, strategies, indicatorsOut, signalsOut, tradesOut, carryOut, hocon, batch,
+            tapes, strategies, indicatorsOut, signalsOut, tradesOut, carryOut, hocon, journalDir, batch,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -46,6 +47,7 @@ public static class ReplayCommand
                 SignalsOut = parse.GetValue(signalsOut),
                 TradesOut = parse.GetValue(tradesOut),
                 CarryOut = parse.GetValue(carryOut),
+                JournalDirectory = parse.GetValue(journalDir),
                 BatchSize = Math.Max(1, parse.GetValue(batch)),
                 Progress = Console.Error,
             };

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Arbitrage.Core.Indicators;
 
 /// <summary>
@@ -18,6 +20,7 @@ internal struct CompensatedSum
 
     public readonly double Value => Sum + Compensation;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Add(double x)
     {
         double t = Sum + x;

@@ -194,6 +194,7 @@ internal sealed class QuantityPercentile
         return bin < 0 ? 0 : bin >= BinCount ? BinCount - 1 : (int)bin;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per trade, not inlined (see SymbolIndicators.OnTrades)
     private int FindOrCreateSlot(double qty, long bits)
     {
         int bin = BinOf(bits);

@@ -58,6 +58,9 @@ public sealed class SymbolIndicators
     }
 
     /// <summary>The batch form of <see cref="OnTrade"/>, same semantics: the fast path for replays and bursts.</summary>
+    // Per-trade loop, entered a few times and run millions of times: optimized at first call, not after tier-0 + OSR
+    // (a cold arbctl replay ran it as tier-0 code for most of its first seconds; see README, replay benchmark).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void OnTrades(ReadOnlySpan<Trade> trades, ITickSink sink)
     {
         ArgumentNullException.ThrowIfNull(sink);

@@ -17,6 +17,20 @@ public static class SignalCatalog
     public const string FundingRate = "funding_rate";
     public const string Liquidation = "liquidation";
 
+    /// <summary>The formula a signal name selects.</summary>
+    public static SignalKind KindOf(string name) => name switch
+    {
+        Cvd => SignalKind.Cvd,
+        P99 => SignalKind.P99,
+        Accel => SignalKind.Accel,
+        LsRatio => SignalKind.LsRatio,
+        Oi => SignalKind.Oi,
+        CoinbasePremium => SignalKind.CoinbasePremium,
+        FundingRate => SignalKind.FundingRate,
+        Liquidation => SignalKind.Liquidation,
+        _ => SignalKind.Unknown,
+    };
+
     public static IReadOnlyList<SignalSpec> All { get; } =
     [
         new(Cvd, [new ParamSpec("base_share", 0.7, 0, true, 1, true)]),
@@ -96,4 +110,18 @@ public sealed record ParamSpec(string Name, double Default, double Min, bool Min
             ? lower
             : lower + " and " + (maxInclusive ? "≤ " : "< ") + max.ToString(CultureInfo.InvariantCulture);
     }
+}
+
+/// <summary>The signals of <see cref="SignalCatalog"/> as a closed set (the scorer's switch).</summary>
+public enum SignalKind
+{
+    Unknown,
+    Cvd,
+    P99,
+    Accel,
+    LsRatio,
+    Oi,
+    CoinbasePremium,
+    FundingRate,
+    Liquidation,
 }

@@ -104,15 +104,24 @@ public sealed record SignalDecision(
     }
 
     /// <summary>
-    /// The actors' form of <see cref="Evaluate"/>: null when the tick cannot emit (disabled, symbol not covered,
-    /// no direction, score below threshold) — decided without allocating, with the score computed bit-identically
-    /// (<see cref="SignalScorer.ScoreOnly"/>) — otherwise exactly <see cref="Evaluate"/>'s decision.
+    /// The actors' form of <see cref="Evaluate"/>: null when the tick does not emit (disabled, symbol not covered,
+    /// no direction, score below threshold, no ATR or price, cooling down) — decided without allocating, with the
+    /// score computed bit-identically (<see cref="SignalScorer.ScoreOnly"/>) — otherwise exactly <see cref="Evaluate"/>'s decision.
     /// </summary>
     public static SignalDecision? EvaluateCandidate(
         StrategyDefinition strategy, string symbol, in IndicatorValues values, MarketInputs inputs, CooldownBook cooldowns)
     {
-        if (!strategy.Enabled || !strategy.AppliesTo(symbol) || SignalScorer.DirectionOf(values) == SignalDirection.None
+        var direction = SignalScorer.DirectionOf(values);
+        if (!strategy.Enabled || !strategy.AppliesTo(symbol) || direction == SignalDirection.None
             || !(SignalScorer.ScoreOnly(strategy, values, inputs) >= strategy.Threshold))
+        {
+            return null;
+        }
+
+        // Evaluate's later rejections that need no breakdown (no ATR, no price, cooling down: most candidate
+        // ticks of an emitting strategy are inside its cooldown), decided before it builds one.
+        if (values.Atr is not { } atr || !double.IsFinite(atr) || atr <= 0 || !double.IsFinite(values.LastPrice) || values.LastPrice <= 0
+            || !cooldowns.Allows(new CooldownKey(strategy.Id, symbol, direction), values.TimeMs, strategy.CooldownMs))
         {
             return null;
         }

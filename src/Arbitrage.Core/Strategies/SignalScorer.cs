@@ -85,16 +85,16 @@ public static class SignalScorer
     }
 
     private static (double? Input, double Credit) Evaluate(SignalDefinition s, double d, in IndicatorValues v, MarketInputs m) =>
-        s.Name switch
+        s.Kind switch
         {
-            SignalCatalog.Cvd => Cvd(s, d, v),
-            SignalCatalog.P99 => P99(s, d, v),
-            SignalCatalog.Accel => Accel(s, d, v),
-            SignalCatalog.LsRatio => LsRatio(s, d, m),
-            SignalCatalog.Oi => Oi(s, m),
-            SignalCatalog.CoinbasePremium => CoinbasePremium(s, d, m),
-            SignalCatalog.FundingRate => FundingRate(s, d, m),
-            SignalCatalog.Liquidation => Liquidation(s, d, m),
+            SignalKind.Cvd => Cvd(s, d, v),
+            SignalKind.P99 => P99(s, d, v),
+            SignalKind.Accel => Accel(s, d, v),
+            SignalKind.LsRatio => LsRatio(s, d, m),
+            SignalKind.Oi => Oi(s, m),
+            SignalKind.CoinbasePremium => CoinbasePremium(s, d, m),
+            SignalKind.FundingRate => FundingRate(s, d, m),
+            SignalKind.Liquidation => Liquidation(s, d, m),
             _ => throw new InvalidOperationException($"signal \"{s.Name}\" passed validation but has no formula"),
         };
 

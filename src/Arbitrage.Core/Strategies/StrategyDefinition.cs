@@ -1,3 +1,5 @@
+using System.Collections.Frozen;
+
 namespace Arbitrage.Core.Strategies;
 
 /// <summary>
@@ -50,7 +52,13 @@ public sealed record StrategyDefinition(
 /// <summary>One entry of <c>signals</c>: its weight (max points) and its parameters with defaults filled in.</summary>
 public sealed record SignalDefinition(string Name, double Weight, IReadOnlyDictionary<string, double> Params)
 {
-    public double Param(string name) => Params[name];
+    // Resolved once: the scorer reads them for every signal of every strategy on every tick.
+    private readonly FrozenDictionary<string, double> _params = Params.ToFrozenDictionary(StringComparer.Ordinal);
+
+    /// <summary>The formula <see cref="Name"/> selects (<see cref="SignalKind.Unknown"/> for a name outside <see cref="SignalCatalog"/>).</summary>
+    public SignalKind Kind { get; } = SignalCatalog.KindOf(Name);
+
+    public double Param(string name) => _params[name];
 }
 
 /// <summary>Distances from the entry in multiples of ATR; all &gt; 0 and <c>Tp1Atr &lt; Tp2Atr</c>.</summary>

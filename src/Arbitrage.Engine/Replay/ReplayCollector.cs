@@ -1,3 +1,4 @@
+using System.Text;
 using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Arbitrage.Engine.Strategies;
@@ -17,21 +18,36 @@ internal sealed class ReplayCollector : ReceiveActor
 
     public sealed record Expect(IReadOnlyCollection<string> Symbols, IReadOnlyCollection<(string StrategyId, Func<string, bool> Covers)> Strategies);
 
-    public sealed record Complete(IReadOnlyList<IndicatorSnapshot> Indicators, IReadOnlyList<SignalEmitted> Signals);
+    /// <summary>
+    /// Everything seen: <paramref name="Indicators"/> when asked to keep the snapshots (the paper backtest needs
+    /// them), <paramref name="IndicatorRows"/> (the CSV, formatted as the ticks arrived) when asked to format them,
+    /// every signal and, when asked to format them, its CSV row (<paramref name="SignalRows"/>[i] is <paramref name="Signals"/>[i]'s).
+    /// </summary>
+    public sealed record Complete(
+        IReadOnlyList<IndicatorSnapshot> Indicators,
+        IndicatorCsvRows? IndicatorRows,
+        int Ticks,
+        IReadOnlyList<SignalEmitted> Signals,
+        IReadOnlyList<string>? SignalRows);
 
     private readonly List<IndicatorSnapshot> _indicators = [];
     private readonly List<SignalEmitted> _signals = [];
+    private readonly List<string>? _signalRows;
     private readonly HashSet<string> _symbolsEnded = new(StringComparer.Ordinal);
     private readonly HashSet<(string, string)> _strategiesEnded = [];
     private readonly bool _keepIndicators;
+    private readonly IndicatorCsvRows? _rows;
+    private int _ticks;
     private IActorRef? _subscriber;
     private int _acks;
     private Expect? _expect;
     private IActorRef? _waiter;
 
-    public ReplayCollector(IActorRef mediator, bool keepIndicators)
+    public ReplayCollector(IActorRef mediator, bool keepIndicators, bool formatIndicators, bool formatSignals)
     {
+        _signalRows = formatSignals ? [] : null;
         _keepIndicators = keepIndicators;
+        _rows = formatIndicators ? new IndicatorCsvRows() : null;
         Receive<Subscribed>(_ =>
         {
             _subscriber = Sender;
@@ -45,21 +61,24 @@ internal sealed class ReplayCollector : ReceiveActor
                 _subscriber?.Tell(new Subscribed());
             }
         });
-        Receive<IndicatorSnapshot>(s =>
-        {
-            if (_keepIndicators)
-            {
-                _indicators.Add(s);
-            }
-        });
+        Receive<IndicatorSnapshot>(OnSnapshot);
         Receive<IndicatorSnapshotBatch>(b =>
         {
-            if (_keepIndicators)
+            foreach (var s in b.Snapshots)
             {
-                _indicators.AddRange(b.Snapshots);
+                OnSnapshot(s);
             }
         });
-        Receive<SignalEmitted>(s => _signals.Add(s));
+        Receive<SignalEmitted>(s =>
+        {
+            _signals.Add(s);
+            if (_signalRows is not null)
+            {
+                var row = new StringBuilder();
+                ReplayCsv.AppendSignalRow(row, s);
+                _signalRows.Add(row.ToString());
+            }
+        });
         Receive<IndicatorStreamEnded>(e =>
         {
             _symbolsEnded.Add(e.Symbol);
@@ -76,6 +95,16 @@ internal sealed class ReplayCollector : ReceiveActor
             _waiter = Sender;
             CheckDone();
         });
+    }
+
+    private void OnSnapshot(IndicatorSnapshot snapshot)
+    {
+        _ticks++;
+        _rows?.Append(snapshot);
+        if (_keepIndicators)
+        {
+            _indicators.Add(snapshot);
+        }
     }
 
     private void CheckDone()
@@ -101,7 +130,7 @@ internal sealed class ReplayCollector : ReceiveActor
             }
         }
 
-        _waiter.Tell(new Complete(_indicators, _signals));
+        _waiter.Tell(new Complete(_indicators, _rows, _ticks, _signals, _signalRows));
         _waiter = null;
     }
 }

@@ -40,14 +40,24 @@ public sealed record ReplayOptions
     /// <summary>Paper account and risk per trade for <see cref="TradesOut"/>.</summary>
     public PaperGatewaySettings Paper { get; init; } = new(StartingBalanceUsd: 1_000m, TakerFeeRate: 0.0004m, SlippageBps: 1m);
 
-    /// <summary>Where the replay's own journal lives (a fresh temp directory when null; deleted afterwards).</summary>
-    public string? WorkDirectory { get; init; }
+    /// <summary>
+    /// Where the replay journals (SignalEmitted, the paper executor's events): null (default) keeps the journal in
+    /// memory for the run — a replay's outputs are its CSVs, and its journal used to be a temp SQLite file deleted at
+    /// exit; a directory keeps a SQLite journal there (<c>replay.db</c>) for inspection. Same actors, same Persist calls.
+    /// </summary>
+    public string? JournalDirectory { get; init; }
 
     /// <summary>Trades per TradeBatch message (and so per IndicatorSnapshotBatch and per strategy journal write).</summary>
     public int BatchSize { get; init; } = 16_384;
 
     /// <summary>Batches in flight to the symbol actors before the reader waits for acknowledgements.</summary>
     public int MaxInFlight { get; init; } = 4;
+
+    /// <summary>
+    /// Batches the reader may parse ahead while the engine starts (it starts with the replay, the engine takes
+    /// ≈ 0.4 s): 128 × 16 k trades ≈ 80 MB at most.
+    /// </summary>
+    public int PrefetchBatches { get; init; } = 128;
 
     public TextWriter? Progress { get; init; }
 }
@@ -99,13 +109,56 @@ public static class ReplayRunner
         }
 
         var clock = Stopwatch.StartNew();
-        var ownsWorkDir = options.WorkDirectory is null;
-        var work = options.WorkDirectory ?? Path.Combine(Path.GetTempPath(), "arb-replay", Guid.NewGuid().ToString("N"));
-        var database = Database.From(new StorageOptions { DataDir = work, SqliteFile = "replay.db" });
-        await database.PrepareAsync(TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
-        var startPhases = new List<(string, TimeSpan)> { ("database", clock.Elapsed) };
 
-        var config = ConfigurationFactory.ParseString("""
+        // The reader parses on its own thread (not a pool thread the actors need) from the start: the first batches
+        // are parsed while the engine starts, and later ones while the actors ingest earlier ones (parse ‖ actors).
+        var feeder = new Feeder(options, clock);
+        var reading = Task.Factory.StartNew(
+            () =>
+            {
+                foreach (var tape in options.Tapes)
+                {
+                    TapeReader.ReadTrades(tape, symbol: null, feeder, options.BatchSize);
+                    ct.ThrowIfCancellationRequested();
+                }
+            },
+            ct,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
+        try
+        {
+            return await RunEngineAsync(options, strategies, feeder, reading, clock, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Unblocks a reader still waiting for an engine that failed to start; its fault is observed here.
+            feeder.Close();
+            _ = reading.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        }
+    }
+
+    private static async Task<ReplaySummary> RunEngineAsync(
+        ReplayOptions options, StrategySetLoadResult strategies, Feeder feeder, Task reading, Stopwatch clock, CancellationToken ct)
+    {
+        var sqliteJournal = options.JournalDirectory is not null;
+        var database = Database.From(new StorageOptions
+        {
+            DataDir = options.JournalDirectory ?? Path.Combine(Path.GetTempPath(), "arb-replay"),
+            SqliteFile = "replay.db",
+        });
+        if (sqliteJournal)
+        {
+            await database.PrepareAsync(TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
+        }
+
+        var startPhases = new List<(string, TimeSpan)> { ("database", clock.Elapsed) };
+        var journal = sqliteJournal
+            ? Config.Empty
+            : ConfigurationFactory.ParseString("""
+                akka.persistence.journal { plugin = "akka.persistence.journal.inmem", auto-start-journals = [] }
+                akka.persistence.snapshot-store { plugin = "akka.persistence.snapshot-store.inmem", auto-start-snapshot-stores = [] }
+                """);
+        var config = journal.WithFallback(ConfigurationFactory.ParseString("""
             akka.loglevel = WARNING
             akka.stdout-loglevel = WARNING
             akka.actor.provider = cluster
@@ -116,8 +169,14 @@ public static class ReplayRunner
             # interval instead of the default 2 s that made the first batch wait for the first retry.
             akka.cluster.sharding.state-store-mode = ddata
             akka.cluster.sharding.retry-interval = 100ms
+            # So does engine stop: the coordinator's singleton manager waits hand-over-retry-interval (1 s) for a
+            # successor before it stops (a one-node replay has none), and the leader moves the leaving node to
+            # Exiting on its leader-actions tick, every 1 s and first after periodic-tasks-initial-delay (1 s).
+            akka.cluster.singleton.hand-over-retry-interval = 50ms
+            akka.cluster.periodic-tasks-initial-delay = 50ms
+            akka.cluster.leader-actions-interval = 50ms
             akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
-            """).WithFallback(AkkaConfig.Build(options.HoconDirectory, database));
+            """)).WithFallback(AkkaConfig.Build(options.HoconDirectory, database));
 
         var system = ActorSystem.Create("replay", PersistenceSetup.Bootstrap(config, database));
         startPhases.Add(("actor system", clock.Elapsed));
@@ -127,8 +186,10 @@ public static class ReplayRunner
             // strategy's recovery) come up while the node joins itself and the shard region starts. They only need
             // the local pub-sub mediator, which takes subscriptions before the member is up.
             var mediator = DistributedPubSub.Get(system).Mediator;
-            var keepIndicators = options.IndicatorsOut is not null || options.TradesOut is not null;
-            var collector = system.ActorOf(Props.Create(() => new ReplayCollector(mediator, keepIndicators)), "replay-collector");
+            var keepIndicators = options.TradesOut is not null;
+            var formatIndicators = options.IndicatorsOut is not null;
+            var formatSignals = options.SignalsOut is not null;
+            var collector = system.ActorOf(Props.Create(() => new ReplayCollector(mediator, keepIndicators, formatIndicators, formatSignals)), "replay-collector");
             var subscribed = collector.Ask<ReplayCollector.Subscribed>(new ReplayCollector.Subscribed(), TimeSpan.FromSeconds(30), ct);
             var strategiesActor = system.ActorOf(StrategiesActor.Props(new StrategiesSettings(options.StrategiesDirectory, Watch: false), mediator, riskGuard: null), "strategies");
             var strategiesReady = strategiesActor.Ask<StrategiesReady>(new AwaitStrategiesReady(), TimeSpan.FromSeconds(30), ct);
@@ -152,22 +213,9 @@ public static class ReplayRunner
             startPhases.Add(("collector + strategies (rest)", clock.Elapsed));
 
             var startedAt = clock.Elapsed;
-            options.Progress?.WriteLine($"replay: engine up in {startedAt.TotalSeconds:0.000} s (cluster, shard region, {strategies.Strategies.Count} strategies)");
-            // The reader parses on its own thread (not a pool thread the actors need), so parsing the next
-            // batches overlaps with the actors ingesting the previous ones: parse ‖ indicators on two cores.
-            var feeder = new Feeder(region, options, clock);
-            await Task.Factory.StartNew(
-                () =>
-                {
-                    foreach (var tape in options.Tapes)
-                    {
-                        TapeReader.ReadTrades(tape, feeder, options.BatchSize);
-                        ct.ThrowIfCancellationRequested();
-                    }
-                },
-                ct,
-                TaskCreationOptions.LongRunning,
-                TaskScheduler.Default).ConfigureAwait(false);
+            options.Progress?.WriteLine($"replay: engine up in {startedAt.TotalSeconds:0.000} s (cluster, shard region, {strategies.Strategies.Count} strategies; {feeder.Prefetched:N0} trades parsed meanwhile)");
+            feeder.Connect(region);
+            await reading.ConfigureAwait(false);
             var readAt = clock.Elapsed;
 
             await feeder.DrainAsync().ConfigureAwait(false);
@@ -184,29 +232,34 @@ public static class ReplayRunner
                 strategies.Strategies.Select(s => (s.Id, (Func<string, bool>)s.AppliesTo)).ToArray());
             var complete = await collector.Ask<ReplayCollector.Complete>(expect, TimeSpan.FromMinutes(5), ct).ConfigureAwait(false);
             var collectedAt = clock.Elapsed;
-            options.Progress?.WriteLine($"replay: {complete.Indicators.Count:N0} ticks, {complete.Signals.Count:N0} signals collected at {clock.Elapsed.TotalSeconds:0.000} s");
+            options.Progress?.WriteLine($"replay: {complete.Ticks:N0} ticks, {complete.Signals.Count:N0} signals collected at {clock.Elapsed.TotalSeconds:0.000} s");
 
             var indicators = InOrder(complete.Indicators);
-            var signals = complete.Signals
-                .OrderBy(s => s.TimeMs)
-                .ThenBy(s => s.Symbol, StringComparer.Ordinal)
-                .ThenBy(s => s.StrategyId, StringComparer.Ordinal)
-                .ToList();
+            // By (time, symbol, strategy); the CSV rows were formatted as the signals arrived.
+            var order = Enumerable.Range(0, complete.Signals.Count)
+                .OrderBy(i => complete.Signals[i].TimeMs)
+                .ThenBy(i => complete.Signals[i].Symbol, StringComparer.Ordinal)
+                .ThenBy(i => complete.Signals[i].StrategyId, StringComparer.Ordinal)
+                .ToArray();
+            var signals = order.Select(i => complete.Signals[i]).ToList();
 
+            var outputPhases = new List<(string, TimeSpan)> { ("sort", clock.Elapsed - collectedAt) };
             if (options.IndicatorsOut is { } indicatorsOut)
             {
-                WriteAtomically(indicatorsOut, stream => ReplayCsv.WriteIndicators(stream, indicators));
+                WriteAtomically(indicatorsOut, complete.IndicatorRows!.WriteTo);
+                outputPhases.Add(("indicators csv", clock.Elapsed - collectedAt));
             }
 
             if (options.SignalsOut is { } signalsOut)
             {
                 var sb = new StringBuilder(ReplayCsv.SignalsHeader).Append('\n');
-                foreach (var s in signals)
+                foreach (var i in order)
                 {
-                    ReplayCsv.AppendSignalRow(sb, s);
+                    sb.Append(complete.SignalRows![i]);
                 }
 
-                await WriteAtomicallyAsync(signalsOut, sb, ct).ConfigureAwait(false);
+                WriteAtomically(signalsOut, sb);
+                outputPhases.Add(("signals csv", clock.Elapsed - collectedAt));
             }
 
             var closed = 0;
@@ -220,7 +273,7 @@ public static class ReplayRunner
                     TradesCsv.Write(writer, trades);
                 }
 
-                await WriteAtomicallyAsync(tradesOut, sb, ct).ConfigureAwait(false);
+                WriteAtomically(tradesOut, sb);
                 options.Progress?.WriteLine($"replay: paper executor closed {closed:N0} trade(s) at {clock.Elapsed.TotalSeconds:0.000} s");
             }
 
@@ -240,7 +293,7 @@ public static class ReplayRunner
                     CarryCsv.Write(writer, carries);
                 }
 
-                await WriteAtomicallyAsync(carryOut, sb, ct).ConfigureAwait(false);
+                WriteAtomically(carryOut, sb);
                 options.Progress?.WriteLine($"replay: carry backtest: {carries.Count} carr{(carries.Count == 1 ? "y" : "ies")} at {clock.Elapsed.TotalSeconds:0.000} s");
             }
 
@@ -249,36 +302,34 @@ public static class ReplayRunner
             var phases = new ReplayPhases(startedAt, fedAt - startedAt, collectedAt - fedAt, clock.Elapsed - collectedAt, feeder.Busy, feeder.Waiting);
             if (Environment.GetEnvironmentVariable("ARB_REPLAY_PHASES") == "1")
             {
-                var previous = TimeSpan.Zero;
-                options.Progress?.WriteLine("replay: engine start: " + string.Join(", ", startPhases.Select(p =>
-                {
-                    var (name, at) = p;
-                    var part = $"{name} {(at - previous).TotalSeconds:0.000} s";
-                    previous = at;
-                    return part;
-                })));
+                options.Progress?.WriteLine("replay: engine start: " + Steps(startPhases));
+                options.Progress?.WriteLine("replay: outputs: " + Steps(outputPhases));
                 options.Progress?.WriteLine($"replay: phases: {phases}; GC {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}, " +
                     $"JIT {System.Runtime.JitInfo.GetCompiledMethodCount():N0} methods in {System.Runtime.JitInfo.GetCompilationTime().TotalSeconds:0.000} s (process so far)");
             }
 
-            return new ReplaySummary(feeder.Trades, symbols, complete.Indicators.Count, signals.Count, clock.Elapsed, closed) { Phases = phases };
+            return new ReplaySummary(feeder.Trades, symbols, complete.Ticks, signals.Count, clock.Elapsed, closed) { Phases = phases };
         }
         finally
         {
             await system.Terminate().ConfigureAwait(false);
-            if (ownsWorkDir)
+            if (sqliteJournal)
             {
                 Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-                try
-                {
-                    Directory.Delete(work, recursive: true);
-                }
-                catch (IOException)
-                {
-                    // A temp directory; leaving it behind is harmless.
-                }
             }
         }
+    }
+
+    /// <summary>Cumulative (step, elapsed) marks as "step 0.123 s, ..." durations.</summary>
+    private static string Steps(IEnumerable<(string Name, TimeSpan At)> marks)
+    {
+        var previous = TimeSpan.Zero;
+        return string.Join(", ", marks.Select(m =>
+        {
+            var part = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{m.Name} {(m.At - previous).TotalSeconds:0.000} s");
+            previous = m.At;
+            return part;
+        }));
     }
 
     /// <summary>The tapes' markPriceUpdate frames in tape order (the 2023 recording has them; trade-only tapes none).</summary>
@@ -332,21 +383,28 @@ public static class ReplayRunner
         File.Move(tmp, full, overwrite: true);
     }
 
-    private static async Task WriteAtomicallyAsync(string path, StringBuilder content, CancellationToken ct)
-    {
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var tmp = full + ".tmp";
-        await File.WriteAllTextAsync(tmp, content.ToString(), new UTF8Encoding(false), ct).ConfigureAwait(false);
-        File.Move(tmp, full, overwrite: true);
-    }
+    private static void WriteAtomically(string path, StringBuilder content) =>
+        WriteAtomically(path, stream =>
+        {
+            using var writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
+            foreach (var chunk in content.GetChunks())
+            {
+                writer.Write(chunk.Span);
+            }
+        });
 
-    /// <summary>Turns the tape reader's batches into TradeBatch messages with a bounded number in flight.</summary>
-    private sealed class Feeder(IActorRef region, ReplayOptions options, Stopwatch clock) : ITradeBatchSink
+    /// <summary>
+    /// Turns the tape reader's batches into TradeBatch messages with a bounded number in flight. Until the engine is
+    /// up (<see cref="Connect"/>) batches queue up to <see cref="ReplayOptions.PrefetchBatches"/>; every send happens
+    /// on the reader's thread (or in <see cref="DrainAsync"/> after it finished), so each symbol's batches go out in order.
+    /// </summary>
+    private sealed class Feeder(ReplayOptions options, Stopwatch clock) : ITradeBufferSink
     {
         private readonly SemaphoreSlim _window = new(options.MaxInFlight, options.MaxInFlight);
         private readonly Dictionary<string, long> _sequences = new(StringComparer.Ordinal);
         private readonly List<Task> _pending = [];
+        private readonly Queue<(string Symbol, Trade[] Buffer, int Count)> _early = new();
+        private readonly TaskCompletionSource<IActorRef> _region = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private long _lastProgressMs;
         private long _returnedAt;
         private long _busy;
@@ -355,9 +413,33 @@ public static class ReplayRunner
 
         public long Trades { get; private set; }
 
+        /// <summary>Trades parsed before the engine was up.</summary>
+        public long Prefetched { get; private set; }
+
         public IEnumerable<string> Symbols => _sequences.Keys;
 
-        public void OnBatch(string symbol, ReadOnlySpan<Trade> trades)
+        /// <summary>The engine is up: batches go to <paramref name="region"/> from now on.</summary>
+        public void Connect(IActorRef region) => _region.TrySetResult(region);
+
+        /// <summary>The replay is over (or failed): a reader still waiting for the engine stops with an error; queued buffers go back to the pool.</summary>
+        public void Close()
+        {
+            _region.TrySetException(new OperationCanceledException("the replay engine did not start"));
+            lock (_early)
+            {
+                while (_early.TryDequeue(out var item))
+                {
+                    ArrayPool<Trade>.Shared.Return(item.Buffer);
+                }
+            }
+        }
+
+        public Trade[] Rent(int minimumLength) => ArrayPool<Trade>.Shared.Rent(minimumLength);
+
+        public void Return(Trade[] buffer) => ArrayPool<Trade>.Shared.Return(buffer);
+
+        /// <summary>The reader parsed <paramref name="count"/> trades into <paramref name="buffer"/> (rented here): it is ours until acknowledged.</summary>
+        public void OnBatch(string symbol, Trade[] buffer, int count)
         {
             if (_failure is not null)
             {
@@ -370,14 +452,75 @@ public static class ReplayRunner
                 _busy += now - _returnedAt;
             }
 
+            if (!_region.Task.IsCompleted)
+            {
+                lock (_early)
+                {
+                    _early.Enqueue((symbol, buffer, count));
+                }
+
+                Prefetched += count;
+                if (_early.Count >= options.PrefetchBatches)
+                {
+                    var waitFrom = Stopwatch.GetTimestamp();
+                    _region.Task.Wait(); // the prefetch is full: wait for the engine (throws if it failed)
+                    _waiting += Stopwatch.GetTimestamp() - waitFrom;
+                }
+            }
+            else
+            {
+                var region = _region.Task.Result;
+                SendEarly(region);
+                Send(region, symbol, buffer, count);
+            }
+
+            Progress();
+            _returnedAt = Stopwatch.GetTimestamp();
+        }
+
+        /// <summary>Reader time between batches (parsing), excluding the time it waited for a free slot.</summary>
+        public TimeSpan Busy => Stopwatch.GetElapsedTime(0, _busy);
+
+        /// <summary>Reader time spent waiting for the engine to start or the actors to acknowledge a batch (back-pressure).</summary>
+        public TimeSpan Waiting => Stopwatch.GetElapsedTime(0, _waiting);
+
+        /// <summary>After the reader finished: sends what it queued before the engine was up, then waits for every acknowledgement.</summary>
+        public async Task DrainAsync()
+        {
+            SendEarly(await _region.Task.ConfigureAwait(false));
+            await Task.WhenAll(_pending).ConfigureAwait(false);
+            if (_failure is not null)
+            {
+                throw new InvalidOperationException("replay feed failed", _failure);
+            }
+        }
+
+        private void SendEarly(IActorRef region)
+        {
+            while (true)
+            {
+                (string Symbol, Trade[] Buffer, int Count) item;
+                lock (_early)
+                {
+                    if (!_early.TryDequeue(out item))
+                    {
+                        return;
+                    }
+                }
+
+                Send(region, item.Symbol, item.Buffer, item.Count);
+            }
+        }
+
+        private void Send(IActorRef region, string symbol, Trade[] buffer, int count)
+        {
+            var waitFrom = Stopwatch.GetTimestamp();
             _window.Wait();
-            _waiting += Stopwatch.GetTimestamp() - now;
-            var buffer = ArrayPool<Trade>.Shared.Rent(trades.Length);
-            trades.CopyTo(buffer);
+            _waiting += Stopwatch.GetTimestamp() - waitFrom;
             var sequence = _sequences.TryGetValue(symbol, out var s) ? s + 1 : 0;
             _sequences[symbol] = sequence;
-            Trades += trades.Length;
-            var ask = region.Ask<TradeBatchAck>(new TradeBatch(symbol, buffer, trades.Length, sequence), TimeSpan.FromMinutes(2));
+            Trades += count;
+            var ask = region.Ask<TradeBatchAck>(new TradeBatch(symbol, buffer, count, sequence), TimeSpan.FromMinutes(2));
             _pending.Add(ask.ContinueWith(
                 t =>
                 {
@@ -395,29 +538,15 @@ public static class ReplayRunner
             {
                 _pending.RemoveAll(p => p.IsCompleted);
             }
+        }
 
+        private void Progress()
+        {
             var ms = clock.ElapsedMilliseconds;
             if (options.Progress is { } progress && ms - _lastProgressMs >= 1000)
             {
                 _lastProgressMs = ms;
                 progress.WriteLine($"replay: {Trades:N0} trades, {Trades / Math.Max(clock.Elapsed.TotalSeconds, 1e-9) / 1e6:0.00} M trades/s, {_sequences.Count} symbol(s)");
-            }
-
-            _returnedAt = Stopwatch.GetTimestamp();
-        }
-
-        /// <summary>Reader time between batches (parsing), excluding the time it waited for a free slot.</summary>
-        public TimeSpan Busy => Stopwatch.GetElapsedTime(0, _busy);
-
-        /// <summary>Reader time spent waiting for the actors to acknowledge a batch (back-pressure).</summary>
-        public TimeSpan Waiting => Stopwatch.GetElapsedTime(0, _waiting);
-
-        public async Task DrainAsync()
-        {
-            await Task.WhenAll(_pending).ConfigureAwait(false);
-            if (_failure is not null)
-            {
-                throw new InvalidOperationException("replay feed failed", _failure);
             }
         }
     }

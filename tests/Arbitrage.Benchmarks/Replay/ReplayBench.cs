@@ -11,11 +11,11 @@ namespace Arbitrage.Benchmarks.Replay;
 
 /// <summary>
 /// End-to-end replay throughput through the production actors (one-member cluster, sharded SymbolActor,
-/// StrategyActors over DistributedPubSub persisting SignalEmitted in a SQLite journal, CSV outputs) over the
-/// real BTCUSD_PERP day and over that day repeated N times (times and agg ids shifted), in one run:
+/// StrategyActors over DistributedPubSub persisting SignalEmitted in the replay's (in-memory) journal, CSV outputs)
+/// over the real BTCUSD_PERP day and over that day repeated N times (times and agg ids shifted), in one run:
 /// in-process (after a warm-up) with and without engine start, and as a cold <c>arbctl replay</c> process from
-/// process start to exit. Baselines in the same run: the span-based CSV parse alone and parse + the incremental
-/// indicators without actors. Strategies: the shipped ones plus a trade-only one that emits signals, so the
+/// process start to exit — arbctl as built (JIT) and as published ReadyToRun (median of 3 each). Baselines in the
+/// same run: the span-based CSV parse alone and parse + the incremental indicators without actors. Strategies: the shipped ones plus a trade-only one that emits signals, so the
 /// SignalEmitted journal writes are in the measured path.
 /// Usage: e2e replay [zip-or-csv] [repeat=100] [batch=16384] [in-flight=4]
 /// </summary>
@@ -76,7 +76,9 @@ public static class ReplayBench
             WriteRepeated(day, longTape, repeat);
 
             Console.WriteLine($"replay end to end: batch {batch}, {inFlight} in flight, {Environment.ProcessorCount} cores, strategies: shipped + trade_only");
-            Console.WriteLine("warm-up (JIT, SQLite) ...");
+            var jitArbctl = BuiltArbctl();
+            var r2rArbctl = PublishReadyToRun(work);
+            Console.WriteLine("warm-up (JIT) ...");
             await ReplayOnce(day, work, hocon, strategies, batch, inFlight, quiet: true);
 
             var rows = new List<string>();
@@ -88,15 +90,16 @@ public static class ReplayBench
                 var phases = summary.Phases!;
                 var warm = summary.TradesPerSecond;
                 var noStart = summary.Trades / (summary.Elapsed - phases.Start).TotalSeconds;
-                var (cold, coldSeconds) = ColdProcess(tape, work, hocon, strategies, batch, summary.Trades);
+                var jit = Median(3, () => ColdProcess(jitArbctl, tape, work, hocon, strategies, batch));
+                var r2r = Median(3, () => ColdProcess(r2rArbctl, tape, work, hocon, strategies, batch));
                 Console.Error.WriteLine($"  {name}: {phases}; {summary.Ticks:N0} ticks, {summary.Signals:N0} signals");
                 rows.Add(
                     $"| {name} | {summary.Trades:N0} | {M(parse)} | {M(indicators)} | {M(warm)} ({summary.Elapsed.TotalSeconds:0.00} s, start {phases.Start.TotalSeconds:0.00} s) | {M(noStart)} | " +
-                    $"{(cold is { } c ? $"{M(c)} ({coldSeconds:0.00} s)" : "arbctl not found")} | {noStart / parse:0.00}× | {(cold is { } c2 ? $"{c2 / parse:0.00}×" : "—")} |");
+                    $"{Cold(jit, summary.Trades)} | **{Cold(r2r, summary.Trades)}** | {summary.Trades / r2r / parse:0.00}× |");
             }
 
             Console.WriteLine();
-            Console.WriteLine("| tape | trades | parse only | parse + indicators | replay in-process (incl. start) | replay excl. start | arbctl process, start to exit | excl. start ÷ parse | process ÷ parse |");
+            Console.WriteLine("| tape | trades | parse only | parse + indicators | replay in-process (incl. start) | replay excl. start | arbctl process (JIT build), start to exit, median of 3 | arbctl process (ReadyToRun publish), start to exit, median of 3 | ReadyToRun process ÷ parse |");
             Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
             foreach (var row in rows)
             {
@@ -110,6 +113,8 @@ public static class ReplayBench
     }
 
     private static string M(double perSecond) => $"{perSecond / 1e6:0.000} M/s";
+
+    private static string Cold(double seconds, long trades) => $"{M(trades / seconds)} ({seconds:0.00} s)";
 
     private static async Task<ReplaySummary> ReplayOnce(string tape, string work, string hocon, string strategies, int batch, int inFlight, bool quiet)
     {
@@ -126,25 +131,49 @@ public static class ReplayBench
         });
     }
 
-    /// <summary>
-    /// A fresh <c>arbctl replay</c> process (built beside this bench) from process start to exit: runtime start,
-    /// JIT, engine start, feed, outputs, shutdown. Null when arbctl is not beside the bench.
-    /// </summary>
-    private static (double? PerSecond, double Seconds) ColdProcess(string tape, string work, string hocon, string strategies, int batch, long trades)
+    /// <summary>arbctl as built beside this bench (JIT): the Cli's build output in the artifacts tree or under src/.</summary>
+    private static string BuiltArbctl()
     {
-        // The Cli's build output: <artifacts>/bin/Arbitrage.Cli/<config>/ beside ours, or src/Arbitrage.Cli/bin/<Config>/net10.0/.
         var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var arbctl = new[]
+        return new[]
             {
                 Path.Combine(here.Parent!.Parent!.FullName, "Arbitrage.Cli", here.Name, "arbctl.dll"),
                 Path.Combine(FindUp("src"), "Arbitrage.Cli", "bin", here.Parent!.Name, here.Name, "arbctl.dll"),
             }
-            .FirstOrDefault(File.Exists);
-        if (arbctl is null)
+            .FirstOrDefault(File.Exists)
+            ?? throw new FileNotFoundException("arbctl.dll not found beside the benchmark build (build src/Arbitrage.Cli -c Release)");
+    }
+
+    /// <summary>arbctl published ReadyToRun for this machine (as the README and build.ps1 publish it), into the work dir.</summary>
+    private static string PublishReadyToRun(string work)
+    {
+        var output = Path.Combine(work, "arbctl-r2r");
+        var rid = System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier;
+        Console.WriteLine($"publishing arbctl ReadyToRun for {rid} (≈ 1 min the first time) ...");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { "publish", Path.Combine(FindUp("src"), "Arbitrage.Cli"), "-c", "Release", "-r", rid, "-o", output, "--nologo", "-v", "q" })
         {
-            return (null, 0);
+            start.ArgumentList.Add(arg);
         }
 
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"dotnet publish arbctl failed ({process.ExitCode}): {stdout} {stderr.Result}");
+        }
+
+        return Path.Combine(output, "arbctl.dll");
+    }
+
+    /// <summary>
+    /// A fresh <c>arbctl replay</c> process from process start to exit: runtime start, JIT (or ReadyToRun code),
+    /// engine start, feed, outputs, shutdown. Returns the wall-clock seconds.
+    /// </summary>
+    private static double ColdProcess(string arbctl, string tape, string work, string hocon, string strategies, int batch)
+    {
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardError = true,
@@ -172,8 +201,8 @@ public static class ReplayBench
             throw new InvalidOperationException($"arbctl replay exited with {process.ExitCode}: {stderr.Result}");
         }
 
-        Console.Error.WriteLine("  cold: " + stderr.Result.Split('\n').Last(l => l.Contains("done:", StringComparison.Ordinal)));
-        return (trades / clock.Elapsed.TotalSeconds, clock.Elapsed.TotalSeconds);
+        Console.Error.WriteLine($"  cold {Path.GetFileName(Path.GetDirectoryName(arbctl))}: {clock.Elapsed.TotalSeconds:0.00} s; " + stderr.Result.Split('\n').Last(l => l.Contains("done:", StringComparison.Ordinal)));
+        return clock.Elapsed.TotalSeconds;
     }
 
     private static double ParseOnly(string tape)

@@ -226,6 +226,57 @@ public class TapeReaderTests
         Directory.Delete(dir, true);
     }
 
+    [Theory]
+    [InlineData(CsvHead, 1000)]
+    [InlineData(ZipHead, 4096)]
+    [InlineData(CfWs, 100)] // several symbols: a symbol change flushes the batch
+    [InlineData(Usdm2023, 7)]
+    public void Buffer_sink_gets_the_same_batches_in_its_own_buffers_and_every_rented_buffer_back(string fixture, int batchSize)
+    {
+        var path = TestData.Fixture(fixture);
+        var expected = new List<(string Symbol, Trade[] Trades)>();
+        TapeReader.ReadTrades(path, null, new ListSink(expected), batchSize);
+
+        var sink = new OwningSink();
+        TapeReader.ReadTrades(path, null, sink, batchSize);
+
+        Assert.True(expected.Count > 1);
+        Assert.Equal(expected.Select(b => b.Symbol), sink.Batches.Select(b => b.Symbol));
+        for (var i = 0; i < expected.Count; i++)
+        {
+            Assert.Equal(expected[i].Trades, sink.Batches[i].Buffer.Take(sink.Batches[i].Count));
+        }
+
+        // Every buffer handed out came back exactly once, as a batch or returned unused; no batch shares a buffer.
+        Assert.Equal(sink.Rented.Count, sink.Batches.Count + sink.Returned.Count);
+        Assert.Equal(sink.Rented.Count, sink.Batches.Select(b => b.Buffer).Concat(sink.Returned).Distinct(ReferenceEqualityComparer.Instance).Count());
+    }
+
+    private sealed class ListSink(List<(string, Trade[])> batches) : ITradeBatchSink
+    {
+        public void OnBatch(string symbol, ReadOnlySpan<Trade> trades) => batches.Add((symbol, trades.ToArray()));
+    }
+
+    private sealed class OwningSink : ITradeBufferSink
+    {
+        public List<Trade[]> Rented { get; } = [];
+
+        public List<Trade[]> Returned { get; } = [];
+
+        public List<(string Symbol, Trade[] Buffer, int Count)> Batches { get; } = [];
+
+        public Trade[] Rent(int minimumLength)
+        {
+            var buffer = new Trade[minimumLength];
+            Rented.Add(buffer);
+            return buffer;
+        }
+
+        public void OnBatch(string symbol, Trade[] buffer, int count) => Batches.Add((symbol, buffer, count));
+
+        public void Return(Trade[] buffer) => Returned.Add(buffer);
+    }
+
     private sealed class CountingSink : ITradeBatchSink
     {
         private long _lastId = long.MinValue;

@@ -103,16 +103,17 @@ public sealed class SignalScorerPropertyTests
 
             var full = SignalDecision.Evaluate(strategy, "BTCUSDT", v, m, book);
             var candidate = SignalDecision.EvaluateCandidate(strategy, "BTCUSDT", v, m, book);
-            if (full.Outcome is DecisionOutcome.Disabled or DecisionOutcome.SymbolNotCovered or DecisionOutcome.NoDirection or DecisionOutcome.BelowThreshold)
+            if (full.Outcome != DecisionOutcome.Emitted)
             {
-                Assert.Null(candidate);
+                Assert.Null(candidate); // every rejection, cooldown included, without building a breakdown
             }
             else
             {
                 Assert.NotNull(candidate);
                 Assert.Equal(full.Outcome, candidate.Outcome);
-                Assert.Equal(full.Signal?.SignalId, candidate.Signal?.SignalId);
-                Assert.Equal(full.Signal?.Score, candidate.Signal?.Score);
+                Assert.Equal(full.Signal!.SignalId, candidate.Signal?.SignalId);
+                Assert.Equal(full.Signal.Score, candidate.Signal?.Score);
+                Assert.Equal(BreakdownJson.Write(full.Signal.Breakdown), BreakdownJson.Write(candidate.Signal!.Breakdown));
             }
         }, iter: 3000);
 

@@ -24,6 +24,9 @@ public abstract class ReplayTwice : IAsyncLifetime
 
     public ReplaySummary? Summary { get; private set; }
 
+    /// <summary>The second run journals into SQLite here (the first keeps its journal in memory).</summary>
+    public string JournalDirectory => Path.Combine(_dir, "journal");
+
     public async Task InitializeAsync()
     {
         var strategies = Path.Combine(_dir, "strategies");
@@ -50,6 +53,7 @@ public abstract class ReplayTwice : IAsyncLifetime
                 IndicatorsOut = indicators,
                 SignalsOut = signals,
                 TradesOut = trades,
+                JournalDirectory = run == 1 ? JournalDirectory : null,
             });
             Runs[run] = (File.ReadAllBytes(indicators), File.ReadAllBytes(signals));
             TradeRuns[run] = File.ReadAllBytes(trades);
@@ -58,6 +62,7 @@ public abstract class ReplayTwice : IAsyncLifetime
 
     public Task DisposeAsync()
     {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try
         {
             Directory.Delete(_dir, recursive: true);
@@ -191,6 +196,20 @@ public sealed class ReplayRunnerTests(CsvReplay csv, HftReplay hft) : IClassFixt
             // leg; a flatten by the guard (hold timeout, daily loss) would carry its free-text reason instead.
             Assert.Contains(t[9], new[] { "stop_loss", "break_even", "tp1", "tp2" });
         }
+    }
+
+    [Fact]
+    public void A_replay_with_a_journal_directory_keeps_every_signal_it_wrote_in_sqlite()
+    {
+        // Run 1 of the fixture journals into SQLite and run 0 in memory; their outputs are byte-identical
+        // (AssertIdenticalRuns), and the SQLite journal holds one SignalEmitted per signals row.
+        var signalRows = Rows(csv.Runs[1].Signals, fields: 10).Count;
+        Assert.True(signalRows > 0);
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(csv.JournalDirectory, "replay.db")};Mode=ReadOnly");
+        connection.Open();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT COUNT(*) FROM journal WHERE manifest = 'signal-emitted.v1'";
+        Assert.Equal(signalRows, Convert.ToInt32(cmd.ExecuteScalar(), CultureInfo.InvariantCulture));
     }
 
     private static void AssertIdenticalRuns(ReplayTwice replay)
