@@ -54,10 +54,10 @@ public sealed record ReplayOptions
     public int MaxInFlight { get; init; } = 4;
 
     /// <summary>
-    /// Batches the reader may parse ahead while the engine starts (it starts with the replay, the engine takes
-    /// ≈ 0.4 s): 128 × 16 k trades ≈ 80 MB at most.
+    /// Trades the reader may parse ahead while the engine starts (it starts with the replay; the engine takes
+    /// ≈ 0.4 s): 2 M trades ≈ 80 MB at most, whatever the batch size.
     /// </summary>
-    public int PrefetchBatches { get; init; } = 128;
+    public int PrefetchTrades { get; init; } = 2 << 20;
 
     public TextWriter? Progress { get; init; }
 }
@@ -396,7 +396,7 @@ public static class ReplayRunner
 
     /// <summary>
     /// Turns the tape reader's batches into TradeBatch messages with a bounded number in flight. Until the engine is
-    /// up (<see cref="Connect"/>) batches queue up to <see cref="ReplayOptions.PrefetchBatches"/>; every send happens
+    /// up (<see cref="Connect"/>) batches queue up to <see cref="ReplayOptions.PrefetchTrades"/>; every send happens
     /// on the reader's thread (or in <see cref="DrainAsync"/> after it finished), so each symbol's batches go out in order.
     /// </summary>
     private sealed class Feeder(ReplayOptions options, Stopwatch clock) : ITradeBufferSink
@@ -461,7 +461,7 @@ public static class ReplayRunner
                 }
 
                 Prefetched += count;
-                if (_early.Count >= options.PrefetchBatches)
+                if (Prefetched >= options.PrefetchTrades)
                 {
                     var waitFrom = Stopwatch.GetTimestamp();
                     _region.Task.Wait(); // the prefetch is full: wait for the engine (throws if it failed)
