@@ -39,24 +39,6 @@ public static partial class LoadBench
         "/api/indicators/BTCUSD_PERP",
     ];
 
-    /// <summary>The trade-only strategy of the engine tests (tests/Arbitrage.Engine.Tests/Strategies/TradeOnlyStrategy.cs), threshold 50.</summary>
-    private const string TradeOnlyJson = """
-        {
-          "id": "trade_only",
-          "version": "1",
-          "symbols": ["*"],
-          "threshold": 50,
-          "cooldown_minutes": 10,
-          "signals": {
-            "cvd":   { "weight": 60, "params": { "base_share": 0.7 } },
-            "p99":   { "weight": 30, "params": { "full_imbalance": 0.5 } },
-            "accel": { "weight": 10, "params": { "full_ratio": 1.0 } }
-          },
-          "tp_sl": { "sl_atr": 1.5, "tp1_atr": 1, "tp2_atr": 2.5 },
-          "enabled": true
-        }
-        """;
-
     public static async Task RunAsync(string[] args)
     {
         var seconds = Math.Clamp(Arg(args, 0, 20), 1, 600);
@@ -76,7 +58,7 @@ public static partial class LoadBench
             File.Copy(f, Path.Combine(strategies, Path.GetFileName(f)));
         }
 
-        await File.WriteAllTextAsync(Path.Combine(strategies, "trade_only.json"), TradeOnlyJson);
+        await File.WriteAllTextAsync(Path.Combine(strategies, "trade_only.json"), BenchStrategies.TradeOnlyJson);
         var dataDir = Path.Combine(work, "data");
         var dbFile = Path.Combine(dataDir, "arbitrage.db");
         var invite = "bench-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(12));

@@ -24,23 +24,6 @@ public static class ReplayBench
     private const string ZipName = "tommyca_binance_datatool__BTCUSD_PERP__futures_cm__aggTrades__2026-05-08.zip";
     private const long DayMs = 86_400_000;
 
-    private const string TradeOnlyStrategy = """
-        {
-          "id": "trade_only",
-          "version": "1",
-          "symbols": ["*"],
-          "threshold": 50,
-          "cooldown_minutes": 10,
-          "signals": {
-            "cvd":   { "weight": 60, "params": { "base_share": 0.7 } },
-            "p99":   { "weight": 30, "params": { "full_imbalance": 0.5 } },
-            "accel": { "weight": 10, "params": { "full_ratio": 1.0 } }
-          },
-          "tp_sl": { "sl_atr": 1.5, "tp1_atr": 1, "tp2_atr": 2.5 },
-          "enabled": true
-        }
-        """;
-
     public static async Task RunAsync(string[] args)
     {
         var source = args.Length > 0 && File.Exists(args[0]) ? args[0] : Path.Combine(FindUp(Path.Combine("shared", "data")), ZipName);
@@ -59,7 +42,7 @@ public static class ReplayBench
                 File.Copy(shipped, Path.Combine(strategies, Path.GetFileName(shipped)));
             }
 
-            File.WriteAllText(Path.Combine(strategies, "trade_only.json"), TradeOnlyStrategy);
+            File.WriteAllText(Path.Combine(strategies, "trade_only.json"), BenchStrategies.TradeOnlyJson);
 
             var day = Path.Combine(work, "BTCUSD_PERP-aggTrades-2026-05-08.csv");
             if (source.EndsWith(".zip", StringComparison.OrdinalIgnoreCase))
