@@ -271,44 +271,14 @@ public static class ShortestDouble
             // step; a short decimal like 79483.7 drops eleven, so drop 8, 4, 2, 1 at a time while the interval
             // still holds a shorter number (that test is monotone in the count, so greedy chunks find the maximum).
             bool roundUp = false;
-            while (vp / 100_000_000 > vm / 100_000_000)
+            while (TryDrop(ref vr, ref vp, ref vm, 100_000_000, ref roundUp))
             {
-                ulong vrDiv = vr / 100_000_000;
-                roundUp = vr - (vrDiv * 100_000_000) >= 50_000_000;
-                vr = vrDiv;
-                vp /= 100_000_000;
-                vm /= 100_000_000;
                 removed += 8;
             }
 
-            if (vp / 10_000 > vm / 10_000)
-            {
-                ulong vrDiv = vr / 10_000;
-                roundUp = vr - (vrDiv * 10_000) >= 5_000;
-                vr = vrDiv;
-                vp /= 10_000;
-                vm /= 10_000;
-                removed += 4;
-            }
-
-            if (vp / 100 > vm / 100)
-            {
-                ulong vrDiv = vr / 100;
-                roundUp = vr - (vrDiv * 100) >= 50;
-                vr = vrDiv;
-                vp /= 100;
-                vm /= 100;
-                removed += 2;
-            }
-
-            if (vp / 10 > vm / 10)
-            {
-                ulong vrDiv = vr / 10;
-                roundUp = vr - (vrDiv * 10) >= 5;
-                vr = vrDiv;
-                vm /= 10;
-                removed++;
-            }
+            removed += TryDrop(ref vr, ref vp, ref vm, 10_000, ref roundUp) ? 4 : 0;
+            removed += TryDrop(ref vr, ref vp, ref vm, 100, ref roundUp) ? 2 : 0;
+            removed += TryDrop(ref vr, ref vp, ref vm, 10, ref roundUp) ? 1 : 0;
 
             output = vr + (vr == vm || roundUp ? 1UL : 0UL);
         }
@@ -620,5 +590,25 @@ public static class ShortestDouble
     {
         table[2 * index] = (ulong)(value & ulong.MaxValue);
         table[(2 * index) + 1] = (ulong)(value >> 64);
+    }
+
+    /// <summary>
+    /// Drops the last log10(<paramref name="divisor"/>) digits of the interval (vm, vp) and of vr when a shorter
+    /// number still lies inside it; <paramref name="roundUp"/> = whether the dropped digits of vr reach one half.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool TryDrop(ref ulong vr, ref ulong vp, ref ulong vm, ulong divisor, ref bool roundUp)
+    {
+        if (vp / divisor <= vm / divisor)
+        {
+            return false;
+        }
+
+        ulong vrDiv = vr / divisor;
+        roundUp = vr - (vrDiv * divisor) >= divisor / 2;
+        vr = vrDiv;
+        vp /= divisor;
+        vm /= divisor;
+        return true;
     }
 }
