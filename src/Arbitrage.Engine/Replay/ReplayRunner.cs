@@ -179,7 +179,10 @@ public static class ReplayRunner
             """)).WithFallback(AkkaConfig.Build(options.HoconDirectory, database));
 
         // In memory, linq2db (the SQL plugin's data layer, left to the JIT) is never loaded.
-        var system = ActorSystem.Create("replay", sqliteJournal ? PersistenceSetup.Bootstrap(config, database) : Akka.Actor.Setup.ActorSystemSetup.Create(BootstrapSetup.Create().WithConfig(config)));
+        var setup = sqliteJournal
+            ? PersistenceSetup.Bootstrap(config, database)
+            : Akka.Actor.Setup.ActorSystemSetup.Create(BootstrapSetup.Create().WithConfig(config));
+        var system = ActorSystem.Create("replay", setup);
         using var indicatorRows = options.IndicatorsOut is { } indicatorsFile ? new IndicatorCsvRows(indicatorsFile) : null;
         startPhases.Add(("actor system", clock.Elapsed));
         try
