@@ -73,6 +73,20 @@ public sealed partial class LiveAccountAndKillSwitchTests(ITestOutputHelper outp
         return (guard, events, alert);
     }
 
+    /// <summary>A live gateway on the simulator, started, with its user-data session registered there.</summary>
+    private static async Task<LiveSession> StartLiveAsync(SimulatorHost host)
+    {
+        var rest = new BinanceRestClient(BinanceRestOptions.ForSingleOrigin(host.BaseUrl), new BinanceCredentials(LiveSim.Key, LiveSim.Secret));
+        var live = new LiveSession(rest, new LiveGateway(rest));
+        using (var start = new CancellationTokenSource(Wait))
+        {
+            Assert.True(await live.Gateway.StartAsync(start.Token));
+        }
+
+        await UntilAsync(() => host.State.Hub.SessionCount == 1, "user-data session registered");
+        return live;
+    }
+
     private static async Task UntilAsync(Func<bool> condition, string what)
     {
         var deadline = DateTime.UtcNow + Wait;
@@ -142,14 +156,8 @@ public sealed partial class LiveAccountAndKillSwitchTests(ITestOutputHelper outp
     public async Task Kill_switch_flattens_every_symbol_at_the_simulator_and_blocks_until_resumed()
     {
         await using var host = await StartSimulatorAsync();
-        using var rest = new BinanceRestClient(BinanceRestOptions.ForSingleOrigin(host.BaseUrl), new BinanceCredentials(LiveSim.Key, LiveSim.Secret));
-        await using var gateway = new LiveGateway(rest);
-        using (var start = new CancellationTokenSource(Wait))
-        {
-            Assert.True(await gateway.StartAsync(start.Token));
-        }
-
-        await UntilAsync(() => host.State.Hub.SessionCount == 1, "user-data session registered");
+        await using var live = await StartLiveAsync(host);
+        var gateway = live.Gateway;
         var (guard, events, alert) = await StartGuardAsync(gateway);
         Assert.Null(alert);
         host.Control.Step(4);
@@ -196,14 +204,8 @@ public sealed partial class LiveAccountAndKillSwitchTests(ITestOutputHelper outp
     public async Task A_dropped_user_data_stream_pauses_new_orders_after_30_s_and_its_return_resumes_them()
     {
         await using var host = await StartSimulatorAsync();
-        using var rest = new BinanceRestClient(BinanceRestOptions.ForSingleOrigin(host.BaseUrl), new BinanceCredentials(LiveSim.Key, LiveSim.Secret));
-        await using var gateway = new LiveGateway(rest);
-        using (var start = new CancellationTokenSource(Wait))
-        {
-            Assert.True(await gateway.StartAsync(start.Token));
-        }
-
-        await UntilAsync(() => host.State.Hub.SessionCount == 1, "user-data session registered");
+        await using var live = await StartLiveAsync(host);
+        var gateway = live.Gateway;
         var (guard, events, _) = await StartGuardAsync(gateway, assumeConnected: false); // live: connection as the gateway reports it
         host.Control.Step(4);
         guard.Tell(new MarketTick("BTCUSDT", 100m, T0 + 1500));
@@ -249,5 +251,17 @@ public sealed partial class LiveAccountAndKillSwitchTests(ITestOutputHelper outp
 
         [GeneratedRegex("\"leverage\":\"\\d+\"")]
         private static partial Regex LeverageField();
+    }
+
+    /// <summary>The gateway and the REST client under it, disposed in that order.</summary>
+    private sealed class LiveSession(BinanceRestClient rest, LiveGateway gateway) : IAsyncDisposable
+    {
+        public LiveGateway Gateway { get; } = gateway;
+
+        public async ValueTask DisposeAsync()
+        {
+            await Gateway.DisposeAsync();
+            rest.Dispose();
+        }
     }
 }
