@@ -18,9 +18,12 @@ public sealed record AuditRecorded(string AuditId, string User, string Command, 
 public sealed record AuditCompleted(string AuditId, string Result, long TimeMs) : IPersistedEvent;
 
 /// <summary>Ask the audit actor: persist the intent; answered with <see cref="AuditAccepted"/> once it is durable.</summary>
-public sealed record RecordAudit(string User, string Command, string ArgumentsJson);
+[Manifest("record-audit.v1")]
+public sealed record RecordAudit(string User, string Command, string ArgumentsJson) : IWireMessage;
 
-public sealed record AuditAccepted(string AuditId, long TimeMs);
+[Manifest("audit-accepted.v1")]
+public sealed record AuditAccepted(string AuditId, long TimeMs) : IWireMessage;
 
 /// <summary>Ask the audit actor: persist the result; answered with the persisted <see cref="AuditCompleted"/>.</summary>
-public sealed record CompleteAudit(string AuditId, string Result);
+[Manifest("complete-audit.v1")]
+public sealed record CompleteAudit(string AuditId, string Result) : IWireMessage;

@@ -84,7 +84,7 @@ public sealed record GatewayPosition(string Symbol, decimal Quantity, decimal En
 /// idempotent: a repeated or late update never double-counts a fill.
 /// </summary>
 /// <param name="LastFillFeeUsd">Fee of the fill this update reports (null when not a fill or unknown).</param>
-public sealed record OrderUpdate(GatewayOrder Order, decimal LastFillQuantity, decimal LastFillPrice, decimal? LastFillFeeUsd);
+public sealed record OrderUpdate(GatewayOrder Order, decimal LastFillQuantity, decimal LastFillPrice, decimal? LastFillFeeUsd) : INoSerializationVerificationNeeded;
 
 public enum GatewayErrorKind
 {

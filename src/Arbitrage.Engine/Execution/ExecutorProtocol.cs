@@ -1,5 +1,7 @@
+using Akka.Actor;
 using Arbitrage.Core.Risk;
 using Arbitrage.Core.Sizing;
+using Arbitrage.Engine.Serialization;
 using Arbitrage.Engine.Strategies;
 
 namespace Arbitrage.Engine.Execution;
@@ -24,64 +26,67 @@ public sealed record ExecutorSettings(
 // ---- from the risk guard (the only sender) ----
 
 /// <summary>Trade this signal, risking <paramref name="RiskUsd"/>. Sent only by the risk guard after its checks.</summary>
-public sealed record ExecuteSignal(SignalEmitted Signal, decimal RiskUsd);
+public sealed record ExecuteSignal(SignalEmitted Signal, decimal RiskUsd) : INoSerializationVerificationNeeded;
 
 /// <summary>Close every position and cancel every working order.</summary>
-public sealed record FlattenAll(string Reason, long TimeMs);
+public sealed record FlattenAll(string Reason, long TimeMs) : INoSerializationVerificationNeeded;
 
 /// <summary>Close the position on one symbol.</summary>
-public sealed record ClosePosition(string Symbol, string Reason, long TimeMs);
+public sealed record ClosePosition(string Symbol, string Reason, long TimeMs) : INoSerializationVerificationNeeded;
 
 /// <summary>The last trade price of a symbol at event time (drives the paper gateway; used for timing).</summary>
-public sealed record MarketTick(string Symbol, decimal Price, long TimeMs);
+[Manifest("market-tick.v1")]
+public sealed record MarketTick(string Symbol, decimal Price, long TimeMs) : IWireMessage;
 
 /// <summary>
 /// Answered with <see cref="ExecutorIdle"/> (same <paramref name="Token"/>) once the executor has handled
 /// every message queued before it and everything those caused (journal writes, gateway answers sent to
 /// itself): it re-queues itself until no other message was handled in between.
 /// </summary>
-public sealed record AwaitExecutorIdle(long Token)
+public sealed record AwaitExecutorIdle(long Token) : INoSerializationVerificationNeeded
 {
     internal long Seen { get; init; } = -1;
 }
 
-public sealed record ExecutorIdle(long Token);
+public sealed record ExecutorIdle(long Token) : INoSerializationVerificationNeeded;
 
 /// <summary>Ask for <see cref="ExecutorStatus"/>.</summary>
-public sealed record GetExecutorStatus;
+public sealed record GetExecutorStatus : INoSerializationVerificationNeeded;
 
-public sealed record ExecutorStatus(bool Ready, ExecutorState State);
+public sealed record ExecutorStatus(bool Ready, ExecutorState State) : INoSerializationVerificationNeeded;
 
 // ---- to the risk guard (the parent) ----
 
-/// <summary>Recovery and reconciliation are done: signals are accepted from now on.</summary>
-public sealed record ExecutorReady(int OpenTrades, int Differences);
+/// <summary>Recovery and reconciliation are done: signals are accepted from now on. Published by the guard (risk topic).</summary>
+[Manifest("executor-ready.v1")]
+public sealed record ExecutorReady(int OpenTrades, int Differences) : IWireMessage;
 
 /// <summary>
 /// The account is not as configured (position mode, leverage, margin type; see <see cref="Live.LiveAccountSetup"/>):
 /// signals on the symbols named are refused (<see cref="SignalRejected"/> with the problem's code) until the executor
-/// restarts and the check passes. An alert for the operator.
+/// restarts and the check passes. An alert for the operator, published by the guard (risk topic).
 /// </summary>
-public sealed record AccountNotReady(IReadOnlyList<Live.AccountProblem> Problems);
+[Manifest("account-not-ready.v1")]
+public sealed record AccountNotReady(IReadOnlyList<Live.AccountProblem> Problems) : IWireMessage;
 
 /// <summary>The positions held now (after every change), for the hold-timeout rule.</summary>
-public sealed record OpenPositionsChanged(IReadOnlyList<HeldPosition> Positions);
+public sealed record OpenPositionsChanged(IReadOnlyList<HeldPosition> Positions) : INoSerializationVerificationNeeded;
 
 /// <summary>The account balance as the gateway reports it.</summary>
-public sealed record BalanceReport(decimal BalanceUsd, long TimeMs);
+public sealed record BalanceReport(decimal BalanceUsd, long TimeMs) : INoSerializationVerificationNeeded;
 
 // ---- internal (gateway answers piped back) ----
 
-internal sealed record PlaceCompleted(OrderIntent Intent, GatewayResult<GatewayOrder> Result);
+internal sealed record PlaceCompleted(OrderIntent Intent, GatewayResult<GatewayOrder> Result) : INoSerializationVerificationNeeded;
 
-internal sealed record QueryCompleted(string Symbol, string ClientOrderId, GatewayResult<GatewayOrder> Result);
+internal sealed record QueryCompleted(string Symbol, string ClientOrderId, GatewayResult<GatewayOrder> Result) : INoSerializationVerificationNeeded;
 
-internal sealed record CancelCompleted(string Symbol, string ClientOrderId, GatewayResult<GatewayOrder> Result);
+internal sealed record CancelCompleted(string Symbol, string ClientOrderId, GatewayResult<GatewayOrder> Result) : INoSerializationVerificationNeeded;
 
-internal sealed record ReconcileCompleted(ReconcileSnapshot? Snapshot, string? Error, Live.AccountCheck? Account = null);
+internal sealed record ReconcileCompleted(ReconcileSnapshot? Snapshot, string? Error, Live.AccountCheck? Account = null) : INoSerializationVerificationNeeded;
 
-internal sealed record BalanceCompleted(GatewayResult<decimal> Result);
+internal sealed record BalanceCompleted(GatewayResult<decimal> Result) : INoSerializationVerificationNeeded;
 
-internal sealed record RetryQuery(string Symbol, string ClientOrderId);
+internal sealed record RetryQuery(string Symbol, string ClientOrderId) : INoSerializationVerificationNeeded;
 
-internal sealed record RetryReconcile;
+internal sealed record RetryReconcile : INoSerializationVerificationNeeded;

@@ -14,4 +14,4 @@ public interface IConnectionReportingGateway
 }
 
 /// <summary>The gateway's connection to the exchange is up (<paramref name="Connected"/>) or down, now.</summary>
-public sealed record GatewayConnection(bool Connected);
+public sealed record GatewayConnection(bool Connected) : INoSerializationVerificationNeeded;

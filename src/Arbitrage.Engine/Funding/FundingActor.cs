@@ -12,11 +12,11 @@ namespace Arbitrage.Engine.Funding;
 /// </summary>
 public sealed class FundingActor : ReceiveActor, IWithTimers
 {
-    private sealed record FlushTick;
+    private sealed record FlushTick : INoSerializationVerificationNeeded;
 
-    private sealed record Written(int Rows);
+    private sealed record Written(int Rows) : INoSerializationVerificationNeeded;
 
-    private sealed record WriteFailed(Exception Cause, int Rows);
+    private sealed record WriteFailed(Exception Cause, int Rows) : INoSerializationVerificationNeeded;
 
     private readonly string _symbol;
     private readonly FundingStore _store;

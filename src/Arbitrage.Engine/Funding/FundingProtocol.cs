@@ -1,4 +1,5 @@
 using Arbitrage.Binance.Protocol;
+using Arbitrage.Engine.Serialization;
 
 namespace Arbitrage.Engine.Funding;
 
@@ -13,6 +14,7 @@ public interface IFundingMessage
 /// exact decimal strings and settlements are money.
 /// </summary>
 /// <param name="PredictedRate">The funding rate predicted for the settlement at <paramref name="NextFundingTimeMs"/>.</param>
+[Manifest("mark-price-update.v1")]
 public sealed record MarkPriceUpdate(
     string Symbol,
     long EventTimeMs,
@@ -20,7 +22,7 @@ public sealed record MarkPriceUpdate(
     decimal IndexPrice,
     decimal EstimatedSettlePrice,
     decimal PredictedRate,
-    long NextFundingTimeMs) : IFundingMessage
+    long NextFundingTimeMs) : IFundingMessage, IWireMessage
 {
     public static MarkPriceUpdate From(in MarkPriceEvent e) =>
         new(e.Symbol, e.EventTimeMs, e.MarkPrice, e.IndexPrice, e.EstimatedSettlePrice, e.FundingRate, e.NextFundingTimeMs);
@@ -30,17 +32,21 @@ public sealed record MarkPriceUpdate(
 }
 
 /// <summary>Write every buffered snapshot row now (including the buckets still open); answered with <see cref="FundingSnapshotsFlushed"/>.</summary>
-public sealed record FlushFundingSnapshots(string Symbol) : IFundingMessage;
+[Manifest("flush-funding-snapshots.v1")]
+public sealed record FlushFundingSnapshots(string Symbol) : IFundingMessage, IWireMessage;
 
-public sealed record FundingSnapshotsFlushed(string Symbol, long RowsWritten);
+[Manifest("funding-snapshots-flushed.v1")]
+public sealed record FundingSnapshotsFlushed(string Symbol, long RowsWritten) : IWireMessage;
 
 /// <summary>The actor's current view; answered with <see cref="FundingStateReply"/>.</summary>
-public sealed record GetFundingState(string Symbol) : IFundingMessage;
+[Manifest("get-funding-state.v1")]
+public sealed record GetFundingState(string Symbol) : IFundingMessage, IWireMessage;
 
 /// <param name="Latest">Latest update (null before the first).</param>
 /// <param name="ObservedIntervalHours">Spacing of the last two next-funding times seen (a roll), null before the first roll.</param>
 /// <param name="Settlements">Settlements detected since the actor started.</param>
 /// <param name="RowsWritten">Snapshot rows written (upserts, all tiers).</param>
+[Manifest("funding-state-reply.v1")]
 public sealed record FundingStateReply(
     string Symbol,
     MarkPriceUpdate? Latest,
@@ -49,14 +55,15 @@ public sealed record FundingStateReply(
     IReadOnlyList<FundingSettlementDetected> Settlements,
     long Updates,
     long RowsWritten,
-    string? LastWriteError);
+    string? LastWriteError) : IWireMessage;
 
 /// <summary>
 /// The next funding time rolled forward: a settlement happened at <paramref name="TimeMs"/> with (we assume)
 /// the last predicted rate. <paramref name="Estimated"/> until the REST history confirms it. Published on
 /// <see cref="FundingTopics.Settlements"/> and <see cref="FundingTopics.SettlementsOf"/>.
 /// </summary>
-public sealed record FundingSettlementDetected(string Symbol, long TimeMs, decimal Rate, decimal MarkPrice, bool Estimated);
+[Manifest("funding-settlement-detected.v1")]
+public sealed record FundingSettlementDetected(string Symbol, long TimeMs, decimal Rate, decimal MarkPrice, bool Estimated) : IWireMessage;
 
 /// <summary>DistributedPubSub topic names of the funding actors.</summary>
 public static class FundingTopics

@@ -16,11 +16,11 @@ namespace Arbitrage.Engine.Market;
 /// </summary>
 public sealed class MarketInputsActor : ReceiveActor, IWithTimers
 {
-    private sealed record Liquidation(long TimeMs, bool LongLiquidated, double Usd);
+    private sealed record Liquidation(long TimeMs, bool LongLiquidated, double Usd) : INoSerializationVerificationNeeded;
 
-    private sealed record Poll;
+    private sealed record Poll : INoSerializationVerificationNeeded;
 
-    private sealed record Polled(string Symbol, SentimentSample? Sample);
+    private sealed record Polled(string Symbol, SentimentSample? Sample) : INoSerializationVerificationNeeded;
 
     private readonly IMarketSentimentSource? _sentiment;
     private readonly IReadOnlyList<string> _symbols;

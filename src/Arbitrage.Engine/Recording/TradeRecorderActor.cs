@@ -5,7 +5,7 @@ using Arbitrage.Core.MarketData;
 namespace Arbitrage.Engine.Recording;
 
 /// <summary>Trades a SymbolActor ingested, to be written to <c>agg_trades</c>.</summary>
-public sealed record RecordTrades(string Symbol, Trade[] Trades);
+public sealed record RecordTrades(string Symbol, Trade[] Trades) : INoSerializationVerificationNeeded;
 
 /// <summary>
 /// Writes the live tape to <c>agg_trades</c> off the symbol actors' path: buffers per symbol and flushes a
@@ -14,9 +14,9 @@ public sealed record RecordTrades(string Symbol, Trade[] Trades);
 /// </summary>
 public sealed class TradeRecorderActor : ReceiveActor, IWithTimers
 {
-    private sealed record Flush;
+    private sealed record Flush : INoSerializationVerificationNeeded;
 
-    private sealed record Flushed(string Symbol, Trade[] Batch, Exception? Error);
+    private sealed record Flushed(string Symbol, Trade[] Batch, Exception? Error) : INoSerializationVerificationNeeded;
 
     private readonly AggTradeStore _store;
     private readonly int _maxBatch;

@@ -79,7 +79,7 @@ internal static class PaperTrading
 
     private sealed class TradeRecorder : ReceiveActor
     {
-        public sealed record Get;
+        public sealed record Get : INoSerializationVerificationNeeded;
 
         private readonly List<TradeClosed> _trades = [];
 

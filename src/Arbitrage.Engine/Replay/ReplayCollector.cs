@@ -14,9 +14,9 @@ namespace Arbitrage.Engine.Replay;
 /// </summary>
 internal sealed class ReplayCollector : ReceiveActor
 {
-    public sealed record Subscribed;
+    public sealed record Subscribed : INoSerializationVerificationNeeded;
 
-    public sealed record Expect(IReadOnlyCollection<string> Symbols, IReadOnlyCollection<(string StrategyId, Func<string, bool> Covers)> Strategies);
+    public sealed record Expect(IReadOnlyCollection<string> Symbols, IReadOnlyCollection<(string StrategyId, Func<string, bool> Covers)> Strategies) : INoSerializationVerificationNeeded;
 
     /// <summary>
     /// Everything seen: <paramref name="Indicators"/> when asked to keep the snapshots (the paper backtest needs
@@ -27,7 +27,7 @@ internal sealed class ReplayCollector : ReceiveActor
         IReadOnlyList<IndicatorSnapshot> Indicators,
         int Ticks,
         IReadOnlyList<SignalEmitted> Signals,
-        IReadOnlyList<string>? SignalRows);
+        IReadOnlyList<string>? SignalRows) : INoSerializationVerificationNeeded;
 
     private readonly List<IndicatorSnapshot> _indicators = [];
     private readonly List<SignalEmitted> _signals = [];

@@ -1,5 +1,7 @@
+using Akka.Actor;
 using Arbitrage.Core.Risk;
 using Arbitrage.Engine.Execution;
+using Arbitrage.Engine.Serialization;
 
 namespace Arbitrage.Engine.Risk;
 
@@ -23,17 +25,20 @@ public sealed record RiskGuardSettings(
     TimeSpan? RestartWindow = null);
 
 /// <summary>Event-time heartbeat (from indicator snapshots or the live clock): runs the timed rules.</summary>
-public sealed record RiskTick(long NowMs);
+[Manifest("risk-tick.v1")]
+public sealed record RiskTick(long NowMs) : IWireMessage;
 
-public sealed record ExchangeConnected(long AtMs);
+public sealed record ExchangeConnected(long AtMs) : INoSerializationVerificationNeeded;
 
-public sealed record ExchangeDisconnected(long AtMs);
+public sealed record ExchangeDisconnected(long AtMs) : INoSerializationVerificationNeeded;
 
 /// <summary>Ops: flatten everything and block new orders until <see cref="ResumeTrading"/>. Answered with <see cref="RiskStatus"/>.</summary>
-public sealed record EngageKillSwitch(string By, string Reason);
+[Manifest("engage-kill-switch.v1")]
+public sealed record EngageKillSwitch(string By, string Reason) : IWireMessage;
 
 /// <summary>Ops: release the kill switch and lift the manual breakers (or only <paramref name="Only"/>). Answered with <see cref="RiskStatus"/>.</summary>
-public sealed record ResumeTrading(string By, RiskRule? Only = null);
+[Manifest("resume-trading.v1")]
+public sealed record ResumeTrading(string By, RiskRule? Only = null) : IWireMessage;
 
 /// <summary>
 /// Ops: replace the rule thresholds. Validated (<see cref="RiskParameters.Validate"/>): invalid → <see cref="RiskParametersRejected"/>.
@@ -41,30 +46,37 @@ public sealed record ResumeTrading(string By, RiskRule? Only = null);
 /// were read), nothing changes and the answer is <see cref="RiskParametersChanged"/> (merge again, retry). Otherwise persisted
 /// (<see cref="RiskParametersSet"/>, unless unchanged) before taking effect and answered with <see cref="RiskStatus"/>.
 /// </summary>
-public sealed record SetRiskParameters(RiskParameters Parameters, string By, RiskParameters? Expected = null);
+[Manifest("set-risk-parameters.v1")]
+public sealed record SetRiskParameters(RiskParameters Parameters, string By, RiskParameters? Expected = null) : IWireMessage;
 
 /// <summary>The parameter that is wrong (a <see cref="RiskParameters"/> property name) and why; nothing changed.</summary>
-public sealed record RiskParametersRejected(string Parameter, string Reason);
+[Manifest("risk-parameters-rejected.v1")]
+public sealed record RiskParametersRejected(string Parameter, string Reason) : IWireMessage;
 
 /// <summary>Answer to a <see cref="SetRiskParameters"/> whose <c>Expected</c> is stale; nothing changed.</summary>
-public sealed record RiskParametersChanged(RiskParameters Current);
+[Manifest("risk-parameters-changed.v1")]
+public sealed record RiskParametersChanged(RiskParameters Current) : IWireMessage;
 
 /// <summary>
 /// Ops: close the open position on <paramref name="Symbol"/>: persisted (<see cref="PositionCloseOrdered"/>), then sent to the
 /// executor as <see cref="ClosePosition"/>, answered with <see cref="RiskStatus"/>; no open position → <see cref="PositionNotFound"/>.
 /// </summary>
-public sealed record ClosePositionCommand(string Symbol, string By);
+[Manifest("close-position-command.v1")]
+public sealed record ClosePositionCommand(string Symbol, string By) : IWireMessage;
 
 /// <summary>Answer to <see cref="ClosePositionCommand"/> when no position is open on the symbol.</summary>
-public sealed record PositionNotFound(string Symbol);
+[Manifest("position-not-found.v1")]
+public sealed record PositionNotFound(string Symbol) : IWireMessage;
 
 /// <summary>
 /// Ops: (paper) trading on or off. Off: new signals are blocked (<see cref="SignalBlocked"/> with a null rule); open positions
 /// stay managed. Persisted (<see cref="TradingEnabledSet"/>, unless unchanged) before taking effect; answered with <see cref="RiskStatus"/>.
 /// </summary>
-public sealed record SetTradingEnabled(bool Enabled, string By);
+[Manifest("set-trading-enabled.v1")]
+public sealed record SetTradingEnabled(bool Enabled, string By) : IWireMessage;
 
-public sealed record GetRiskStatus;
+[Manifest("get-risk-status.v1")]
+public sealed record GetRiskStatus : IWireMessage;
 
 /// <summary>
 /// Answered with <see cref="RiskStatus"/> once the guard and its executor are idle: every message sent to
@@ -72,10 +84,12 @@ public sealed record GetRiskStatus;
 /// (ping-pong until neither handled anything in between). A step barrier for drivers of event time (replay,
 /// backtests); <see cref="GetRiskStatus"/> only waits for the guard's own mailbox. Timers are not waited for.
 /// </summary>
-public sealed record AwaitRiskIdle;
+[Manifest("await-risk-idle.v1")]
+public sealed record AwaitRiskIdle : IWireMessage;
 
 /// <param name="TradingEnabled">False while an operator has switched trading off (<see cref="SetTradingEnabled"/>).</param>
-public sealed record RiskStatus(RiskState State, bool ExecutorReady, IReadOnlyList<HeldPosition> Positions, long NowMs, bool TradingEnabled = true);
+[Manifest("risk-status.v1")]
+public sealed record RiskStatus(RiskState State, bool ExecutorReady, IReadOnlyList<HeldPosition> Positions, long NowMs, bool TradingEnabled = true) : IWireMessage;
 
 /// <summary>The executor failed more often than the guard may restart it.</summary>
 public sealed class ExecutorFailedException(string message) : Exception(message);

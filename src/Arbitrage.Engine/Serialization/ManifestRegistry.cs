@@ -1,14 +1,36 @@
 using System.Collections.Concurrent;
 using System.Reflection;
+using Arbitrage.Binance.Streams;
 
 namespace Arbitrage.Engine.Serialization;
 
 /// <summary>
-/// Two-way map between persisted CLR types and their manifests, discovered from
-/// <see cref="ManifestAttribute"/> on the types of loaded Arbitrage assemblies.
+/// Two-way map between persisted and wire CLR types and their manifests, discovered from
+/// <see cref="ManifestAttribute"/> on the types of loaded Arbitrage assemblies. One namespace of manifests for
+/// both, so a name is never ambiguous.
 /// </summary>
 public sealed class ManifestRegistry
 {
+    /// <summary>
+    /// Wire types of assemblies below the engine (they cannot reference <see cref="ManifestAttribute"/>): the feed
+    /// events published on <c>market-events</c>. hocon/akka.conf binds their base type to the wire serializer.
+    /// </summary>
+    private static readonly (Type Type, string Manifest)[] Foreign =
+    [
+        (typeof(FeedEvent.TradeEvent), "feed-trade.v1"),
+        (typeof(FeedEvent.MarkPriceEvent), "feed-mark-price.v1"),
+        (typeof(FeedEvent.LiquidationEvent), "feed-liquidation.v1"),
+        (typeof(FeedEvent.BookTickerEvent), "feed-book-ticker.v1"),
+        (typeof(FeedEvent.FeedStatusEvent), "feed-status.v1"),
+        (typeof(FeedEvent.TradeGapEvent), "feed-trade-gap.v1"),
+        (typeof(FeedEvent.BookUpdateEvent), "feed-book-update.v1"),
+        (typeof(FeedEvent.BookResyncEvent), "feed-book-resync.v1"),
+        (typeof(FeedEvent.BookSyncedEvent), "feed-book-synced.v1"),
+    ];
+
+    /// <summary>The registry the serializers use unless given another (tests). After <see cref="Foreign"/>: static initializers run in order.</summary>
+    public static ManifestRegistry Shared { get; } = new();
+
     private readonly ConcurrentDictionary<string, Type> _byManifest = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Type, string> _byType = new();
     private readonly ConcurrentDictionary<Assembly, bool> _scanned = new();
@@ -17,6 +39,11 @@ public sealed class ManifestRegistry
     public ManifestRegistry(Func<IEnumerable<Assembly>>? assemblies = null)
     {
         _assemblies = assemblies ?? (() => AppDomain.CurrentDomain.GetAssemblies());
+        foreach (var (type, manifest) in Foreign)
+        {
+            Register(type, manifest);
+        }
+
         ScanNew();
     }
 
@@ -42,7 +69,7 @@ public sealed class ManifestRegistry
 
         var attribute = type.GetCustomAttribute<ManifestAttribute>()
             ?? throw new InvalidOperationException(
-                $"{type.FullName} implements IPersistedMessage but has no [Manifest(\"name.v1\")] attribute.");
+                $"{type.FullName} is persisted or sent between nodes but has no [Manifest(\"name.v1\")] attribute.");
         Register(type, attribute.Name);
         return attribute.Name;
     }
@@ -87,7 +114,8 @@ public sealed class ManifestRegistry
 
             foreach (var type in types)
             {
-                if (typeof(IPersistedMessage).IsAssignableFrom(type) && type.GetCustomAttribute<ManifestAttribute>() is { } attribute)
+                if ((typeof(IPersistedMessage).IsAssignableFrom(type) || typeof(IWireMessage).IsAssignableFrom(type))
+                    && type.GetCustomAttribute<ManifestAttribute>() is { } attribute)
                 {
                     Register(type, attribute.Name);
                 }

@@ -27,11 +27,10 @@ public sealed class PersistedMessageSerializer : SerializerWithStringManifest
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
     };
 
-    private static readonly ManifestRegistry SharedRegistry = new();
     private readonly ManifestRegistry _registry;
 
     public PersistedMessageSerializer(ExtendedActorSystem system)
-        : this(system, SharedRegistry)
+        : this(system, ManifestRegistry.Shared)
     {
     }
 

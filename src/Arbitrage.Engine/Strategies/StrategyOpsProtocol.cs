@@ -1,3 +1,5 @@
+using Arbitrage.Engine.Serialization;
+
 namespace Arbitrage.Engine.Strategies;
 
 /// <summary>
@@ -5,9 +7,12 @@ namespace Arbitrage.Engine.Strategies;
 /// <see cref="StrategyEnabledSet"/>, or <see cref="StrategyNotFound"/> for an unknown id. The switch lasts
 /// until the strategy file is next reloaded (the file stays the source of truth).
 /// </summary>
-public sealed record SetStrategyEnabled(string StrategyId, bool Enabled);
+[Manifest("set-strategy-enabled.v1")]
+public sealed record SetStrategyEnabled(string StrategyId, bool Enabled) : IWireMessage;
 
 /// <param name="Changed">False when the strategy already was in the requested state.</param>
-public sealed record StrategyEnabledSet(string StrategyId, bool Enabled, bool Changed);
+[Manifest("strategy-enabled-set.v1")]
+public sealed record StrategyEnabledSet(string StrategyId, bool Enabled, bool Changed) : IWireMessage;
 
-public sealed record StrategyNotFound(string StrategyId);
+[Manifest("strategy-not-found.v1")]
+public sealed record StrategyNotFound(string StrategyId) : IWireMessage;

@@ -1,3 +1,4 @@
+using Akka.Actor;
 using Arbitrage.Core.Strategies;
 using Arbitrage.Engine.Serialization;
 
@@ -49,33 +50,41 @@ public sealed record SignalEmitted(
 }
 
 /// <summary>The latest non-trade inputs of a symbol (long/short ratio, OI, premium, funding, liquidations).</summary>
-public sealed record MarketInputsUpdated(string Symbol, MarketInputs Inputs);
+[Manifest("market-inputs-updated.v1")]
+public sealed record MarketInputsUpdated(string Symbol, MarketInputs Inputs) : IWireMessage;
 
 /// <summary>Swap the definition of a running strategy (hot reload, enable/disable).</summary>
-public sealed record ReplaceDefinition(StrategyDefinition Definition);
+public sealed record ReplaceDefinition(StrategyDefinition Definition) : INoSerializationVerificationNeeded;
 
 /// <summary>A strategy is subscribed and recovered: it will see every snapshot published from now on.</summary>
-public sealed record StrategyReady(string StrategyId);
+public sealed record StrategyReady(string StrategyId) : INoSerializationVerificationNeeded;
 
 /// <summary>Published after a strategy handled (and persisted everything for) the last tick of a finite feed.</summary>
-public sealed record StrategyStreamEnded(string StrategyId, string Symbol);
+[Manifest("strategy-stream-ended.v1")]
+public sealed record StrategyStreamEnded(string StrategyId, string Symbol) : IWireMessage;
 
 /// <summary>A strategy file was (re)loaded or rejected; published on the strategy-events topic.</summary>
-public sealed record StrategyFileLoaded(string File, string StrategyId, string Version, bool Enabled);
+[Manifest("strategy-file-loaded.v1")]
+public sealed record StrategyFileLoaded(string File, string StrategyId, string Version, bool Enabled) : IWireMessage;
 
-public sealed record StrategyFileRejected(string File, IReadOnlyList<string> Errors);
+[Manifest("strategy-file-rejected.v1")]
+public sealed record StrategyFileRejected(string File, IReadOnlyList<string> Errors) : IWireMessage;
 
 /// <summary>Ask the supervisor: answered with <see cref="StrategiesReady"/> once every strategy is ready.</summary>
-public sealed record AwaitStrategiesReady;
+[Manifest("await-strategies-ready.v1")]
+public sealed record AwaitStrategiesReady : IWireMessage;
 
-public sealed record StrategiesReady(IReadOnlyList<string> StrategyIds);
+[Manifest("strategies-ready.v1")]
+public sealed record StrategiesReady(IReadOnlyList<string> StrategyIds) : IWireMessage;
 
 /// <summary>Ask the supervisor for the running strategies.</summary>
-public sealed record ListStrategies;
+[Manifest("list-strategies.v1")]
+public sealed record ListStrategies : IWireMessage;
 
 public sealed record StrategyInfo(string Id, string Version, string File, bool Enabled, double Threshold, IReadOnlyList<string> Symbols);
 
-public sealed record StrategyList(IReadOnlyList<StrategyInfo> Strategies);
+[Manifest("strategy-list.v1")]
+public sealed record StrategyList(IReadOnlyList<StrategyInfo> Strategies) : IWireMessage;
 
 /// <summary>Re-read one file (sent by the directory watcher, or by tests).</summary>
-public sealed record ReloadStrategyFile(string Path);
+public sealed record ReloadStrategyFile(string Path) : INoSerializationVerificationNeeded;

@@ -32,15 +32,15 @@ public sealed record SymbolSettings(long SnapshotEveryMs = 300_000, ISymbolFeedF
 /// </summary>
 public sealed class SymbolActor : ReceivePersistentActor, ITickSink, IWithTimers
 {
-    private sealed record FeedInit;
+    private sealed record FeedInit : INoSerializationVerificationNeeded;
 
-    private sealed record FeedAck;
+    private sealed record FeedAck : INoSerializationVerificationNeeded;
 
-    private sealed record FeedCompleted;
+    private sealed record FeedCompleted : INoSerializationVerificationNeeded;
 
-    private sealed record FeedFailed(Exception Cause);
+    private sealed record FeedFailed(Exception Cause) : INoSerializationVerificationNeeded;
 
-    private sealed record Heartbeat;
+    private sealed record Heartbeat : INoSerializationVerificationNeeded;
 
     private readonly string _symbol;
     private readonly SymbolSettings _settings;

@@ -1,3 +1,4 @@
+using Akka.Actor;
 using Akka;
 using Akka.Streams.Dsl;
 using Arbitrage.Core.MarketData;
@@ -5,7 +6,7 @@ using Arbitrage.Core.MarketData;
 namespace Arbitrage.Engine.Symbols;
 
 /// <summary>What a symbol's market-data stream delivers to its SymbolActor.</summary>
-public abstract record SymbolFeedItem;
+public abstract record SymbolFeedItem : INoSerializationVerificationNeeded;
 
 /// <summary>Trades in feed order (agg ids increasing).</summary>
 public sealed record FeedTrades(Trade[] Trades, int Count) : SymbolFeedItem;

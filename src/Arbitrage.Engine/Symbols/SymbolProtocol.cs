@@ -15,42 +15,53 @@ public interface ISymbolMessage
 /// Batches keep the actor hop off the per-trade path. Trades with an agg id at or below the last one
 /// ingested are dropped (exactly-once across reconnects and recovery). Answered with <see cref="TradeBatchAck"/>.
 /// </summary>
-public sealed record TradeBatch(string Symbol, Trade[] Trades, int Count, long Sequence) : ISymbolMessage;
+[Manifest("symbol-trade-batch.v1")]
+public sealed record TradeBatch(string Symbol, Trade[] Trades, int Count, long Sequence) : ISymbolMessage, IWireMessage;
 
 /// <summary>The batch was ingested; <paramref name="Ticks"/> evaluation ticks were published.</summary>
-public sealed record TradeBatchAck(string Symbol, long Sequence, int Ticks, long LastAggId);
+[Manifest("symbol-trade-batch-ack.v1")]
+public sealed record TradeBatchAck(string Symbol, long Sequence, int Ticks, long LastAggId) : IWireMessage;
 
 /// <summary>Event-time heartbeat (live feed silent): evaluates the ticks now due.</summary>
-public sealed record AdvanceClock(string Symbol, long NowMs) : ISymbolMessage;
+[Manifest("symbol-advance-clock.v1")]
+public sealed record AdvanceClock(string Symbol, long NowMs) : ISymbolMessage, IWireMessage;
 
 /// <summary>
 /// End of a finite feed (replay): the actor publishes <see cref="IndicatorStreamEnded"/> after every
 /// tick it published, so subscribers know they have seen everything. Answered with the same message type.
 /// </summary>
-public sealed record EndOfFeed(string Symbol) : ISymbolMessage;
+[Manifest("symbol-end-of-feed.v1")]
+public sealed record EndOfFeed(string Symbol) : ISymbolMessage, IWireMessage;
 
 /// <summary>Save an Akka snapshot now; answered with <see cref="SnapshotTaken"/>.</summary>
-public sealed record TakeSnapshot(string Symbol) : ISymbolMessage;
+[Manifest("symbol-take-snapshot.v1")]
+public sealed record TakeSnapshot(string Symbol) : ISymbolMessage, IWireMessage;
 
-public sealed record SnapshotTaken(string Symbol, long LastAggId, long Trades);
+[Manifest("symbol-snapshot-taken.v1")]
+public sealed record SnapshotTaken(string Symbol, long LastAggId, long Trades) : IWireMessage;
 
 /// <summary>Current indicator values; answered with <see cref="SymbolIndicatorsReply"/>.</summary>
-public sealed record GetSymbolIndicators(string Symbol) : ISymbolMessage;
+[Manifest("get-symbol-indicators.v1")]
+public sealed record GetSymbolIndicators(string Symbol) : ISymbolMessage, IWireMessage;
 
-public sealed record SymbolIndicatorsReply(string Symbol, IndicatorValues? Last, long Trades, long LastAggId, string FeedStatus);
+[Manifest("symbol-indicators-reply.v1")]
+public sealed record SymbolIndicatorsReply(string Symbol, IndicatorValues? Last, long Trades, long LastAggId, string FeedStatus) : IWireMessage;
 
 /// <summary>Published on <c>indicators</c> and <c>indicators.SYMBOL</c> at every evaluation tick.</summary>
-public sealed record IndicatorSnapshot(string Symbol, IndicatorValues Values);
+[Manifest("indicator-snapshot.v1")]
+public sealed record IndicatorSnapshot(string Symbol, IndicatorValues Values) : IWireMessage;
 
 /// <summary>
 /// The ticks one ingest produced, in tick order, published instead of one <see cref="IndicatorSnapshot"/> per
 /// tick when <see cref="SymbolSettings.PublishTickBatches"/> is on (replay): one pub-sub hop per trade batch.
 /// Subscribers handle it as its snapshots one after the other.
 /// </summary>
-public sealed record IndicatorSnapshotBatch(string Symbol, IReadOnlyList<IndicatorSnapshot> Snapshots);
+[Manifest("indicator-snapshot-batch.v1")]
+public sealed record IndicatorSnapshotBatch(string Symbol, IReadOnlyList<IndicatorSnapshot> Snapshots) : IWireMessage;
 
 /// <summary>Published after the last tick of a finite feed.</summary>
-public sealed record IndicatorStreamEnded(string Symbol, long Trades);
+[Manifest("indicator-stream-ended.v1")]
+public sealed record IndicatorStreamEnded(string Symbol, long Trades) : IWireMessage;
 
 /// <summary>The SymbolActor's snapshot: the exact indicator state plus the exactly-once cursor.</summary>
 [Manifest("symbol-state.v1")]

@@ -14,8 +14,8 @@ public sealed class SymbolRegion;
 
 /// <summary>
 /// The signal pipeline of ARCHITECTURE §2 on Akka.Hosting: the <c>symbol</c> shard region (a region even on
-/// one node), the strategies supervisor and a keeper that keeps the configured symbols' entities (and so
-/// their market-data streams) alive wherever the shards live.
+/// one node), the strategies supervisor and the market-inputs poller (a singleton each), and a keeper that keeps
+/// the configured symbols' entities (and so their market-data streams) alive wherever the shards live.
 /// </summary>
 public static class EngineWiring
 {
@@ -32,16 +32,25 @@ public static class EngineWiring
             "symbol",
             (system, _, _) => symbol => SymbolActor.Props(symbol, settings, DistributedPubSub.Get(system).Mediator),
             new SymbolMessageExtractor(),
-            new ShardOptions { RememberEntities = false, Role = options.Cluster.Roles.FirstOrDefault() });
+            new ShardOptions { RememberEntities = false, Role = ClusterNodeOptions.EngineRole });
+
+        // One strategies supervisor and one market-inputs poller per cluster: two would persist every signal twice.
+        var singleton = new ClusterSingletonOptions { Role = ClusterNodeOptions.EngineRole };
+        akka.WithSingleton<StrategiesActor>(
+            "strategies",
+            (system, registry, _) => StrategiesActor.Props(
+                new StrategiesSettings(options.Paths.Strategies), DistributedPubSub.Get(system).Mediator, registry.TryGet<RiskGuard>(out var guard) ? guard : null),
+            singleton,
+            createProxyToo: true);
+        akka.WithSingleton<MarketInputsActor>(
+            "market-inputs",
+            (system, _, _) => MarketInputsActor.Props(DistributedPubSub.Get(system).Mediator, sentiment, options.Exchange.Symbols),
+            singleton,
+            createProxyToo: false);
 
         akka.WithActors((system, registry) =>
         {
-            var mediator = DistributedPubSub.Get(system).Mediator;
-            var strategies = system.ActorOf(
-                StrategiesActor.Props(new StrategiesSettings(options.Paths.Strategies), mediator, registry.TryGet<RiskGuard>(out var guard) ? guard : null), "strategies");
-            registry.Register<StrategiesActor>(strategies);
-            system.ActorOf(MarketInputsActor.Props(mediator, sentiment, options.Exchange.Symbols), "market-inputs");
-
+            // On every node: cheap and idempotent, and it keeps the symbols running whichever nodes are left.
             var region = registry.Get<SymbolRegion>();
             system.ActorOf(Props.Create(() => new SymbolKeeper(region, options.Exchange.Symbols)), "symbol-keeper");
         });
@@ -54,7 +63,7 @@ public static class EngineWiring
     /// </summary>
     private sealed class SymbolKeeper : ReceiveActor, IWithTimers
     {
-        private sealed record Poke;
+        private sealed record Poke : INoSerializationVerificationNeeded;
 
         public SymbolKeeper(IActorRef region, IReadOnlyList<string> symbols)
         {

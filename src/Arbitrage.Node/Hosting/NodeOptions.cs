@@ -128,6 +128,12 @@ public sealed record HttpOptions
 /// <summary><c>Cluster</c>: Akka.Remote endpoint and seeds; no seeds = a one-member cluster that joins itself.</summary>
 public sealed record ClusterNodeOptions
 {
+    /// <summary>
+    /// The role of nodes that run the engine: the symbol shards and the singletons (risk guard, strategies, funding,
+    /// audit, projections). A node without it serves the HTTP bridge only, reaching the engine through proxies.
+    /// </summary>
+    public const string EngineRole = "engine";
+
     public string Hostname { get; init; } = "127.0.0.1";
 
     /// <summary>0 = any free port (fine for a single node; a multi-node deployment fixes it).</summary>

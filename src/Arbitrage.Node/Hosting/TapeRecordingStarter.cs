@@ -12,7 +12,7 @@ namespace Arbitrage.Node.Hosting;
 /// </summary>
 internal sealed class TapeRecordingStarter : ReceiveActor, IWithTimers
 {
-    private sealed record Check;
+    private sealed record Check : INoSerializationVerificationNeeded;
 
     private readonly HashSet<string> _connected = new(StringComparer.Ordinal);
     private UniqueKillSwitch? _recording;

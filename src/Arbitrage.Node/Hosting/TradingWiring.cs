@@ -19,16 +19,20 @@ namespace Arbitrage.Node.Hosting;
 /// <summary>Registry key of the risk-guard singleton (proxy).</summary>
 public sealed class RiskGuard;
 
-/// <summary>Registry key of the funding actors' parent.</summary>
+/// <summary>Registry key of the funding singleton (<see cref="FundingHub"/>, proxy): funding queries and carry commands.</summary>
 public sealed class FundingParent;
 
-/// <summary>Registry key of the carry actors' parent.</summary>
+/// <summary>Registry key of the carry actors (the funding singleton's proxy); registered only when a carry is configured.</summary>
 public sealed class CarryParent;
 
+/// <summary>Registry key of the read-model projections singleton.</summary>
+public sealed class Projections;
+
 /// <summary>
-/// Execution, funding and the operator side on Akka.Hosting: the risk guard as a cluster singleton (one
-/// account = one executor) with the paper gateway, the tick bridge that gives it prices and event time,
-/// the funding actors fed from the mark-price stream, the audit log and the read-model projections.
+/// Execution, funding and the operator side on Akka.Hosting. Everything here exists once per cluster, on the oldest
+/// node with the engine role (a cluster singleton each; every node reaches them through proxies): the risk guard (one
+/// account = one executor) with its gateway, the tick bridge that gives it prices and event time, the funding hub
+/// fed from the mark-price stream (with the carry actors), the audit log and the read-model projections.
 /// </summary>
 public static class TradingWiring
 {
@@ -36,7 +40,7 @@ public static class TradingWiring
         this AkkaConfigurationBuilder akka, NodeOptions options, Database database, IReadOnlyDictionary<string, SymbolFilters> filters, IExchangeGateway? live = null,
         ICarryLegGateway? liveCarry = null)
     {
-        var role = options.Cluster.Roles.FirstOrDefault();
+        var singleton = new ClusterSingletonOptions { Role = ClusterNodeOptions.EngineRole };
         akka.WithSingleton<RiskGuard>(
             "risk-guard",
             (system, _, _) => RiskGuardActor.Props(
@@ -47,53 +51,48 @@ public static class TradingWiring
                     PublishTopic: RiskTopics.Risk),
                 live ?? new PaperGateway(new PaperGatewaySettings(options.Paper.StartingBalanceUsd, options.Paper.TakerFeeRate, options.Paper.SlippageBps)),
                 DistributedPubSub.Get(system).Mediator),
-            new ClusterSingletonOptions { Role = role },
+            singleton,
             createProxyToo: true);
 
-        akka.WithActors((system, registry) =>
-        {
-            var mediator = DistributedPubSub.Get(system).Mediator;
-            system.ActorOf(MarketTickBridge.Props(mediator, registry.Get<RiskGuard>()), "market-tick-bridge");
+        akka.WithSingleton<MarketTickBridge>(
+            "market-tick-bridge",
+            (system, registry, _) => MarketTickBridge.Props(DistributedPubSub.Get(system).Mediator, registry.Get<RiskGuard>()),
+            singleton,
+            createProxyToo: false);
 
-            var store = new FundingStore(database);
-            var funding = system.ActorOf(FundingActors.Props(store, mediator: mediator), "funding");
-            registry.Register<FundingParent>(funding);
-            var carryFile = Path.Combine(options.Paths.Strategies, "carry", "carry_funding.json");
-            IActorRef? carry = null;
-            if (File.Exists(carryFile))
+        var carry = LoadCarry(options);
+        akka.WithSingleton<FundingParent>(
+            "funding",
+            (system, _, _) =>
             {
-                var carryLoad = CarryConfigLoader.Load(carryFile);
-                if (!carryLoad.IsValid)
-                {
-                    throw new InvalidOperationException(string.Join(Environment.NewLine, carryLoad.Errors));
-                }
+                var store = new FundingStore(database);
+                return FundingHub.Props(
+                    mediator => FundingActors.Props(store, mediator: mediator),
+                    carry is null ? null : mediator => CarryActors.Props(carry, liveCarry ?? new PaperCarryLegGateway(carry.FeeRate), mediator),
+                    DistributedPubSub.Get(system).Mediator);
+            },
+            singleton,
+            createProxyToo: true);
+        if (carry is not null)
+        {
+            akka.WithActors((_, registry) => registry.Register<CarryParent>(registry.Get<FundingParent>()));
+        }
 
-                carry = system.ActorOf(CarryActors.Props(carryLoad.Config!, liveCarry ?? new PaperCarryLegGateway(carryLoad.Config!.FeeRate), mediator), "carry");
-                registry.Register<CarryParent>(carry);
-            }
-
-            system.ActorOf(Props.Create(() => new FundingBridge(mediator, funding, carry)), "funding-bridge");
-
-            registry.Register<AuditActor>(system.ActorOf(AuditActor.SupervisedProps(), "audit"));
-            system.StartProjections(database);
-        });
+        akka.WithSingleton<AuditActor>("audit", (_, _, _) => AuditActor.SupervisedProps(), singleton, createProxyToo: true);
+        akka.WithSingleton<Projections>("projections", (_, _, _) => ProjectionsActor.Props(database), singleton, createProxyToo: false);
         return akka;
     }
 
-    /// <summary>markPrice@1s events from the symbols' feeds to the funding actors.</summary>
-    private sealed class FundingBridge : ReceiveActor
+    /// <summary>The carry configuration (<c>strategies/carry/carry_funding.json</c>), null when there is none; validated at startup.</summary>
+    private static CarryConfig? LoadCarry(NodeOptions options)
     {
-        public FundingBridge(IActorRef mediator, IActorRef funding, IActorRef? carry)
+        var carryFile = Path.Combine(options.Paths.Strategies, "carry", "carry_funding.json");
+        if (!File.Exists(carryFile))
         {
-            Receive<SubscribeAck>(_ => { });
-            Receive<FeedEvent.MarkPriceEvent>(m =>
-            {
-                var update = new MarkPriceUpdate(m.Symbol, m.EventTimeMs, m.MarkPrice, m.IndexPrice, m.MarkPrice, m.FundingRate, m.NextFundingTimeMs);
-                funding.Tell(update);
-                carry?.Tell(update);
-            });
-            ReceiveAny(_ => { });
-            mediator.Tell(new Subscribe(EngineTopics.MarketEvents, Self));
+            return null;
         }
+
+        var carryLoad = CarryConfigLoader.Load(carryFile);
+        return carryLoad.IsValid ? carryLoad.Config : throw new InvalidOperationException(string.Join(Environment.NewLine, carryLoad.Errors));
     }
 }

@@ -66,7 +66,7 @@ public sealed class NodeFeedTests : IDisposable
             while (!metricsWait.IsCancellationRequested)
             {
                 metrics = await http.GetStringAsync("/metrics");
-                if (metrics.Contains("arb_mailbox_messages{actor=\"/user/strategies\"}", StringComparison.Ordinal)
+                if (metrics.Contains("arb_mailbox_messages{actor=\"/user/strategies/strategies\"}", StringComparison.Ordinal)
                     && metrics.Contains("arb_journal_write_ms_count{writer=\"symbol-snapshot\"}", StringComparison.Ordinal))
                 {
                     break;
@@ -77,7 +77,7 @@ public sealed class NodeFeedTests : IDisposable
         }
 
         Assert.Contains("arb_ingest_trades_total{symbol=\"BTCUSD_PERP\"}", metrics, StringComparison.Ordinal);
-        Assert.Contains("arb_mailbox_messages{actor=\"/user/strategies\"}", metrics, StringComparison.Ordinal);
+        Assert.Contains("arb_mailbox_messages{actor=\"/user/strategies/strategies\"}", metrics, StringComparison.Ordinal);
         Assert.Contains("arb_journal_write_ms_count{writer=\"symbol-snapshot\"}", metrics, StringComparison.Ordinal);
 
         // The live tape is recorded to agg_trades (batched, off the actor path): every trade, once.

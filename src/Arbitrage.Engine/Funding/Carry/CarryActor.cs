@@ -21,7 +21,7 @@ public sealed class CarryActor : ReceivePersistentActor
 
     private static readonly string[] Tags = [Tag];
 
-    private sealed record LegsDone(CarryLegResult[] Results);
+    private sealed record LegsDone(CarryLegResult[] Results) : INoSerializationVerificationNeeded;
 
     private readonly string _symbol;
     private readonly CarryConfig _config;

@@ -119,7 +119,7 @@ public sealed class ActorTreeWalker : ReceiveActor, IWithTimers
         return new ActorTree(_roots.Select(Node).ToArray(), _depth, _count, _truncated);
     }
 
-    private sealed class LevelDone
+    private sealed class LevelDone : INoSerializationVerificationNeeded
     {
         public static readonly LevelDone Instance = new();
     }

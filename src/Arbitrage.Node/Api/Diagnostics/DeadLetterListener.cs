@@ -5,9 +5,9 @@ namespace Arbitrage.Node.Api.Diagnostics;
 
 public sealed record DeadLetterEntry(DateTimeOffset At, string Kind, string MessageType, string Message, string Sender, string Recipient);
 
-public sealed record GetRecentDeadLetters(int Limit);
+public sealed record GetRecentDeadLetters(int Limit) : INoSerializationVerificationNeeded;
 
-public sealed record RecentDeadLetters(long Total, IReadOnlyList<DeadLetterEntry> Items);
+public sealed record RecentDeadLetters(long Total, IReadOnlyList<DeadLetterEntry> Items) : INoSerializationVerificationNeeded;
 
 /// <summary>Keeps the last <c>capacity</c> dead letters (all kinds: dead, suppressed, dropped) from the EventStream.</summary>
 public sealed class DeadLetterListener : ReceiveActor

@@ -94,7 +94,7 @@ public sealed class IngestMetricsActor : ReceiveActor, IWithTimers
         public long LastTickMs;
     }
 
-    private sealed class Sample
+    private sealed class Sample : INoSerializationVerificationNeeded
     {
         public static readonly Sample Instance = new();
     }

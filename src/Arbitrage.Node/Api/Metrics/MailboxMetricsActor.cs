@@ -5,7 +5,8 @@ namespace Arbitrage.Node.Api.Metrics;
 
 /// <summary>
 /// Samples the mailbox depth of the engine's actors every few seconds into <c>arb_mailbox_messages{actor}</c>:
-/// the top-level actors, the strategies, the symbol entities and the risk guard with its executor. A growing
+/// the top-level actors, the singletons this node holds, the strategies, the symbol entities and the risk guard with its
+/// executor. A growing
 /// mailbox is the first sign an actor cannot keep up. Local actors only (each node reports its own).
 /// </summary>
 public sealed class MailboxMetricsActor : ReceiveActor, IWithTimers
@@ -13,13 +14,13 @@ public sealed class MailboxMetricsActor : ReceiveActor, IWithTimers
     private static readonly string[] Patterns =
     [
         "/user/*",
-        "/user/strategies/*",
-        "/user/risk-guard/*",
-        "/user/risk-guard/*/*",
+        "/user/*/*", // the singletons under their managers (risk guard, strategies, funding, audit, ...)
+        "/user/strategies/strategies/*",
+        "/user/risk-guard/risk-guard/*",
         "/system/sharding/symbol/*/*",
     ];
 
-    private sealed record Sample;
+    private sealed record Sample : INoSerializationVerificationNeeded;
 
     private readonly Gauge _depth;
 
