@@ -35,16 +35,12 @@ public static class NodeProgram
 
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = Directory.GetCurrentDirectory() });
         builder.Configuration.Sources.Clear();
-        builder.Configuration
-            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
-            .AddJsonFile("appsettings.json", optional: true)
-            .AddEnvironmentVariables(prefix: "ARB__")
-            .AddInMemoryCollection(switches);
+        builder.Configuration.AddNodeSources(switches, Directory.GetCurrentDirectory());
 
         NodeOptions options;
         try
         {
-            options = builder.Configuration.Get<NodeOptions>() ?? new NodeOptions();
+            options = NodeConfiguration.Bind(builder.Configuration);
         }
         catch (InvalidOperationException e)
         {
