@@ -62,6 +62,7 @@ public static class NodeProgram
             return error.ExitCode;
         }
 
+        using var dataLock = checkedOk!.DataLock;
         Log.Logger = CreateLogger(options.Paths.Logs);
         ExchangeConnection? exchange = null;
         try
