@@ -48,7 +48,7 @@ public static class NodeProgram
             return StartupError.InvalidConfiguration;
         }
 
-        var jwtError = Auth.JwtKeyCheck.Validate(builder.Configuration["Auth:JwtKey"], builder.Environment.IsDevelopment());
+        var jwtError = Auth.JwtKeyCheck.Validate(builder.Configuration["Auth:JwtKey"], builder.Environment.IsDevelopment(), clustered: options.Cluster.Seeds.Length > 0);
         if (jwtError is not null)
         {
             await Console.Error.WriteLineAsync($"arbitrage-node: {jwtError}").ConfigureAwait(false);

@@ -120,6 +120,7 @@ public sealed class NodeStartupTests : IDisposable
         "bad-mode",
         "missing-jwt-key",
         "short-jwt-key",
+        "cluster-without-jwt-key-in-development",
     };
 
     [Theory]
@@ -195,6 +196,13 @@ public sealed class NodeStartupTests : IDisposable
             case "short-jwt-key":
                 overrides["ARB__Auth__JwtKey"] = "secret";
                 expected = "Auth:JwtKey";
+                break;
+            case "cluster-without-jwt-key-in-development":
+                // Development tolerates a missing key (a random one per process), but cluster nodes must share one.
+                overrides["ARB__Auth__JwtKey"] = "";
+                overrides["ASPNETCORE_ENVIRONMENT"] = "Development";
+                overrides["ARB__Cluster__Seeds__0"] = "akka.tcp://arbitrage@127.0.0.1:4053";
+                expected = "ARB__Auth__JwtKey";
                 break;
             case "sim-bad-speed":
                 args = ["--exchange", "sim", "--tape", Path.Combine(RepoPaths.Fixtures, "BTCUSD_PERP-aggTrades-2026-05-08.head4500.csv"), "--speed", "fast"];
