@@ -81,8 +81,8 @@ public static class NodeProgram
             }
 
             options = options with { Exchange = options.Exchange with { Symbols = [.. exchange.Symbols] } };
-            var tape = new AggTradeStore(checkedOk!.Database);
-            await tape.EnsureSchemaAsync(ct).ConfigureAwait(false);
+            await NodeSchema.EnsureAsync(checkedOk.Database, ct).ConfigureAwait(false);
+            var tape = new AggTradeStore(checkedOk.Database);
             var feed = new BinanceSymbolFeedFactory(
                 exchange.Streams,
                 new StoredThenRestHistory(tape, new RestAggTradeHistory(exchange.PublicClient)),
