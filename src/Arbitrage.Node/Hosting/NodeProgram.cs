@@ -58,7 +58,11 @@ public static class NodeProgram
         var (checkedOk, error) = await StartupCheck.RunAsync(options, ct).ConfigureAwait(false);
         if (error is not null)
         {
-            await Console.Error.WriteLineAsync($"arbitrage-node: {error.Message}").ConfigureAwait(false);
+            foreach (var line in error.Message.Split('\n'))
+            {
+                await Console.Error.WriteLineAsync($"arbitrage-node: {line}").ConfigureAwait(false);
+            }
+
             return error.ExitCode;
         }
 

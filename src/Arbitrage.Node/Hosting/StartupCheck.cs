@@ -3,7 +3,7 @@ using Arbitrage.Engine.Persistence;
 
 namespace Arbitrage.Node.Hosting;
 
-/// <summary>A startup problem: what is wrong (naming the file or key) and the exit code it maps to.</summary>
+/// <summary>A startup problem: what is wrong (naming the file or key; one problem a line) and the exit code it maps to.</summary>
 public sealed record StartupError(string Message, int ExitCode)
 {
     /// <summary>Bad configuration: a file or key the operator must fix.</summary>
