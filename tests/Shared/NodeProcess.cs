@@ -60,6 +60,9 @@ public sealed partial class NodeProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The node's process id (the dotnet host runs the node in its own process).</summary>
+    public int Id => _process.Id;
+
     /// <summary>Starts the node beside this assembly (<see cref="NodeDll"/>) in <paramref name="workingDirectory"/> with ARB__* settings and extra args.</summary>
     public static NodeProcess Start(string workingDirectory, IDictionary<string, string> environment, params string[] args) =>
         Start(NodeDll, workingDirectory, environment, args);

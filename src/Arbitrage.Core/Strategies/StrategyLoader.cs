@@ -27,10 +27,10 @@ public static class StrategyLoader
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            var message = ex is FileNotFoundException or DirectoryNotFoundException
-                ? "file not found"
-                : "cannot read file: " + ex.Message;
-            return new StrategyLoadResult(null, [new StrategyError(path, "$", StrategyRules.Io, message)]);
+            // Not found: the full path looked in (a relative path alone hides the working directory).
+            return ex is FileNotFoundException or DirectoryNotFoundException
+                ? new StrategyLoadResult(null, [new StrategyError(Path.GetFullPath(path), "$", StrategyRules.Io, "file not found")])
+                : new StrategyLoadResult(null, [new StrategyError(path, "$", StrategyRules.Io, "cannot read file: " + ex.Message)]);
         }
 
         return LoadText(path, text);
@@ -46,7 +46,7 @@ public static class StrategyLoader
     public static StrategySetLoadResult LoadDirectory(string directory)
     {
         if (!Directory.Exists(directory))
-            return new StrategySetLoadResult([], [new StrategyError(directory, "$", StrategyRules.Io, "directory not found")]);
+            return new StrategySetLoadResult([], [new StrategyError(Path.GetFullPath(directory), "$", StrategyRules.Io, "strategies directory not found")]);
 
         var files = Directory.GetFiles(directory, "*.json").Select(Path.GetFileName).OfType<string>().ToList();
         files.Sort(StringComparer.Ordinal);

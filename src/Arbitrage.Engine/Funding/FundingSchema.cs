@@ -46,13 +46,8 @@ public static class FundingSchema
             """;
     }
 
-    public static async Task EnsureCreatedAsync(Database database, CancellationToken ct = default)
-    {
-        await using var connection = await database.OpenConnectionAsync(ct).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.CommandText = Ddl(database.Backend);
-        await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-    }
+    public static Task EnsureCreatedAsync(Database database, CancellationToken ct = default) =>
+        database.EnsureSchemaAsync([Ddl(database.Backend)], ct);
 
     internal static void Add(DbCommand command, string name, object? value)
     {

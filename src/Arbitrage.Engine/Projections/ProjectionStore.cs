@@ -19,16 +19,10 @@ public sealed class ProjectionStore(Database database)
 
     public Database Database { get; } = database;
 
-    /// <summary>Creates the offsets table and every handler's tables (idempotent).</summary>
+    /// <summary>Creates the offsets table and every handler's tables (idempotent; see <see cref="DatabaseSchema"/>).</summary>
     public async Task EnsureSchemaAsync(IEnumerable<IProjectionHandler> handlers, CancellationToken ct)
     {
-        await using var connection = await Database.OpenConnectionAsync(ct).ConfigureAwait(false);
-        foreach (var ddl in OffsetsSchema.Concat(handlers.SelectMany(h => h.Schema)).Distinct(StringComparer.Ordinal))
-        {
-            await using var command = connection.CreateCommand();
-            command.CommandText = ddl;
-            await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-        }
+        await Database.EnsureSchemaAsync(OffsetsSchema.Concat(handlers.SelectMany(h => h.Schema)).Distinct(StringComparer.Ordinal), ct).ConfigureAwait(false);
     }
 
     /// <summary>The journal ordering of the last event applied by <paramref name="projection"/>; 0 before the first.</summary>

@@ -17,9 +17,7 @@ public sealed class AggTradeStore(Database database)
 {
     public async Task EnsureSchemaAsync(CancellationToken ct = default)
     {
-        await using var connection = await database.OpenConnectionAsync(ct).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.CommandText = database.Backend == StorageBackend.PostgreSql
+        var ddl = database.Backend == StorageBackend.PostgreSql
             ? """
               CREATE TABLE IF NOT EXISTS agg_trades (
                 symbol text NOT NULL, agg_id bigint NOT NULL, price double precision NOT NULL,
@@ -34,7 +32,7 @@ public sealed class AggTradeStore(Database database)
                 PRIMARY KEY (symbol, agg_id)) WITHOUT ROWID;
               CREATE INDEX IF NOT EXISTS agg_trades_time ON agg_trades (symbol, time_ms);
               """;
-        await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        await database.EnsureSchemaAsync([ddl], ct).ConfigureAwait(false);
     }
 
     /// <summary>Inserts a batch; trades already stored are skipped. Returns the number of new rows.</summary>

@@ -73,6 +73,9 @@ public sealed class AuthStore(Database database, TimeProvider clock, ILogger<Aut
 
     public Database Database { get; } = database;
 
+    /// <summary>Creates the auth tables (idempotent; see <see cref="DatabaseSchema"/>).</summary>
+    public static Task EnsureSchemaAsync(Database database, CancellationToken ct) => database.EnsureSchemaAsync(Schema, ct);
+
     /// <summary>Creates the tables (idempotent) and, while no user exists, the bootstrap admin invite.</summary>
     public async Task EnsureReadyAsync(string? bootstrapInvite, CancellationToken ct)
     {
@@ -89,12 +92,8 @@ public sealed class AuthStore(Database database, TimeProvider clock, ILogger<Aut
                 return;
             }
 
+            await EnsureSchemaAsync(Database, ct).ConfigureAwait(false);
             await using var connection = await Database.OpenConnectionAsync(ct).ConfigureAwait(false);
-            foreach (var ddl in Schema)
-            {
-                await using var command = connection.Command(ddl);
-                await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-            }
 
             if (!string.IsNullOrWhiteSpace(bootstrapInvite))
             {

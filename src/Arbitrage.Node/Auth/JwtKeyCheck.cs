@@ -5,7 +5,8 @@ namespace Arbitrage.Node.Auth;
 /// <summary>
 /// Startup validation of <c>Auth:JwtKey</c>: outside Development a missing, short, placeholder or
 /// low-entropy key is refused. In Development a missing key is tolerated (an ephemeral random key is used:
-/// tokens die with the process); a short key is refused everywhere because HS256 needs 256 bits.
+/// tokens die with the process) unless the node is one of a cluster, where every node must check the
+/// tokens the others sign; a short key is refused everywhere because HS256 needs 256 bits.
 /// </summary>
 public static class JwtKeyCheck
 {
@@ -20,10 +21,16 @@ public static class JwtKeyCheck
     ];
 
     /// <summary>Null when the key is acceptable; else a message naming the key and what to do.</summary>
-    public static string? Validate(string? key, bool isDevelopment)
+    /// <param name="clustered">Cluster seeds are configured: a missing key is refused even in Development.</param>
+    public static string? Validate(string? key, bool isDevelopment, bool clustered = false)
     {
         if (string.IsNullOrWhiteSpace(key))
         {
+            if (clustered)
+            {
+                return $"{Key} is not set: with Cluster:Seeds every node of the cluster must have the same key (a token from one node is checked by the others), even in Development: give each node the same random key of at least {MinimumBytes} bytes (e.g. openssl rand -base64 48).";
+            }
+
             return isDevelopment
                 ? null
                 : $"{Key} is not set: give a random key of at least {MinimumBytes} bytes through the environment or user secrets (e.g. openssl rand -base64 48).";

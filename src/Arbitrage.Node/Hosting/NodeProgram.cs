@@ -35,16 +35,12 @@ public static class NodeProgram
 
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = Directory.GetCurrentDirectory() });
         builder.Configuration.Sources.Clear();
-        builder.Configuration
-            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
-            .AddJsonFile("appsettings.json", optional: true)
-            .AddEnvironmentVariables(prefix: "ARB__")
-            .AddInMemoryCollection(switches);
+        builder.Configuration.AddNodeSources(switches, Directory.GetCurrentDirectory());
 
         NodeOptions options;
         try
         {
-            options = builder.Configuration.Get<NodeOptions>() ?? new NodeOptions();
+            options = NodeConfiguration.Bind(builder.Configuration);
         }
         catch (InvalidOperationException e)
         {
@@ -52,7 +48,7 @@ public static class NodeProgram
             return StartupError.InvalidConfiguration;
         }
 
-        var jwtError = Auth.JwtKeyCheck.Validate(builder.Configuration["Auth:JwtKey"], builder.Environment.IsDevelopment());
+        var jwtError = Auth.JwtKeyCheck.Validate(builder.Configuration["Auth:JwtKey"], builder.Environment.IsDevelopment(), clustered: options.Cluster.Seeds.Length > 0);
         if (jwtError is not null)
         {
             await Console.Error.WriteLineAsync($"arbitrage-node: {jwtError}").ConfigureAwait(false);
@@ -62,10 +58,15 @@ public static class NodeProgram
         var (checkedOk, error) = await StartupCheck.RunAsync(options, ct).ConfigureAwait(false);
         if (error is not null)
         {
-            await Console.Error.WriteLineAsync($"arbitrage-node: {error.Message}").ConfigureAwait(false);
+            foreach (var line in error.Message.Split('\n'))
+            {
+                await Console.Error.WriteLineAsync($"arbitrage-node: {line}").ConfigureAwait(false);
+            }
+
             return error.ExitCode;
         }
 
+        using var dataLock = checkedOk!.DataLock;
         Log.Logger = CreateLogger(options.Paths.Logs);
         ExchangeConnection? exchange = null;
         try
@@ -84,8 +85,8 @@ public static class NodeProgram
             }
 
             options = options with { Exchange = options.Exchange with { Symbols = [.. exchange.Symbols] } };
-            var tape = new AggTradeStore(checkedOk!.Database);
-            await tape.EnsureSchemaAsync(ct).ConfigureAwait(false);
+            await NodeSchema.EnsureAsync(checkedOk.Database, ct).ConfigureAwait(false);
+            var tape = new AggTradeStore(checkedOk.Database);
             var feed = new BinanceSymbolFeedFactory(
                 exchange.Streams,
                 new StoredThenRestHistory(tape, new RestAggTradeHistory(exchange.PublicClient)),

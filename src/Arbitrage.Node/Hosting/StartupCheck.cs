@@ -3,7 +3,7 @@ using Arbitrage.Engine.Persistence;
 
 namespace Arbitrage.Node.Hosting;
 
-/// <summary>A startup problem: what is wrong (naming the file or key) and the exit code it maps to.</summary>
+/// <summary>A startup problem: what is wrong (naming the file or key; one problem a line) and the exit code it maps to.</summary>
 public sealed record StartupError(string Message, int ExitCode)
 {
     /// <summary>Bad configuration: a file or key the operator must fix.</summary>
@@ -15,7 +15,8 @@ public sealed record StartupError(string Message, int ExitCode)
 
 /// <summary>
 /// Everything that must hold before anything starts: HOCON files parse, strategy files validate,
-/// the connection string is well-formed and the database answers. Runs before the host is built, so
+/// the connection string is well-formed, the fixed ports are free, no other node uses the SQLite data
+/// directory and the database answers. Runs before the host is built, so
 /// a failure leaves no half-started node.
 /// </summary>
 public static class StartupCheck
@@ -44,6 +45,9 @@ public static class StartupCheck
 
         /// <summary>Live mode's carry legs (spot + perp on the exchange); null = paper legs.</summary>
         public Engine.Funding.Carry.ICarryLegGateway? CarryGateway { get; init; }
+
+        /// <summary>SQLite: the lock on the data directory, held until the node exits (null on PostgreSQL).</summary>
+        public DataDirectoryLock? DataLock { get; init; }
     }
 
     public static async Task<(Result? Ok, StartupError? Error)> RunAsync(NodeOptions options, CancellationToken ct = default)
@@ -126,16 +130,33 @@ public static class StartupCheck
             }
         }
 
+        if (PortCheck.FindPortInUse(options) is { } portInUse)
+        {
+            return (null, new StartupError(portInUse, StartupError.InvalidConfiguration));
+        }
+
+        DataDirectoryLock? dataLock = null;
+        if (database.Backend == StorageBackend.Sqlite)
+        {
+            var sqliteFile = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(database.ConnectionString).DataSource;
+            (dataLock, var lockError) = DataDirectoryLock.TryAcquire(Path.GetDirectoryName(sqliteFile)!);
+            if (lockError is not null)
+            {
+                return (null, new StartupError(lockError, StartupError.InvalidConfiguration));
+            }
+        }
+
         try
         {
             await database.PrepareAsync(DatabaseTimeout, ct).ConfigureAwait(false);
         }
         catch (DatabaseUnavailableException e)
         {
+            dataLock?.Dispose();
             return (null, new StartupError(e.Message, StartupError.DependencyUnavailable));
         }
 
-        return (new Result(database, config, hocon), null);
+        return (new Result(database, config, hocon) { DataLock = dataLock }, null);
     }
 
     private static bool IsValidSpeed(string speed) =>

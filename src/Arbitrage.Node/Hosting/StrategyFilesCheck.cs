@@ -5,7 +5,10 @@ namespace Arbitrage.Node.Hosting;
 /// <summary>Startup validation of the strategies directory, with the same loader the engine uses.</summary>
 public static class StrategyFilesCheck
 {
-    /// <summary>Null when every strategy file is valid; otherwise one line naming the file, JSON path and rule.</summary>
+    /// <summary>
+    /// Null when every strategy file is valid; otherwise every problem, one line each (joined by '\n'),
+    /// naming the file, JSON path and rule — as the replay shows them.
+    /// </summary>
     public static string? Validate(string directory)
     {
         if (!Directory.Exists(directory))
@@ -14,22 +17,16 @@ public static class StrategyFilesCheck
         }
 
         var result = StrategyLoader.LoadDirectory(directory);
-        if (result.Errors.Count > 0)
-        {
-            var first = result.Errors[0];
-            var more = result.Errors.Count > 1 ? $" (+{result.Errors.Count - 1} more)" : string.Empty;
-            return $"{first} [{first.Rule}]{more}";
-        }
-
+        var errors = result.Errors.ToList();
         var carry = Path.Combine(directory, "carry", "carry_funding.json");
         if (File.Exists(carry))
         {
-            var carryLoad = Engine.Funding.Carry.CarryConfigLoader.Load(carry);
-            if (!carryLoad.IsValid)
-            {
-                var first = carryLoad.Errors[0];
-                return $"{first} [{first.Rule}]";
-            }
+            errors.AddRange(Engine.Funding.Carry.CarryConfigLoader.Load(carry).Errors);
+        }
+
+        if (errors.Count > 0)
+        {
+            return string.Join('\n', errors.Select(e => $"{e} [{e.Rule}]"));
         }
 
         return result.Strategies.Count == 0

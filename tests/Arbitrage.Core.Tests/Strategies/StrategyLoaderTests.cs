@@ -415,7 +415,21 @@ public sealed class StrategyLoaderTests
     {
         var path = Path.Combine(Path.GetTempPath(), "arb-no-such-" + Guid.NewGuid().ToString("N"));
         var set = StrategyLoader.LoadDirectory(path);
-        Assert.Equal([new StrategyError(path, "$", StrategyRules.Io, "directory not found")], set.Errors);
+        Assert.Equal([new StrategyError(path, "$", StrategyRules.Io, "strategies directory not found")], set.Errors);
+    }
+
+    [Fact]
+    public void A_missing_relative_directory_or_file_is_named_by_the_full_path_looked_in()
+    {
+        var relative = "arb-no-such-" + Guid.NewGuid().ToString("N");
+        var full = Path.Combine(Directory.GetCurrentDirectory(), relative);
+
+        var set = StrategyLoader.LoadDirectory(relative);
+        Assert.Equal(full, Assert.Single(set.Errors).File);
+        Assert.StartsWith(full + ": ", Assert.Single(set.Errors).ToString(), StringComparison.Ordinal);
+
+        var file = StrategyLoader.Load(Path.Combine(relative, "x.json"));
+        Assert.Equal(Path.Combine(full, "x.json"), Assert.Single(file.Errors).File);
     }
 
     private sealed class TempDirectory : IDisposable

@@ -17,6 +17,17 @@ public sealed class JwtKeyCheckTests
     }
 
     [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    public void A_cluster_node_needs_an_explicit_key_even_in_development(string? key)
+    {
+        var error = JwtKeyCheck.Validate(key, isDevelopment: true, clustered: true);
+        Assert.Contains("ARB__Auth__JwtKey", error);
+        Assert.Contains("Cluster:Seeds", error);
+        Assert.Null(JwtKeyCheck.Validate(Random48, isDevelopment: true, clustered: true));
+    }
+
+    [Theory]
     [InlineData(false)]
     [InlineData(true)]
     public void A_key_shorter_than_32_bytes_is_refused_everywhere(bool development)

@@ -32,10 +32,14 @@ public sealed class ArbctlProcess : IAsyncDisposable
         get { lock (_stderr) { return _stderr.ToString(); } }
     }
 
-    public static ArbctlProcess Start(string configPath, string? stdin, params string[] args)
+    public static ArbctlProcess Start(string configPath, string? stdin, params string[] args) => StartIn(null, configPath, stdin, args);
+
+    /// <summary>As <see cref="Start"/>, in <paramref name="workingDirectory"/> (null: this process's).</summary>
+    public static ArbctlProcess StartIn(string? workingDirectory, string configPath, string? stdin, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet")
         {
+            WorkingDirectory = workingDirectory ?? string.Empty,
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -163,4 +163,25 @@ public sealed class NodeFeedTests : IDisposable
         Assert.False(node.HasExited);
         Assert.DoesNotContain("Unhandled exception", node.Stdout + node.Stderr, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("", "BTCUSDT,ETHUSDT")]
+    [InlineData("--symbol solusdt --symbol SOLUSDT", "SOLUSDT")]
+    public async Task Each_configured_symbol_gets_exactly_one_feed(string args, string expected)
+    {
+        var env = Env();
+        env["ARB__Exchange__RestUrl"] = "http://127.0.0.1:9";
+        env["ARB__Exchange__WsUrl"] = "ws://127.0.0.1:9";
+
+        await using var node = NodeProcess.Start(_work, env, args.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        using var http = new HttpClient { BaseAddress = await node.WaitListeningAsync(TimeSpan.FromSeconds(60)) };
+
+        var symbols = expected.Split(',');
+        var health = await WaitForAsync(
+            http,
+            h => h.GetProperty("feeds").EnumerateArray().Count(f => f.GetProperty("status").GetString()!.StartsWith("down", StringComparison.Ordinal)) >= symbols.Length,
+            TimeSpan.FromSeconds(60));
+
+        Assert.Equal(symbols, health.GetProperty("feeds").EnumerateArray().Select(f => f.GetProperty("symbol").GetString()!).Order(StringComparer.Ordinal));
+    }
 }

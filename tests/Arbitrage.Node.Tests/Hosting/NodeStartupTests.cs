@@ -105,6 +105,26 @@ public sealed class NodeStartupTests : IDisposable
         Assert.Contains("Live gateway: user-data stream connected", node.Stdout + node.Stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Every_invalid_strategy_file_is_reported_on_its_own_line()
+    {
+        var strategies = Path.Combine(_work, "strategies");
+        Directory.CreateDirectory(strategies);
+        File.WriteAllText(Path.Combine(strategies, "a_broken.json"), "{ \"id\": \"x\", ");
+        var text = File.ReadAllText(Path.Combine(RepoPaths.Strategies, "v51_baseline.json"));
+        File.WriteAllText(Path.Combine(strategies, "b_rule.json"), System.Text.RegularExpressions.Regex.Replace(text, "\"threshold\"\\s*:\\s*[0-9.]+", "\"threshold\": 140"));
+
+        await using var node = NodeProcess.Start(_work, Env(new() { ["ARB__Paths__Strategies"] = strategies }));
+        Assert.Equal(2, await node.WaitExitAsync(ExitLimit));
+
+        var lines = node.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        Assert.StartsWith($"arbitrage-node: {Path.Combine(strategies, "a_broken.json")}: ", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith($"arbitrage-node: {Path.Combine(strategies, "b_rule.json")}: $.threshold:", lines[1], StringComparison.Ordinal);
+        Assert.DoesNotContain("more)", node.Stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_work, "logs")), "nothing was started");
+    }
+
     public static TheoryData<string> Cases => new()
     {
         "malformed-hocon",
@@ -120,6 +140,7 @@ public sealed class NodeStartupTests : IDisposable
         "bad-mode",
         "missing-jwt-key",
         "short-jwt-key",
+        "cluster-without-jwt-key-in-development",
     };
 
     [Theory]
@@ -195,6 +216,13 @@ public sealed class NodeStartupTests : IDisposable
             case "short-jwt-key":
                 overrides["ARB__Auth__JwtKey"] = "secret";
                 expected = "Auth:JwtKey";
+                break;
+            case "cluster-without-jwt-key-in-development":
+                // Development tolerates a missing key (a random one per process), but cluster nodes must share one.
+                overrides["ARB__Auth__JwtKey"] = "";
+                overrides["ASPNETCORE_ENVIRONMENT"] = "Development";
+                overrides["ARB__Cluster__Seeds__0"] = "akka.tcp://arbitrage@127.0.0.1:4053";
+                expected = "ARB__Auth__JwtKey";
                 break;
             case "sim-bad-speed":
                 args = ["--exchange", "sim", "--tape", Path.Combine(RepoPaths.Fixtures, "BTCUSD_PERP-aggTrades-2026-05-08.head4500.csv"), "--speed", "fast"];

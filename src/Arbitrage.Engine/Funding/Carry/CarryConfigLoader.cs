@@ -45,8 +45,9 @@ public static partial class CarryConfigLoader
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            var message = ex is FileNotFoundException or DirectoryNotFoundException ? "file not found" : "cannot read file: " + ex.Message;
-            return new CarryConfigLoadResult(null, [new StrategyError(path, "$", StrategyRules.Io, message)]);
+            return ex is FileNotFoundException or DirectoryNotFoundException
+                ? new CarryConfigLoadResult(null, [new StrategyError(Path.GetFullPath(path), "$", StrategyRules.Io, "file not found")])
+                : new CarryConfigLoadResult(null, [new StrategyError(path, "$", StrategyRules.Io, "cannot read file: " + ex.Message)]);
         }
 
         return LoadText(path, text);

@@ -25,6 +25,15 @@ public sealed class CarryConfigLoaderTests
     }
 
     [Fact]
+    public void A_missing_file_is_named_by_the_full_path_looked_in()
+    {
+        var relative = Path.Combine("arb-no-such-" + Guid.NewGuid().ToString("N"), "carry", "carry_funding.json");
+        var error = Assert.Single(CarryConfigLoader.Load(relative).Errors);
+        Assert.Equal(Path.GetFullPath(relative), error.File);
+        Assert.Equal("file not found", error.Message);
+    }
+
+    [Fact]
     public void The_signal_strategy_loader_reads_only_the_top_level_so_the_carry_subfolder_does_not_break_it()
     {
         var set = StrategyLoader.LoadDirectory(RepoPaths.Strategies);
