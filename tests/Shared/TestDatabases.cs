@@ -44,41 +44,6 @@ public static class TestDatabases
         return Database.From(new StorageOptions { Postgres = cs });
     }
 
-    /// <summary>
-    /// A new, empty schema in the PostgreSQL test database and a connection string whose search path starts there,
-    /// so a test (and the node processes it starts) gets its own journal and tables: persistence ids such as
-    /// <c>risk-guard</c> never collide with another test's. Drop it with <see cref="DropPostgresSchemaAsync"/>.
-    /// </summary>
-    public static async Task<(string ConnectionString, string Schema)> NewPostgresSchemaAsync(string prefix)
-    {
-        var database = Postgres();
-        var schema = $"{prefix}_{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 13, 63)].ToLowerInvariant();
-        await using (var connection = new Npgsql.NpgsqlConnection(database.ConnectionString))
-        {
-            await connection.OpenAsync();
-            await using var command = new Npgsql.NpgsqlCommand($"CREATE SCHEMA \"{schema}\"", connection);
-            await command.ExecuteNonQueryAsync();
-        }
-
-        var builder = new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString) { SearchPath = schema };
-        return (builder.ConnectionString, schema);
-    }
-
-    public static async Task DropPostgresSchemaAsync(string schema)
-    {
-        var cs = Environment.GetEnvironmentVariable(PostgresVariable);
-        if (string.IsNullOrWhiteSpace(cs))
-        {
-            return;
-        }
-
-        Npgsql.NpgsqlConnection.ClearAllPools();
-        await using var connection = new Npgsql.NpgsqlConnection(cs);
-        await connection.OpenAsync();
-        await using var command = new Npgsql.NpgsqlCommand($"DROP SCHEMA IF EXISTS \"{schema}\" CASCADE", connection);
-        await command.ExecuteNonQueryAsync();
-    }
-
     public static Database ByName(string backend, out string? directory)
     {
         directory = null;

@@ -16,7 +16,7 @@ public sealed class TwoNodeReadTests : IAsyncLifetime
 {
     private const string Invite = "boot-two-nodes";
     private readonly string _work = Path.Combine(Path.GetTempPath(), "arb-two-nodes", Guid.NewGuid().ToString("N"));
-    private string? _schema;
+    private FreshPostgresSchema? _schema;
 
     public Task InitializeAsync()
     {
@@ -28,7 +28,7 @@ public sealed class TwoNodeReadTests : IAsyncLifetime
     {
         if (_schema is not null)
         {
-            await TestDatabases.DropPostgresSchemaAsync(_schema);
+            await _schema.DisposeAsync();
         }
 
         TestDatabases.DeleteQuietly(_work);
@@ -37,7 +37,8 @@ public sealed class TwoNodeReadTests : IAsyncLifetime
     [SkippableFact]
     public async Task The_node_that_hosts_nothing_reads_risk_positions_strategies_and_indicators_and_streams_the_engine()
     {
-        (var postgres, _schema) = await TestDatabases.NewPostgresSchemaAsync("two_nodes");
+        _schema = await FreshPostgresSchema.CreateAsync();
+        var postgres = _schema.ConnectionString;
         var strategies = ClusterTestFiles.Strategies(_work);
         var jwtKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48));
         var portA = ClusterTestFiles.FreePort();
