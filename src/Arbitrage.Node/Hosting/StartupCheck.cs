@@ -80,6 +80,11 @@ public static class StartupCheck
             return (null, new StartupError($"{e.Message}", StartupError.InvalidConfiguration));
         }
 
+        if (ClusterCheck.Validate(options.Cluster, database) is { } clusterError)
+        {
+            return (null, new StartupError(clusterError, StartupError.InvalidConfiguration));
+        }
+
         var strategyError = StrategyFilesCheck.Validate(options.Paths.Strategies);
         if (strategyError is not null)
         {

@@ -141,6 +141,8 @@ public sealed class NodeStartupTests : IDisposable
         "missing-jwt-key",
         "short-jwt-key",
         "cluster-without-jwt-key-in-development",
+        "cluster-on-sqlite",
+        "cluster-bad-seed",
     };
 
     [Theory]
@@ -223,6 +225,14 @@ public sealed class NodeStartupTests : IDisposable
                 overrides["ASPNETCORE_ENVIRONMENT"] = "Development";
                 overrides["ARB__Cluster__Seeds__0"] = "akka.tcp://arbitrage@127.0.0.1:4053";
                 expected = "ARB__Auth__JwtKey";
+                break;
+            case "cluster-on-sqlite":
+                overrides["ARB__Cluster__Seeds__0"] = "akka.tcp://arbitrage@127.0.0.1:4053";
+                expected = "a cluster needs the shared PostgreSQL journal";
+                break;
+            case "cluster-bad-seed":
+                overrides["ARB__Cluster__Seeds__0"] = "127.0.0.1:4053";
+                expected = "Cluster:Seeds:0";
                 break;
             case "sim-bad-speed":
                 args = ["--exchange", "sim", "--tape", Path.Combine(RepoPaths.Fixtures, "BTCUSD_PERP-aggTrades-2026-05-08.head4500.csv"), "--speed", "fast"];
