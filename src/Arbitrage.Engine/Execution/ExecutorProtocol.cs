@@ -1,3 +1,4 @@
+using Arbitrage.Core.Execution;
 using Arbitrage.Core.Risk;
 using Arbitrage.Core.Sizing;
 using Arbitrage.Engine.Strategies;
@@ -26,11 +27,11 @@ public sealed record ExecutorSettings(
 /// <summary>Trade this signal, risking <paramref name="RiskUsd"/>. Sent only by the risk guard after its checks.</summary>
 public sealed record ExecuteSignal(SignalEmitted Signal, decimal RiskUsd);
 
-/// <summary>Close every position and cancel every working order.</summary>
-public sealed record FlattenAll(string Reason, long TimeMs);
+/// <summary>Close every position and cancel every working order; <paramref name="Reason"/> becomes each trade's exit reason.</summary>
+public sealed record FlattenAll(ExitReason Reason, string Detail, long TimeMs);
 
-/// <summary>Close the position on one symbol.</summary>
-public sealed record ClosePosition(string Symbol, string Reason, long TimeMs);
+/// <summary>Close the position on one symbol; <paramref name="Reason"/> becomes the trade's exit reason.</summary>
+public sealed record ClosePosition(string Symbol, ExitReason Reason, string Detail, long TimeMs);
 
 /// <summary>The last trade price of a symbol at event time (drives the paper gateway; used for timing).</summary>
 public sealed record MarketTick(string Symbol, decimal Price, long TimeMs);

@@ -174,27 +174,34 @@ public sealed class ReplayRunnerTests(CsvReplay csv, HftReplay hft) : IClassFixt
     {
         Assert.Equal(csv.TradeRuns[0], csv.TradeRuns[1]);
         var text = System.Text.Encoding.UTF8.GetString(csv.TradeRuns[0]);
-        Assert.StartsWith("signal_id,symbol,strategy,direction,entry_time_ms,entry,qty,exit_time_ms,exit,exit_reason,pnl_usd,pnl_r,fees_usd\n", text, StringComparison.Ordinal);
+        Assert.StartsWith(
+            "signal_id,symbol,strategy,direction,entry_time_ms,entry_time,entry,qty,exit_time_ms,exit_time,exit,exit_reason,exit_detail,pnl_usd,pnl_r,fees_usd\n",
+            text,
+            StringComparison.Ordinal);
 
         var signalIds = Rows(csv.Runs[0].Signals, fields: 10).Select(s => (s[2], long.Parse(s[0], CultureInfo.InvariantCulture))).ToHashSet();
-        var trades = Rows(csv.TradeRuns[0], fields: 13);
+        var trades = Rows(csv.TradeRuns[0], fields: 16);
         Assert.NotEmpty(trades);
         foreach (var t in trades)
         {
             Assert.Equal(("BTCUSD_PERP", "trade_only"), (t[1], t[2]));
             Assert.Contains((t[2], long.Parse(t[4], CultureInfo.InvariantCulture)), signalIds);
+            long entryTime = long.Parse(t[4], CultureInfo.InvariantCulture), exitTime = long.Parse(t[8], CultureInfo.InvariantCulture);
+            Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(entryTime).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture), t[5]);
+            Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(exitTime).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture), t[9]);
             var side = t[3] == "long" ? 1m : -1m;
-            decimal entry = decimal.Parse(t[5], CultureInfo.InvariantCulture), qty = decimal.Parse(t[6], CultureInfo.InvariantCulture);
-            decimal exit = decimal.Parse(t[8], CultureInfo.InvariantCulture), fees = decimal.Parse(t[12], CultureInfo.InvariantCulture);
-            decimal pnl = decimal.Parse(t[10], CultureInfo.InvariantCulture), pnlR = decimal.Parse(t[11], CultureInfo.InvariantCulture);
-            Assert.True(long.Parse(t[7], CultureInfo.InvariantCulture) >= long.Parse(t[4], CultureInfo.InvariantCulture));
+            decimal entry = decimal.Parse(t[6], CultureInfo.InvariantCulture), qty = decimal.Parse(t[7], CultureInfo.InvariantCulture);
+            decimal exit = decimal.Parse(t[10], CultureInfo.InvariantCulture), fees = decimal.Parse(t[15], CultureInfo.InvariantCulture);
+            decimal pnl = decimal.Parse(t[13], CultureInfo.InvariantCulture), pnlR = decimal.Parse(t[14], CultureInfo.InvariantCulture);
+            Assert.True(exitTime >= entryTime);
             Assert.True(qty > 0 && fees > 0);
             // Net PnL = side × (average exit − entry) × qty − fees; R = PnL / 2 USD risk per trade.
             Assert.Equal(Math.Round((side * (exit - entry) * qty) - fees, 6), Math.Round(pnl, 6));
             Assert.Equal(Math.Round(pnl / 2m, 6), Math.Round(pnlR, 6));
-            // The leg that closed the trade (ExecutorLogic.ExitReason): this tape only ever ends trades at a bracket
-            // leg; a flatten by the guard (hold timeout, daily loss) would carry its free-text reason instead.
-            Assert.Contains(t[9], new[] { "stop_loss", "break_even", "tp1", "tp2" });
+            // The leg that closed the trade: this tape only ever ends trades at a bracket leg, whose code says it all
+            // (a flatten by the guard would say hold_timeout or daily_loss, with the rule's words in exit_detail).
+            Assert.Contains(t[11], new[] { "stop_loss", "break_even", "tp1", "tp2" });
+            Assert.Equal("", t[12]);
         }
     }
 
