@@ -77,5 +77,22 @@ public sealed record StrategyInfo(string Id, string Version, string File, bool E
 
 public sealed record StrategyList(IReadOnlyList<StrategyInfo> Strategies);
 
+/// <summary>
+/// Ask a <see cref="StrategyActor"/>: answered with its <see cref="StrategyScoreReport"/> (best score, inputs missing,
+/// signals) since it started or its definition last changed.
+/// </summary>
+public sealed record GetStrategyScore
+{
+    public static readonly GetStrategyScore Instance = new();
+}
+
+/// <summary>Ask the supervisor: answered with <see cref="StrategyScores"/>, one report per running strategy, by id.</summary>
+public sealed record GetStrategyScores
+{
+    public static readonly GetStrategyScores Instance = new();
+}
+
+public sealed record StrategyScores(IReadOnlyList<StrategyScoreReport> Strategies);
+
 /// <summary>Re-read one file (sent by the directory watcher, or by tests).</summary>
 public sealed record ReloadStrategyFile(string Path);

@@ -32,6 +32,21 @@ public static class EngineStateEndpoints
         string SignalId, string Symbol, string Strategy, string Direction, long EntryTimeMs, string Entry, string Qty,
         long ExitTimeMs, string Exit, string ExitReason, string ExitDetail, string PnlUsd, string PnlR, string FeesUsd);
 
+    /// <summary>
+    /// A running strategy and how its scores went since it started (<see cref="Core.Strategies.StrategyScoreReport"/>):
+    /// signals emitted, best score, the inputs missing on every scored tick, and the same in one sentence.
+    /// Null score fields when the strategy did not answer in time.
+    /// </summary>
+    public sealed record StrategyView(
+        string Id, string Version, string File, bool Enabled, double Threshold, IReadOnlyList<string> Symbols,
+        long? Signals = null, double? BestScore = null, IReadOnlyList<string>? MissingInputs = null, string? ScoreSummary = null)
+    {
+        public StrategyView(StrategyInfo s)
+            : this(s.Id, s.Version, s.File, s.Enabled, s.Threshold, s.Symbols)
+        {
+        }
+    }
+
     public static IEndpointRouteBuilder MapEngineStateEndpoints(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api").RequireAuthorization(AuthPolicies.Viewer);
@@ -138,7 +153,21 @@ public static class EngineStateEndpoints
         });
 
         api.MapGet("/strategies", async (IRequiredActor<StrategiesActor> strategies, CancellationToken ct) =>
-            await AskAsync<StrategyList, IReadOnlyList<StrategyInfo>>(strategies.GetAsync(ct), new ListStrategies(), l => l.Strategies, ct));
+        {
+            IActorRef actor;
+            StrategyList list;
+            try
+            {
+                actor = await strategies.GetAsync(ct).ConfigureAwait(false);
+                list = await actor.Ask<StrategyList>(new ListStrategies(), AskTimeout, ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
+            {
+                return EngineUnavailable();
+            }
+
+            return Results.Ok(await WithScoresAsync(actor, list.Strategies.Select(s => new StrategyView(s)).ToArray(), ct).ConfigureAwait(false));
+        });
 
         api.MapGet("/indicators/{symbol}", async (string symbol, IRequiredActor<SymbolRegion> region, CancellationToken ct) =>
         {
@@ -213,6 +242,23 @@ public static class EngineStateEndpoints
         return rows;
     }
 
+    /// <summary>The strategies with their score reports; without them when the strategies do not answer in time (the list still shows).</summary>
+    private static async Task<IReadOnlyList<StrategyView>> WithScoresAsync(IActorRef strategies, IReadOnlyList<StrategyView> views, CancellationToken ct)
+    {
+        try
+        {
+            var scores = (await strategies.Ask<StrategyScores>(GetStrategyScores.Instance, AskTimeout, ct).ConfigureAwait(false))
+                .Strategies.ToDictionary(r => r.StrategyId, StringComparer.Ordinal);
+            return views.Select(v => scores.TryGetValue(v.Id, out var r)
+                ? v with { Signals = r.Signals, BestScore = r.BestScore, MissingInputs = r.MissingEveryTick.Select(m => m.Name).ToArray(), ScoreSummary = r.Describe() }
+                : v).ToArray();
+        }
+        catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
+        {
+            return views;
+        }
+    }
+
     private static async Task<IResult> AskAsync<TReply, TView>(Task<IActorRef> target, object message, Func<TReply, TView> view, CancellationToken ct)
     {
         try
@@ -223,8 +269,11 @@ public static class EngineStateEndpoints
         }
         catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
         {
-            return Results.Problem($"the engine did not answer within {AskTimeout.TotalSeconds:0} s", statusCode: StatusCodes.Status503ServiceUnavailable,
-                extensions: new Dictionary<string, object?> { ["retryAfterSeconds"] = 5 });
+            return EngineUnavailable();
         }
     }
+
+    private static IResult EngineUnavailable() =>
+        Results.Problem($"the engine did not answer within {AskTimeout.TotalSeconds:0} s", statusCode: StatusCodes.Status503ServiceUnavailable,
+            extensions: new Dictionary<string, object?> { ["retryAfterSeconds"] = 5 });
 }
