@@ -58,6 +58,11 @@ public static class ReplayCommand
                     $"replay: done: {summary.Trades:N0} trades, {summary.Symbols.Count} symbol(s) [{string.Join(", ", summary.Symbols)}], " +
                     $"{summary.Ticks:N0} ticks, {summary.Signals:N0} signals, {summary.ClosedTrades:N0} closed trades in {summary.Elapsed.TotalSeconds:0.000} s " +
                     $"({summary.TradesPerSecond / 1e6:0.00} M trades/s)");
+                foreach (var line in summary.Describe())
+                {
+                    await Console.Error.WriteLineAsync("replay: " + line);
+                }
+
                 return 0;
             }
             catch (Exception e) when (e is FileNotFoundException or InvalidDataException or TapeFormatException or IOException)

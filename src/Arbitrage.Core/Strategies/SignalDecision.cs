@@ -109,11 +109,33 @@ public sealed record SignalDecision(
     /// score computed bit-identically (<see cref="SignalScorer.ScoreOnly"/>) — otherwise exactly <see cref="Evaluate"/>'s decision.
     /// </summary>
     public static SignalDecision? EvaluateCandidate(
-        StrategyDefinition strategy, string symbol, in IndicatorValues values, MarketInputs inputs, CooldownBook cooldowns)
+        StrategyDefinition strategy, string symbol, in IndicatorValues values, MarketInputs inputs, CooldownBook cooldowns) =>
+        EvaluateCandidate(strategy, symbol, values, inputs, cooldowns, out _);
+
+    /// <summary>
+    /// <see cref="EvaluateCandidate(StrategyDefinition, string, in IndicatorValues, MarketInputs, CooldownBook)"/>, also
+    /// handing out what it computed on the way (for <see cref="ScoreWatch"/>): <paramref name="scored"/> is
+    /// <see cref="CandidateScore.NotEvaluated"/> when the strategy is disabled or does not trade the symbol.
+    /// </summary>
+    public static SignalDecision? EvaluateCandidate(
+        StrategyDefinition strategy, string symbol, in IndicatorValues values, MarketInputs inputs, CooldownBook cooldowns, out CandidateScore scored)
     {
+        if (!strategy.Enabled || !strategy.AppliesTo(symbol))
+        {
+            scored = CandidateScore.NotEvaluated;
+            return null;
+        }
+
         var direction = SignalScorer.DirectionOf(values);
-        if (!strategy.Enabled || !strategy.AppliesTo(symbol) || direction == SignalDirection.None
-            || !(SignalScorer.ScoreOnly(strategy, values, inputs) >= strategy.Threshold))
+        if (direction == SignalDirection.None)
+        {
+            scored = CandidateScore.NoDirection;
+            return null;
+        }
+
+        var score = SignalScorer.ScoreOnly(strategy, values, inputs, out var missing);
+        scored = new CandidateScore(true, direction, score, missing);
+        if (!(score >= strategy.Threshold))
         {
             return null;
         }

@@ -54,14 +54,24 @@ public static class SignalScorer
     /// <see cref="ScoreResult.Score"/> of <see cref="Score"/> without building the breakdown (no allocation):
     /// the same points summed in the same order, so the value is bit-identical. For the ticks that cannot emit.
     /// </summary>
-    public static double ScoreOnly(StrategyDefinition strategy, in IndicatorValues values, MarketInputs inputs)
+    public static double ScoreOnly(StrategyDefinition strategy, in IndicatorValues values, MarketInputs inputs) =>
+        ScoreOnly(strategy, values, inputs, out _);
+
+    /// <summary>
+    /// <see cref="ScoreOnly(StrategyDefinition, in IndicatorValues, MarketInputs)"/>, also saying which signals scored
+    /// <c>missing</c>: bit <c>i</c> of <paramref name="missing"/> is <c>strategy.Signals[i]</c>.
+    /// </summary>
+    public static double ScoreOnly(StrategyDefinition strategy, in IndicatorValues values, MarketInputs inputs, out uint missing)
     {
         var d = Sign(DirectionOf(values));
         var sum = 0.0;
         var signals = strategy.Signals;
+        missing = 0;
         for (var i = 0; i < signals.Count; i++)
         {
-            sum += Points(signals[i], d, values, inputs, out _, out _);
+            sum += Points(signals[i], d, values, inputs, out var input, out _);
+            if (input is null)
+                missing |= 1u << i;
         }
 
         return Total(sum);

@@ -1,4 +1,5 @@
 using Arbitrage.Binance.Rest.Models;
+using Arbitrage.Core.Execution;
 using Arbitrage.Core.Sizing;
 using Arbitrage.Engine.Serialization;
 
@@ -61,9 +62,23 @@ public sealed record OrderFilled(string ClientOrderId, decimal Quantity, decimal
 [Manifest("execution-order-ended.v1")]
 public sealed record OrderEnded(string ClientOrderId, GatewayOrderStatus Status, string Reason, long TimeMs) : IExecutionEvent;
 
-/// <summary>The trade must be closed now (risk action, kill switch, rejected protection).</summary>
+/// <summary>
+/// The trade must be closed now (risk action, kill switch, operator, rejected protection): <paramref name="Reason"/>
+/// becomes the trade's exit reason, <paramref name="Detail"/> says who or what in words.
+/// </summary>
+[Manifest("execution-flatten-requested.v2")]
+public sealed record FlattenRequested(string SignalId, ExitReason Reason, string Detail, long TimeMs) : IExecutionEvent;
+
+/// <summary>v1 stored the reason as free text only: read as v2 with the code recognised from the text (<see cref="ExitReasons.FromStored"/>).</summary>
 [Manifest("execution-flatten-requested.v1")]
-public sealed record FlattenRequested(string SignalId, string Reason, long TimeMs) : IExecutionEvent;
+public sealed record FlattenRequestedV1(string SignalId, string Reason, long TimeMs) : IPersistedEvent, IUpcast
+{
+    public IPersistedMessage Upcast()
+    {
+        var (reason, detail) = ExitReasons.FromStored(Reason);
+        return new FlattenRequested(SignalId, reason, detail, TimeMs);
+    }
+}
 
 /// <summary>The entry never filled: the trade ended without a position.</summary>
 [Manifest("execution-trade-aborted.v1")]
@@ -71,10 +86,33 @@ public sealed record TradeAborted(string SignalId, string Symbol, string Reason,
 
 /// <summary>
 /// A finished trade (the trades CSV row). PnL is net of fees; <paramref name="PnlR"/> = PnL / planned risk.
-/// <paramref name="Exit"/> is the quantity-weighted average exit price.
+/// <paramref name="Exit"/> is the quantity-weighted average exit price. <paramref name="ExitReason"/> is the code,
+/// <paramref name="ExitDetail"/> the words behind a flatten (empty for a bracket leg).
+/// </summary>
+[Manifest("execution-trade-closed.v2")]
+public sealed record TradeClosed(
+    string SignalId,
+    string Symbol,
+    string StrategyId,
+    PositionSide Direction,
+    long EntryTimeMs,
+    decimal Entry,
+    decimal Quantity,
+    long ExitTimeMs,
+    decimal Exit,
+    ExitReason ExitReason,
+    string ExitDetail,
+    decimal PnlUsd,
+    decimal PnlR,
+    decimal FeesUsd,
+    long TimeMs) : IExecutionEvent;
+
+/// <summary>
+/// v1 stored <c>exit_reason</c> as a code for bracket legs and as the flatten's free text otherwise: read as v2 with
+/// the code recognised from the text and the text as the detail (<see cref="ExitReasons.FromStored"/>).
 /// </summary>
 [Manifest("execution-trade-closed.v1")]
-public sealed record TradeClosed(
+public sealed record TradeClosedV1(
     string SignalId,
     string Symbol,
     string StrategyId,
@@ -88,7 +126,14 @@ public sealed record TradeClosed(
     decimal PnlUsd,
     decimal PnlR,
     decimal FeesUsd,
-    long TimeMs) : IExecutionEvent;
+    long TimeMs) : IPersistedEvent, IUpcast
+{
+    public IPersistedMessage Upcast()
+    {
+        var (reason, detail) = ExitReasons.FromStored(ExitReason);
+        return new TradeClosed(SignalId, Symbol, StrategyId, Direction, EntryTimeMs, Entry, Quantity, ExitTimeMs, Exit, reason, detail, PnlUsd, PnlR, FeesUsd, TimeMs);
+    }
+}
 
 /// <summary>A difference between the journal and the exchange found (and resolved) at reconciliation.</summary>
 [Manifest("execution-reconciled.v1")]

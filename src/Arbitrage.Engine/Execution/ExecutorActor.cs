@@ -76,8 +76,8 @@ public sealed class ExecutorActor : ReceivePersistentActor, IWithTimers
         Command<CancelCompleted>(OnCanceled);
         Command<RetryQuery>(m => Query(m.Symbol, m.ClientOrderId));
         Command<MarketTick>(OnMarketTick);
-        Command<FlattenAll>(m => Run(ExecutorLogic.Flatten(_state, null, m.Reason, m.TimeMs)));
-        Command<ClosePosition>(m => Run(ExecutorLogic.Flatten(_state, m.Symbol, m.Reason, m.TimeMs)));
+        Command<FlattenAll>(m => Run(ExecutorLogic.Flatten(_state, null, m.Reason, m.Detail, m.TimeMs)));
+        Command<ClosePosition>(m => Run(ExecutorLogic.Flatten(_state, m.Symbol, m.Reason, m.Detail, m.TimeMs)));
         Command<BalanceCompleted>(m =>
         {
             if (m.Result.Success) ReportTo.Tell(new BalanceReport(m.Result.Value, _state.LastEventMs));

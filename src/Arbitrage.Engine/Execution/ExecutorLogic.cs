@@ -1,5 +1,6 @@
 using System.Globalization;
 using Arbitrage.Binance.Rest.Models;
+using Arbitrage.Core.Execution;
 using Arbitrage.Core.Sizing;
 using Arbitrage.Engine.Strategies;
 
@@ -128,16 +129,19 @@ public static class ExecutorLogic
         return d;
     }
 
-    /// <summary>Close the trades on <paramref name="symbol"/> (all trades when null) with market orders.</summary>
-    public static ExecutionDecision Flatten(ExecutorState state, string? symbol, string reason, long nowMs)
+    /// <summary>
+    /// Close the trades on <paramref name="symbol"/> (all trades when null) with market orders; <paramref name="reason"/>
+    /// becomes their exit reason, <paramref name="detail"/> its words.
+    /// </summary>
+    public static ExecutionDecision Flatten(ExecutorState state, string? symbol, ExitReason reason, string detail, long nowMs)
     {
         var d = new ExecutionDecision(state);
         var now = Math.Max(state.LastEventMs, nowMs);
         foreach (var t in state.ActiveTrades.OrderBy(t => t.Plan.SignalId, StringComparer.Ordinal).ToArray())
         {
             if (symbol is not null && t.Symbol != symbol) continue;
-            if (t.FlattenReason is not null) continue;
-            d.Emit(new FlattenRequested(t.Plan.SignalId, reason, now));
+            if (t.Flatten is not null) continue;
+            d.Emit(new FlattenRequested(t.Plan.SignalId, reason, detail, now));
             ProceedWithFlatten(d, t.Plan.SignalId);
         }
 
@@ -266,7 +270,7 @@ public static class ExecutorLogic
                 return;
             }
 
-            if (t.FlattenReason is not null)
+            if (t.Flatten is not null)
             {
                 PlaceClose(d, t);
                 return;
@@ -285,14 +289,15 @@ public static class ExecutorLogic
             var pnl = TradePnl.Realised(p.Side, entryFill, t.Exits, p.RiskUsd);
             var exitNotional = 0m;
             foreach (var x in t.Exits) exitNotional += x.Price * x.Quantity;
+            var (reason, detail) = ExitOf(t);
             d.Emit(new TradeClosed(signalId, p.Symbol, p.StrategyId, p.Side, t.EntryTimeMs ?? p.TimeMs, t.EntryAveragePrice,
-                t.EntryQuantity, t.LastExitTimeMs, exitNotional / t.ExitQuantity, ExitReason(t), pnl.NetUsd, pnl.NetR, pnl.FeesUsd, now));
+                t.EntryQuantity, t.LastExitTimeMs, exitNotional / t.ExitQuantity, reason, detail, pnl.NetUsd, pnl.NetR, pnl.FeesUsd, now));
             return;
         }
 
         if (!ended) return;
         var rec = d.State.Orders[ClientOrderIds.For(signalId, leg)];
-        if (leg == OrderLeg.TakeProfit1 && rec.FilledQuantity > 0m && t.FlattenReason is null)
+        if (leg == OrderLeg.TakeProfit1 && rec.FilledQuantity > 0m && t.Flatten is null)
         {
             // TP1 done: the rest is protected at break-even. The new stop goes out before the old one is
             // canceled, so the position is never unprotected (both are reduce-only).
@@ -305,9 +310,10 @@ public static class ExecutorLogic
         }
 
         if (leg is OrderLeg.StopLoss or OrderLeg.BreakEven && rec.FilledQuantity == 0m
-            && rec.EndStatus is GatewayOrderStatus.Rejected or GatewayOrderStatus.Expired && t.FlattenReason is null)
+            && rec.EndStatus is GatewayOrderStatus.Rejected or GatewayOrderStatus.Expired && t.Flatten is null)
         {
-            d.Emit(new FlattenRequested(signalId, $"protective stop {rec.Intent.ClientOrderId} {rec.EndStatus}: closing unprotected position", now));
+            d.Emit(new FlattenRequested(signalId, ExitReason.ProtectionFailed,
+                $"protective stop {rec.Intent.ClientOrderId} {rec.EndStatus}: closing unprotected position", now));
             ProceedWithFlatten(d, signalId);
         }
     }
@@ -377,14 +383,15 @@ public static class ExecutorLogic
             d.Do(new ExecutionEffect.Cancel(o.Intent.Symbol, clientOrderId));
     }
 
-    private static string ExitReason(TradeRecord t) => t.LastExitLeg switch
+    // The leg of the last exit fill names the reason; a close order carries the flatten's.
+    private static (ExitReason Reason, string Detail) ExitOf(TradeRecord t) => t.LastExitLeg switch
     {
-        OrderLeg.StopLoss => "stop_loss",
-        OrderLeg.BreakEven => "break_even",
-        OrderLeg.TakeProfit1 => "tp1",
-        OrderLeg.TakeProfit2 => "tp2",
-        OrderLeg.Close => t.FlattenReason ?? "close",
-        _ => "unknown",
+        OrderLeg.StopLoss => (ExitReason.StopLoss, ""),
+        OrderLeg.BreakEven => (ExitReason.BreakEven, ""),
+        OrderLeg.TakeProfit1 => (ExitReason.Tp1, ""),
+        OrderLeg.TakeProfit2 => (ExitReason.Tp2, ""),
+        OrderLeg.Close when t.Flatten is { } f => (f.Reason, f.Detail),
+        var leg => (ExitReason.Unknown, $"last exit fill on the {leg} leg without a flatten request"),
     };
 
     private static OrderSide Open(PositionSide side) => side == PositionSide.Long ? OrderSide.Buy : OrderSide.Sell;

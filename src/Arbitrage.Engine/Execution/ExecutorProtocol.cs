@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Arbitrage.Core.Execution;
 using Arbitrage.Core.Risk;
 using Arbitrage.Core.Sizing;
 using Arbitrage.Engine.Serialization;
@@ -28,11 +29,11 @@ public sealed record ExecutorSettings(
 /// <summary>Trade this signal, risking <paramref name="RiskUsd"/>. Sent only by the risk guard after its checks.</summary>
 public sealed record ExecuteSignal(SignalEmitted Signal, decimal RiskUsd) : INoSerializationVerificationNeeded;
 
-/// <summary>Close every position and cancel every working order.</summary>
-public sealed record FlattenAll(string Reason, long TimeMs) : INoSerializationVerificationNeeded;
+/// <summary>Close every position and cancel every working order; <paramref name="Reason"/> becomes each trade's exit reason.</summary>
+public sealed record FlattenAll(ExitReason Reason, string Detail, long TimeMs) : INoSerializationVerificationNeeded;
 
-/// <summary>Close the position on one symbol.</summary>
-public sealed record ClosePosition(string Symbol, string Reason, long TimeMs) : INoSerializationVerificationNeeded;
+/// <summary>Close the position on one symbol; <paramref name="Reason"/> becomes the trade's exit reason.</summary>
+public sealed record ClosePosition(string Symbol, ExitReason Reason, string Detail, long TimeMs) : INoSerializationVerificationNeeded;
 
 /// <summary>The last trade price of a symbol at event time (drives the paper gateway; used for timing).</summary>
 [Manifest("market-tick.v1")]

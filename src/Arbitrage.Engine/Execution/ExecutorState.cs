@@ -21,7 +21,7 @@ public sealed record OrderRecord(
 /// <summary>A trade from its plan to the end of its last order.</summary>
 /// <param name="Exits">Every exit fill (price, quantity, fee), in order.</param>
 /// <param name="LastExitLeg">Leg of the latest exit fill: names the exit reason.</param>
-/// <param name="FlattenReason">Set once a flatten was requested.</param>
+/// <param name="Flatten">Set once a flatten was requested (the first request: its reason is the exit reason).</param>
 /// <param name="Finished">Closed or aborted: the position is gone; the trade stays until its orders are final.</param>
 public sealed record TradeRecord(
     TradePlanned Plan,
@@ -33,7 +33,7 @@ public sealed record TradeRecord(
     ImmutableList<Fill> Exits,
     long LastExitTimeMs,
     OrderLeg? LastExitLeg,
-    string? FlattenReason,
+    FlattenRequested? Flatten,
     bool Finished)
 {
     public string Symbol => Plan.Symbol;
@@ -156,7 +156,7 @@ public sealed record ExecutorState(
             case FlattenRequested fr:
             {
                 var t = s.Trades[fr.SignalId];
-                return t.FlattenReason is null ? s with { Trades = s.Trades.SetItem(fr.SignalId, t with { FlattenReason = fr.Reason }) } : s;
+                return t.Flatten is null ? s with { Trades = s.Trades.SetItem(fr.SignalId, t with { Flatten = fr }) } : s;
             }
             case TradeAborted ab:
                 return s.Finish(ab.SignalId, closed: false);

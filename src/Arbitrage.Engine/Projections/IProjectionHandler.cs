@@ -17,6 +17,12 @@ public interface IProjectionHandler
     /// <summary>Idempotent DDL (<c>CREATE TABLE IF NOT EXISTS ...</c>), valid on SQLite and PostgreSQL.</summary>
     IReadOnlyList<string> Schema { get; }
 
+    /// <summary>
+    /// Columns added to a <see cref="Schema"/> table after it first shipped: a database created by an older version
+    /// has the table without them, and <c>CREATE TABLE IF NOT EXISTS</c> leaves it so; each is added when missing.
+    /// </summary>
+    IReadOnlyList<AddedColumn> AddedColumns => [];
+
     /// <summary>Applies one event inside the batch transaction that also stores the offset.</summary>
     Task ApplyAsync(ProjectionWriter writer, object @event, EventEnvelope envelope, CancellationToken ct);
 }
@@ -30,8 +36,13 @@ public abstract class ProjectionHandler<TEvent> : IProjectionHandler
 
     public abstract IReadOnlyList<string> Schema { get; }
 
+    public virtual IReadOnlyList<AddedColumn> AddedColumns => [];
+
     public Task ApplyAsync(ProjectionWriter writer, object @event, EventEnvelope envelope, CancellationToken ct) =>
         ApplyAsync(writer, (TEvent)@event, envelope, ct);
 
     protected abstract Task ApplyAsync(ProjectionWriter writer, TEvent @event, EventEnvelope envelope, CancellationToken ct);
 }
+
+/// <summary>A column added to an existing read table: <paramref name="Definition"/> is its type and default, e.g. <c>TEXT NOT NULL DEFAULT ''</c>.</summary>
+public sealed record AddedColumn(string Table, string Column, string Definition);

@@ -23,6 +23,48 @@ public sealed class ProjectionStore(Database database)
     public async Task EnsureSchemaAsync(IEnumerable<IProjectionHandler> handlers, CancellationToken ct)
     {
         await Database.EnsureSchemaAsync(OffsetsSchema.Concat(handlers.SelectMany(h => h.Schema)).Distinct(StringComparer.Ordinal), ct).ConfigureAwait(false);
+        var added = handlers.SelectMany(h => h.AddedColumns).Distinct().ToArray();
+        if (added.Length == 0)
+        {
+            return;
+        }
+
+        await using var connection = await Database.OpenConnectionAsync(ct).ConfigureAwait(false);
+        foreach (var column in added)
+        {
+            await AddColumnIfMissingAsync(connection, column, ct).ConfigureAwait(false);
+        }
+    }
+
+    private async Task AddColumnIfMissingAsync(DbConnection connection, AddedColumn column, CancellationToken ct)
+    {
+        var alter = $"ALTER TABLE {column.Table} ADD COLUMN {column.Column} {column.Definition}";
+        if (Database.Backend == StorageBackend.PostgreSql)
+        {
+            // Atomic against another node doing the same.
+            alter = $"ALTER TABLE {column.Table} ADD COLUMN IF NOT EXISTS {column.Column} {column.Definition}";
+        }
+        else
+        {
+            await using var exists = connection.CreateCommand();
+            exists.CommandText = "SELECT COUNT(*) FROM pragma_table_info(@table) WHERE name = @column";
+            foreach (var (name, value) in new[] { ("@table", column.Table), ("@column", column.Column) })
+            {
+                var p = exists.CreateParameter();
+                p.ParameterName = name;
+                p.Value = value;
+                exists.Parameters.Add(p);
+            }
+
+            if (Convert.ToInt64(await exists.ExecuteScalarAsync(ct).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) > 0)
+            {
+                return;
+            }
+        }
+
+        await using var command = connection.CreateCommand();
+        command.CommandText = alter;
+        await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
     /// <summary>The journal ordering of the last event applied by <paramref name="projection"/>; 0 before the first.</summary>

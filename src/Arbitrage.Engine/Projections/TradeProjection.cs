@@ -1,10 +1,15 @@
 using System.Globalization;
 using Akka.Persistence.Query;
+using Arbitrage.Core.Execution;
 using Arbitrage.Engine.Execution;
 
 namespace Arbitrage.Engine.Projections;
 
-/// <summary><see cref="TradeClosed"/> (tag <c>order</c>) → <c>read_trades</c>; decimals stored as invariant text, exact on both databases.</summary>
+/// <summary>
+/// <see cref="TradeClosed"/> (tag <c>order</c>) → <c>read_trades</c>; decimals stored as invariant text, exact on both databases.
+/// <c>exit_reason</c> holds the <see cref="ExitReason"/> code and <c>exit_detail</c> its words; rows projected before the codes
+/// (free text in <c>exit_reason</c>, no <c>exit_detail</c>) are read through <see cref="ReadExit"/>.
+/// </summary>
 public sealed class TradeClosedProjection : ProjectionHandler<TradeClosed>
 {
     public const string Table = "read_trades";
@@ -28,15 +33,25 @@ public sealed class TradeClosedProjection : ProjectionHandler<TradeClosed>
             exit_reason VARCHAR(200) NOT NULL,
             pnl_usd TEXT NOT NULL,
             pnl_r TEXT NOT NULL,
-            fees_usd TEXT NOT NULL)
+            fees_usd TEXT NOT NULL,
+            exit_detail TEXT NOT NULL DEFAULT '')
         """,
         $"CREATE INDEX IF NOT EXISTS ix_{Table}_symbol ON {Table} (symbol, seq)",
     ];
 
+    public override IReadOnlyList<AddedColumn> AddedColumns { get; } = [new(Table, "exit_detail", "TEXT NOT NULL DEFAULT ''")];
+
+    /// <summary>A row's (<c>exit_reason</c>, <c>exit_detail</c>) as (code, detail), whichever version projected it.</summary>
+    public static (string Reason, string Detail) ReadExit(string storedReason, string? storedDetail)
+    {
+        var (reason, legacyDetail) = ExitReasons.FromStored(storedReason);
+        return (reason.Code(), string.IsNullOrEmpty(storedDetail) ? legacyDetail : storedDetail);
+    }
+
     protected override Task ApplyAsync(ProjectionWriter writer, TradeClosed e, EventEnvelope envelope, CancellationToken ct) =>
         writer.ExecuteAsync(
-            $"INSERT INTO {Table} (seq, signal_id, symbol, strategy, direction, entry_time_ms, entry, qty, exit_time_ms, exit, exit_reason, pnl_usd, pnl_r, fees_usd) " +
-            "VALUES (@seq, @id, @symbol, @strategy, @direction, @entryTime, @entry, @qty, @exitTime, @exit, @reason, @pnl, @r, @fees)",
+            $"INSERT INTO {Table} (seq, signal_id, symbol, strategy, direction, entry_time_ms, entry, qty, exit_time_ms, exit, exit_reason, exit_detail, pnl_usd, pnl_r, fees_usd) " +
+            "VALUES (@seq, @id, @symbol, @strategy, @direction, @entryTime, @entry, @qty, @exitTime, @exit, @reason, @detail, @pnl, @r, @fees)",
             ct,
             ("@seq", ((Sequence)envelope.Offset).Value),
             ("@id", e.SignalId),
@@ -48,7 +63,8 @@ public sealed class TradeClosedProjection : ProjectionHandler<TradeClosed>
             ("@qty", D(e.Quantity)),
             ("@exitTime", e.ExitTimeMs),
             ("@exit", D(e.Exit)),
-            ("@reason", e.ExitReason),
+            ("@reason", e.ExitReason.Code()),
+            ("@detail", e.ExitDetail),
             ("@pnl", D(e.PnlUsd)),
             ("@r", D(e.PnlR)),
             ("@fees", D(e.FeesUsd)));

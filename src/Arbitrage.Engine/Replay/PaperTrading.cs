@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Akka.Actor;
 using Arbitrage.Core.Risk;
 using Arbitrage.Engine.Execution;
@@ -7,6 +8,12 @@ using Arbitrage.Engine.Symbols;
 
 namespace Arbitrage.Engine.Replay;
 
+/// <summary>What the paper executor did with the signals.</summary>
+/// <param name="Trades">Closed trades, in the order they closed.</param>
+/// <param name="NotTraded">Signals the risk guard blocked (by rule) or the executor rejected (by code), per reason.</param>
+/// <param name="OpenAtEnd">Positions still open after the last tick (not in <paramref name="Trades"/>).</param>
+internal sealed record PaperResult(IReadOnlyList<TradeClosed> Trades, IReadOnlyDictionary<string, int> NotTraded, int OpenAtEnd);
+
 /// <summary>
 /// The backtest half of a replay: the production risk guard, executor and paper gateway driven over the
 /// replay's ticks and signals in event-time order — per tick the prices and the event time first, then the
@@ -14,7 +21,7 @@ namespace Arbitrage.Engine.Replay;
 /// </summary>
 internal static class PaperTrading
 {
-    public static async Task<IReadOnlyList<TradeClosed>> RunAsync(
+    public static async Task<PaperResult> RunAsync(
         ActorSystem system,
         IReadOnlyList<IndicatorSnapshot> ticks,
         IReadOnlyList<SignalEmitted> signals,
@@ -47,6 +54,7 @@ internal static class PaperTrading
         }
 
         var s = 0;
+        var openAtEnd = 0;
         for (var i = 0; i < ticks.Count;)
         {
             var t = ticks[i].Values.TimeMs;
@@ -69,26 +77,30 @@ internal static class PaperTrading
             // journal writes, paper fills and the reports they caused — before the next tick is sent.
             // (GetRiskStatus would only wait for the guard's mailbox: the executor, waiting for its journal,
             // would fall behind and see every later tick, signal and fill out of order, or not at all.)
-            await guard.Ask<RiskStatus>(new AwaitRiskIdle(), timeout, ct).ConfigureAwait(false);
+            openAtEnd = (await guard.Ask<RiskStatus>(new AwaitRiskIdle(), timeout, ct).ConfigureAwait(false)).Positions.Count;
         }
 
-        var trades = await recorder.Ask<IReadOnlyList<TradeClosed>>(new TradeRecorder.Get(), timeout, ct).ConfigureAwait(false);
+        var result = await recorder.Ask<PaperResult>(new TradeRecorder.Get(openAtEnd), timeout, ct).ConfigureAwait(false);
         await guard.GracefulStop(timeout).ConfigureAwait(false);
-        return trades;
+        return result;
     }
 
     private sealed class TradeRecorder : ReceiveActor
     {
-        public sealed record Get : INoSerializationVerificationNeeded;
+        public sealed record Get(int OpenAtEnd) : INoSerializationVerificationNeeded;
 
         private readonly List<TradeClosed> _trades = [];
+        private readonly SortedDictionary<string, int> _notTraded = new(StringComparer.Ordinal);
 
         public TradeRecorder()
         {
             Receive<TradeClosed>(t => _trades.Add(t));
-
-            Receive<Get>(_ => Sender.Tell((IReadOnlyList<TradeClosed>)_trades.ToArray()));
+            Receive<SignalBlocked>(b => Count(b.Rule is { } rule ? JsonNamingPolicy.SnakeCaseLower.ConvertName(rule.ToString()) : "trading_off"));
+            Receive<SignalRejected>(r => Count(r.Code));
+            Receive<Get>(g => Sender.Tell(new PaperResult(_trades.ToArray(), new SortedDictionary<string, int>(_notTraded, StringComparer.Ordinal), g.OpenAtEnd)));
             ReceiveAny(_ => { }); // the guard's other risk events
         }
+
+        private void Count(string reason) => _notTraded[reason] = _notTraded.GetValueOrDefault(reason) + 1;
     }
 }

@@ -66,6 +66,26 @@ public sealed record ReplaySummary(long Trades, IReadOnlyList<string> Symbols, i
 {
     public double TradesPerSecond => Trades / Math.Max(Elapsed.TotalSeconds, 1e-9);
 
+    /// <summary>Per strategy (by id): signals, best score against the threshold, and the inputs that were missing.</summary>
+    public IReadOnlyList<StrategyScoreReport> Strategies { get; init; } = [];
+
+    /// <summary>The paper executor's closed trades in numbers (with <see cref="ReplayOptions.TradesOut"/>).</summary>
+    public BacktestSummary? Backtest { get; init; }
+
+    /// <summary>The lines the replay ends with: one per strategy, then the backtest's numbers when there was one.</summary>
+    public IEnumerable<string> Describe()
+    {
+        foreach (var s in Strategies)
+        {
+            yield return $"strategy {s.StrategyId}: {s.Describe()}";
+        }
+
+        if (Backtest is { } b)
+        {
+            yield return "backtest: " + b.Describe();
+        }
+    }
+
     /// <summary>Where the time went (engine start, feed, draining the subscribers, outputs).</summary>
     public ReplayPhases? Phases { get; init; }
 }
@@ -235,6 +255,8 @@ public static class ReplayRunner
                 symbols,
                 strategies.Strategies.Select(s => (s.Id, (Func<string, bool>)s.AppliesTo)).ToArray());
             var complete = await collector.Ask<ReplayCollector.Complete>(expect, TimeSpan.FromMinutes(5), ct).ConfigureAwait(false);
+            // Every strategy has handled the last tick (the collector waited for each one's end of stream).
+            var scores = await strategiesActor.Ask<StrategyScores>(GetStrategyScores.Instance, TimeSpan.FromSeconds(30), ct).ConfigureAwait(false);
             var collectedAt = clock.Elapsed;
             options.Progress?.WriteLine($"replay: {complete.Ticks:N0} ticks, {complete.Signals.Count:N0} signals collected at {clock.Elapsed.TotalSeconds:0.000} s");
 
@@ -267,10 +289,13 @@ public static class ReplayRunner
             }
 
             var closed = 0;
+            BacktestSummary? backtest = null;
             if (options.TradesOut is { } tradesOut)
             {
-                var trades = await PaperTrading.RunAsync(system, indicators, signals, options.Paper, ct).ConfigureAwait(false);
+                var paper = await PaperTrading.RunAsync(system, indicators, signals, options.Paper, ct).ConfigureAwait(false);
+                var trades = TradesCsv.InExitOrder(paper.Trades);
                 closed = trades.Count;
+                backtest = BacktestSummary.Of(trades) with { NotTraded = paper.NotTraded, OpenAtEnd = paper.OpenAtEnd };
                 var sb = new StringBuilder();
                 using (var writer = new StringWriter(sb) { NewLine = "\n" })
                 {
@@ -312,7 +337,12 @@ public static class ReplayRunner
                     $"JIT {System.Runtime.JitInfo.GetCompiledMethodCount():N0} methods in {System.Runtime.JitInfo.GetCompilationTime().TotalSeconds:0.000} s (process so far)");
             }
 
-            return new ReplaySummary(feeder.Trades, symbols, complete.Ticks, signals.Count, clock.Elapsed, closed) { Phases = phases };
+            return new ReplaySummary(feeder.Trades, symbols, complete.Ticks, signals.Count, clock.Elapsed, closed)
+            {
+                Phases = phases,
+                Strategies = scores.Strategies,
+                Backtest = backtest,
+            };
         }
         finally
         {

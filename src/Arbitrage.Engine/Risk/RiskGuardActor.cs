@@ -3,6 +3,7 @@ using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Event;
 using Akka.Persistence;
 using Akka.Persistence.Journal;
+using Arbitrage.Core.Execution;
 using Arbitrage.Core.Risk;
 using Arbitrage.Engine.Execution;
 using Arbitrage.Engine.Strategies;
@@ -269,7 +270,7 @@ public sealed class RiskGuardActor : ReceivePersistentActor
         Persist(new Tagged(new PositionCloseOrdered(m.Symbol, m.By, _nowMs), Tags), t =>
         {
             Publish(t.Payload);
-            _executor.Tell(new ClosePosition(m.Symbol, $"closed by operator {m.By}", _nowMs));
+            _executor.Tell(new ClosePosition(m.Symbol, ExitReason.ManualClose, $"closed by operator {m.By}", _nowMs));
             replyTo.Tell(Status());
         });
     }
@@ -321,10 +322,10 @@ public sealed class RiskGuardActor : ReceivePersistentActor
             switch (a)
             {
                 case RiskAction.FlattenAll f:
-                    _executor.Tell(new FlattenAll(f.Reason, _nowMs));
+                    _executor.Tell(new FlattenAll(ExitReasons.Of(f.Rule), f.Reason, _nowMs));
                     break;
                 case RiskAction.ClosePosition c:
-                    _executor.Tell(new ClosePosition(c.Symbol, c.Reason, _nowMs));
+                    _executor.Tell(new ClosePosition(c.Symbol, ExitReasons.Of(c.Rule), c.Reason, _nowMs));
                     break;
             }
         }

@@ -18,6 +18,8 @@ public sealed record StrategiesSettings(string Directory, bool Watch = true);
 /// </summary>
 public sealed class StrategiesActor : ReceiveActor
 {
+    private static readonly TimeSpan ScoreTimeout = TimeSpan.FromSeconds(3);
+
     private readonly StrategiesSettings _settings;
     private readonly IActorRef _mediator;
     private readonly IActorRef? _riskGuard;
@@ -63,6 +65,16 @@ public sealed class StrategiesActor : ReceiveActor
             }
 
             Sender.Tell(new StrategyEnabledSet(m.StrategyId, m.Enabled, changed));
+        });
+        Receive<GetStrategyScores>(_ =>
+        {
+            // Each strategy answers after the snapshots already in its mailbox (and its pending journal writes); one that
+            // does not answer (stopped after a journal failure) is left out rather than failing the others.
+            var asks = _running.Values.Select(v => v.Actor.Ask<StrategyScoreReport>(GetStrategyScore.Instance, ScoreTimeout)
+                .ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : null, TaskScheduler.Default)).ToArray();
+            Task.WhenAll(asks).PipeTo(
+                Sender,
+                success: reports => new StrategyScores(reports.OfType<StrategyScoreReport>().OrderBy(r => r.StrategyId, StringComparer.Ordinal).ToArray()));
         });
         Receive<ListStrategies>(_ => Sender.Tell(new StrategyList(_running.Values
             .OrderBy(v => v.Definition.Id, StringComparer.Ordinal)

@@ -13,7 +13,8 @@ namespace Arbitrage.Engine.Strategies;
 /// One strategy file at work (ARCHITECTURE §2, §5): scores every indicator snapshot of its symbols with
 /// the pure <see cref="SignalDecision"/>, persists <see cref="SignalEmitted"/> (tag <c>signal</c>) and only
 /// then publishes it and hands it to the risk guard. The cooldown book is rebuilt from its own journal,
-/// so a restart never re-emits inside a cooldown.
+/// so a restart never re-emits inside a cooldown. It keeps a <see cref="ScoreWatch"/> (best score, inputs
+/// missing) since its start or last definition change, answered to <see cref="GetStrategyScore"/>.
 /// </summary>
 public sealed class StrategyActor : ReceivePersistentActor
 {
@@ -25,6 +26,7 @@ public sealed class StrategyActor : ReceivePersistentActor
     private readonly Dictionary<string, MarketInputs> _inputs = new(StringComparer.Ordinal);
     private StrategyDefinition _definition;
     private CooldownBook _cooldowns = CooldownBook.Empty;
+    private ScoreWatch _watch = ScoreWatch.Empty;
     private int _pendingSubscriptions;
 
     public StrategyActor(StrategyDefinition definition, IActorRef mediator, IActorRef? riskGuard)
@@ -62,7 +64,9 @@ public sealed class StrategyActor : ReceivePersistentActor
         {
             _log.Info("Strategy {0}: definition {1} -> {2} (enabled {3})", _definition.Id, _definition.Version, r.Definition.Version, r.Definition.Enabled);
             _definition = r.Definition;
+            _watch = ScoreWatch.Empty; // other signals or weights: the old watch no longer applies
         });
+        Command<GetStrategyScore>(_ => Sender.Tell(StrategyScoreReport.Of(_definition, _watch)));
         Command<SubscribeAck>(_ =>
         {
             if (--_pendingSubscriptions == 0)
@@ -96,7 +100,8 @@ public sealed class StrategyActor : ReceivePersistentActor
     private void OnSnapshot(IndicatorSnapshot snapshot)
     {
         var inputs = _inputs.TryGetValue(snapshot.Symbol, out var i) ? i : MarketInputs.Empty;
-        var decision = SignalDecision.EvaluateCandidate(_definition, snapshot.Symbol, snapshot.Values, inputs, _cooldowns);
+        var decision = SignalDecision.EvaluateCandidate(_definition, snapshot.Symbol, snapshot.Values, inputs, _cooldowns, out var scored);
+        _watch = _watch.Observe(snapshot.Symbol, snapshot.Values.TimeMs, scored, emitted: decision?.Signal is not null);
         if (decision?.Signal is not { } signal)
         {
             return;

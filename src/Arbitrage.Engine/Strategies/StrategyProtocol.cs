@@ -86,5 +86,24 @@ public sealed record StrategyInfo(string Id, string Version, string File, bool E
 [Manifest("strategy-list.v1")]
 public sealed record StrategyList(IReadOnlyList<StrategyInfo> Strategies) : IWireMessage;
 
+/// <summary>
+/// Ask a <see cref="StrategyActor"/>: answered with its <see cref="StrategyScoreReport"/> (best score, inputs missing,
+/// signals) since it started or its definition last changed.
+/// </summary>
+public sealed record GetStrategyScore : INoSerializationVerificationNeeded
+{
+    public static readonly GetStrategyScore Instance = new();
+}
+
+/// <summary>Ask the supervisor: answered with <see cref="StrategyScores"/>, one report per running strategy, by id.</summary>
+[Manifest("get-strategy-scores.v1")]
+public sealed record GetStrategyScores : IWireMessage
+{
+    public static readonly GetStrategyScores Instance = new();
+}
+
+[Manifest("strategy-scores.v1")]
+public sealed record StrategyScores(IReadOnlyList<StrategyScoreReport> Strategies) : IWireMessage;
+
 /// <summary>Re-read one file (sent by the directory watcher, or by tests).</summary>
 public sealed record ReloadStrategyFile(string Path) : INoSerializationVerificationNeeded;

@@ -15,8 +15,8 @@ namespace Arbitrage.Benchmarks.Load;
 
 /// <summary>
 /// A bounded load test against the real node process (loopback only): the node runs the in-process simulator
-/// over the real 24 h BTCUSD_PERP aggTrades day at high speed with the shipped strategies plus a trade-only one
-/// (so signals are emitted during the run); <c>clients</c> concurrent loops hit the read endpoints with a
+/// over the real 24 h BTCUSD_PERP aggTrades day at high speed with the shipped strategies, whose trades-only example
+/// emits signals during the run; <c>clients</c> concurrent loops hit the read endpoints with a
 /// bearer token while one SSE client counts <c>signals,indicators</c> events. Afterwards it checks that no
 /// signal was lost between the journal (<c>signal-emitted.v1</c> rows), the read model (<c>read_signals</c>)
 /// and the SSE stream.
@@ -58,7 +58,6 @@ public static partial class LoadBench
             File.Copy(f, Path.Combine(strategies, Path.GetFileName(f)));
         }
 
-        await File.WriteAllTextAsync(Path.Combine(strategies, "trade_only.json"), BenchStrategies.TradeOnlyJson);
         var dataDir = Path.Combine(work, "data");
         var dbFile = Path.Combine(dataDir, "arbitrage.db");
         var invite = "bench-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(12));
@@ -75,7 +74,7 @@ public static partial class LoadBench
 
         Console.WriteLine($"load: {seconds} s, {clients} clients + 1 SSE client, max {maxRequests:N0} requests, {Environment.ProcessorCount} cores (shared with the node)");
         Console.WriteLine($"node: {nodeDll} (built {File.GetLastWriteTime(nodeDll):yyyy-MM-dd HH:mm:ss})");
-        Console.WriteLine($"feed: simulator over {Path.GetFileName(tape)} at speed {speed}; strategies: shipped + trade_only (threshold 50)");
+        Console.WriteLine($"feed: simulator over {Path.GetFileName(tape)} at speed {speed}; strategies: shipped (v51, v52, example_trades_only with threshold 50)");
 
         await using var node = NodeProcess.Start(nodeDll, work, env, "--exchange", "sim", "--tape", tape, "--speed", speed);
         try

@@ -15,8 +15,8 @@ namespace Arbitrage.Benchmarks.Replay;
 /// over the real BTCUSD_PERP day and over that day repeated N times (times and agg ids shifted), in one run:
 /// in-process (after a warm-up) with and without engine start, and as a cold <c>arbctl replay</c> process from
 /// process start to exit — arbctl as built (JIT, median of 3) and as published ReadyToRun (median of 5). Baselines in the
-/// same run: the span-based CSV parse alone and parse + the incremental indicators without actors. Strategies: the shipped ones plus a trade-only one that emits signals, so the
-/// SignalEmitted journal writes are in the measured path.
+/// same run: the span-based CSV parse alone and parse + the incremental indicators without actors. Strategies: the shipped ones (strategies/), whose
+/// trades-only example emits signals, so the SignalEmitted journal writes are in the measured path.
 /// Usage: e2e replay [zip-or-csv] [repeat=100] [batch=16384] [in-flight=4]
 /// </summary>
 public static class ReplayBench
@@ -42,8 +42,6 @@ public static class ReplayBench
                 File.Copy(shipped, Path.Combine(strategies, Path.GetFileName(shipped)));
             }
 
-            File.WriteAllText(Path.Combine(strategies, "trade_only.json"), BenchStrategies.TradeOnlyJson);
-
             var day = Path.Combine(work, "BTCUSD_PERP-aggTrades-2026-05-08.csv");
             if (source.EndsWith(".zip", StringComparison.OrdinalIgnoreCase))
             {
@@ -58,7 +56,7 @@ public static class ReplayBench
             var longTape = Path.Combine(work, $"BTCUSD_PERP-aggTrades-x{repeat}.csv");
             WriteRepeated(day, longTape, repeat);
 
-            Console.WriteLine($"replay end to end: batch {batch}, {inFlight} in flight, {Environment.ProcessorCount} cores, strategies: shipped + trade_only");
+            Console.WriteLine($"replay end to end: batch {batch}, {inFlight} in flight, {Environment.ProcessorCount} cores, strategies: shipped (v51, v52, example_trades_only)");
             var jitArbctl = BuiltArbctl();
             var r2rArbctl = PublishReadyToRun(work);
             Console.WriteLine("warm-up (JIT) ...");

@@ -102,7 +102,23 @@ public sealed class SignalScorerPropertyTests
             }
 
             var full = SignalDecision.Evaluate(strategy, "BTCUSDT", v, m, book);
-            var candidate = SignalDecision.EvaluateCandidate(strategy, "BTCUSDT", v, m, book);
+            var candidate = SignalDecision.EvaluateCandidate(strategy, "BTCUSDT", v, m, book, out var scored);
+
+            // What it hands to the score watch: the full evaluation's score and its missing inputs, bit for bit.
+            Assert.True(scored.Evaluated);
+            Assert.Equal(full.Score.Direction, scored.Direction);
+            if (full.Score.Direction == SignalDirection.None)
+            {
+                Assert.True(double.IsNaN(scored.Score));
+            }
+            else
+            {
+                Assert.Equal(BitConverter.DoubleToInt64Bits(full.Score.Score), BitConverter.DoubleToInt64Bits(scored.Score));
+                for (var i = 0; i < full.Score.Breakdown.Count; i++)
+                {
+                    Assert.Equal(full.Score.Breakdown[i].Status == SignalContribution.Missing, (scored.Missing & (1u << i)) != 0);
+                }
+            }
             if (full.Outcome != DecisionOutcome.Emitted)
             {
                 Assert.Null(candidate); // every rejection, cooldown included, without building a breakdown

@@ -60,7 +60,25 @@ public sealed class StrategyLoaderTests
     {
         var set = StrategyLoader.LoadDirectory(RepoStrategiesDirectory());
         Assert.True(set.IsValid, string.Join(Environment.NewLine, set.Errors));
-        Assert.Equal(["v51_baseline", "v52_8signals"], set.Strategies.Select(s => s.Id));
+        Assert.Equal(["example_trades_only", "v51_baseline", "v52_8signals"], set.Strategies.Select(s => s.Id));
+    }
+
+    [Fact]
+    public void Shipped_example_is_labelled_as_one_and_uses_only_signals_computed_from_trades()
+    {
+        var result = StrategyLoader.Load(Path.Combine(RepoStrategiesDirectory(), "example_trades_only.json"));
+        Assert.True(result.IsValid, string.Join(Environment.NewLine, result.Errors));
+        var s = result.Definition!;
+        Assert.Equal("example_trades_only", s.Id);
+        Assert.StartsWith("EXAMPLE, not a recommendation", s.Description, StringComparison.Ordinal);
+        Assert.Equal([SignalCatalog.Cvd, SignalCatalog.P99, SignalCatalog.Accel], s.Signals.Select(x => x.Name));
+
+        // Nothing but the trades' indicators: with no other feed at all, no input is missing and the threshold is reachable.
+        var tick = LongTick() with { CvdAccel = 30, LargeBuyQty = 5, LargeSellQty = 1 };
+        var scored = SignalScorer.Score(s, tick, MarketInputs.Empty);
+        Assert.DoesNotContain(scored.Breakdown, c => c.Status == SignalContribution.Missing);
+        Assert.True(scored.Score >= s.Threshold, $"score {scored.Score}");
+        Assert.True(SignalDecision.Evaluate(s, "BTCUSD_PERP", tick, MarketInputs.Empty, CooldownBook.Empty).Emitted);
     }
 
     // ---- model ----------------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 using Arbitrage.Binance.Rest.Models;
+using Arbitrage.Core.Execution;
 using Arbitrage.Core.Sizing;
 using Arbitrage.Engine.Execution;
 
@@ -31,14 +32,27 @@ public sealed class LiveModeGuardAndCsvTests
     [Fact]
     public void Trades_csv_has_the_agreed_header_and_exact_invariant_rows()
     {
-        var t = new TradeClosed("t-BTCUSDT-L-1", "BTCUSDT", "v51", PositionSide.Long, 1000, 100m, 1m, 46000, 103m, "tp2",
-            2.9188m, 1.4594m, 0.0812m, 46000);
+        // 2026-05-08T00:00:00Z; the exit 46.25 s later.
+        var t = new TradeClosed("t-BTCUSDT-L-1", "BTCUSDT", "v51", PositionSide.Long, 1_778_198_400_000, 100m, 1m, 1_778_198_446_250, 103m,
+            ExitReason.Tp2, "", 2.9188m, 1.4594m, 0.0812m, 1_778_198_446_250);
         var w = new StringWriter();
-        TradesCsv.Write(w, [t, t with { SignalId = "a", ExitTimeMs = 5, ExitReason = "kill switch by ops: a, b" }]);
+        TradesCsv.Write(w, [t, t with { SignalId = "a", ExitTimeMs = 1_778_198_405_000, ExitReason = ExitReason.KillSwitch, ExitDetail = "kill switch by ops: \"a\", b" }]);
         Assert.Equal(
-            "signal_id,symbol,strategy,direction,entry_time_ms,entry,qty,exit_time_ms,exit,exit_reason,pnl_usd,pnl_r,fees_usd\n" +
-            "a,BTCUSDT,v51,long,1000,100,1,5,103,\"kill switch by ops: a, b\",2.9188,1.4594,0.0812\n" +
-            "t-BTCUSDT-L-1,BTCUSDT,v51,long,1000,100,1,46000,103,tp2,2.9188,1.4594,0.0812\n",
+            "signal_id,symbol,strategy,direction,entry_time_ms,entry_time,entry,qty,exit_time_ms,exit_time,exit,exit_reason,exit_detail,pnl_usd,pnl_r,fees_usd\n" +
+            "a,BTCUSDT,v51,long,1778198400000,2026-05-08T00:00:00.000Z,100,1,1778198405000,2026-05-08T00:00:05.000Z,103,kill_switch,\"kill switch by ops: \"\"a\"\", b\",2.9188,1.4594,0.0812\n" +
+            "t-BTCUSDT-L-1,BTCUSDT,v51,long,1778198400000,2026-05-08T00:00:00.000Z,100,1,1778198446250,2026-05-08T00:00:46.250Z,103,tp2,,2.9188,1.4594,0.0812\n",
             w.ToString());
+    }
+
+    [Fact]
+    public void Every_exit_reason_is_written_as_its_short_code()
+    {
+        var t = new TradeClosed("t", "BTCUSDT", "v51", PositionSide.Short, 0, 1m, 1m, 0, 1m, ExitReason.Unknown, "", 0m, 0m, 0m, 0);
+        foreach (var reason in ExitReasons.All)
+        {
+            var row = TradesCsv.Row(t with { ExitReason = reason }).Split(',');
+            Assert.Equal(reason.Code(), row[11]);
+            Assert.Matches("^[a-z0-9_]+$", row[11]);
+        }
     }
 }

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Arbitrage.Binance.Rest.Models;
+using Arbitrage.Core.Execution;
 using Arbitrage.Core.Risk;
 using Arbitrage.Core.Sizing;
 using Arbitrage.Engine.Execution;
@@ -44,7 +45,7 @@ public sealed class PaperLifecycleTests(ITestOutputHelper output) : RiskGuardTes
         Assert.Equal(id, closed.SignalId);
         Assert.Equal(PositionSide.Long, closed.Direction);
         Assert.Equal((T0, 100m, 1m), (closed.EntryTimeMs, closed.Entry, closed.Quantity));
-        Assert.Equal((T0 + 45_000, 103m, "tp2"), (closed.ExitTimeMs, closed.Exit, closed.ExitReason));
+        Assert.Equal((T0 + 45_000, 103m, ExitReason.Tp2, ""), (closed.ExitTimeMs, closed.Exit, closed.ExitReason, closed.ExitDetail));
         Assert.Equal(0.0812m, closed.FeesUsd);
         Assert.Equal(2.9188m, closed.PnlUsd);
         Assert.Equal(1.4594m, closed.PnlR);
@@ -64,7 +65,7 @@ public sealed class PaperLifecycleTests(ITestOutputHelper output) : RiskGuardTes
         AwaitArmed("t-BTCUSDT-L-1");
         guard.Tell(new MarketTick("BTCUSDT", 97.9m, T0 + 15_000)); // through the 98 stop: fills at 97.9
         var closed = Events.FishForMessage<TradeClosed>(_ => true);
-        Assert.Equal("stop_loss", closed.ExitReason);
+        Assert.Equal(ExitReason.StopLoss, closed.ExitReason);
         Assert.Equal(-2.1m - 0.04m - 0.03916m, closed.PnlUsd);
 
         // 2 USD of risk over a 49 USD stop distance is 0.04 ETH = 2 USD notional, below minNotional 5.
@@ -93,7 +94,7 @@ public sealed class PaperLifecycleTests(ITestOutputHelper output) : RiskGuardTes
         Events.FishForMessage<KillSwitchEngaged>(k => k.By == "ops");
         var closes = new[] { Events.FishForMessage<TradeClosed>(_ => true), Events.FishForMessage<TradeClosed>(_ => true) };
         Assert.Equal(["t-BTCUSDT-L-1", "t-ETHUSDT-S-1"], closes.Select(c => c.SignalId).Order().ToArray());
-        Assert.All(closes, c => Assert.Contains("kill switch by ops", c.ExitReason));
+        Assert.All(closes, c => Assert.Equal((ExitReason.KillSwitch, "kill switch by ops: manual test"), (c.ExitReason, c.ExitDetail)));
         AwaitCondition(() => PaperPositions().Count == 0 && PaperOpenOrders().Count == 0);
 
         guard.Tell(new MarketTick("BTCUSDT", 100m, T0 + 15_000));

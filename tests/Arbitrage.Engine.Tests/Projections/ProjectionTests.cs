@@ -3,7 +3,10 @@ using Akka.Actor;
 using Akka.Persistence;
 using Akka.Persistence.Journal;
 using Akka.Persistence.Query;
+using Arbitrage.Core.Execution;
+using Arbitrage.Core.Sizing;
 using Arbitrage.Engine.Audit;
+using Arbitrage.Engine.Execution;
 using Arbitrage.Engine.Persistence;
 using Arbitrage.Engine.Projections;
 using Arbitrage.Engine.Strategies;
@@ -138,6 +141,105 @@ public sealed class ProjectionTests
         finally
         {
             TestDatabases.DeleteQuietly(dir);
+        }
+    }
+
+    /// <summary>A table as an older version created it, and a column a later version added.</summary>
+    private sealed class GrownTable(string table) : ProjectionHandler<SignalEmitted>
+    {
+        public override string Tag => "unused";
+
+        public override IReadOnlyList<string> Schema { get; } =
+            [$"CREATE TABLE IF NOT EXISTS {table} (id VARCHAR(20) NOT NULL, note TEXT NOT NULL DEFAULT '')"];
+
+        public override IReadOnlyList<AddedColumn> AddedColumns { get; } = [new(table, "note", "TEXT NOT NULL DEFAULT ''")];
+
+        protected override Task ApplyAsync(ProjectionWriter writer, SignalEmitted e, EventEnvelope envelope, CancellationToken ct) => Task.CompletedTask;
+    }
+
+    [SkippableTheory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task A_column_added_after_a_table_shipped_is_added_to_an_existing_table_once(string backend)
+    {
+        var db = TestDatabases.ByName(backend, out var dir);
+        var table = "test_grown_" + Guid.NewGuid().ToString("N")[..12];
+        try
+        {
+            await db.PrepareAsync(TimeSpan.FromSeconds(10));
+            await ExecuteAsync(db, $"CREATE TABLE {table} (id VARCHAR(20) NOT NULL)", $"INSERT INTO {table} (id) VALUES ('old')");
+
+            var store = new ProjectionStore(db);
+            await store.EnsureSchemaAsync([new GrownTable(table)], CancellationToken.None);
+            await store.EnsureSchemaAsync([new GrownTable(table)], CancellationToken.None); // a restart: nothing to add
+            await ExecuteAsync(db, $"INSERT INTO {table} (id, note) VALUES ('new', 'hello')");
+
+            var rows = await RowsAsync(db, $"SELECT id, note FROM {table} ORDER BY id");
+            Assert.Equal([["new", "hello"], ["old", ""]], rows);
+        }
+        finally
+        {
+            await ExecuteAsync(db, $"DROP TABLE IF EXISTS {table}");
+            TestDatabases.DeleteQuietly(dir);
+        }
+    }
+
+    [Fact]
+    public async Task Read_trades_from_before_the_exit_codes_gain_exit_detail_and_new_trades_store_code_and_detail()
+    {
+        var db = TestDatabases.NewSqliteFile(out var dir);
+        try
+        {
+            await db.PrepareAsync(TimeSpan.FromSeconds(10));
+            // read_trades as the previous version created and filled it: a flatten's words in exit_reason.
+            await ExecuteAsync(
+                db,
+                """
+                CREATE TABLE read_trades (seq BIGINT NOT NULL PRIMARY KEY, signal_id VARCHAR(64) NOT NULL UNIQUE, symbol VARCHAR(32) NOT NULL,
+                    strategy VARCHAR(100) NOT NULL, direction VARCHAR(8) NOT NULL, entry_time_ms BIGINT NOT NULL, entry TEXT NOT NULL,
+                    qty TEXT NOT NULL, exit_time_ms BIGINT NOT NULL, exit TEXT NOT NULL, exit_reason VARCHAR(200) NOT NULL,
+                    pnl_usd TEXT NOT NULL, pnl_r TEXT NOT NULL, fees_usd TEXT NOT NULL)
+                """,
+                "INSERT INTO read_trades VALUES (0, 'old-1', 'BTCUSDT', 'v51', 'long', 1, '100', '1', 2, '99', 'kill switch by ops: test', '-1', '-0.5', '0.08')");
+
+            var config = AkkaConfig.Build(RepoPaths.Hocon, db, [RepoPaths.TestHocon], includeCluster: false);
+            var system = ActorSystem.Create("trades", config);
+            try
+            {
+                var projections = system.StartProjections(db, [new TradeClosedProjection()], ProjectionSettings.Default with { BatchWindow = TimeSpan.FromMilliseconds(20) });
+                var writer = system.ActorOf(Props.Create(() => new TaggedWriter("executor-test", "order")));
+                await writer.Ask<TradeClosed>(
+                    new TradeClosed("new-1", "BTCUSDT", "v51", PositionSide.Short, 10, 100m, 1m, 20, 101m,
+                        ExitReason.HoldTimeout, "BTCUSDT held 70 min (≥ 70 min) since x", -1m, -0.5m, 0.08m, 20),
+                    Patience);
+                await UntilAsync(() => CountAsync(db, TradeClosedProjection.Table), 2);
+                await projections.StopAsync();
+            }
+            finally
+            {
+                await system.Terminate();
+            }
+
+            var rows = await RowsAsync(db, $"SELECT signal_id, exit_reason, exit_detail FROM {TradeClosedProjection.Table} ORDER BY signal_id");
+            Assert.Equal([["new-1", "hold_timeout", "BTCUSDT held 70 min (≥ 70 min) since x"], ["old-1", "kill switch by ops: test", ""]], rows);
+            // What /api/trades shows for each.
+            Assert.Equal(("hold_timeout", "BTCUSDT held 70 min (≥ 70 min) since x"), TradeClosedProjection.ReadExit((string)rows[0][1], (string)rows[0][2]));
+            Assert.Equal(("kill_switch", "kill switch by ops: test"), TradeClosedProjection.ReadExit((string)rows[1][1], (string)rows[1][2]));
+        }
+        finally
+        {
+            TestDatabases.DeleteQuietly(dir);
+        }
+    }
+
+    private static async Task ExecuteAsync(Database db, params string[] statements)
+    {
+        await using var connection = await db.OpenConnectionAsync(CancellationToken.None);
+        foreach (var sql in statements)
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            await command.ExecuteNonQueryAsync();
         }
     }
 

@@ -1,13 +1,16 @@
 using System.Globalization;
 using Arbitrage.Binance.Tapes;
 using Arbitrage.Core.MarketData;
+using Arbitrage.Core.Strategies;
 using Arbitrage.Engine.Replay;
-using Arbitrage.Engine.Tests.Strategies;
 using Arbitrage.Testing;
 
 namespace Arbitrage.Engine.Tests.Replay;
 
-/// <summary>Two replays of one tape with the trade-only strategy plus the shipped ones; outputs kept for the tests.</summary>
+/// <summary>
+/// Two replays of one tape with the shipped strategies (strategies/: the trades-only example, V5.1 and V5.2) as a user runs
+/// them; outputs kept for the tests.
+/// </summary>
 public abstract class ReplayTwice : IAsyncLifetime
 {
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "arb-tests", "replay-" + Guid.NewGuid().ToString("N"));
@@ -29,14 +32,7 @@ public abstract class ReplayTwice : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var strategies = Path.Combine(_dir, "strategies");
-        Directory.CreateDirectory(strategies);
-        File.WriteAllText(Path.Combine(strategies, "trade_only.json"), TradeOnlyStrategy.Json());
-        foreach (var shipped in Directory.GetFiles(RepoPaths.Strategies, "*.json"))
-        {
-            File.Copy(shipped, Path.Combine(strategies, Path.GetFileName(shipped)));
-        }
-
+        var strategies = RepoPaths.Strategies;
         var symbolTrades = TapeReader.ReadTrades(Tape).ToArray();
         Symbol = symbolTrades[0].Symbol;
         Trades = symbolTrades.Select(t => t.Trade).ToArray();
@@ -95,6 +91,11 @@ public sealed class HftReplay : ReplayTwice
 /// </summary>
 public sealed class ReplayRunnerTests(CsvReplay csv, HftReplay hft) : IClassFixture<CsvReplay>, IClassFixture<HftReplay>
 {
+    private const string Example = "example_trades_only";
+
+    private static readonly StrategyDefinition ExampleStrategy =
+        StrategyLoader.Load(Path.Combine(RepoPaths.Strategies, Example + ".json")).Definition!;
+
     [Fact]
     public void Csv_tape_replays_byte_identically_with_the_contract_headers()
     {
@@ -127,7 +128,7 @@ public sealed class ReplayRunnerTests(CsvReplay csv, HftReplay hft) : IClassFixt
     }
 
     [Fact]
-    public void Signals_of_the_trade_only_strategy_carry_stops_and_targets_from_the_ATR_of_their_tick()
+    public void Signals_of_the_shipped_trades_only_example_carry_stops_and_targets_from_the_ATR_of_their_tick()
     {
         var indicators = Rows(csv.Runs[0].Indicators).ToDictionary(r => long.Parse(r[0], CultureInfo.InvariantCulture));
         var signals = Rows(csv.Runs[0].Signals, fields: 10);
@@ -136,7 +137,7 @@ public sealed class ReplayRunnerTests(CsvReplay csv, HftReplay hft) : IClassFixt
         {
             var time = long.Parse(s[0], CultureInfo.InvariantCulture);
             Assert.Equal(0, time % 15_000);
-            Assert.Equal(("BTCUSD_PERP", "trade_only"), (s[1], s[2]));
+            Assert.Equal(("BTCUSD_PERP", Example), (s[1], s[2]));
             var tick = indicators[time];
             var atr = D(tick[9]);
             var entry = D(s[5]);
@@ -147,10 +148,10 @@ public sealed class ReplayRunnerTests(CsvReplay csv, HftReplay hft) : IClassFixt
                 _ => throw new InvalidDataException(s[3]),
             };
 
-            Assert.True(D(s[4]) >= 50, $"score {s[4]}");
-            Assert.Equal(entry - (side * TradeOnlyStrategy.SlAtr * atr), D(s[6]));
-            Assert.Equal(entry + (side * TradeOnlyStrategy.Tp1Atr * atr), D(s[7]));
-            Assert.Equal(entry + (side * TradeOnlyStrategy.Tp2Atr * atr), D(s[8]));
+            Assert.True(D(s[4]) >= ExampleStrategy.Threshold, $"score {s[4]}");
+            Assert.Equal(entry - (side * ExampleStrategy.TpSl.SlAtr * atr), D(s[6]));
+            Assert.Equal(entry + (side * ExampleStrategy.TpSl.Tp1Atr * atr), D(s[7]));
+            Assert.Equal(entry + (side * ExampleStrategy.TpSl.Tp2Atr * atr), D(s[8]));
 
             // Entry = last trade before the tick; direction from the 30 m and 4 h CVD of the same row.
             Assert.Equal(NaiveTicks.At(csv.Trades, time).LastPrice, entry);
@@ -174,28 +175,93 @@ public sealed class ReplayRunnerTests(CsvReplay csv, HftReplay hft) : IClassFixt
     {
         Assert.Equal(csv.TradeRuns[0], csv.TradeRuns[1]);
         var text = System.Text.Encoding.UTF8.GetString(csv.TradeRuns[0]);
-        Assert.StartsWith("signal_id,symbol,strategy,direction,entry_time_ms,entry,qty,exit_time_ms,exit,exit_reason,pnl_usd,pnl_r,fees_usd\n", text, StringComparison.Ordinal);
+        Assert.StartsWith(
+            "signal_id,symbol,strategy,direction,entry_time_ms,entry_time,entry,qty,exit_time_ms,exit_time,exit,exit_reason,exit_detail,pnl_usd,pnl_r,fees_usd\n",
+            text,
+            StringComparison.Ordinal);
 
         var signalIds = Rows(csv.Runs[0].Signals, fields: 10).Select(s => (s[2], long.Parse(s[0], CultureInfo.InvariantCulture))).ToHashSet();
-        var trades = Rows(csv.TradeRuns[0], fields: 13);
+        var trades = Rows(csv.TradeRuns[0], fields: 16);
         Assert.NotEmpty(trades);
         foreach (var t in trades)
         {
-            Assert.Equal(("BTCUSD_PERP", "trade_only"), (t[1], t[2]));
+            Assert.Equal(("BTCUSD_PERP", Example), (t[1], t[2]));
             Assert.Contains((t[2], long.Parse(t[4], CultureInfo.InvariantCulture)), signalIds);
+            long entryTime = long.Parse(t[4], CultureInfo.InvariantCulture), exitTime = long.Parse(t[8], CultureInfo.InvariantCulture);
+            Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(entryTime).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture), t[5]);
+            Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(exitTime).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture), t[9]);
             var side = t[3] == "long" ? 1m : -1m;
-            decimal entry = decimal.Parse(t[5], CultureInfo.InvariantCulture), qty = decimal.Parse(t[6], CultureInfo.InvariantCulture);
-            decimal exit = decimal.Parse(t[8], CultureInfo.InvariantCulture), fees = decimal.Parse(t[12], CultureInfo.InvariantCulture);
-            decimal pnl = decimal.Parse(t[10], CultureInfo.InvariantCulture), pnlR = decimal.Parse(t[11], CultureInfo.InvariantCulture);
-            Assert.True(long.Parse(t[7], CultureInfo.InvariantCulture) >= long.Parse(t[4], CultureInfo.InvariantCulture));
+            decimal entry = decimal.Parse(t[6], CultureInfo.InvariantCulture), qty = decimal.Parse(t[7], CultureInfo.InvariantCulture);
+            decimal exit = decimal.Parse(t[10], CultureInfo.InvariantCulture), fees = decimal.Parse(t[15], CultureInfo.InvariantCulture);
+            decimal pnl = decimal.Parse(t[13], CultureInfo.InvariantCulture), pnlR = decimal.Parse(t[14], CultureInfo.InvariantCulture);
+            Assert.True(exitTime >= entryTime);
             Assert.True(qty > 0 && fees > 0);
             // Net PnL = side × (average exit − entry) × qty − fees; R = PnL / 2 USD risk per trade.
             Assert.Equal(Math.Round((side * (exit - entry) * qty) - fees, 6), Math.Round(pnl, 6));
             Assert.Equal(Math.Round(pnl / 2m, 6), Math.Round(pnlR, 6));
-            // The leg that closed the trade (ExecutorLogic.ExitReason): this tape only ever ends trades at a bracket
-            // leg; a flatten by the guard (hold timeout, daily loss) would carry its free-text reason instead.
-            Assert.Contains(t[9], new[] { "stop_loss", "break_even", "tp1", "tp2" });
+            // The leg that closed the trade: this tape only ever ends trades at a bracket leg, whose code says it all
+            // (a flatten by the guard would say hold_timeout or daily_loss, with the rule's words in exit_detail).
+            Assert.Contains(t[11], new[] { "stop_loss", "break_even", "tp1", "tp2" });
+            Assert.Equal("", t[12]);
         }
+    }
+
+    [Fact]
+    public void The_summary_adds_up_the_trades_csv_in_exit_order()
+    {
+        var trades = Rows(csv.TradeRuns[0], fields: 16);
+        var backtest = csv.Summary!.Backtest!;
+        decimal cumulative = 0m, peak = 0m, drawdown = 0m;
+        foreach (var t in trades)
+        {
+            cumulative += decimal.Parse(t[13], CultureInfo.InvariantCulture);
+            peak = Math.Max(peak, cumulative);
+            drawdown = Math.Max(drawdown, peak - cumulative);
+        }
+
+        Assert.Equal(trades.Count, backtest.Trades);
+        Assert.Equal(trades.Count(t => decimal.Parse(t[13], CultureInfo.InvariantCulture) > 0), backtest.Wins);
+        Assert.Equal(Math.Round(cumulative, 9), Math.Round(backtest.NetPnlUsd, 9));
+        Assert.Equal(Math.Round(trades.Sum(t => decimal.Parse(t[14], CultureInfo.InvariantCulture)), 9), Math.Round(backtest.NetPnlR, 9));
+        Assert.Equal(Math.Round(trades.Sum(t => decimal.Parse(t[15], CultureInfo.InvariantCulture)), 9), Math.Round(backtest.FeesUsd, 9));
+        Assert.Equal(Math.Round(drawdown, 9), Math.Round(backtest.MaxDrawdownUsd, 9));
+        Assert.True(backtest.MaxDrawdownUsd > 0 && backtest.Wins > 0 && backtest.Wins < backtest.Trades, backtest.Describe());
+
+        // Every signal is accounted for: traded, refused with a reason, or still open at the end.
+        var signals = Rows(csv.Runs[0].Signals, fields: 10).Count;
+        Assert.Equal(signals, backtest.Trades + backtest.NotTraded.Values.Sum() + backtest.OpenAtEnd);
+        Assert.StartsWith($"backtest: {backtest.Trades} trades, {backtest.Wins} wins", csv.Summary.Describe().Last(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_summary_says_per_strategy_why_the_shipped_v5_strategies_cannot_emit_on_a_trades_only_tape()
+    {
+        var reports = csv.Summary!.Strategies;
+        Assert.Equal([Example, "v51_baseline", "v52_8signals"], reports.Select(r => r.StrategyId));
+
+        var example = reports[0];
+        Assert.Equal(Rows(csv.Runs[0].Signals, fields: 10).Count, example.Signals);
+        Assert.True(example.Signals > 0);
+        Assert.Empty(example.MissingEveryTick);
+
+        foreach (var (v5, reachable, missing) in new[]
+        {
+            (reports[1], 55.0, new[] { "ls_ratio", "oi", "coinbase_premium" }),
+            (reports[2], 45.0, new[] { "ls_ratio", "oi", "coinbase_premium", "funding_rate", "liquidation" }),
+        })
+        {
+            Assert.Equal(0, v5.Signals);
+            Assert.Equal(csv.Summary.Ticks, v5.Ticks);
+            Assert.Equal(missing, v5.MissingEveryTick.Select(m => m.Name));
+            Assert.Equal(reachable, v5.MaxReachable, 9);
+            Assert.Equal(reachable, v5.BestScore!.Value, 9); // the trades gave everything they can, at some tick
+            Assert.Contains($"< threshold 75", v5.Describe(), StringComparison.Ordinal);
+            Assert.Contains($"so at most {reachable} was reachable", v5.Describe(), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(
+            reports.Select(r => $"strategy {r.StrategyId}: {r.Describe()}"),
+            csv.Summary.Describe().Take(3));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Arbitrage.Core.Execution;
 using Arbitrage.Engine.Execution;
 using Arbitrage.Engine.Risk;
 using Xunit.Abstractions;
@@ -46,6 +47,6 @@ public sealed class RiskGuardIdleTests(ITestOutputHelper output) : RiskGuardTest
         Assert.Empty(status.Positions);
         Assert.Empty(PaperOpenOrders());
         Assert.Equal(1, status.State.ConsecutiveLosses);
-        Events.FishForMessage<TradeClosed>(c => c.SignalId == "t-BTCUSDT-L-1" && c.ExitReason == "stop_loss");
+        Events.FishForMessage<TradeClosed>(c => c.SignalId == "t-BTCUSDT-L-1" && c.ExitReason == ExitReason.StopLoss);
     }
 }

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Arbitrage.Core.Execution;
 using Arbitrage.Core.Risk;
 using Arbitrage.Engine.Execution;
 using Arbitrage.Engine.Risk;
@@ -96,7 +97,7 @@ public sealed class RiskGuardOpsCommandTests(ITestOutputHelper output) : RiskGua
         var ordered = Events.FishForMessage<PositionCloseOrdered>(_ => true);
         Assert.Equal(("BTCUSDT", "ops"), (ordered.Symbol, ordered.By));
         var closed = Events.FishForMessage<TradeClosed>(c => c.SignalId == "t-BTCUSDT-L-1");
-        Assert.Contains("closed by operator ops", closed.ExitReason);
+        Assert.Equal((ExitReason.ManualClose, "closed by operator ops"), (closed.ExitReason, closed.ExitDetail));
         AwaitCondition(() => PaperPositions().Count == 0 && StatusOf(guard).Positions.Count == 0);
         Assert.Equal(new PositionNotFound("BTCUSDT"), Ask(guard, new ClosePositionCommand("BTCUSDT", "ops")));
 

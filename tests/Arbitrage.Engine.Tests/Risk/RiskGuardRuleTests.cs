@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Arbitrage.Core.Execution;
 using Arbitrage.Core.Risk;
 using Arbitrage.Engine.Execution;
 using Arbitrage.Engine.Risk;
@@ -43,7 +44,8 @@ public sealed class RiskGuardRuleTests(ITestOutputHelper output) : RiskGuardTest
         var broken = Events.FishForMessage<CircuitBroken>(b => b.Rule == RiskRule.DailyLoss);
         Assert.Equal(T0 + RiskState.DayMs, broken.UntilMs);
         var flattened = Events.FishForMessage<TradeClosed>(c => c.SignalId == "t-BTCUSDT-L-1");
-        Assert.Contains("daily loss", flattened.ExitReason);
+        Assert.Equal(ExitReason.DailyLoss, flattened.ExitReason);
+        Assert.StartsWith("daily loss ", flattened.ExitDetail, StringComparison.Ordinal);
         AwaitCondition(() => PaperPositions().Count == 0);
 
         guard.Tell(new MarketTick("BTCUSDT", 100m, T0 + 3 * Minute));
@@ -120,7 +122,8 @@ public sealed class RiskGuardRuleTests(ITestOutputHelper output) : RiskGuardTest
         guard.Tell(new RiskTick(T0 + 70 * Minute));
         Events.FishForMessage<ForceCloseOrdered>(f => f.Symbol == "BTCUSDT");
         var closed = Events.FishForMessage<TradeClosed>(_ => true);
-        Assert.Contains("held 70 min", closed.ExitReason);
+        Assert.Equal(ExitReason.HoldTimeout, closed.ExitReason);
+        Assert.Contains("held 70 min", closed.ExitDetail, StringComparison.Ordinal);
         Assert.Equal(100.5m, closed.Exit);
         AwaitCondition(() => PaperPositions().Count == 0 && PaperOpenOrders().Count == 0);
     }

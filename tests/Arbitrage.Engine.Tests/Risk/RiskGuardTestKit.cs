@@ -54,5 +54,5 @@ public abstract class RiskGuardTestKit : SqliteTestKit
     protected IReadOnlyList<GatewayOrder> PaperOpenOrders() => Paper.OpenOrdersAsync().Result.Value!;
 
     protected static TradeClosed Result(int n, decimal pnlR, long timeMs) =>
-        new($"x-{n}", "XRPUSDT", "test", Core.Sizing.PositionSide.Long, timeMs - 60_000, 1m, 1m, timeMs, 1m, "stop_loss", pnlR * 2m, pnlR, 0m, timeMs);
+        new($"x-{n}", "XRPUSDT", "test", Core.Sizing.PositionSide.Long, timeMs - 60_000, 1m, 1m, timeMs, 1m, Core.Execution.ExitReason.StopLoss, "", pnlR * 2m, pnlR, 0m, timeMs);
 }

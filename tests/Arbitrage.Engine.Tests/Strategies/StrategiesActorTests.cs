@@ -120,6 +120,39 @@ public sealed class StrategiesActorTests : SqliteTestKit
     }
 
     [Fact]
+    public void Each_strategy_reports_its_signals_best_score_and_missing_inputs_and_a_new_definition_starts_over()
+    {
+        var file = Path.Combine(_dir, "a_trade_only.json");
+        File.WriteAllText(file, TradeOnlyStrategy.Json(threshold: 50, version: "1"));
+        File.Copy(Path.Combine(Arbitrage.Testing.RepoPaths.Strategies, "v51_baseline.json"), Path.Combine(_dir, "b_v51.json"));
+        var supervisor = StartSupervisor(expectedIds: ["trade_only", "v51_baseline"]);
+        foreach (var strategy in _subscribers.Distinct())
+        {
+            strategy.Tell(Snapshot(T0, strong: false));       // trade_only ≈ 60: emits; v51: cvd 30 only
+            strategy.Tell(Snapshot(T0 + 15_000, strong: true)); // everything trades give: v51 reaches 55
+        }
+
+        supervisor.Tell(GetStrategyScores.Instance);
+        var scores = ExpectMsg<StrategyScores>().Strategies;
+        Assert.Equal(["trade_only", "v51_baseline"], scores.Select(r => r.StrategyId));
+        var tradeOnly = scores[0];
+        Assert.Equal((2L, 1L, 100.0), (tradeOnly.Ticks, tradeOnly.Signals, Math.Round(tradeOnly.BestScore!.Value, 9)));
+        Assert.Empty(tradeOnly.MissingEveryTick);
+        var v51 = scores[1];
+        Assert.Equal((2L, 0L, 55.0, T0 + 15_000), (v51.Ticks, v51.Signals, Math.Round(v51.BestScore!.Value, 9), v51.BestTimeMs));
+        Assert.Equal(["ls_ratio", "oi", "coinbase_premium"], v51.MissingEveryTick.Select(m => m.Name));
+        Assert.Equal(55, v51.MaxReachable, 9);
+
+        // A reloaded definition (other threshold) starts a new watch.
+        File.WriteAllText(file, TradeOnlyStrategy.Json(threshold: 90, version: "2"));
+        supervisor.Tell(new ReloadStrategyFile(file));
+        FishLoaded();
+        supervisor.Tell(GetStrategyScores.Instance);
+        var reloaded = ExpectMsg<StrategyScores>().Strategies[0];
+        Assert.Equal((0L, 0L, (double?)null, 90.0), (reloaded.Ticks, reloaded.Signals, reloaded.BestScore, reloaded.Threshold));
+    }
+
+    [Fact]
     public void The_directory_watcher_hot_reloads_a_changed_file()
     {
         var file = Path.Combine(_dir, "watched.json");

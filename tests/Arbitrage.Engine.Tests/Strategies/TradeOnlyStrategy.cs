@@ -5,8 +5,9 @@ using Arbitrage.Core.Strategies;
 namespace Arbitrage.Engine.Tests.Strategies;
 
 /// <summary>
-/// A strategy that needs nothing but trades (cvd 60, p99 30, accel 10), so replays and crafted snapshots can
-/// reach its threshold; the shipped strategies need the non-trade feeds to reach 75.
+/// A strategy that needs nothing but trades (cvd 60, p99 30, accel 10), so crafted snapshots can reach its threshold:
+/// the parameters of the shipped strategies/example_trades_only.json under ids and thresholds a test chooses (V5.1 and
+/// V5.2 need the non-trade feeds to reach 75).
 /// </summary>
 public static class TradeOnlyStrategy
 {

@@ -51,5 +51,15 @@ public sealed class ArbctlRealNodeTests : IDisposable
         var strategies = await ArbctlProcess.RunAsync(config, null, "strategies", "list", "--json");
         Assert.True(strategies.Exit == 0, strategies.Stderr);
         Assert.Contains("v51_baseline", strategies.Stdout, StringComparison.Ordinal);
+
+        // Each running strategy says how its scores went so far (the replay summary's line, live).
+        var listed = JsonDocument.Parse(strategies.Stdout).RootElement.EnumerateArray().ToArray();
+        Assert.Equal(["example_trades_only", "v51_baseline", "v52_8signals"], listed.Select(s => s.GetProperty("id").GetString()));
+        Assert.All(listed, s =>
+        {
+            Assert.True(s.GetProperty("signals").GetInt64() >= 0);
+            Assert.Matches(@"^[0-9,]+ signals?[;:] ", s.GetProperty("scoreSummary").GetString()!);
+            Assert.Equal(JsonValueKind.Array, s.GetProperty("missingInputs").ValueKind);
+        });
     }
 }

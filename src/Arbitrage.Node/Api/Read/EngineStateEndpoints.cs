@@ -30,7 +30,22 @@ public static class EngineStateEndpoints
 
     public sealed record TradeView(
         string SignalId, string Symbol, string Strategy, string Direction, long EntryTimeMs, string Entry, string Qty,
-        long ExitTimeMs, string Exit, string ExitReason, string PnlUsd, string PnlR, string FeesUsd);
+        long ExitTimeMs, string Exit, string ExitReason, string ExitDetail, string PnlUsd, string PnlR, string FeesUsd);
+
+    /// <summary>
+    /// A running strategy and how its scores went since it started (<see cref="Core.Strategies.StrategyScoreReport"/>):
+    /// signals emitted, best score, the inputs missing on every scored tick, and the same in one sentence.
+    /// Null score fields when the strategy did not answer in time.
+    /// </summary>
+    public sealed record StrategyView(
+        string Id, string Version, string File, bool Enabled, double Threshold, IReadOnlyList<string> Symbols,
+        long? Signals = null, double? BestScore = null, IReadOnlyList<string>? MissingInputs = null, string? ScoreSummary = null)
+    {
+        public StrategyView(StrategyInfo s)
+            : this(s.Id, s.Version, s.File, s.Enabled, s.Threshold, s.Symbols)
+        {
+        }
+    }
 
     public static IEndpointRouteBuilder MapEngineStateEndpoints(this IEndpointRouteBuilder app)
     {
@@ -138,7 +153,21 @@ public static class EngineStateEndpoints
         });
 
         api.MapGet("/strategies", async (IRequiredActor<StrategiesActor> strategies, CancellationToken ct) =>
-            await AskAsync<StrategyList, IReadOnlyList<StrategyInfo>>(strategies.GetAsync(ct), new ListStrategies(), l => l.Strategies, ct));
+        {
+            IActorRef actor;
+            StrategyList list;
+            try
+            {
+                actor = await strategies.GetAsync(ct).ConfigureAwait(false);
+                list = await actor.Ask<StrategyList>(new ListStrategies(), AskTimeout, ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
+            {
+                return EngineUnavailable();
+            }
+
+            return Results.Ok(await WithScoresAsync(actor, list.Strategies.Select(s => new StrategyView(s)).ToArray(), ct).ConfigureAwait(false));
+        });
 
         api.MapGet("/indicators/{symbol}", async (string symbol, IRequiredActor<SymbolRegion> region, CancellationToken ct) =>
         {
@@ -163,44 +192,71 @@ public static class EngineStateEndpoints
                 return Results.BadRequest(new { field = "symbol", error = "must match ^[A-Z0-9_]{2,30}$" });
             }
 
-            await using var connection = await database.OpenConnectionAsync(ct).ConfigureAwait(false);
-            await using var command = connection.CreateCommand();
-            command.CommandText =
-                $"SELECT signal_id, symbol, strategy, direction, entry_time_ms, entry, qty, exit_time_ms, exit, exit_reason, pnl_usd, pnl_r, fees_usd FROM {TradeClosedProjection.Table} " +
-                (symbol is null ? string.Empty : "WHERE symbol = @symbol ") + "ORDER BY seq DESC LIMIT @limit";
-            var p = command.CreateParameter();
-            p.ParameterName = "@limit";
-            p.Value = take;
-            command.Parameters.Add(p);
-            if (symbol is not null)
-            {
-                var s = command.CreateParameter();
-                s.ParameterName = "@symbol";
-                s.Value = symbol.ToUpperInvariant();
-                command.Parameters.Add(s);
-            }
-
-            var rows = new List<TradeView>();
-            try
-            {
-                await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-                while (await reader.ReadAsync(ct).ConfigureAwait(false))
-                {
-                    rows.Add(new TradeView(
-                        reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt64(4),
-                        reader.GetString(5), reader.GetString(6), reader.GetInt64(7), reader.GetString(8), reader.GetString(9),
-                        reader.GetString(10), reader.GetString(11), reader.GetString(12)));
-                }
-            }
-            catch (System.Data.Common.DbException) when (rows.Count == 0)
-            {
-                // The projection creates the table with its first batch; no table yet = no trades yet.
-            }
-
-            return Results.Ok(rows);
+            return Results.Ok(await ReadTradesAsync(database, take, symbol?.ToUpperInvariant(), ct).ConfigureAwait(false));
         });
 
         return app;
+    }
+
+    /// <summary>
+    /// Closed trades from <c>read_trades</c>, newest first: the exit reason as its code and the detail beside it, also
+    /// for rows projected before the codes (free text in <c>exit_reason</c>).
+    /// </summary>
+    public static async Task<IReadOnlyList<TradeView>> ReadTradesAsync(Database database, int limit, string? symbol, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText =
+            $"SELECT signal_id, symbol, strategy, direction, entry_time_ms, entry, qty, exit_time_ms, exit, exit_reason, exit_detail, pnl_usd, pnl_r, fees_usd FROM {TradeClosedProjection.Table} " +
+            (symbol is null ? string.Empty : "WHERE symbol = @symbol ") + "ORDER BY seq DESC LIMIT @limit";
+        var p = command.CreateParameter();
+        p.ParameterName = "@limit";
+        p.Value = limit;
+        command.Parameters.Add(p);
+        if (symbol is not null)
+        {
+            var s = command.CreateParameter();
+            s.ParameterName = "@symbol";
+            s.Value = symbol;
+            command.Parameters.Add(s);
+        }
+
+        var rows = new List<TradeView>();
+        try
+        {
+            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                var (reason, detail) = TradeClosedProjection.ReadExit(reader.GetString(9), reader.IsDBNull(10) ? null : reader.GetString(10));
+                rows.Add(new TradeView(
+                    reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt64(4),
+                    reader.GetString(5), reader.GetString(6), reader.GetInt64(7), reader.GetString(8), reason, detail,
+                    reader.GetString(11), reader.GetString(12), reader.GetString(13)));
+            }
+        }
+        catch (System.Data.Common.DbException) when (rows.Count == 0)
+        {
+            // The projection creates the table with its first batch; no table yet = no trades yet.
+        }
+
+        return rows;
+    }
+
+    /// <summary>The strategies with their score reports; without them when the strategies do not answer in time (the list still shows).</summary>
+    private static async Task<IReadOnlyList<StrategyView>> WithScoresAsync(IActorRef strategies, IReadOnlyList<StrategyView> views, CancellationToken ct)
+    {
+        try
+        {
+            var scores = (await strategies.Ask<StrategyScores>(GetStrategyScores.Instance, AskTimeout, ct).ConfigureAwait(false))
+                .Strategies.ToDictionary(r => r.StrategyId, StringComparer.Ordinal);
+            return views.Select(v => scores.TryGetValue(v.Id, out var r)
+                ? v with { Signals = r.Signals, BestScore = r.BestScore, MissingInputs = r.MissingEveryTick.Select(m => m.Name).ToArray(), ScoreSummary = r.Describe() }
+                : v).ToArray();
+        }
+        catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
+        {
+            return views;
+        }
     }
 
     private static async Task<IResult> AskAsync<TReply, TView>(Task<IActorRef> target, object message, Func<TReply, TView> view, CancellationToken ct)
@@ -213,8 +269,11 @@ public static class EngineStateEndpoints
         }
         catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
         {
-            return Results.Problem($"the engine did not answer within {AskTimeout.TotalSeconds:0} s", statusCode: StatusCodes.Status503ServiceUnavailable,
-                extensions: new Dictionary<string, object?> { ["retryAfterSeconds"] = 5 });
+            return EngineUnavailable();
         }
     }
+
+    private static IResult EngineUnavailable() =>
+        Results.Problem($"the engine did not answer within {AskTimeout.TotalSeconds:0} s", statusCode: StatusCodes.Status503ServiceUnavailable,
+            extensions: new Dictionary<string, object?> { ["retryAfterSeconds"] = 5 });
 }

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Arbitrage.Core.Execution;
 using Arbitrage.Core.Risk;
 using Arbitrage.Core.Sizing;
 using Arbitrage.Engine.Execution;
@@ -73,7 +74,7 @@ public sealed class LiveLifecycleTests(ITestOutputHelper output) : SqliteTestKit
 
         // By hand, simulator taker fee 5 bps: 1 BTC long at 100 (fee 0.05); 0.5 out at 102 (+1.00, fee 0.0255);
         // 0.5 out at 104 (+2.00, fee 0.026). Net 3 − 0.1015 = 2.8985 USD = 1.44925 R (R = 2 USD). Real commissions, not estimates.
-        Assert.Equal((id, PositionSide.Long, "tp2"), (closed.SignalId, closed.Direction, closed.ExitReason));
+        Assert.Equal((id, PositionSide.Long, ExitReason.Tp2, ""), (closed.SignalId, closed.Direction, closed.ExitReason, closed.ExitDetail));
         Assert.Equal((100m, 1m, 103m), (closed.Entry, closed.Quantity, closed.Exit));
         Assert.Equal(0.1015m, closed.FeesUsd);
         Assert.Equal(2.8985m, closed.PnlUsd);
@@ -100,7 +101,7 @@ public sealed class LiveLifecycleTests(ITestOutputHelper output) : SqliteTestKit
         Play(sim, guard, tape[1], 1); // through the 98 stop: fills at 97.9
 
         var closed = await events.FishForMessageAsync<TradeClosed>(_ => true, Wait);
-        Assert.Equal("stop_loss", closed.ExitReason);
+        Assert.Equal(ExitReason.StopLoss, closed.ExitReason);
         Assert.Equal(97.9m, closed.Exit);
         Assert.Equal(-2.1m - 0.05m - 0.04895m, closed.PnlUsd);
         await sim.UntilAsync(() => sim.Host.Exchange.OpenOrders(null).Count == 0, "take-profits canceled");
