@@ -23,6 +23,25 @@ public sealed record NodeOptions
     public PaperOptions Paper { get; init; } = new();
 
     public ExecutionOptions Execution { get; init; } = new();
+
+    /// <summary>
+    /// Binds <paramref name="configuration"/>. A configured list replaces its default: the configuration binder
+    /// appends configured items to a non-empty default array, so <c>--symbol SOLUSDT</c> would have meant
+    /// BTCUSDT, ETHUSDT and SOLUSDT (and the defaults repeated in appsettings.json meant every symbol twice).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A value does not convert (names the key).</exception>
+    public static NodeOptions Bind(IConfiguration configuration)
+    {
+        var options = configuration.Get<NodeOptions>() ?? new NodeOptions();
+        return options with
+        {
+            Cluster = options.Cluster with { Roles = Configured(configuration, "Cluster:Roles") ?? new ClusterNodeOptions().Roles },
+            Exchange = options.Exchange with { Symbols = Configured(configuration, "Exchange:Symbols") ?? new ExchangeOptions().Symbols },
+        };
+    }
+
+    private static string[]? Configured(IConfiguration configuration, string key) =>
+        configuration.GetSection(key).Get<string[]>() is { Length: > 0 } values ? values : null;
 }
 
 /// <summary>
