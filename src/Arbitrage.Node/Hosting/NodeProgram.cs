@@ -44,7 +44,7 @@ public static class NodeProgram
         NodeOptions options;
         try
         {
-            options = builder.Configuration.Get<NodeOptions>() ?? new NodeOptions();
+            options = NodeOptions.Bind(builder.Configuration);
         }
         catch (InvalidOperationException e)
         {
@@ -70,7 +70,7 @@ public static class NodeProgram
         ExchangeConnection? exchange = null;
         try
         {
-            exchange = await ExchangeConnection.OpenAsync(options.Exchange, ct).ConfigureAwait(false);
+            exchange = await ExchangeConnection.OpenAsync(options.Exchange, ct, new Serilog.Extensions.Logging.SerilogLoggerFactory(Log.Logger)).ConfigureAwait(false);
             if (options.Exchange.Mode == "live")
             {
                 var refusals = await exchange.StartLiveAsync(options.Exchange, ct, options.Execution).ConfigureAwait(false);
@@ -166,6 +166,7 @@ public static class NodeProgram
                 SeedNodes = options.Cluster.Seeds,
             });
             akka.WithDiagnostics();
+            akka.WithSingletonWatch();
             akka.WithArbitrageMetrics();
             akka.WithActors((system, _) =>
             {
@@ -214,6 +215,7 @@ public static class NodeProgram
             .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
             .MinimumLevel.Override("Microsoft.Hosting", LogEventLevel.Information)
             .Enrich.FromLogContext()
+            .Filter.ByExcluding(AkkaLogFilters.IsReplaced)
             .WriteTo.Sink(RecentLogSink.Shared)
             .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}")
             .WriteTo.File(
