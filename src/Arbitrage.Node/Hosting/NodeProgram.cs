@@ -197,6 +197,7 @@ public static class NodeProgram
         app.UseCors();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.MapRootPage();
         app.MapHealthEndpoints();
         app.MapLiveEndpoints();
         app.MapDiagnosticsEndpoints();
