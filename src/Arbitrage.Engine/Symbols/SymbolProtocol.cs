@@ -37,7 +37,11 @@ public sealed record SnapshotTaken(string Symbol, long LastAggId, long Trades);
 /// <summary>Current indicator values; answered with <see cref="SymbolIndicatorsReply"/>.</summary>
 public sealed record GetSymbolIndicators(string Symbol) : ISymbolMessage;
 
-public sealed record SymbolIndicatorsReply(string Symbol, IndicatorValues? Last, long Trades, long LastAggId, string FeedStatus);
+/// <summary>
+/// Answer to <see cref="GetSymbolIndicators"/>. Its askers (<c>/api/health</c>, the indicators endpoint) wait seconds; while
+/// the shard region starts, the answer can come later, to an asker that gave up: expected, so not a logged dead letter.
+/// </summary>
+public sealed record SymbolIndicatorsReply(string Symbol, IndicatorValues? Last, long Trades, long LastAggId, string FeedStatus) : Akka.Event.IDeadLetterSuppression;
 
 /// <summary>Published on <c>indicators</c> and <c>indicators.SYMBOL</c> at every evaluation tick.</summary>
 public sealed record IndicatorSnapshot(string Symbol, IndicatorValues Values);
