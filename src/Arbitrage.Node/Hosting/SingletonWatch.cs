@@ -28,13 +28,11 @@ public sealed class SingletonWatch : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<string, Missing> _missing = new(StringComparer.Ordinal);
     private readonly TimeSpan _period;
-    private readonly TimeProvider _time;
     private int _generation;
 
-    public SingletonWatch(TimeSpan period, TimeProvider time)
+    public SingletonWatch(TimeSpan period)
     {
         _period = period;
-        _time = time;
         Receive<ClusterSingletonProxy.IdentifySingletonResult>(r =>
         {
             var key = Describe(r.SingletonName, r.Role);
@@ -51,7 +49,7 @@ public sealed class SingletonWatch : ReceiveActor, IWithTimers
             if (!_missing.ContainsKey(key))
             {
                 var generation = ++_generation;
-                _missing[key] = new Missing(_time.GetUtcNow(), generation);
+                _missing[key] = new Missing(Now, generation);
                 Timers.StartSingleTimer(key, new Check(key, generation), _period);
             }
         });
@@ -74,15 +72,17 @@ public sealed class SingletonWatch : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     /// <summary>Watches every proxy of the system; <paramref name="period"/> as Akka's identification failure period.</summary>
-    public static Props Props(TimeSpan period, TimeProvider? time = null) =>
-        Akka.Actor.Props.Create(() => new SingletonWatch(period, time ?? TimeProvider.System));
+    public static Props Props(TimeSpan period) => Akka.Actor.Props.Create(() => new SingletonWatch(period));
 
     protected override void PreStart() =>
         Context.System.EventStream.Subscribe(Self, typeof(ClusterSingletonProxy.IdentifySingletonResult));
 
     protected override void PostStop() => Context.System.EventStream.Unsubscribe(Self);
 
-    private long Seconds(DateTimeOffset since) => (long)Math.Round((_time.GetUtcNow() - since).TotalSeconds);
+    /// <summary>The scheduler's clock, which also drives the timers (and tests).</summary>
+    private static DateTimeOffset Now => Context.System.Scheduler.Now;
+
+    private static long Seconds(DateTimeOffset since) => (long)Math.Round((Now - since).TotalSeconds);
 
     private static string Describe(string name, string? role) =>
         string.IsNullOrEmpty(role) ? $"'{name}'" : $"'{name}' (role {role})";
