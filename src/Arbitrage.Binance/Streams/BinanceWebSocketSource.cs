@@ -116,7 +116,7 @@ public static class BinanceWebSocketSource
                     {
                         log.LogWarning(
                             "WebSocket {Stream}: cannot connect to {Url}: {Reason}. Retrying with back-off up to {MaxBackoff} s; check the network, DNS and firewall on the way to {Host}",
-                            _name, d.Url, d.Reason, (long)options.MaxBackoff.TotalSeconds, d.Url.Host);
+                            _name, d.Url, d.Reason.TrimEnd('.'), options.MaxBackoff.TotalSeconds, d.Url.Host);
                     }
                     else if (_failedInARow % RepeatWarningEvery == 0)
                     {
@@ -133,7 +133,7 @@ public static class BinanceWebSocketSource
                 default:
                     log.LogWarning(
                         "WebSocket {Stream}: disconnected from {Url} ({Kind}): {Reason}. Reconnecting with back-off from {MinBackoff} s; frames in flight are lost and the consumer resynchronises",
-                        _name, d.Url, d.Kind, d.Reason, options.MinBackoff.TotalSeconds);
+                        _name, d.Url, d.Kind, d.Reason.TrimEnd('.'), options.MinBackoff.TotalSeconds);
                     break;
             }
         }
@@ -145,14 +145,13 @@ public static class BinanceWebSocketSource
 
         private readonly Uri _url;
         private readonly BinanceStreamOptions _options;
+        private readonly ConnectionHistory _history;
         private readonly CancellationTokenSource _lifetime = new();
         private ClientWebSocket? _socket;
         private WsEvent? _pending;
         private bool _finished;
         private volatile bool _closing;
         private long _openedAt;
-
-        private readonly ConnectionHistory _history;
 
         private WsConnection(Uri url, BinanceStreamOptions options, ConnectionHistory history)
         {
