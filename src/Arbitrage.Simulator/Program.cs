@@ -22,7 +22,7 @@ Console.CancelKeyPress += (_, e) =>
     stop.TrySetResult();
 };
 AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.TrySetResult();
-// The web host's console lifetime cancels SIGTERM's default exit (so ProcessExit never comes): stop on it here.
+// SIGTERM stops gracefully too (the host has no console lifetime: its owner, here this file, stops it).
 using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, ctx =>
 {
     ctx.Cancel = true;

@@ -45,6 +45,9 @@ public sealed class SimulatorHost : IAsyncDisposable
 
     public SimulatorOptions Options => State.Options;
 
+    /// <summary>The exchange's own clock: the tape's event time (see <see cref="TapeClock"/>).</summary>
+    public TimeProvider Clock => field ??= new TapeClock(State);
+
     public static async Task<SimulatorHost> StartAsync(SimulatorOptions options, CancellationToken ct = default)
     {
         var frames = TapeLoader.Load(options.Tapes, options.Frames);
@@ -54,7 +57,9 @@ public sealed class SimulatorHost : IAsyncDisposable
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
-        builder.Services.Configure<Microsoft.Extensions.Hosting.ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
+        // Started and stopped by its owner only (StartAsync, DisposeAsync): inside the node, the console lifetime
+        // would stop the exchange on Ctrl+C before the node's feeds have closed, and every close would read as a failure.
+        builder.Services.AddSingleton<IHostLifetime, OwnerLifetime>();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, options.Port));
         var app = builder.Build();
         app.UseWebSockets();
@@ -95,5 +100,12 @@ public sealed class SimulatorHost : IAsyncDisposable
         State.Hub.DropAll();
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private sealed class OwnerLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

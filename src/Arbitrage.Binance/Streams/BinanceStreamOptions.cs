@@ -1,4 +1,6 @@
 using Arbitrage.Binance.Rest;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Arbitrage.Binance.Streams;
 
@@ -69,6 +71,9 @@ public sealed record BinanceStreamOptions
 
     /// <summary>Clock of status-event timestamps and connection ages.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>Where each connection says, with its stream names and the cause, that it connected, dropped or cannot connect.</summary>
+    public ILogger Log { get; init; } = NullLogger.Instance;
 
     public Uri BaseUrl(StreamPath path) => path switch
     {

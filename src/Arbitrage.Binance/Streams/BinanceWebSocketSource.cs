@@ -4,6 +4,7 @@ using Akka;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using Akka.Util;
+using Microsoft.Extensions.Logging;
 
 namespace Arbitrage.Binance.Streams;
 
@@ -18,6 +19,11 @@ namespace Arbitrage.Binance.Streams;
 /// cancelling downstream). Connections are closed and re-opened before
 /// <see cref="BinanceStreamOptions.MaxConnectionAge"/> (Binance cuts them at 24 h).
 /// </para>
+/// <para>
+/// It logs to <see cref="BinanceStreamOptions.Log"/> what a person needs, naming the streams and the cause: connected,
+/// dropped (warning), cannot connect (warning at the first failure and every tenth in a row, debug between), connected
+/// again after an outage. Akka's own line at each restart names neither, and the node filters it out.
+/// </para>
 /// </summary>
 public static class BinanceWebSocketSource
 {
@@ -30,27 +36,107 @@ public static class BinanceWebSocketSource
     {
         var settings = RestartSettings.Create(options.MinBackoff, options.MaxBackoff, options.RandomFactor);
 
-        // Lazily: the attempt counter belongs to one materialization, not to the blueprint.
+        // Lazily: the attempt counter and the outage state belong to one materialization, not to the blueprint.
         return Source.Lazily(() =>
             {
-                var attempts = new AttemptCounter();
-                return RestartSource.WithBackoff(() => Connection(url, options, attempts), settings);
+                var history = new ConnectionHistory(url, options);
+                return RestartSource.WithBackoff(() => Connection(url, options, history), settings);
             })
             .MapMaterializedValue(_ => NotUsed.Instance);
     }
 
     /// <summary>One connection: <see cref="WsConnected"/>, frames, <see cref="WsDisconnected"/>, then completion.</summary>
-    private static Source<WsEvent, NotUsed> Connection(Uri url, BinanceStreamOptions options, AttemptCounter attempts) =>
+    private static Source<WsEvent, NotUsed> Connection(Uri url, BinanceStreamOptions options, ConnectionHistory history) =>
         Source.UnfoldResourceAsync<WsEvent, WsConnection>(
-            () => WsConnection.OpenAsync(url, options, attempts.Next()),
+            () => WsConnection.OpenAsync(url, options, history),
             c => c.ReadAsync(),
             c => c.CloseAsync());
 
-    private sealed class AttemptCounter
+    /// <summary>The streams of a URL for people: <c>market btcusdt@aggTrade/btcusdt@markPrice@1s</c>, else the path.</summary>
+    internal static string StreamName(Uri url)
     {
-        private int _n;
+        var path = url.AbsolutePath.Trim('/');
+        foreach (var part in url.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (part.StartsWith("streams=", StringComparison.Ordinal))
+            {
+                var where = path.EndsWith("/stream", StringComparison.Ordinal) ? path[..^"/stream".Length] : path;
+                var streams = Uri.UnescapeDataString(part["streams=".Length..]);
+                return where.Length == 0 || where == "stream" ? streams : $"{where} {streams}";
+            }
+        }
 
-        public int Next() => Interlocked.Increment(ref _n);
+        return path;
+    }
+
+    /// <summary>
+    /// One reconnecting source's attempts and outage, and its log lines. The connections of one source open and
+    /// end one after the other, so no two threads touch it at once.
+    /// </summary>
+    private sealed class ConnectionHistory(Uri url, BinanceStreamOptions options)
+    {
+        private const int RepeatWarningEvery = 10;
+        private readonly string _name = StreamName(url);
+        private int _attempts;
+        private int _failedInARow;
+        private DateTimeOffset? _downSince;
+
+        public int NextAttempt() => ++_attempts;
+
+        public void Connected(WsConnected c)
+        {
+            var log = options.Log;
+            if (_downSince is { } since)
+            {
+                log.LogInformation(
+                    "WebSocket {Stream}: connected again to {Url} after {Seconds} s down ({Failed} failed attempt(s))",
+                    _name, c.Url, (long)Math.Round((c.Time - since).TotalSeconds), _failedInARow);
+            }
+            else
+            {
+                log.LogInformation("WebSocket {Stream}: connected to {Url}", _name, c.Url);
+            }
+
+            _downSince = null;
+            _failedInARow = 0;
+        }
+
+        public void Disconnected(WsDisconnected d)
+        {
+            var log = options.Log;
+            _downSince ??= d.Time;
+            switch (d.Kind)
+            {
+                case DisconnectKind.MaxAgeReached:
+                    log.LogInformation("WebSocket {Stream}: {Reason}", _name, d.Reason);
+                    break;
+                case DisconnectKind.ConnectFailed:
+                    _failedInARow++;
+                    if (_failedInARow == 1)
+                    {
+                        log.LogWarning(
+                            "WebSocket {Stream}: cannot connect to {Url}: {Reason}. Retrying with back-off up to {MaxBackoff} s; check the network, DNS and firewall on the way to {Host}",
+                            _name, d.Url, d.Reason.TrimEnd('.'), options.MaxBackoff.TotalSeconds, d.Url.Host);
+                    }
+                    else if (_failedInARow % RepeatWarningEvery == 0)
+                    {
+                        log.LogWarning(
+                            "WebSocket {Stream}: still cannot connect to {Url} after {Failed} attempts ({Seconds} s): {Reason}",
+                            _name, d.Url, _failedInARow, (long)Math.Round((d.Time - _downSince.Value).TotalSeconds), d.Reason);
+                    }
+                    else
+                    {
+                        log.LogDebug("WebSocket {Stream}: attempt {Failed} to connect failed: {Reason}", _name, _failedInARow, d.Reason);
+                    }
+
+                    break;
+                default:
+                    log.LogWarning(
+                        "WebSocket {Stream}: disconnected from {Url} ({Kind}): {Reason}. Reconnecting with back-off from {MinBackoff} s; frames in flight are lost and the consumer resynchronises",
+                        _name, d.Url, d.Kind, d.Reason.TrimEnd('.'), options.MinBackoff.TotalSeconds);
+                    break;
+            }
+        }
     }
 
     private sealed class WsConnection
@@ -59,23 +145,27 @@ public static class BinanceWebSocketSource
 
         private readonly Uri _url;
         private readonly BinanceStreamOptions _options;
+        private readonly ConnectionHistory _history;
         private readonly CancellationTokenSource _lifetime = new();
         private ClientWebSocket? _socket;
         private WsEvent? _pending;
         private bool _finished;
+        private volatile bool _closing;
         private long _openedAt;
 
-        private WsConnection(Uri url, BinanceStreamOptions options)
+        private WsConnection(Uri url, BinanceStreamOptions options, ConnectionHistory history)
         {
             _url = url;
             _options = options;
+            _history = history;
         }
 
         private DateTimeOffset Now => _options.Time.GetUtcNow();
 
-        public static async Task<WsConnection> OpenAsync(Uri url, BinanceStreamOptions options, int attempt)
+        public static async Task<WsConnection> OpenAsync(Uri url, BinanceStreamOptions options, ConnectionHistory history)
         {
-            var c = new WsConnection(url, options);
+            var attempt = history.NextAttempt();
+            var c = new WsConnection(url, options, history);
             var ws = new ClientWebSocket();
             ws.Options.KeepAliveInterval = options.KeepAliveInterval;
             ws.Options.KeepAliveTimeout = options.KeepAliveTimeout;
@@ -86,13 +176,17 @@ public static class BinanceWebSocketSource
                 await ws.ConnectAsync(url, timeout.Token).ConfigureAwait(false);
                 c._socket = ws;
                 c._openedAt = options.Time.GetTimestamp();
-                c._pending = new WsConnected(url, attempt, c.Now);
+                var connected = new WsConnected(url, attempt, c.Now);
+                history.Connected(connected);
+                c._pending = connected;
             }
             catch (Exception e)
             {
                 // Whatever failed (DNS, TCP, TLS, upgrade status, timeout), the answer is the same: report and back off.
                 ws.Dispose();
-                c._pending = new WsDisconnected(url, DisconnectKind.ConnectFailed, Describe(e), c.Now);
+                var failed = new WsDisconnected(url, DisconnectKind.ConnectFailed, Describe(e), c.Now);
+                history.Disconnected(failed);
+                c._pending = failed;
                 c._finished = true;
             }
 
@@ -124,6 +218,11 @@ public static class BinanceWebSocketSource
             try
             {
                 var frame = await ReceiveMessageAsync(_socket, age.Token).ConfigureAwait(false);
+                if (frame is null && _closing)
+                {
+                    return Option<WsEvent>.None; // the server answered our own close
+                }
+
                 if (frame is null)
                 {
                     var status = _socket.CloseStatus is { } s ? $"{(int)s} {s}" : "no status";
@@ -142,12 +241,14 @@ public static class BinanceWebSocketSource
             }
             catch (Exception e) when (e is WebSocketException or IOException or InvalidDataException or ObjectDisposedException)
             {
-                return Finish(DisconnectKind.Error, Describe(e), graceful: false);
+                // While we close it ourselves, whatever the socket does is the end we asked for, not a failure.
+                return _closing ? Option<WsEvent>.None : Finish(DisconnectKind.Error, Describe(e), graceful: false);
             }
         }
 
         public async Task<Done> CloseAsync()
         {
+            _closing = true;
             var ws = _socket;
             if (ws is not null && ws.State == WebSocketState.Open)
             {
@@ -186,7 +287,9 @@ public static class BinanceWebSocketSource
                 }
             }
 
-            return new WsDisconnected(_url, kind, reason, Now);
+            var disconnected = new WsDisconnected(_url, kind, reason, Now);
+            _history.Disconnected(disconnected);
+            return disconnected;
         }
 
         /// <summary>Assembles one message into a pooled buffer; null when the server closed.</summary>

@@ -9,6 +9,7 @@ public static class ArbctlCommands
     public static IEnumerable<Command> All() =>
     [
         LoginCommands.Login(),
+        LoginCommands.Register(),
         LoginCommands.Logout(),
         DiagnosticsCommands.Actors(),
         DiagnosticsCommands.Cluster(),

@@ -50,6 +50,31 @@ public sealed class BridgeClient : IDisposable
         return await SaveTokensAsync(response, ct).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// POST /api/auth/register (no session yet; nothing is stored). A refused invite exits 4, a username that is
+    /// taken 1 (the invite stays unused), a field the node refuses 2.
+    /// </summary>
+    public async Task<Registration> RegisterAsync(string inviteCode, string username, string password, CancellationToken ct)
+    {
+        using var response = await SendRawAsync(HttpMethod.Post, "api/auth/register", new { inviteCode, username, password }, authorize: false, ResponseMode.Buffered, ct).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.Conflict)
+        {
+            throw new ArbctlException(ExitCodes.Error, $"username '{username}' is already taken on {Url}: choose another (the invite is still unused)");
+        }
+
+        if (response.StatusCode == HttpStatusCode.BadRequest)
+        {
+            var detail = await ProblemTextAsync(response, ct).ConfigureAwait(false);
+            throw detail.Contains("inviteCode", StringComparison.Ordinal)
+                ? new ArbctlException(ExitCodes.Unauthorized, $"the node refused the invite ({detail}): ask an admin for a new one (arbctl admin invite --role ROLE)")
+                : new ArbctlException(ExitCodes.Usage, $"the node refused the registration: {detail}");
+        }
+
+        await EnsureSuccessAsync(response, ct).ConfigureAwait(false);
+        return await response.Content.ReadFromJsonAsync<Registration>(ct).ConfigureAwait(false)
+            ?? throw new ArbctlException(ExitCodes.Error, "the node answered the registration without the account");
+    }
+
     /// <summary>Revokes the refresh token on the node (best effort) and forgets the credentials.</summary>
     public async Task LogoutAsync(CancellationToken ct)
     {
@@ -238,6 +263,9 @@ public sealed class BridgeClient : IDisposable
             return text.Length > 300 ? text[..300] : text;
         }
     }
+
+    /// <summary>The account the node created (<c>201</c> body of <c>POST /api/auth/register</c>).</summary>
+    public sealed record Registration(string Id, string Username, string Role);
 
     private sealed record TokenResponse(
         string AccessToken, DateTimeOffset ExpiresAt, string RefreshToken, DateTimeOffset RefreshExpiresAt, string Username, string Role);

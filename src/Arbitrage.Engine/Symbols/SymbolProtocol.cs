@@ -44,8 +44,12 @@ public sealed record SnapshotTaken(string Symbol, long LastAggId, long Trades) :
 [Manifest("get-symbol-indicators.v1")]
 public sealed record GetSymbolIndicators(string Symbol) : ISymbolMessage, IWireMessage;
 
+/// <summary>
+/// Answer to <see cref="GetSymbolIndicators"/>. Its askers (<c>/api/health</c>, the indicators endpoint) wait seconds; while
+/// the shard region starts, the answer can come later, to an asker that gave up: expected, so not a logged dead letter.
+/// </summary>
 [Manifest("symbol-indicators-reply.v1")]
-public sealed record SymbolIndicatorsReply(string Symbol, IndicatorValues? Last, long Trades, long LastAggId, string FeedStatus) : IWireMessage;
+public sealed record SymbolIndicatorsReply(string Symbol, IndicatorValues? Last, long Trades, long LastAggId, string FeedStatus) : IWireMessage, Akka.Event.IDeadLetterSuppression;
 
 /// <summary>Published on <c>indicators</c> and <c>indicators.SYMBOL</c> at every evaluation tick.</summary>
 [Manifest("indicator-snapshot.v1")]

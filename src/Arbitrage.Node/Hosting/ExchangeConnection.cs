@@ -3,6 +3,7 @@ using Arbitrage.Binance.Protocol;
 using Arbitrage.Binance.Rest;
 using Arbitrage.Binance.Streams;
 using Arbitrage.Simulator;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Arbitrage.Node.Hosting;
 
@@ -13,12 +14,15 @@ namespace Arbitrage.Node.Hosting;
 /// </summary>
 public sealed class ExchangeConnection : IAsyncDisposable
 {
-    private ExchangeConnection(BinanceRestOptions rest, SimulatorHost? simulator, IReadOnlyList<string> symbols)
+    private ExchangeConnection(BinanceRestOptions rest, SimulatorHost? simulator, IReadOnlyList<string> symbols, ILoggerFactory? logs)
     {
         Rest = rest;
         Simulator = simulator;
         Symbols = symbols;
-        Streams = BinanceStreamOptions.FromRest(rest);
+        Streams = BinanceStreamOptions.FromRest(rest) with
+        {
+            Log = (logs ?? NullLoggerFactory.Instance).CreateLogger(typeof(BinanceWebSocketSource).FullName!),
+        };
         PublicClient = new BinanceRestClient(rest);
     }
 
@@ -36,9 +40,16 @@ public sealed class ExchangeConnection : IAsyncDisposable
 
     public FrameErrorCounter FrameErrors { get; } = new();
 
+    /// <summary>
+    /// The exchange's clock, which the event times of its data are compared with (ingest lag): the wall clock for
+    /// Binance, the tape's clock for the simulator (at ×50 the wall clock would be months ahead of a recorded tape).
+    /// </summary>
+    public TimeProvider Clock => Simulator?.Clock ?? TimeProvider.System;
+
     public string Describe() => Simulator is { } sim ? $"simulator {sim.BaseUrl} ({string.Join(", ", Symbols)})" : $"binance {Rest.UsdmRestBaseUrl}";
 
-    public static async Task<ExchangeConnection> OpenAsync(ExchangeOptions options, CancellationToken ct)
+    /// <param name="logs">Where the market-data WebSockets log connects, drops and failures (none when null).</param>
+    public static async Task<ExchangeConnection> OpenAsync(ExchangeOptions options, CancellationToken ct, ILoggerFactory? logs = null)
     {
         if (options.Kind != "sim")
         {
@@ -64,7 +75,7 @@ public sealed class ExchangeConnection : IAsyncDisposable
                 };
             }
 
-            return new ExchangeConnection(rest, null, options.Symbols);
+            return new ExchangeConnection(rest, null, options.Symbols, logs);
         }
 
         var speed = string.Equals(options.Speed, "max", StringComparison.OrdinalIgnoreCase)
@@ -80,7 +91,7 @@ public sealed class ExchangeConnection : IAsyncDisposable
             },
             ct).ConfigureAwait(false);
         var symbols = simulator.State.Symbols.Order(StringComparer.Ordinal).ToArray();
-        return new ExchangeConnection(BinanceRestOptions.ForSingleOrigin(simulator.BaseUrl), simulator, symbols);
+        return new ExchangeConnection(BinanceRestOptions.ForSingleOrigin(simulator.BaseUrl), simulator, symbols, logs);
     }
 
     /// <summary>

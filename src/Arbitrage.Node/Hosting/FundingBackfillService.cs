@@ -9,6 +9,7 @@ namespace Arbitrage.Node.Hosting;
 /// </summary>
 public sealed class FundingBackfillService(ExchangeConnection exchange, FundingStore store, ILogger<FundingBackfillService> log) : BackgroundService
 {
+    private const string EveryText = "1 h";
     private static readonly TimeSpan Every = TimeSpan.FromHours(1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -25,7 +26,9 @@ public sealed class FundingBackfillService(ExchangeConnection exchange, FundingS
                     var result = await backfill.RunAsync(symbol, now - (400L * 86_400_000), now, now, stoppingToken).ConfigureAwait(false);
                     if (result.Error is not null)
                     {
-                        log.LogWarning("Funding history backfill of {Symbol} stopped after {Rows} rows: {Error}", symbol, result.Rows, result.Error);
+                        log.LogWarning(
+                            "Funding history backfill of {Symbol} from {Exchange} stopped after {Rows} new row(s): {Error}. Trading is not affected; funding statistics (/api/stats, /api/history) miss the settlements not stored yet. Next attempt in {Every}; if it keeps failing, check that the node reaches the exchange's REST API (Exchange:RestUrl).",
+                            symbol, exchange.Describe(), result.Rows, result.Error.TrimEnd('.'), EveryText);
                     }
                     else
                     {
@@ -34,7 +37,7 @@ public sealed class FundingBackfillService(ExchangeConnection exchange, FundingS
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
-                    log.LogWarning(e, "Funding history backfill of {Symbol} failed; retrying in {Every}", symbol, Every);
+                    log.LogWarning(e, "Funding history backfill of {Symbol} from {Exchange} failed; trading is not affected, next attempt in {Every}", symbol, exchange.Describe(), EveryText);
                 }
             }
         }

@@ -71,7 +71,7 @@ public static class NodeProgram
         ExchangeConnection? exchange = null;
         try
         {
-            exchange = await ExchangeConnection.OpenAsync(options.Exchange, ct).ConfigureAwait(false);
+            exchange = await ExchangeConnection.OpenAsync(options.Exchange, ct, new Serilog.Extensions.Logging.SerilogLoggerFactory(Log.Logger)).ConfigureAwait(false);
             if (options.Exchange.Mode == "live")
             {
                 var refusals = await exchange.StartLiveAsync(options.Exchange, ct, options.Execution).ConfigureAwait(false);
@@ -167,6 +167,7 @@ public static class NodeProgram
                 SeedNodes = options.Cluster.Seeds,
             });
             akka.WithDiagnostics();
+            akka.WithSingletonWatch();
             akka.WithArbitrageMetrics();
             akka.WithActors((system, _) =>
             {
@@ -197,6 +198,7 @@ public static class NodeProgram
         app.UseCors();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.MapRootPage();
         app.MapHealthEndpoints();
         app.MapLiveEndpoints();
         app.MapDiagnosticsEndpoints();
@@ -215,6 +217,7 @@ public static class NodeProgram
             .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
             .MinimumLevel.Override("Microsoft.Hosting", LogEventLevel.Information)
             .Enrich.FromLogContext()
+            .Filter.ByExcluding(AkkaLogFilters.IsReplaced)
             .WriteTo.Sink(RecentLogSink.Shared)
             .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}")
             .WriteTo.File(

@@ -85,7 +85,8 @@ public sealed class WebSocketEndpoint(SimulatorState state)
         {
             await foreach (var text in s.Outgoing.ReadAllAsync(ct).ConfigureAwait(false))
                 await s.Socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, ct).ConfigureAwait(false);
-            if (s.Socket.State == WebSocketState.Open)
+            // Open: we end the connection; CloseReceived: the client did, and the handshake wants our close in answer.
+            if (s.Socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
                 await s.Socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "closed", ct).ConfigureAwait(false);
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)

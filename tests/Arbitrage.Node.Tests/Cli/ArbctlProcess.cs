@@ -32,10 +32,17 @@ public sealed class ArbctlProcess : IAsyncDisposable
         get { lock (_stderr) { return _stderr.ToString(); } }
     }
 
-    public static ArbctlProcess Start(string configPath, string? stdin, params string[] args) => StartIn(null, configPath, stdin, args);
+    public static ArbctlProcess Start(string configPath, string? stdin, params string[] args) => Start(null, configPath, stdin, null, args);
 
-    /// <summary>As <see cref="Start"/>, in <paramref name="workingDirectory"/> (null: this process's).</summary>
-    public static ArbctlProcess StartIn(string? workingDirectory, string configPath, string? stdin, params string[] args)
+    /// <summary>As <see cref="Start(string, string?, string[])"/> with extra environment variables (ARBCTL_PASSWORD).</summary>
+    public static ArbctlProcess Start(string configPath, string? stdin, IReadOnlyDictionary<string, string>? environment, params string[] args) =>
+        Start(null, configPath, stdin, environment, args);
+
+    /// <summary>As <see cref="Start(string, string?, string[])"/>, in <paramref name="workingDirectory"/> (null: this process's).</summary>
+    public static ArbctlProcess StartIn(string? workingDirectory, string configPath, string? stdin, params string[] args) =>
+        Start(workingDirectory, configPath, stdin, null, args);
+
+    private static ArbctlProcess Start(string? workingDirectory, string configPath, string? stdin, IReadOnlyDictionary<string, string>? environment, string[] args)
     {
         var psi = new ProcessStartInfo("dotnet")
         {
@@ -54,6 +61,12 @@ public sealed class ArbctlProcess : IAsyncDisposable
         psi.Environment["ARBCTL_CONFIG"] = configPath;
         psi.Environment["NO_COLOR"] = "1";
         psi.Environment["COLUMNS"] = "200";
+        psi.Environment.Remove("ARBCTL_PASSWORD");
+        foreach (var (k, v) in environment ?? new Dictionary<string, string>())
+        {
+            psi.Environment[k] = v;
+        }
+
         var process = new Process { StartInfo = psi };
         var runner = new ArbctlProcess(process);
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (runner._stdout) { runner._stdout.AppendLine(e.Data); } } };
@@ -71,9 +84,12 @@ public sealed class ArbctlProcess : IAsyncDisposable
     }
 
     /// <summary>Runs to completion: exit code, stdout, stderr.</summary>
-    public static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(string configPath, string? stdin, params string[] args)
+    public static Task<(int Exit, string Stdout, string Stderr)> RunAsync(string configPath, string? stdin, params string[] args) =>
+        RunAsync(configPath, stdin, null, args);
+
+    public static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(string configPath, string? stdin, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
-        await using var p = Start(configPath, stdin, args);
+        await using var p = Start(configPath, stdin, environment, args);
         var exit = await p.WaitAsync(TimeSpan.FromSeconds(60));
         return (exit, p.Stdout, p.Stderr);
     }

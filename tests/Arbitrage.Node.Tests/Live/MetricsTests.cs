@@ -51,6 +51,36 @@ public sealed class MetricsTests(BridgeHost host)
         }
     }
 
+    [Fact]
+    public async Task Ingest_lag_is_measured_on_the_exchange_clock_not_the_wall_clock()
+    {
+        // A simulator plays a tape of 2026-05-08 at ×50 while the wall clock says December: the lag must compare
+        // tape time with tape time (the exchange's clock), not report the months between the tape and today.
+        var registry = Metrics.NewCustomRegistry();
+        var wall = new ManualClock(DateTimeOffset.Parse("2026-12-05T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        var tapeNow = DateTimeOffset.FromUnixTimeMilliseconds(1_778_198_430_000 + 3_500);
+        var probe = host.System.ActorOf(Props.Empty);
+        var actor = host.System.ActorOf(IngestMetricsActor.Props(probe, Metrics.WithCustomRegistry(registry), TimeSpan.FromMilliseconds(100), wall, new ManualClock(tapeNow)));
+        try
+        {
+            actor.Tell(new IndicatorSnapshot("BTCUSD_PERP", Values(1_778_198_415_000, 142)));
+            actor.Tell(new IndicatorSnapshot("BTCUSD_PERP", Values(1_778_198_430_000, 246)));
+            await BridgeHost.EventuallyAsync(async () =>
+            {
+                var text = await ScrapeAsync(registry);
+                return text.Contains("arb_ingest_trades_total{symbol=\"BTCUSD_PERP\"} 104") && text.Contains("arb_ingest_trades_per_second{symbol=\"BTCUSD_PERP\"}");
+            }, "the snapshots and a sample");
+
+            // Still 3.5 s after the sampling timer ran (it used to reset the lag to wall clock minus tick).
+            Assert.Contains("arb_ingest_lag_seconds{symbol=\"BTCUSD_PERP\"} 3.5", await ScrapeAsync(registry));
+        }
+        finally
+        {
+            host.System.Stop(actor);
+            host.System.Stop(probe);
+        }
+    }
+
     private static IndicatorValues Values(long timeMs, long trades) =>
         new(timeMs, trades, 0, 0, 0, null, null, null, null, null, null, 0, 0, 0, 100);
 

@@ -9,7 +9,8 @@ namespace Arbitrage.Node.Api.Metrics;
 /// <summary>
 /// Ingest rate and lag per symbol from the indicator snapshots: <c>arb_ingest_trades_total</c> (counter of
 /// <c>Values.Trades</c> deltas: use <c>rate()</c>), <c>arb_ingest_trades_per_second</c> (over the last
-/// sampling interval) and <c>arb_ingest_lag_seconds</c> (wall clock minus the last tick's event time).
+/// sampling interval, wall clock) and <c>arb_ingest_lag_seconds</c> (the exchange's clock minus the last tick's
+/// event time: event time against event time, so a simulator playing a months-old tape at ×50 reports seconds, not months).
 /// </summary>
 public sealed class IngestMetricsActor : ReceiveActor, IWithTimers
 {
@@ -17,19 +18,23 @@ public sealed class IngestMetricsActor : ReceiveActor, IWithTimers
     private readonly IActorRef _mediator;
     private readonly TimeSpan _interval;
     private readonly TimeProvider _clock;
+    private readonly TimeProvider _exchangeClock;
     private readonly Counter _trades;
     private readonly Gauge _rate;
     private readonly Gauge _lag;
     private long _sampledAtMs;
 
-    public IngestMetricsActor(IActorRef mediator, IMetricFactory metrics, TimeSpan interval, TimeProvider clock)
+    /// <param name="clock">Wall clock of the sampling (trades per second).</param>
+    /// <param name="exchangeClock">The exchange's clock the lag is measured against (<see cref="Hosting.ExchangeConnection.Clock"/>).</param>
+    public IngestMetricsActor(IActorRef mediator, IMetricFactory metrics, TimeSpan interval, TimeProvider clock, TimeProvider exchangeClock)
     {
         _mediator = mediator;
         _interval = interval;
         _clock = clock;
+        _exchangeClock = exchangeClock;
         _trades = metrics.CreateCounter("arb_ingest_trades_total", "Trades ingested per symbol (from indicator snapshots).", ["symbol"]);
         _rate = metrics.CreateGauge("arb_ingest_trades_per_second", "Trades per second per symbol over the last sampling interval.", ["symbol"]);
-        _lag = metrics.CreateGauge("arb_ingest_lag_seconds", "Wall clock minus the event time of the symbol's last tick.", ["symbol"]);
+        _lag = metrics.CreateGauge("arb_ingest_lag_seconds", "The exchange's clock (wall clock; the tape's clock in a simulation) minus the event time of the symbol's last tick.", ["symbol"]);
 
         Receive<IndicatorSnapshot>(OnSnapshot);
         Receive<Sample>(_ => OnSample());
@@ -38,9 +43,10 @@ public sealed class IngestMetricsActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    /// <summary>Props over the DistributedPubSub mediator, the default registry and a 5 s sampling interval.</summary>
-    public static Props Props(IActorRef mediator, IMetricFactory? metrics = null, TimeSpan? interval = null, TimeProvider? clock = null) =>
-        Akka.Actor.Props.Create(() => new IngestMetricsActor(mediator, metrics ?? Prometheus.Metrics.DefaultFactory, interval ?? TimeSpan.FromSeconds(5), clock ?? TimeProvider.System));
+    /// <summary>Props over the DistributedPubSub mediator, the default registry and a 5 s sampling interval; the lag against <paramref name="exchangeClock"/> (default: <paramref name="clock"/>).</summary>
+    public static Props Props(IActorRef mediator, IMetricFactory? metrics = null, TimeSpan? interval = null, TimeProvider? clock = null, TimeProvider? exchangeClock = null) =>
+        Akka.Actor.Props.Create(() => new IngestMetricsActor(
+            mediator, metrics ?? Prometheus.Metrics.DefaultFactory, interval ?? TimeSpan.FromSeconds(5), clock ?? TimeProvider.System, exchangeClock ?? clock ?? TimeProvider.System));
 
     protected override void PreStart()
     {
@@ -68,7 +74,7 @@ public sealed class IngestMetricsActor : ReceiveActor, IWithTimers
         }
 
         ingest.LastTickMs = Math.Max(ingest.LastTickMs, s.Values.TimeMs);
-        _lag.WithLabels(s.Symbol).Set(Math.Max(0, _clock.GetUtcNow().ToUnixTimeMilliseconds() - ingest.LastTickMs) / 1000.0);
+        _lag.WithLabels(s.Symbol).Set(LagSeconds(ingest));
     }
 
     private void OnSample()
@@ -82,10 +88,13 @@ public sealed class IngestMetricsActor : ReceiveActor, IWithTimers
             ingest.SampledTrades = ingest.LastTrades;
             if (ingest.LastTickMs > 0)
             {
-                _lag.WithLabels(symbol).Set(Math.Max(0, now - ingest.LastTickMs) / 1000.0);
+                _lag.WithLabels(symbol).Set(LagSeconds(ingest));
             }
         }
     }
+
+    private double LagSeconds(SymbolIngest ingest) =>
+        Math.Max(0, _exchangeClock.GetUtcNow().ToUnixTimeMilliseconds() - ingest.LastTickMs) / 1000.0;
 
     private sealed class SymbolIngest
     {

@@ -28,11 +28,15 @@ public static class MetricsEndpoints
         return app;
     }
 
-    /// <summary>Starts the <see cref="IngestMetricsActor"/> (subscribed to the DistributedPubSub mediator).</summary>
+    /// <summary>
+    /// Starts the <see cref="IngestMetricsActor"/> (subscribed to the DistributedPubSub mediator), measuring lag against
+    /// the registered <see cref="Hosting.ExchangeConnection"/>'s clock (the wall clock without one).
+    /// </summary>
     public static AkkaConfigurationBuilder WithArbitrageMetrics(this AkkaConfigurationBuilder akka) =>
-        akka.WithActors((system, registry) =>
+        akka.WithActors((system, registry, resolver) =>
         {
-            var actor = system.ActorOf(IngestMetricsActor.Props(DistributedPubSub.Get(system).Mediator), "ingest-metrics");
+            var exchangeClock = resolver.GetService<Hosting.ExchangeConnection>()?.Clock;
+            var actor = system.ActorOf(IngestMetricsActor.Props(DistributedPubSub.Get(system).Mediator, exchangeClock: exchangeClock), "ingest-metrics");
             registry.Register<IngestMetricsActor>(actor);
             system.ActorOf(MailboxMetricsActor.Props(Prometheus.Metrics.DefaultFactory), "mailbox-metrics");
         });
