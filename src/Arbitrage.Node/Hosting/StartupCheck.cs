@@ -91,6 +91,11 @@ public static class StartupCheck
             return (null, new StartupError(strategyError, StartupError.InvalidConfiguration));
         }
 
+        if (StrategyFilesCheck.RefuseExamplesLive(options.Paths.Strategies, options.Exchange) is { } example)
+        {
+            return (null, new StartupError(example, StartupError.InvalidConfiguration));
+        }
+
         if (!Uri.TryCreate(options.Http.Urls.Split(';')[0], UriKind.Absolute, out _))
         {
             return (null, new StartupError($"Http:Urls (ARB__Http__Urls): not a URL: '{options.Http.Urls}'.", StartupError.InvalidConfiguration));

@@ -5,6 +5,30 @@ namespace Arbitrage.Node.Hosting;
 /// <summary>Startup validation of the strategies directory, with the same loader the engine uses.</summary>
 public static class StrategyFilesCheck
 {
+    /// <summary>Strategy ids that start with this are examples (documented as such), never traded with real money.</summary>
+    public const string ExamplePrefix = "example_";
+
+    /// <summary>
+    /// Live trading on Binance production with an enabled example strategy: the problem as one line, else null. Examples
+    /// exist to show the pipeline on trades-only tapes (paper, the simulator), not to risk an account.
+    /// </summary>
+    public static string? RefuseExamplesLive(string directory, ExchangeOptions exchange)
+    {
+        if (exchange.Mode != "live" || exchange.Kind != "binance" || !Directory.Exists(directory))
+        {
+            return null;
+        }
+
+        var examples = StrategyLoader.LoadDirectory(directory).Strategies
+            .Where(s => s.Enabled && s.Id.StartsWith(ExamplePrefix, StringComparison.Ordinal))
+            .Select(s => s.Id)
+            .ToArray();
+        return examples.Length == 0
+            ? null
+            : $"Paths:Strategies (ARB__Paths__Strategies): {string.Join(", ", examples)} is an example strategy, not a recommendation: " +
+              $"set \"enabled\": false or remove it from {Path.GetFullPath(directory)} before trading live";
+    }
+
     /// <summary>
     /// Null when every strategy file is valid; otherwise every problem, one line each (joined by '\n'),
     /// naming the file, JSON path and rule — as the replay shows them.

@@ -143,6 +143,7 @@ public sealed class NodeStartupTests : IDisposable
         "cluster-without-jwt-key-in-development",
         "cluster-on-sqlite",
         "cluster-bad-seed",
+        "live-with-example-strategy",
     };
 
     [Theory]
@@ -233,6 +234,11 @@ public sealed class NodeStartupTests : IDisposable
             case "cluster-bad-seed":
                 overrides["ARB__Cluster__Seeds__0"] = "127.0.0.1:4053";
                 expected = "Cluster:Seeds:0";
+                break;
+            case "live-with-example-strategy":
+                // The shipped folder enables the trades-only example: fine for paper and the simulator, refused for real money.
+                args = ["--mode", "live"];
+                expected = "example_trades_only is an example strategy";
                 break;
             case "sim-bad-speed":
                 args = ["--exchange", "sim", "--tape", Path.Combine(RepoPaths.Fixtures, "BTCUSD_PERP-aggTrades-2026-05-08.head4500.csv"), "--speed", "fast"];
