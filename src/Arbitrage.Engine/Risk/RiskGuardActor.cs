@@ -7,6 +7,7 @@ using Arbitrage.Core.Execution;
 using Arbitrage.Core.Risk;
 using Arbitrage.Engine.Execution;
 using Arbitrage.Engine.Strategies;
+using Arbitrage.Engine.Supervision;
 
 namespace Arbitrage.Engine.Risk;
 
@@ -51,22 +52,20 @@ public sealed class RiskGuardActor : ReceivePersistentActor
         _state = RiskState.Initial(settings.Parameters, 0) with { DisconnectedSinceMs = null };
         PersistenceId = settings.PersistenceId;
 
-        Recover<IRiskEvent>(e =>
-        {
-            if (RiskEventMapping.ToTransition(e) is { } t) _state = _state.Apply(t);
-            switch (e)
-            {
-                case RiskParametersSet p:
-                    _state = RiskRules.WithParameters(_state, p.Parameters);
-                    break;
-                case TradingEnabledSet te:
-                    _tradingEnabled = te.Enabled;
-                    break;
-            }
+        Recover<IRiskEvent>(Recovered);
 
-            _nowMs = Math.Max(_nowMs, e.AtMs);
+        // Akka's in-memory journals replay the Tagged wrapper; the SQL journal stores and replays the event alone.
+        Recover<Tagged>(t =>
+        {
+            if (t.Payload is IRiskEvent e) Recovered(e);
         });
-        Recover<RecoveryCompleted>(_ => StartExecutor());
+        Recover<RecoveryCompleted>(_ =>
+        {
+            StartExecutor();
+
+            // Under a BufferingBackoffSupervisor (the node's singleton): what arrived while we were down comes now.
+            Context.Parent.Tell(BufferingBackoffSupervisor.ChildReady.Instance);
+        });
 
         Command<SignalEmitted>(OnSignal);
         Command<MarketTick>(m =>
@@ -158,6 +157,22 @@ public sealed class RiskGuardActor : ReceivePersistentActor
 
     public override string PersistenceId { get; }
 
+    private void Recovered(IRiskEvent e)
+    {
+        if (RiskEventMapping.ToTransition(e) is { } t) _state = _state.Apply(t);
+        switch (e)
+        {
+            case RiskParametersSet p:
+                _state = RiskRules.WithParameters(_state, p.Parameters);
+                break;
+            case TradingEnabledSet te:
+                _tradingEnabled = te.Enabled;
+                break;
+        }
+
+        _nowMs = Math.Max(_nowMs, e.AtMs);
+    }
+
     /// <summary>Counts every message but the idle protocol's (journal answers included) for <see cref="AwaitRiskIdle"/>.</summary>
     protected override bool AroundReceive(Receive receive, object message)
     {
@@ -170,6 +185,14 @@ public sealed class RiskGuardActor : ReceivePersistentActor
     /// <param name="publisher">Receiver of every risk event (a listener, or the DistributedPubSub mediator with <see cref="RiskGuardSettings.PublishTopic"/>).</param>
     public static Props Props(RiskGuardSettings settings, IExchangeGateway gateway, IActorRef? publisher = null) =>
         Akka.Actor.Props.Create(() => new RiskGuardActor(settings, gateway, publisher));
+
+    /// <summary>
+    /// The guard as a node runs it: under a <see cref="BufferingBackoffSupervisor"/>, so a journal outage (or an executor
+    /// that keeps failing) stops it for as long as the outage lasts, not for good, and signals and ticks sent meanwhile
+    /// reach it when it is back. Asks go to the supervisor, which forwards them with their sender.
+    /// </summary>
+    public static Props SupervisedProps(RiskGuardSettings settings, IExchangeGateway gateway, IActorRef? publisher = null) =>
+        BufferingBackoffSupervisor.Props(Props(settings, gateway, publisher), "guard");
 
     protected override SupervisorStrategy SupervisorStrategy() =>
         new OneForOneStrategy(_settings.MaxExecutorRestarts, RestartWindow, ex =>

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Event;
+using Akka.Pattern;
 using Arbitrage.Core.Strategies;
 using Arbitrage.Engine.Topics;
 
@@ -14,7 +15,9 @@ public sealed record StrategiesSettings(string Directory, bool Watch = true);
 /// <summary>
 /// <c>/user/strategies</c>: one <see cref="StrategyActor"/> per valid file. Hot reload re-validates a changed
 /// file with the same loader as startup; a valid file replaces the running definition, an invalid one is
-/// rejected with its errors (file, JSON path, rule) and the old definition keeps running.
+/// rejected with its errors (file, JSON path, rule) and the old definition keeps running. Each strategy runs under a
+/// backoff supervisor: a journal failure stops it, and it comes back when the journal answers, with the definition in
+/// force and the signal whose write failed (<see cref="StrategyDown"/>, <see cref="ResumeStrategy"/>).
 /// </summary>
 public sealed class StrategiesActor : ReceiveActor
 {
@@ -27,6 +30,8 @@ public sealed class StrategiesActor : ReceiveActor
     private readonly Dictionary<string, (StrategyDefinition Definition, string File, IActorRef Actor)> _running = new(StringComparer.Ordinal);
     private readonly HashSet<string> _ready = new(StringComparer.Ordinal);
     private readonly List<IActorRef> _waiting = [];
+    private readonly Dictionary<string, string> _down = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<SignalEmitted>> _unwritten = new(StringComparer.Ordinal);
     private FileSystemWatcher? _watcher;
 
     public StrategiesActor(StrategiesSettings settings, IActorRef mediator, IActorRef? riskGuard)
@@ -39,6 +44,38 @@ public sealed class StrategiesActor : ReceiveActor
         {
             _ready.Add(r.StrategyId);
             ReplyIfReady();
+        });
+        Receive<StrategyDown>(d =>
+        {
+            _down[d.StrategyId] = d.Reason;
+            if (d.Unwritten is { } signal)
+            {
+                if (!_unwritten.TryGetValue(d.StrategyId, out var list))
+                {
+                    _unwritten[d.StrategyId] = list = [];
+                }
+
+                list.Add(signal);
+            }
+
+            _log.Warning(
+                "Strategy {0} stopped: {1}; it restarts with backoff when the journal answers{2}",
+                d.StrategyId, d.Reason, d.Unwritten is null ? string.Empty : $" and then writes signal {d.Unwritten.SignalId}");
+        });
+        Receive<StrategyRecovered>(r =>
+        {
+            if (!_running.TryGetValue(r.StrategyId, out var entry))
+            {
+                return;
+            }
+
+            var unwritten = _unwritten.Remove(r.StrategyId, out var list) ? list : [];
+            if (_down.Remove(r.StrategyId))
+            {
+                _log.Info("Strategy {0} is back ({1} unwritten signal(s) to write)", r.StrategyId, unwritten.Count);
+            }
+
+            Sender.Tell(new ResumeStrategy(entry.Definition, unwritten));
         });
         Receive<AwaitStrategiesReady>(_ =>
         {
@@ -78,7 +115,9 @@ public sealed class StrategiesActor : ReceiveActor
         });
         Receive<ListStrategies>(_ => Sender.Tell(new StrategyList(_running.Values
             .OrderBy(v => v.Definition.Id, StringComparer.Ordinal)
-            .Select(v => new StrategyInfo(v.Definition.Id, v.Definition.Version, v.File, v.Definition.Enabled, v.Definition.Threshold, v.Definition.Symbols))
+            .Select(v => new StrategyInfo(
+                v.Definition.Id, v.Definition.Version, v.File, v.Definition.Enabled, v.Definition.Threshold, v.Definition.Symbols,
+                Running: !_down.ContainsKey(v.Definition.Id), Problem: _down.GetValueOrDefault(v.Definition.Id)))
             .ToArray())));
     }
 
@@ -137,7 +176,16 @@ public sealed class StrategiesActor : ReceiveActor
 
     private void Start(StrategyDefinition definition, string file)
     {
-        var actor = Context.ActorOf(StrategyActor.Props(definition, _mediator, _riskGuard), "strategy-" + Uri.EscapeDataString(definition.Id));
+        // A persistent actor stops when its journal fails: back off and start it again until the journal answers.
+        var actor = Context.ActorOf(
+            BackoffSupervisor.Props(Backoff.OnStop(
+                StrategyActor.Props(definition, _mediator, _riskGuard, Self),
+                childName: "strategy",
+                minBackoff: TimeSpan.FromMilliseconds(500),
+                maxBackoff: TimeSpan.FromSeconds(10),
+                randomFactor: 0.2,
+                maxNrOfRetries: -1)),
+            "strategy-" + Uri.EscapeDataString(definition.Id));
         _running[definition.Id] = (definition, file, actor);
         _mediator.Tell(new Publish(EngineTopics.StrategyEvents, new StrategyFileLoaded(file, definition.Id, definition.Version, definition.Enabled)));
     }

@@ -15,6 +15,9 @@ namespace Arbitrage.Engine.Strategies;
 /// then publishes it and hands it to the risk guard. The cooldown book is rebuilt from its own journal,
 /// so a restart never re-emits inside a cooldown. It keeps a <see cref="ScoreWatch"/> (best score, inputs
 /// missing) since its start or last definition change, answered to <see cref="GetStrategyScore"/>.
+/// A journal failure stops it (Akka persistence); its owner restarts it with backoff and, through
+/// <see cref="StrategyRecovered"/> / <see cref="ResumeStrategy"/>, hands it the signal whose write failed before it
+/// subscribes again: a signal is written late, never dropped.
 /// </summary>
 public sealed class StrategyActor : ReceivePersistentActor
 {
@@ -22,6 +25,7 @@ public sealed class StrategyActor : ReceivePersistentActor
 
     private readonly IActorRef _mediator;
     private readonly IActorRef? _riskGuard;
+    private readonly IActorRef? _owner;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<string, MarketInputs> _inputs = new(StringComparer.Ordinal);
     private StrategyDefinition _definition;
@@ -29,15 +33,54 @@ public sealed class StrategyActor : ReceivePersistentActor
     private ScoreWatch _watch = ScoreWatch.Empty;
     private int _pendingSubscriptions;
 
-    public StrategyActor(StrategyDefinition definition, IActorRef mediator, IActorRef? riskGuard)
+    public StrategyActor(StrategyDefinition definition, IActorRef mediator, IActorRef? riskGuard, IActorRef? owner = null)
     {
         _definition = definition;
         _mediator = mediator;
         _riskGuard = riskGuard;
+        _owner = owner;
         PersistenceId = "strategy-" + definition.Id;
 
         Recover<SignalEmitted>(e => _cooldowns = _cooldowns.Record(KeyOf(e), e.TimeMs));
-        Recover<RecoveryCompleted>(_ => Subscribe());
+
+        // Akka's in-memory journals replay the Tagged wrapper; the SQL journal stores and replays the event alone.
+        Recover<Tagged>(t =>
+        {
+            if (t.Payload is SignalEmitted e) _cooldowns = _cooldowns.Record(KeyOf(e), e.TimeMs);
+        });
+        Recover<RecoveryCompleted>(_ =>
+        {
+            if (_owner is null)
+            {
+                Subscribe();
+                return;
+            }
+
+            _owner.Tell(new StrategyRecovered(_definition.Id));
+        });
+        Command<ResumeStrategy>(r =>
+        {
+            if (r.Definition != _definition)
+            {
+                _definition = r.Definition;
+                _watch = ScoreWatch.Empty;
+            }
+
+            foreach (var signal in r.Unwritten)
+            {
+                // The journal may have taken the write before it failed to confirm it: written once, whatever happened.
+                if (_cooldowns.LastEmitted(KeyOf(signal)) is { } last && last >= signal.TimeMs)
+                {
+                    continue;
+                }
+
+                _cooldowns = _cooldowns.Record(KeyOf(signal), signal.TimeMs);
+                _log.Warning("Strategy {0}: signal {1} written after the journal came back (its first write failed)", _definition.Id, signal.SignalId);
+                Emit(signal);
+            }
+
+            Subscribe();
+        });
 
         Command<IndicatorSnapshot>(OnSnapshot);
         Command<IndicatorSnapshotBatch>(b =>
@@ -71,15 +114,28 @@ public sealed class StrategyActor : ReceivePersistentActor
         {
             if (--_pendingSubscriptions == 0)
             {
-                Context.Parent.Tell(new StrategyReady(_definition.Id));
+                (_owner ?? Context.Parent).Tell(new StrategyReady(_definition.Id));
             }
         });
     }
 
     public override string PersistenceId { get; }
 
-    public static Props Props(StrategyDefinition definition, IActorRef mediator, IActorRef? riskGuard) =>
-        Akka.Actor.Props.Create(() => new StrategyActor(definition, mediator, riskGuard));
+    public static Props Props(StrategyDefinition definition, IActorRef mediator, IActorRef? riskGuard, IActorRef? owner = null) =>
+        Akka.Actor.Props.Create(() => new StrategyActor(definition, mediator, riskGuard, owner));
+
+    protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
+    {
+        var unwritten = @event is Tagged { Payload: SignalEmitted s } ? s : @event as SignalEmitted;
+        _owner?.Tell(new StrategyDown(_definition.Id, $"journal write failed: {cause.Message}", unwritten));
+        base.OnPersistFailure(cause, @event, sequenceNr);
+    }
+
+    protected override void OnRecoveryFailure(Exception reason, object? message = null)
+    {
+        _owner?.Tell(new StrategyDown(_definition.Id, $"journal recovery failed: {reason.Message}", null));
+        base.OnRecoveryFailure(reason, message);
+    }
 
     private static CooldownKey KeyOf(SignalEmitted e) =>
         new(e.StrategyId, e.Symbol, Enum.Parse<SignalDirection>(e.Direction));
@@ -109,7 +165,12 @@ public sealed class StrategyActor : ReceivePersistentActor
 
         // The cooldown is taken now, so the next snapshot (already in the mailbox) cannot double-emit.
         _cooldowns = decision.Cooldowns;
-        var emitted = SignalEmitted.From(signal, _definition);
+        Emit(SignalEmitted.From(signal, _definition));
+    }
+
+    /// <summary>Persists the signal (tag <c>signal</c>), then publishes it and hands it to the risk guard.</summary>
+    private void Emit(SignalEmitted emitted)
+    {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         Persist(new Tagged(emitted, [SignalTag]), _ =>
         {

@@ -81,7 +81,10 @@ public sealed record StrategiesReady(IReadOnlyList<string> StrategyIds) : IWireM
 [Manifest("list-strategies.v1")]
 public sealed record ListStrategies : IWireMessage;
 
-public sealed record StrategyInfo(string Id, string Version, string File, bool Enabled, double Threshold, IReadOnlyList<string> Symbols);
+/// <param name="Running">False while the strategy is down (its journal failed) and its supervisor restarts it with backoff.</param>
+/// <param name="Problem">Why it is down; null while running.</param>
+public sealed record StrategyInfo(
+    string Id, string Version, string File, bool Enabled, double Threshold, IReadOnlyList<string> Symbols, bool Running = true, string? Problem = null);
 
 [Manifest("strategy-list.v1")]
 public sealed record StrategyList(IReadOnlyList<StrategyInfo> Strategies) : IWireMessage;
@@ -104,6 +107,22 @@ public sealed record GetStrategyScores : IWireMessage
 
 [Manifest("strategy-scores.v1")]
 public sealed record StrategyScores(IReadOnlyList<StrategyScoreReport> Strategies) : IWireMessage;
+
+/// <summary>
+/// A strategy has recovered its journal and waits for <see cref="ResumeStrategy"/> from its owner before it subscribes:
+/// a restart after a journal failure must not emit before the signals that failed to be written are.
+/// </summary>
+public sealed record StrategyRecovered(string StrategyId) : INoSerializationVerificationNeeded;
+
+/// <summary>
+/// The owner's answer to <see cref="StrategyRecovered"/>: the definition in force (a hot reload or an operator switch made
+/// while the strategy was down survives its restart) and the signals whose journal write failed, oldest first. Those
+/// are written now, unless the journal already has them, then published and sent to the risk guard.
+/// </summary>
+public sealed record ResumeStrategy(StrategyDefinition Definition, IReadOnlyList<SignalEmitted> Unwritten) : INoSerializationVerificationNeeded;
+
+/// <summary>A strategy stops: its journal failed (write or recovery). <paramref name="Unwritten"/> is the signal whose write failed, if any.</summary>
+public sealed record StrategyDown(string StrategyId, string Reason, SignalEmitted? Unwritten) : INoSerializationVerificationNeeded;
 
 /// <summary>Re-read one file (sent by the directory watcher, or by tests).</summary>
 public sealed record ReloadStrategyFile(string Path) : INoSerializationVerificationNeeded;

@@ -43,7 +43,7 @@ public static class TradingWiring
         var singleton = new ClusterSingletonOptions { Role = ClusterNodeOptions.EngineRole };
         akka.WithSingleton<RiskGuard>(
             "risk-guard",
-            (system, _, _) => RiskGuardActor.Props(
+            (system, _, _) => RiskGuardActor.SupervisedProps(
                 new RiskGuardSettings(
                     new RiskParameters(),
                     new ExecutorSettings(new FilterBook(filters, FilterBook.Generic)),

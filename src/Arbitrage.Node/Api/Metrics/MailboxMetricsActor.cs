@@ -15,8 +15,9 @@ public sealed class MailboxMetricsActor : ReceiveActor, IWithTimers
     [
         "/user/*",
         "/user/*/*", // the singletons under their managers (risk guard, strategies, funding, audit, ...)
-        "/user/strategies/strategies/*",
-        "/user/risk-guard/risk-guard/*",
+        "/user/strategies/strategies/*/*", // each strategy under its backoff supervisor
+        "/user/risk-guard/risk-guard/*", // the guard under its backoff supervisor
+        "/user/risk-guard/risk-guard/*/*", // its executor
         "/system/sharding/symbol/*/*",
     ];
 
