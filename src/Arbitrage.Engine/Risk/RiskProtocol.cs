@@ -89,7 +89,12 @@ public sealed record AwaitRiskIdle : IWireMessage;
 
 /// <param name="TradingEnabled">False while an operator has switched trading off (<see cref="SetTradingEnabled"/>).</param>
 [Manifest("risk-status.v1")]
-public sealed record RiskStatus(RiskState State, bool ExecutorReady, IReadOnlyList<HeldPosition> Positions, long NowMs, bool TradingEnabled = true) : IWireMessage;
+/// <remarks>
+/// An answer can reach an asker that gave up (a health check or a read while the guard was down and its supervisor kept
+/// the ask): expected, so not a logged dead letter.
+/// </remarks>
+public sealed record RiskStatus(RiskState State, bool ExecutorReady, IReadOnlyList<HeldPosition> Positions, long NowMs, bool TradingEnabled = true)
+    : IWireMessage, Akka.Event.IDeadLetterSuppression;
 
 /// <summary>The executor failed more often than the guard may restart it.</summary>
 public sealed class ExecutorFailedException(string message) : Exception(message);

@@ -1,8 +1,9 @@
 using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Event;
-using Akka.Pattern;
 using Arbitrage.Core.Strategies;
+using Arbitrage.Engine.Supervision;
+using Arbitrage.Engine.Symbols;
 using Arbitrage.Engine.Topics;
 
 namespace Arbitrage.Engine.Strategies;
@@ -15,9 +16,11 @@ public sealed record StrategiesSettings(string Directory, bool Watch = true);
 /// <summary>
 /// <c>/user/strategies</c>: one <see cref="StrategyActor"/> per valid file. Hot reload re-validates a changed
 /// file with the same loader as startup; a valid file replaces the running definition, an invalid one is
-/// rejected with its errors (file, JSON path, rule) and the old definition keeps running. Each strategy runs under a
-/// backoff supervisor: a journal failure stops it, and it comes back when the journal answers, with the definition in
-/// force and the signal whose write failed (<see cref="StrategyDown"/>, <see cref="ResumeStrategy"/>).
+/// rejected with its errors (file, JSON path, rule) and the old definition keeps running. It subscribes to the indicator
+/// and market-input topics once and routes each snapshot to the strategies it applies to. Each strategy runs under a
+/// <see cref="BufferingBackoffSupervisor"/>: a journal failure stops it, the snapshots of that time wait, and it comes
+/// back when the journal answers, with the definition in force, the latest inputs and the signal whose write failed
+/// (<see cref="StrategyDown"/>, <see cref="ResumeStrategy"/>), then takes the snapshots it missed, in order.
 /// </summary>
 public sealed class StrategiesActor : ReceiveActor
 {
@@ -32,6 +35,8 @@ public sealed class StrategiesActor : ReceiveActor
     private readonly List<IActorRef> _waiting = [];
     private readonly Dictionary<string, string> _down = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<SignalEmitted>> _unwritten = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, MarketInputsUpdated> _inputs = new(StringComparer.Ordinal);
+    private int _pendingSubscriptions;
     private FileSystemWatcher? _watcher;
 
     public StrategiesActor(StrategiesSettings settings, IActorRef mediator, IActorRef? riskGuard)
@@ -75,7 +80,20 @@ public sealed class StrategiesActor : ReceiveActor
                 _log.Info("Strategy {0} is back ({1} unwritten signal(s) to write)", r.StrategyId, unwritten.Count);
             }
 
-            Sender.Tell(new ResumeStrategy(entry.Definition, unwritten));
+            Sender.Tell(new ResumeStrategy(entry.Definition, unwritten, _inputs.Values.ToArray()));
+        });
+        Receive<SubscribeAck>(_ =>
+        {
+            _pendingSubscriptions--;
+            ReplyIfReady();
+        });
+        Receive<IndicatorSnapshot>(snapshot => Route(snapshot.Symbol, snapshot));
+        Receive<IndicatorSnapshotBatch>(batch => Route(batch.Symbol, batch));
+        Receive<IndicatorStreamEnded>(ended => Route(ended.Symbol, ended));
+        Receive<MarketInputsUpdated>(inputs =>
+        {
+            _inputs[inputs.Symbol] = inputs; // a strategy (re)started later gets the latest at once
+            Route(inputs.Symbol, inputs);
         });
         Receive<AwaitStrategiesReady>(_ =>
         {
@@ -126,6 +144,14 @@ public sealed class StrategiesActor : ReceiveActor
 
     protected override void PreStart()
     {
+        // One subscription for every strategy: a strategy down after a journal failure misses nothing (see Route).
+        string[] topics = [EngineTopics.Indicators, EngineTopics.MarketInputs];
+        _pendingSubscriptions = topics.Length;
+        foreach (var topic in topics)
+        {
+            _mediator.Tell(new Subscribe(topic, Self));
+        }
+
         var set = StrategyLoader.LoadDirectory(_settings.Directory);
         foreach (var file in set.Errors.GroupBy(e => e.File, StringComparer.Ordinal))
         {
@@ -176,15 +202,10 @@ public sealed class StrategiesActor : ReceiveActor
 
     private void Start(StrategyDefinition definition, string file)
     {
-        // A persistent actor stops when its journal fails: back off and start it again until the journal answers.
+        // A persistent actor stops when its journal fails: back off and start it again until the journal answers,
+        // keeping what is routed to it meanwhile.
         var actor = Context.ActorOf(
-            BackoffSupervisor.Props(Backoff.OnStop(
-                StrategyActor.Props(definition, _mediator, _riskGuard, Self),
-                childName: "strategy",
-                minBackoff: TimeSpan.FromMilliseconds(500),
-                maxBackoff: TimeSpan.FromSeconds(10),
-                randomFactor: 0.2,
-                maxNrOfRetries: -1)),
+            BufferingBackoffSupervisor.Props(StrategyActor.Props(definition, _mediator, _riskGuard, Self), "strategy"),
             "strategy-" + Uri.EscapeDataString(definition.Id));
         _running[definition.Id] = (definition, file, actor);
         _mediator.Tell(new Publish(EngineTopics.StrategyEvents, new StrategyFileLoaded(file, definition.Id, definition.Version, definition.Enabled)));
@@ -231,9 +252,21 @@ public sealed class StrategiesActor : ReceiveActor
         Start(definition, file);
     }
 
+    /// <summary>To every running strategy that trades <paramref name="symbol"/>, through its supervisor.</summary>
+    private void Route(string symbol, object message)
+    {
+        foreach (var (definition, _, actor) in _running.Values)
+        {
+            if (definition.AppliesTo(symbol))
+            {
+                actor.Tell(message);
+            }
+        }
+    }
+
     private void ReplyIfReady()
     {
-        if (_ready.Count < _running.Count || _waiting.Count == 0)
+        if (_pendingSubscriptions > 0 || _ready.Count < _running.Count || _waiting.Count == 0)
         {
             return;
         }

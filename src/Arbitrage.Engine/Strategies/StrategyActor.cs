@@ -4,6 +4,7 @@ using Akka.Event;
 using Akka.Persistence;
 using Akka.Persistence.Journal;
 using Arbitrage.Core.Strategies;
+using Arbitrage.Engine.Supervision;
 using Arbitrage.Engine.Symbols;
 using Arbitrage.Engine.Topics;
 
@@ -15,9 +16,11 @@ namespace Arbitrage.Engine.Strategies;
 /// then publishes it and hands it to the risk guard. The cooldown book is rebuilt from its own journal,
 /// so a restart never re-emits inside a cooldown. It keeps a <see cref="ScoreWatch"/> (best score, inputs
 /// missing) since its start or last definition change, answered to <see cref="GetStrategyScore"/>.
-/// A journal failure stops it (Akka persistence); its owner restarts it with backoff and, through
-/// <see cref="StrategyRecovered"/> / <see cref="ResumeStrategy"/>, hands it the signal whose write failed before it
-/// subscribes again: a signal is written late, never dropped.
+/// Under <see cref="StrategiesActor"/> (an owner) it gets its snapshots and inputs from the owner, through a
+/// <see cref="BufferingBackoffSupervisor"/>: a journal failure stops it (Akka persistence) for as long as the journal is
+/// down; the snapshots of that time wait in the supervisor, and the owner hands the next incarnation the signal whose
+/// write failed (<see cref="StrategyRecovered"/> / <see cref="ResumeStrategy"/>). A signal is written late, never
+/// dropped, and no snapshot is skipped. Without an owner (tests) it subscribes to the topics itself.
 /// </summary>
 public sealed class StrategyActor : ReceivePersistentActor
 {
@@ -66,6 +69,11 @@ public sealed class StrategyActor : ReceivePersistentActor
                 _watch = ScoreWatch.Empty;
             }
 
+            foreach (var m in r.Inputs)
+            {
+                _inputs[m.Symbol] = m.Inputs;
+            }
+
             foreach (var signal in r.Unwritten)
             {
                 // The journal may have taken the write before it failed to confirm it: written once, whatever happened.
@@ -79,7 +87,9 @@ public sealed class StrategyActor : ReceivePersistentActor
                 Emit(signal);
             }
 
-            Subscribe();
+            // The owner routes the snapshots; the supervisor kept those that came while this incarnation was down.
+            _owner!.Tell(new StrategyReady(_definition.Id));
+            Context.Parent.Tell(BufferingBackoffSupervisor.ChildReady.Instance);
         });
 
         Command<IndicatorSnapshot>(OnSnapshot);

@@ -116,10 +116,12 @@ public sealed record StrategyRecovered(string StrategyId) : INoSerializationVeri
 
 /// <summary>
 /// The owner's answer to <see cref="StrategyRecovered"/>: the definition in force (a hot reload or an operator switch made
-/// while the strategy was down survives its restart) and the signals whose journal write failed, oldest first. Those
-/// are written now, unless the journal already has them, then published and sent to the risk guard.
+/// while the strategy was down survives its restart), the latest market inputs per symbol, and the signals whose journal
+/// write failed, oldest first. Those are written now, unless the journal already has them, then published and sent to
+/// the risk guard; then the strategy takes the snapshots its supervisor kept while it was down.
 /// </summary>
-public sealed record ResumeStrategy(StrategyDefinition Definition, IReadOnlyList<SignalEmitted> Unwritten) : INoSerializationVerificationNeeded;
+public sealed record ResumeStrategy(StrategyDefinition Definition, IReadOnlyList<SignalEmitted> Unwritten, IReadOnlyList<MarketInputsUpdated> Inputs)
+    : INoSerializationVerificationNeeded;
 
 /// <summary>A strategy stops: its journal failed (write or recovery). <paramref name="Unwritten"/> is the signal whose write failed, if any.</summary>
 public sealed record StrategyDown(string StrategyId, string Reason, SignalEmitted? Unwritten) : INoSerializationVerificationNeeded;

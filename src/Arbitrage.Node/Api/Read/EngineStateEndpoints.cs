@@ -37,12 +37,13 @@ public static class EngineStateEndpoints
     /// signals emitted, best score, the inputs missing on every scored tick, and the same in one sentence.
     /// Null score fields when the strategy did not answer in time.
     /// </summary>
+    /// <param name="Running">False while the strategy is down after a journal failure (it restarts with backoff); <paramref name="Problem"/> says why.</param>
     public sealed record StrategyView(
-        string Id, string Version, string File, bool Enabled, double Threshold, IReadOnlyList<string> Symbols,
+        string Id, string Version, string File, bool Enabled, double Threshold, IReadOnlyList<string> Symbols, bool Running, string? Problem,
         long? Signals = null, double? BestScore = null, IReadOnlyList<string>? MissingInputs = null, string? ScoreSummary = null)
     {
         public StrategyView(StrategyInfo s)
-            : this(s.Id, s.Version, s.File, s.Enabled, s.Threshold, s.Symbols)
+            : this(s.Id, s.Version, s.File, s.Enabled, s.Threshold, s.Symbols, s.Running, s.Problem)
         {
         }
     }
