@@ -78,10 +78,19 @@ public sealed class NodeStartupTests : IDisposable
     [Fact]
     public async Task Live_mode_without_keys_refuses_to_start_and_names_the_keys()
     {
+        // A live configuration: the shipped strategies without the example (refused live on its own, see the cases below).
+        var strategies = Path.Combine(_work, "live-strategies");
+        Directory.CreateDirectory(strategies);
+        foreach (var file in Directory.GetFiles(RepoPaths.Strategies, "v5*.json"))
+        {
+            File.Copy(file, Path.Combine(strategies, Path.GetFileName(file)));
+        }
+
         var overrides = new Dictionary<string, string>
         {
             ["ARB__Exchange__RestUrl"] = "http://127.0.0.1:9",
             ["ARB__Exchange__WsUrl"] = "ws://127.0.0.1:9",
+            ["ARB__Paths__Strategies"] = strategies,
         };
         await using var node = NodeProcess.Start(_work, Env(overrides), "--mode", "live");
         var code = await node.WaitExitAsync(ExitLimit);
