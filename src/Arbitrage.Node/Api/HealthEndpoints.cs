@@ -10,7 +10,12 @@ public static class HealthEndpoints
 
     public sealed record ClusterHealth(string Address, string Status, int Members);
 
-    public sealed record FeedHealth(string Symbol, string Status, long Trades, long? LastTickMs);
+    /// <summary>
+    /// One symbol's feed: <c>connected</c>, <c>catching up: …</c> (ids missing after a reconnect; no tick past them until
+    /// filled), <c>down: …</c>; trades ingested; the last tick; and the agg-id ranges the exchange would not serve
+    /// (<see cref="TradeGaps"/>, <see cref="MissingTrades"/>, the latest in <see cref="LastTradeGap"/>).
+    /// </summary>
+    public sealed record FeedHealth(string Symbol, string Status, long Trades, long? LastTickMs, long TradeGaps = 0, long MissingTrades = 0, string? LastTradeGap = null);
 
     public sealed record HealthResponse(
         string Status, string Version, double UptimeSeconds, PersistenceHealth Persistence, ClusterHealth Cluster, string Exchange, IReadOnlyList<FeedHealth> Feeds);
@@ -24,7 +29,7 @@ public static class HealthEndpoints
                 try
                 {
                     var r = await region.ActorRef.Ask<Engine.Symbols.SymbolIndicatorsReply>(new Engine.Symbols.GetSymbolIndicators(symbol), TimeSpan.FromSeconds(2), ct).ConfigureAwait(false);
-                    return new FeedHealth(symbol, r.FeedStatus, r.Trades, r.Last?.TimeMs);
+                    return new FeedHealth(symbol, r.FeedStatus, r.Trades, r.Last?.TimeMs, r.TradeGaps, r.MissingTrades, r.LastTradeGap);
                 }
                 catch (Exception e) when (e is TimeoutException or AskTimeoutException or TaskCanceledException)
                 {
