@@ -63,8 +63,11 @@ public sealed class FeedFaultTests : IAsyncLifetime
             var feed = Feed(h);
             if (Status(h).StartsWith("catching up", StringComparison.Ordinal))
             {
-                Assert.Equal(1500, feed.GetProperty("trades").GetInt64());
-                Assert.Equal(tickAtGap, feed.GetProperty("lastTickMs").GetInt64());
+                // Only the gap's own trades (from REST, once the storm is over) may arrive; ticks move only with them.
+                var n = feed.GetProperty("trades").GetInt64();
+                var tick = feed.GetProperty("lastTickMs").GetInt64();
+                Assert.InRange(n, 1500, 2500);
+                Assert.True(n == 1500 ? tick == tickAtGap : tick <= trades[n - 1].TimeMs, $"tick {tick} with {n} trades while catching up");
                 sawRetryAfter |= Status(h).Contains("Retry-After", StringComparison.Ordinal);
                 return false;
             }
