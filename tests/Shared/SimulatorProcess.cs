@@ -1,66 +1,93 @@
 using System.Diagnostics;
-using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
 
 namespace Arbitrage.Testing;
 
 /// <summary>
-/// The standalone simulator (Arbitrage.Simulator.dll beside the test assembly) as a child process on 127.0.0.1: its URL,
-/// its control endpoints (<c>/sim/control/*</c>: faults, latency, held orders, stepping) and its state.
+/// The standalone simulator (a built Arbitrage.Simulator.dll beside the test assembly) as a child process on a free
+/// loopback port, with its HTTP control (<c>/sim/control/...</c>, <c>/sim/state</c>): fault tests drive a real node
+/// against it.
 /// </summary>
 public sealed class SimulatorProcess : IAsyncDisposable
 {
     private readonly Process _process;
-    private readonly HttpClient _http;
+    private readonly StringBuilder _stderr = new();
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
 
     private SimulatorProcess(Process process, Uri url)
     {
         _process = process;
         Url = url;
-        _http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(30) };
     }
 
+    /// <summary><c>http://127.0.0.1:PORT/</c>.</summary>
     public Uri Url { get; }
 
-    /// <summary>The simulator's origin as the node's <c>Exchange:RestUrl</c>/<c>SpotRestUrl</c>.</summary>
-    public string RestUrl => Url.ToString().TrimEnd('/');
+    /// <summary>The same origin as <c>ws://</c>, for <c>ARB__Exchange__WsUrl</c>.</summary>
+    public string WsOrigin => "ws" + Url.ToString().TrimEnd('/')["http".Length..];
 
-    /// <summary>The simulator's origin as the node's <c>Exchange:WsUrl</c>.</summary>
-    public string WsUrl => "ws" + RestUrl["http".Length..];
+    public string Stderr
+    {
+        get { lock (_stderr) { return _stderr.ToString(); } }
+    }
 
+    /// <summary>Starts it with <paramref name="args"/> (besides <c>--port 0</c>) and waits for its <c>listening</c> line.</summary>
     public static async Task<SimulatorProcess> StartAsync(params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Arbitrage.Simulator.dll"));
-        psi.ArgumentList.Add("--port");
-        psi.ArgumentList.Add("0");
-        foreach (var a in args)
+        foreach (var a in args.Concat(["--port", "0"]))
         {
             psi.ArgumentList.Add(a);
         }
 
-        var process = Process.Start(psi) ?? throw new InvalidOperationException("the simulator did not start");
-        process.ErrorDataReceived += (_, _) => { };
+        var process = Process.Start(psi)!;
+        var stderr = new StringBuilder();
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                lock (stderr)
+                {
+                    stderr.AppendLine(e.Data);
+                }
+            }
+        };
         process.BeginErrorReadLine();
         var line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
         if (line is null || !line.StartsWith("listening http://127.0.0.1:", StringComparison.Ordinal))
         {
             process.Kill(entireProcessTree: true);
-            throw new InvalidOperationException($"the simulator did not start: {line}");
+            throw new InvalidOperationException($"simulator did not start: {line}\n{stderr}");
+        }
+
+        var sim = new SimulatorProcess(process, new Uri(line["listening ".Length..]));
+        lock (sim._stderr)
+        {
+            sim._stderr.Append(stderr);
         }
 
         _ = DrainAsync(process.StandardOutput);
-        return new SimulatorProcess(process, new Uri(line["listening ".Length..]));
+        return sim;
     }
 
-    /// <summary>POSTs a control endpoint, e.g. <c>fail?kind=429&amp;count=100&amp;retryAfter=2</c>.</summary>
-    public async Task ControlAsync(string pathAndQuery)
+    /// <summary>POSTs a control path (<c>/sim/control/step?frames=10</c>) and returns its JSON answer.</summary>
+    public async Task<JsonElement> PostAsync(string pathAndQuery)
     {
-        using var response = await _http.PostAsync("/sim/control/" + pathAndQuery, null);
-        response.EnsureSuccessStatusCode();
+        using var r = await _http.PostAsync(new Uri(Url, pathAndQuery), null);
+        var body = await r.Content.ReadAsStringAsync();
+        if (!r.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"POST {pathAndQuery}: {(int)r.StatusCode} {body}");
+        }
+
+        return JsonDocument.Parse(body).RootElement.Clone();
     }
 
-    public async Task<JsonElement> StateAsync() => await _http.GetFromJsonAsync<JsonElement>("/sim/state");
+    /// <summary><c>GET /sim/state</c>.</summary>
+    public async Task<JsonElement> StateAsync() =>
+        JsonDocument.Parse(await _http.GetStringAsync(new Uri(Url, "/sim/state"))).RootElement.Clone();
 
     public async ValueTask DisposeAsync()
     {
@@ -76,7 +103,13 @@ public sealed class SimulatorProcess : IAsyncDisposable
 
     private static async Task DrainAsync(StreamReader reader)
     {
-        while (await reader.ReadLineAsync() is not null)
+        try
+        {
+            while (await reader.ReadLineAsync() is not null)
+            {
+            }
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
         {
         }
     }

@@ -13,12 +13,18 @@ namespace Arbitrage.Binance.Streams;
 /// skips ids, it holds the live events (in arrival order) and pages the missing ids from
 /// <see cref="IAggTradeHistory"/> (<c>fromId = last + 1</c>) until REST meets the first held trade,
 /// then releases the held events, dropping trades already delivered. Non-trade events keep their
-/// place relative to the live trades; status events pass through at once.
+/// place relative to the live trades; status events pass through at once. Each catch-up is announced
+/// (<see cref="TradeCatchUpEvent"/>: started, waiting and why, completed) so the consumer can hold its
+/// clock until the gap is closed.
 /// </summary>
 /// <remarks>
-/// If REST keeps failing (or has nothing between the last id and the live stream) past
-/// <see cref="SymbolFeedSettings.MaxCatchUpAttempts"/>, the hole is reported as a
-/// <see cref="TradeGapEvent"/> and the live stream is accepted after it.
+/// A catch-up never gives up on a fault that passes: a rate limit (429/418) waits for the exchange's
+/// <c>Retry-After</c>, a server error, timeout or lost connection backs off up to
+/// <see cref="SymbolFeedSettings.MaxCatchUpRetryDelay"/>, and both are retried until the gap is closed.
+/// Only when the exchange says it does not serve the ids — a page that starts after the requested id,
+/// <see cref="SymbolFeedSettings.MaxCatchUpAttempts"/> rejections or empty answers in a row while a later live
+/// trade is held — is the hole reported as a <see cref="TradeGapEvent"/> (for the consumer to log, count and
+/// show) and the stream continues after it.
 /// </remarks>
 public sealed class AggTradeContinuity : GraphStage<FlowShape<FeedEvent, FeedEvent>>
 {
@@ -42,9 +48,21 @@ public sealed class AggTradeContinuity : GraphStage<FlowShape<FeedEvent, FeedEve
 
     private readonly record struct Page(long FromId, BinanceResult<IReadOnlyList<Trade>> Result, Exception? Exception);
 
+    /// <summary>How a failed page is retried.</summary>
+    private enum Failure
+    {
+        /// <summary>429/418: wait until the exchange's Retry-After, as often as it takes.</summary>
+        RateLimited,
+        /// <summary>5xx, timeout, connection, unreadable answer: back off and retry, as often as it takes.</summary>
+        Transient,
+        /// <summary>The exchange refuses the request or has nothing there: counted towards an unfillable gap.</summary>
+        NotServed,
+    }
+
     private sealed class Logic : TimerGraphStageLogic, IInHandler, IOutHandler
     {
         private const string RetryTimer = "catch-up-retry";
+        private const int WarnEvery = 10;
 
         private readonly AggTradeContinuity _stage;
         private readonly SymbolFeedSettings _settings;
@@ -58,7 +76,10 @@ public sealed class AggTradeContinuity : GraphStage<FlowShape<FeedEvent, FeedEve
         private bool _catchingUp;
         private long _target = long.MaxValue; // id of the first held live trade, when there is one
         private bool _requestInFlight;
-        private int _attempts;
+        private int _notServed;  // answers in a row saying the ids are not served
+        private int _failures;   // failed pages in a row of any kind (back-off exponent, log throttling)
+        private long _caughtUp;  // trades delivered from REST in this catch-up
+        private long _startedAt; // timestamp of this catch-up's start
         private string? _acceptGapReason;
         private bool _upstreamDone;
 
@@ -78,6 +99,8 @@ public sealed class AggTradeContinuity : GraphStage<FlowShape<FeedEvent, FeedEve
             SetHandler(stage.Out, this);
         }
 
+        private DateTimeOffset Now => _settings.Time.GetUtcNow();
+
         public override void PreStart() => _onPage = GetAsyncCallback<Page>(OnPage);
 
         public override void PostStop() => _cts.Cancel();
@@ -87,12 +110,14 @@ public sealed class AggTradeContinuity : GraphStage<FlowShape<FeedEvent, FeedEve
             var e = Grab(_stage.In);
             if (e is FeedStatusEvent status)
             {
-                _ready.Enqueue(status);
                 if (status.Status == FeedStatus.Connected && _haveLast)
                 {
                     // Frames in flight at the disconnect are lost: fetch whatever came after the last id.
+                    // Announced before the status, so the consumer never sees "connected" with a gap open.
                     BeginCatchUp();
                 }
+
+                _ready.Enqueue(status);
             }
             else
             {
@@ -106,7 +131,7 @@ public sealed class AggTradeContinuity : GraphStage<FlowShape<FeedEvent, FeedEve
 
                     if (_held.Count > _settings.MaxHeldEvents)
                     {
-                        GiveUp($"more than {_settings.MaxHeldEvents} live events held during catch-up");
+                        DropHeld();
                     }
                 }
                 else
@@ -196,9 +221,15 @@ public sealed class AggTradeContinuity : GraphStage<FlowShape<FeedEvent, FeedEve
                 }
             }
 
-            _attempts = 0;
+            _notServed = 0;
+            _failures = 0;
+            _caughtUp = 0;
+            _startedAt = _settings.Time.GetTimestamp();
+            _ready.Enqueue(new TradeCatchUpEvent(_symbol, CatchUpPhase.Started, _last + 1, Live(), "fetching the missing trades from REST", Now));
             RequestPage();
         }
+
+        private long? Live() => _target == long.MaxValue ? null : _target;
 
         private void RequestPage()
         {
@@ -234,18 +265,39 @@ public sealed class AggTradeContinuity : GraphStage<FlowShape<FeedEvent, FeedEve
 
             if (page.Exception is not null || !page.Result.Success)
             {
-                var why = page.Exception?.Message ?? page.Result.Error?.ToString() ?? "unknown error";
-                Retry($"REST aggTrades fromId={page.FromId} failed: {why}");
+                var error = page.Result.Error;
+                var kind = error?.Kind switch
+                {
+                    null => Failure.Transient, // an exception: the history source failed, not the exchange's answer
+                    BinanceErrorKind.RateLimited or BinanceErrorKind.IpBanned => Failure.RateLimited,
+                    BinanceErrorKind.ServerError or BinanceErrorKind.Timeout or BinanceErrorKind.Transport
+                        or BinanceErrorKind.Malformed or BinanceErrorKind.WafBlocked or BinanceErrorKind.UnknownOrderStatus => Failure.Transient,
+                    _ => Failure.NotServed,
+                };
+                var why = page.Exception?.Message ?? error?.ToString() ?? "unknown error";
+                Retry(kind, $"REST aggTrades fromId={page.FromId} failed: {why}", error?.RetryAt);
+                Flush();
                 return;
             }
 
             var trades = page.Result.Data!;
             var metLive = false;
+            var progressed = false;
             foreach (var trade in trades)
             {
                 if (trade.AggId <= _last)
                 {
                     continue;
+                }
+
+                if (trade.AggId > _last + 1)
+                {
+                    // The exchange has nothing between: those ids will never come (delisted history, a data hole).
+                    var lastMissing = Math.Min(trade.AggId, _target) - 1;
+                    _ready.Enqueue(new TradeGapEvent(_symbol, _last + 1, lastMissing,
+                        $"the exchange serves no trades with these ids (aggTrades fromId={_last + 1} answered from id {trade.AggId})"));
+                    _last = lastMissing;
+                    progressed = true;
                 }
 
                 if (trade.AggId >= _target)
@@ -256,7 +308,15 @@ public sealed class AggTradeContinuity : GraphStage<FlowShape<FeedEvent, FeedEve
 
                 _last = trade.AggId;
                 _haveLast = true;
+                _caughtUp++;
+                progressed = true;
                 _ready.Enqueue(new TradeEvent(_symbol, trade));
+            }
+
+            if (progressed)
+            {
+                _notServed = 0;
+                _failures = 0;
             }
 
             if (metLive || (_target != long.MaxValue && _last >= _target - 1))
@@ -265,7 +325,6 @@ public sealed class AggTradeContinuity : GraphStage<FlowShape<FeedEvent, FeedEve
             }
             else if (trades.Count >= _settings.CatchUpPageSize)
             {
-                _attempts = 0;
                 RequestPage(); // a full page: there is more
             }
             else if (_target == long.MaxValue)
@@ -275,37 +334,48 @@ public sealed class AggTradeContinuity : GraphStage<FlowShape<FeedEvent, FeedEve
             else
             {
                 // REST has not caught up with the live trade we hold yet (or the ids do not exist): ask again.
-                Retry($"REST aggTrades has no trades between {_last + 1} and {_target - 1}");
+                Retry(Failure.NotServed, $"REST aggTrades has no trades between {_last + 1} and {_target - 1} yet", null);
             }
 
-            Emit();
-            PullIfRoom();
-            CompleteIfDone();
+            Flush();
         }
 
-        private void Retry(string reason)
+        private void Retry(Failure kind, string reason, DateTimeOffset? retryAt)
         {
-            _attempts++;
-            if (_attempts >= _settings.MaxCatchUpAttempts)
+            _failures++;
+            if (kind == Failure.NotServed && ++_notServed >= _settings.MaxCatchUpAttempts)
             {
-                GiveUp(reason);
-                Emit();
-                PullIfRoom();
-                CompleteIfDone();
+                Unfillable($"{reason} ({_notServed} answers in a row)");
                 return;
             }
 
-            var delay = TimeSpan.FromTicks(Math.Min(
+            var backoff = TimeSpan.FromTicks(Math.Min(
                 _settings.MaxCatchUpRetryDelay.Ticks,
-                _settings.CatchUpRetryDelay.Ticks * (1L << Math.Min(_attempts - 1, 20))));
-            Log.Warning("{0}: {1}; retry {2} in {3}", _symbol, reason, _attempts, delay);
+                _settings.CatchUpRetryDelay.Ticks * (1L << Math.Min(_failures - 1, 20))));
+            var delay = kind == Failure.RateLimited
+                ? (retryAt is { } at ? at - Now : _settings.MaxCatchUpRetryDelay)
+                : backoff;
+            if (delay < _settings.CatchUpRetryDelay)
+            {
+                delay = _settings.CatchUpRetryDelay;
+            }
+
+            var waiting = kind == Failure.RateLimited && retryAt is { } until
+                ? $"{reason}; waiting for the exchange's Retry-After until {until:HH:mm:ss.fff}Z"
+                : $"{reason}; retry {_failures} in {delay.TotalSeconds:0.###} s";
+            if (_failures == 1 || _failures % WarnEvery == 0)
+            {
+                Log.Warning("{0}: trade catch-up from agg id {1} waiting ({2} s so far): {3}",
+                    _symbol, _last + 1, (long)_settings.Time.GetElapsedTime(_startedAt).TotalSeconds, waiting);
+            }
+
+            _ready.Enqueue(new TradeCatchUpEvent(_symbol, CatchUpPhase.Waiting, _last + 1, Live(), waiting, Now));
             ScheduleOnce(RetryTimer, delay);
         }
 
-        private void GiveUp(string reason)
+        /// <summary>The exchange will not serve the missing ids: report the hole and continue after it.</summary>
+        private void Unfillable(string reason)
         {
-            Log.Error("{0}: trade catch-up abandoned after {1} attempts: {2}", _symbol, _attempts, reason);
-            _catchingUp = false;
             CancelTimer(RetryTimer);
             if (_target != long.MaxValue)
             {
@@ -317,16 +387,51 @@ public sealed class AggTradeContinuity : GraphStage<FlowShape<FeedEvent, FeedEve
                 _acceptGapReason = reason; // the range is known once the next live trade arrives
             }
 
+            EndCatchUp();
+        }
+
+        /// <summary>
+        /// Too many live events held while REST is slow: drop them (REST serves their trades later) so memory stays
+        /// bounded; the next live trade becomes the catch-up's target.
+        /// </summary>
+        private void DropHeld()
+        {
+            var trades = 0;
+            foreach (var e in _held)
+            {
+                if (e is TradeEvent)
+                {
+                    trades++;
+                }
+            }
+
+            Log.Warning("{0}: {1} live events held during the trade catch-up ({2} trades): dropped; their trades come from REST, the other events are lost",
+                _symbol, _held.Count, trades);
+            _held.Clear();
             _target = long.MaxValue;
-            Release();
         }
 
         private void EndCatchUp()
         {
+            var elapsed = _settings.Time.GetElapsedTime(_startedAt);
+            if (_failures > 0 || elapsed > TimeSpan.FromSeconds(5))
+            {
+                Log.Info("{0}: trade catch-up done: {1} trades from REST, now at agg id {2} after {3} s",
+                    _symbol, _caughtUp, _last, (long)elapsed.TotalSeconds);
+            }
+
             _catchingUp = false;
             _target = long.MaxValue;
             CancelTimer(RetryTimer);
+            _ready.Enqueue(new TradeCatchUpEvent(_symbol, CatchUpPhase.Completed, _last + 1, null, $"{_caughtUp} trades from REST", Now));
             Release();
+        }
+
+        private void Flush()
+        {
+            Emit();
+            PullIfRoom();
+            CompleteIfDone();
         }
 
         private void Emit()

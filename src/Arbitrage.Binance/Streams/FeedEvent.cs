@@ -9,6 +9,17 @@ public enum FeedStatus
     Disconnected,
 }
 
+/// <summary>Where a symbol's trade catch-up stands (see <see cref="FeedEvent.TradeCatchUpEvent"/>).</summary>
+public enum CatchUpPhase
+{
+    /// <summary>Ids are missing (a reconnect, a start from a saved id, a live trade that skipped ids): fetching them.</summary>
+    Started,
+    /// <summary>A page failed or came back empty; the catch-up retries (the detail says why and when).</summary>
+    Waiting,
+    /// <summary>The gap is closed (or reported unfillable): the live stream continues.</summary>
+    Completed,
+}
+
 /// <summary>Why an order book was (re)loaded from a snapshot.</summary>
 public enum BookResyncReason
 {
@@ -62,10 +73,19 @@ public abstract record FeedEvent
         string Symbol, FeedStatus Status, string Connection, DisconnectKind? Kind, string Reason, DateTimeOffset Time) : FeedEvent;
 
     /// <summary>
-    /// Agg ids the REST catch-up could not deliver (REST failing past its retry budget, or the exchange
-    /// no longer serving them). Rare; indicators then know their window has a hole.
+    /// Agg ids the exchange will not serve (a page that starts after the requested id, or the request refused or
+    /// answered empty again and again while later live trades are held). Never a rate limit or an outage: those
+    /// are waited out. Rare; the consumer reports it loudly, and the indicators' windows have a hole.
     /// </summary>
     public sealed record TradeGapEvent(string Symbol, long FirstMissingId, long LastMissingId, string Reason) : FeedEvent;
+
+    /// <summary>
+    /// The trade catch-up started, is waiting (why, and until when), or completed. Between <c>Started</c> and
+    /// <c>Completed</c> agg ids from <paramref name="NextId"/> are missing: a consumer holds its event-time clock
+    /// (no heartbeat ticks past the gap). <paramref name="LiveId"/> is the first held live trade, when there is one.
+    /// </summary>
+    public sealed record TradeCatchUpEvent(
+        string Symbol, CatchUpPhase Phase, long NextId, long? LiveId, string Detail, DateTimeOffset Time) : FeedEvent;
 
     /// <summary>The local book after an applied diff (or a snapshot): its top levels, best first.</summary>
     public sealed record BookUpdateEvent(

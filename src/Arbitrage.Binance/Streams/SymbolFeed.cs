@@ -26,16 +26,26 @@ public sealed record SymbolFeedSettings(string Symbol)
     /// <summary>REST page size of the catch-up (Binance maximum 1000).</summary>
     public int CatchUpPageSize { get; init; } = 1000;
 
-    /// <summary>Live events held while catching up before the catch-up is abandoned (reported as a <see cref="FeedEvent.TradeGapEvent"/>).</summary>
+    /// <summary>
+    /// Live events held while catching up; beyond it they are dropped (their trades come from REST later, other
+    /// events are lost) so memory stays bounded however long REST makes the catch-up wait.
+    /// </summary>
     public int MaxHeldEvents { get; init; } = 200_000;
 
-    /// <summary>First delay after a failed or empty catch-up page; doubles up to <see cref="MaxCatchUpRetryDelay"/>.</summary>
+    /// <summary>First delay after a failed or empty catch-up page; doubles up to <see cref="MaxCatchUpRetryDelay"/>. A rate limit waits for its Retry-After instead.</summary>
     public TimeSpan CatchUpRetryDelay { get; init; } = TimeSpan.FromMilliseconds(250);
 
     public TimeSpan MaxCatchUpRetryDelay { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Failed or empty pages in a row before a hole is accepted and reported.</summary>
+    /// <summary>
+    /// Answers in a row saying the exchange does not serve the missing ids (a refused request, or no trades before
+    /// a held live trade) before the hole is reported as a <see cref="FeedEvent.TradeGapEvent"/>. Rate limits,
+    /// server errors, timeouts and lost connections never count: they are retried until they pass.
+    /// </summary>
     public int MaxCatchUpAttempts { get; init; } = 10;
+
+    /// <summary>Clock of Retry-After waits, catch-up durations and event timestamps.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
 
     /// <summary>The stream names of the <c>/market</c> connection.</summary>
     public IReadOnlyList<string> MarketStreams

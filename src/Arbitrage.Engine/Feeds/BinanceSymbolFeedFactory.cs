@@ -55,6 +55,8 @@ public sealed class BinanceSymbolFeedFactory(BinanceStreamOptions options, IAggT
             yield return e switch
             {
                 FeedEvent.FeedStatusEvent s => new FeedStatusChanged(s.Status == FeedStatus.Connected, $"{s.Connection}: {s.Reason}"),
+                FeedEvent.TradeCatchUpEvent c => new FeedCatchUp(c.Phase != CatchUpPhase.Completed, c.NextId, c.Detail),
+                FeedEvent.TradeGapEvent g => new FeedTradeGap(g.FirstMissingId, g.LastMissingId, g.Reason),
                 _ => new FeedMarketEvent(e),
             };
         }

@@ -27,9 +27,9 @@ public sealed class StoredThenRestHistory(AggTradeStore store, IAggTradeHistory 
                 return BinanceResult<IReadOnlyList<Trade>>.Ok(n == stored.Count ? stored : stored.Take(n).ToArray());
             }
         }
-        catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            // The table is an optimisation; REST is the source of truth.
+            // The table is an optimisation (a database blip must not stall the catch-up); REST is the source of truth.
         }
 
         return await rest.GetFromAsync(symbol, fromId, limit, ct).ConfigureAwait(false);

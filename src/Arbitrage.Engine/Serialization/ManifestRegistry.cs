@@ -23,6 +23,7 @@ public sealed class ManifestRegistry
         (typeof(FeedEvent.BookTickerEvent), "feed-book-ticker.v1"),
         (typeof(FeedEvent.FeedStatusEvent), "feed-status.v1"),
         (typeof(FeedEvent.TradeGapEvent), "feed-trade-gap.v1"),
+        (typeof(FeedEvent.TradeCatchUpEvent), "feed-trade-catch-up.v1"),
         (typeof(FeedEvent.BookUpdateEvent), "feed-book-update.v1"),
         (typeof(FeedEvent.BookResyncEvent), "feed-book-resync.v1"),
         (typeof(FeedEvent.BookSyncedEvent), "feed-book-synced.v1"),

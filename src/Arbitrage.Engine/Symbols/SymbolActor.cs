@@ -28,7 +28,11 @@ public sealed record SymbolSettings(long SnapshotEveryMs = 300_000, ISymbolFeedF
 /// evaluates every 15 s event-time tick and publishes an <see cref="IndicatorSnapshot"/> per tick (or, in a
 /// replay, one <see cref="IndicatorSnapshotBatch"/> per ingested trade batch).
 /// Persistent through snapshots only: the indicator state is the state, trades are not journaled
-/// (they live in the agg_trades table), so recovery is one read however long the window.
+/// (they live in the agg_trades table), so recovery is one read however long the window. With a recorder,
+/// a snapshot is saved only once the recorder has stored every trade up to its agg-id cursor, so after a
+/// crash the feed resumes from an id whose predecessors are all in agg_trades.
+/// While the feed is down or catching up on missing ids the heartbeat holds event time: no tick is
+/// evaluated past a gap before the gap is filled.
 /// </summary>
 public sealed class SymbolActor : ReceivePersistentActor, ITickSink, IWithTimers
 {
@@ -54,8 +58,15 @@ public sealed class SymbolActor : ReceivePersistentActor, ITickSink, IWithTimers
     private long _lastEventMs = long.MinValue;
     private DateTime _lastEventWallUtc = DateTime.MinValue;
     private string _feedStatus = "pushed";
+    private bool _feedUp;
+    private string? _catchingUp; // what the trade catch-up waits for, while ids are missing
+    private long _tradeGaps;
+    private long _missingTrades;
+    private string? _lastTradeGap;
     private UniqueKillSwitch? _feedKillSwitch;
     private long _snapshotStarted;
+    private SymbolActorState? _snapshotAwaitingRecorder;
+    private readonly List<IActorRef> _snapshotRequesters = [];
 
     public SymbolActor(string symbol, SymbolSettings settings, IActorRef mediator)
     {
@@ -89,10 +100,19 @@ public sealed class SymbolActor : ReceivePersistentActor, ITickSink, IWithTimers
         });
         Command<TakeSnapshot>(_ =>
         {
+            _snapshotRequesters.Add(Sender);
             SaveState();
-            Sender.Tell(new SnapshotTaken(_symbol, _lastAggId, _trades));
         });
-        Command<GetSymbolIndicators>(_ => Sender.Tell(new SymbolIndicatorsReply(_symbol, _indicators.Last, _trades, _lastAggId, _feedStatus)));
+        Command<TradesRecorded>(r =>
+        {
+            if (_snapshotAwaitingRecorder is { } state && r.AggId >= state.LastAggId)
+            {
+                _snapshotAwaitingRecorder = null;
+                Save(state);
+            }
+        });
+        Command<GetSymbolIndicators>(_ => Sender.Tell(new SymbolIndicatorsReply(
+            _symbol, _indicators.Last, _trades, _lastAggId, FeedStatus, _tradeGaps, _missingTrades, _lastTradeGap)));
         Command<SaveSnapshotSuccess>(_ =>
         {
             if (_snapshotStarted != 0)
@@ -118,19 +138,45 @@ public sealed class SymbolActor : ReceivePersistentActor, ITickSink, IWithTimers
         });
         Command<FeedStatusChanged>(s =>
         {
+            _feedUp = s.Connected;
             _feedStatus = s.Connected ? "connected" : "down: " + s.Reason;
             Sender.Tell(new FeedAck());
         });
-        Command<FeedCompleted>(_ => _feedStatus = "completed");
+        Command<FeedCatchUp>(c =>
+        {
+            _catchingUp = c.Active ? $"agg ids from {c.NextId}; {c.Detail}" : null;
+            Sender.Tell(new FeedAck());
+        });
+        Command<FeedTradeGap>(g =>
+        {
+            var missing = g.LastMissingId - g.FirstMissingId + 1;
+            _tradeGaps++;
+            _missingTrades += missing;
+            _lastTradeGap = $"ids {g.FirstMissingId}-{g.LastMissingId} ({missing} trades): {g.Reason}";
+            _log.Error("{0}: agg ids {1}-{2} ({3} trades) are missing for good: {4}. The indicators' windows and agg_trades lack them",
+                _symbol, g.FirstMissingId, g.LastMissingId, missing, g.Reason);
+            var tag = new KeyValuePair<string, object?>("symbol", _symbol);
+            Telemetry.EngineMetrics.TradeGaps.Add(1, tag);
+            Telemetry.EngineMetrics.MissingTrades.Add(missing, tag);
+            _mediator.Tell(new Publish(EngineTopics.MarketEvents, new Binance.Streams.FeedEvent.TradeGapEvent(_symbol, g.FirstMissingId, g.LastMissingId, g.Reason)));
+            Sender.Tell(new FeedAck());
+        });
+        Command<FeedCompleted>(_ =>
+        {
+            _feedUp = false;
+            _feedStatus = "completed";
+        });
         Command<FeedFailed>(f =>
         {
+            _feedUp = false;
             _feedStatus = "failed: " + f.Cause.Message;
             _log.Error(f.Cause, "Market-data stream of {0} failed", _symbol);
         });
         Command<Heartbeat>(_ =>
         {
-            // A silent live market still moves event time, so ticks and stale-data rules fire.
-            if (_lastEventMs != long.MinValue)
+            // A silent live market still moves event time, so ticks and stale-data rules fire. Not while the feed
+            // is down or catching up: trades before "now" may still come, and a tick must not be evaluated without them.
+            if (_lastEventMs != long.MinValue && _feedUp && _catchingUp is null)
             {
                 var now = _lastEventMs + (long)(DateTime.UtcNow - _lastEventWallUtc).TotalMilliseconds;
                 Advance(now);
@@ -141,6 +187,8 @@ public sealed class SymbolActor : ReceivePersistentActor, ITickSink, IWithTimers
     public override string PersistenceId { get; }
 
     public ITimerScheduler Timers { get; set; } = null!;
+
+    private string FeedStatus => _feedUp && _catchingUp is { } why ? "catching up: " + why : _feedStatus;
 
     public static Props Props(string symbol, SymbolSettings settings, IActorRef mediator) =>
         Akka.Actor.Props.Create(() => new SymbolActor(symbol, settings, mediator));
@@ -231,8 +279,28 @@ public sealed class SymbolActor : ReceivePersistentActor, ITickSink, IWithTimers
     private void SaveState()
     {
         _lastSnapshotEventMs = _indicators.Last?.TimeMs ?? _lastSnapshotEventMs;
+        var state = new SymbolActorState(_symbol, _lastAggId, _trades, _indicators.Capture());
+        if (_settings.RecorderPath is { } recorder && _lastAggId != long.MinValue)
+        {
+            // The cursor must never pass a trade agg_trades does not hold yet: saved once the recorder has stored it.
+            _snapshotAwaitingRecorder = state;
+            Context.ActorSelection(recorder).Tell(new ConfirmRecorded(_symbol, _lastAggId));
+            return;
+        }
+
+        Save(state);
+    }
+
+    private void Save(SymbolActorState state)
+    {
         _snapshotStarted = System.Diagnostics.Stopwatch.GetTimestamp();
-        SaveSnapshot(new SymbolActorState(_symbol, _lastAggId, _trades, _indicators.Capture()));
+        SaveSnapshot(state);
+        foreach (var requester in _snapshotRequesters)
+        {
+            requester.Tell(new SnapshotTaken(_symbol, state.LastAggId, state.Trades));
+        }
+
+        _snapshotRequesters.Clear();
     }
 
     private void StartFeed()

@@ -18,6 +18,15 @@ public sealed record FeedMarketEvent(object Event) : SymbolFeedItem;
 public sealed record FeedStatusChanged(bool Connected, string Reason) : SymbolFeedItem;
 
 /// <summary>
+/// Agg ids from <paramref name="NextId"/> are missing and being fetched (<paramref name="Active"/>), or the gap is
+/// closed: while active the actor evaluates no ticks past the gap (no heartbeat) and reports "catching up".
+/// </summary>
+public sealed record FeedCatchUp(bool Active, long NextId, string Detail) : SymbolFeedItem;
+
+/// <summary>Agg ids the exchange will not serve: the actor reports them loudly (error log, metric, health) and goes on.</summary>
+public sealed record FeedTradeGap(long FirstMissingId, long LastMissingId, string Reason) : SymbolFeedItem;
+
+/// <summary>
 /// Creates the stream a SymbolActor owns (live Binance, the simulator, ...). It starts after the agg id
 /// the actor recovered, so nothing is ingested twice; it is materialised by the actor and moves with its shard.
 /// </summary>

@@ -47,9 +47,14 @@ public sealed record GetSymbolIndicators(string Symbol) : ISymbolMessage, IWireM
 /// <summary>
 /// Answer to <see cref="GetSymbolIndicators"/>. Its askers (<c>/api/health</c>, the indicators endpoint) wait seconds; while
 /// the shard region starts, the answer can come later, to an asker that gave up: expected, so not a logged dead letter.
+/// <paramref name="FeedStatus"/>: <c>connected</c>, <c>catching up: …</c>, <c>down: …</c>, … <paramref name="TradeGaps"/> and
+/// <paramref name="MissingTrades"/> count the agg-id ranges the exchange would not serve since this incarnation started;
+/// <paramref name="LastTradeGap"/> describes the latest (<c>ids A-B (N trades): reason</c>).
 /// </summary>
 [Manifest("symbol-indicators-reply.v1")]
-public sealed record SymbolIndicatorsReply(string Symbol, IndicatorValues? Last, long Trades, long LastAggId, string FeedStatus) : IWireMessage, Akka.Event.IDeadLetterSuppression;
+public sealed record SymbolIndicatorsReply(
+    string Symbol, IndicatorValues? Last, long Trades, long LastAggId, string FeedStatus,
+    long TradeGaps = 0, long MissingTrades = 0, string? LastTradeGap = null) : IWireMessage, Akka.Event.IDeadLetterSuppression;
 
 /// <summary>Published on <c>indicators</c> and <c>indicators.SYMBOL</c> at every evaluation tick.</summary>
 [Manifest("indicator-snapshot.v1")]

@@ -15,4 +15,12 @@ public static class EngineMetrics
     /// <summary>Milliseconds from <c>Persist</c>/<c>SaveSnapshot</c> to the journal's confirmation, by writer.</summary>
     public static readonly Histogram<double> JournalWriteMs =
         Meter.CreateHistogram<double>("arbitrage.journal.write.duration", "ms", "Journal/snapshot write latency as seen by the persisting actor");
+
+    /// <summary>Ranges of agg ids the exchange would not serve (reported and skipped), by symbol.</summary>
+    public static readonly Counter<long> TradeGaps =
+        Meter.CreateCounter<long>("arbitrage.feed.trade_gaps", "{gap}", "Agg-id ranges the exchange would not serve (missing for good)");
+
+    /// <summary>Agg ids in those ranges, by symbol.</summary>
+    public static readonly Counter<long> MissingTrades =
+        Meter.CreateCounter<long>("arbitrage.feed.missing_trades", "{trade}", "Agg ids missing for good (in the reported gaps)");
 }

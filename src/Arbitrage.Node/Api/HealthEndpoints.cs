@@ -20,7 +20,12 @@ public static class HealthEndpoints
 
     public sealed record ClusterHealth(string Address, string Status, int Members);
 
-    public sealed record FeedHealth(string Symbol, string Status, long Trades, long? LastTickMs);
+    /// <summary>
+    /// One symbol's feed: <c>connected</c>, <c>catching up: …</c> (ids missing after a reconnect; no tick past them until
+    /// filled), <c>down: …</c>; trades ingested; the last tick; and the agg-id ranges the exchange would not serve
+    /// (<see cref="TradeGaps"/>, <see cref="MissingTrades"/>, the latest in <see cref="LastTradeGap"/>).
+    /// </summary>
+    public sealed record FeedHealth(string Symbol, string Status, long Trades, long? LastTickMs, long TradeGaps = 0, long MissingTrades = 0, string? LastTradeGap = null);
 
     /// <summary>One part: <c>database</c>, <c>journal</c>, <c>cluster</c>, <c>risk-guard</c>, <c>strategies</c>, <c>feeds</c>.</summary>
     public sealed record PartHealth(string Name, bool Ok, string Detail);
@@ -88,7 +93,7 @@ public static class HealthEndpoints
             try
             {
                 var r = await region.Ask<Engine.Symbols.SymbolIndicatorsReply>(new Engine.Symbols.GetSymbolIndicators(symbol), PartTimeout, ct).ConfigureAwait(false);
-                return new FeedHealth(symbol, r.FeedStatus, r.Trades, r.Last?.TimeMs);
+                return new FeedHealth(symbol, r.FeedStatus, r.Trades, r.Last?.TimeMs, r.TradeGaps, r.MissingTrades, r.LastTradeGap);
             }
             catch (Exception e) when (e is TimeoutException or AskTimeoutException or TaskCanceledException)
             {

@@ -93,10 +93,46 @@ public sealed class StreamHub(object sync)
         }
     }
 
+    /// <summary>A listenKey subscribed on an open connection (Binance's private <c>SUBSCRIBE</c>): its events follow there.</summary>
+    internal void SubscribeUserData(StreamSession s, IEnumerable<string> listenKeys)
+    {
+        lock (sync)
+        {
+            foreach (var key in listenKeys)
+            {
+                s.ListenKey = key;
+                if (!s.Names.Contains(key)) s.Names.Add(key);
+            }
+        }
+    }
+
+    internal void UnsubscribeUserData(StreamSession s, IEnumerable<string> names)
+    {
+        lock (sync)
+        {
+            foreach (var name in names)
+            {
+                if (s.ListenKey != name) continue;
+                s.ListenKey = null;
+                s.Names.Remove(name);
+            }
+        }
+    }
+
     internal void PublishUserData(string listenKey, string payload)
     {
         foreach (var s in _sessions)
-            if (s.ListenKey == listenKey) s.Send(listenKey, payload);
+            if (s.ListenKey == listenKey && (s.Events is null || s.Events.Contains(EventType(payload)))) s.Send(listenKey, payload);
+    }
+
+    /// <summary>The <c>"e"</c> of a user-data payload we wrote ourselves (compact JSON).</summary>
+    private static string EventType(string payload)
+    {
+        var at = payload.IndexOf("\"e\":\"", StringComparison.Ordinal);
+        if (at < 0) return "";
+        at += 5;
+        var end = payload.IndexOf('"', at);
+        return end < 0 ? "" : payload[at..end];
     }
 
     /// <summary>Closes the user-data connections of a key after sending them <paramref name="finalPayload"/>.</summary>

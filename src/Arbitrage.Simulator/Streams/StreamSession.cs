@@ -22,6 +22,9 @@ public sealed class StreamSession(WebSocket socket, bool combined, string? liste
     /// <summary>The user-data key this connection listens to, if any.</summary>
     public string? ListenKey { get; set; } = listenKey;
 
+    /// <summary>The user-data event types (<c>e</c>) this connection asked for with <c>events=</c>; null = every event.</summary>
+    public IReadOnlySet<string>? Events { get; init; }
+
     internal ChannelReader<string> Outgoing => _out.Reader;
 
     internal void Enqueue(string text) => _out.Writer.TryWrite(text);

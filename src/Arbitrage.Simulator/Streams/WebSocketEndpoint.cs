@@ -8,8 +8,10 @@ namespace Arbitrage.Simulator.Streams;
 
 /// <summary>
 /// Binance's WebSocket paths on one port: legacy <c>/ws/&lt;stream&gt;</c> and <c>/stream?streams=a/b</c>,
-/// the 2026 split <c>/public/…</c>, <c>/market/…</c> (same suffixes) and <c>/private/ws?listenKey=</c>.
-/// A stream name equal to the active listenKey is the user-data stream. Clients may SUBSCRIBE,
+/// the 2026 split <c>/public/…</c>, <c>/market/…</c> (same suffixes) and <c>/private/ws|stream[?listenKey=&amp;events=]</c>.
+/// A stream name equal to the active listenKey is the user-data stream. As on Binance, a private connection may
+/// open without a key and SUBSCRIBE it later (<c>{"method":"SUBSCRIBE","params":["&lt;listenKey&gt;"],"id":1}</c> →
+/// <c>{"result":null,"id":1}</c>); <c>events=</c> limits it to those event types. Clients may SUBSCRIBE,
 /// UNSUBSCRIBE, LIST_SUBSCRIPTIONS and SET/GET_PROPERTY combined.
 /// </summary>
 public sealed class WebSocketEndpoint(SimulatorState state)
@@ -39,7 +41,8 @@ public sealed class WebSocketEndpoint(SimulatorState state)
         }
         else return false;
 
-        if (ctx.Request.Query["listenKey"].ToString() is { Length: > 0 } qk) streams.Add(qk);
+        var keyInQuery = ctx.Request.Query["listenKey"].ToString();
+        if (keyInQuery.Length > 0) streams.Add(keyInQuery);
         string? listenKey = null;
         foreach (var s in streams.ToArray())
         {
@@ -47,7 +50,8 @@ public sealed class WebSocketEndpoint(SimulatorState state)
             listenKey = s;
             streams.Remove(s);
         }
-        if (ctx.Request.Path.StartsWithSegments("/private") && listenKey is null)
+        // Binance accepts a private connection without a key (it may SUBSCRIBE one later); a key that is given must exist.
+        if (ctx.Request.Path.StartsWithSegments("/private") && listenKey is null && (keyInQuery.Length > 0 || streams.Count > 0))
         {
             ctx.Response.StatusCode = 400;
             await ctx.Response.WriteAsync("{\"code\":-1125,\"msg\":\"This listenKey does not exist.\"}").ConfigureAwait(false);
@@ -61,7 +65,7 @@ public sealed class WebSocketEndpoint(SimulatorState state)
         }
 
         using var socket = await ctx.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
-        var session = new StreamSession(socket, combined, listenKey);
+        var session = new StreamSession(socket, combined, listenKey) { Events = EventFilter(ctx.Request.Query["events"].ToString()) };
         state.Hub.Add(session, streams);
         var sender = SendLoopAsync(session, ctx.RequestAborted);
         try
@@ -130,9 +134,12 @@ public sealed class WebSocketEndpoint(SimulatorState state)
             switch (method.GetString())
             {
                 case "SUBSCRIBE":
-                    state.Hub.Subscribe(s, names);
+                    // A listenKey is a stream too: its user-data events follow on this connection.
+                    state.Hub.SubscribeUserData(s, names.Where(state.IsListenKeyActive));
+                    state.Hub.Subscribe(s, names.Where(n => !state.IsListenKeyActive(n)));
                     return Result(w => w.WriteNull("result"), id);
                 case "UNSUBSCRIBE":
+                    state.Hub.UnsubscribeUserData(s, names);
                     state.Hub.Unsubscribe(s, names);
                     return Result(w => w.WriteNull("result"), id);
                 case "LIST_SUBSCRIPTIONS":
@@ -158,6 +165,10 @@ public sealed class WebSocketEndpoint(SimulatorState state)
             return Error(3, "Invalid JSON", id);
         }
     }
+
+    /// <summary><c>events=ORDER_TRADE_UPDATE/ACCOUNT_UPDATE</c> (also comma-separated): only those user-data events; null = all.</summary>
+    private static HashSet<string>? EventFilter(string events) =>
+        events.Length == 0 ? null : [.. events.Split(['/', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
 
     private static string Result(Action<Utf8JsonWriter> result, JsonElement id) => JsonText.Write(w =>
     {

@@ -173,6 +173,58 @@ public class SimulatorStreamTests
         Assert.Equal(-5m, Assert.IsType<OrderTradeUpdate>(closeEvt).RealizedProfit);
     }
 
+    [Theory]
+    [InlineData("/private/ws", false)]
+    [InlineData("/private/stream", true)]
+    public async Task A_private_connection_without_a_listen_key_is_accepted_and_a_later_subscribe_delivers_that_keys_events(string path, bool combined)
+    {
+        await using var h = await SimHarness.StartAsync(new SimTape().Trades(100m));
+        h.Host.Control.Step(1);
+
+        // Binance accepts the private connection first; the key comes later by SUBSCRIBE (a raw client, no library).
+        await using var ws = await WsTestClient.ConnectAsync(Ws(h, path));
+        Assert.Equal(WebSocketState.Open, ws.State);
+        var key = (await h.Client.Account.CreateListenKeyAsync()).GetOrThrow();
+        await ws.SendAsync($$"""{"method":"SUBSCRIBE","params":["{{key}}"],"id":1}""");
+        var answer = await ws.ReceiveJsonAsync();
+        Assert.Equal("""{"result":null,"id":1}""", answer.GetRawText());
+        var list = await ws.CallAsync("LIST_SUBSCRIPTIONS", 2);
+        Assert.Equal([key], list.GetProperty("result").EnumerateArray().Select(e => e.GetString()));
+
+        (await h.Client.Trading.PlaceOrderAsync(new NewOrder(SimTape.Symbol, OrderSide.Buy, OrderType.Market) { Quantity = 1m, ClientOrderId = "sub-1" })).GetOrThrow();
+        var frame = await ws.ReceiveJsonAsync();
+        if (combined)
+        {
+            Assert.Equal(key, frame.GetProperty("stream").GetString());
+            frame = frame.GetProperty("data");
+        }
+
+        Assert.True(UserDataParser.TryParse(Encoding.UTF8.GetBytes(frame.GetRawText()), out var e, out var err), err);
+        Assert.Equal(("sub-1", "NEW"), (Assert.IsType<OrderTradeUpdate>(e).ClientOrderId, Assert.IsType<OrderTradeUpdate>(e).ExecutionType));
+
+        // UNSUBSCRIBE (answered after the first order's other events, which CallAsync skips) stops the key's events.
+        Assert.Equal(JsonValueKind.Null, (await ws.CallAsync("UNSUBSCRIBE", 3, key)).GetProperty("result").ValueKind);
+        Assert.Empty((await ws.CallAsync("LIST_SUBSCRIPTIONS", 4)).GetProperty("result").EnumerateArray());
+        (await h.Client.Trading.PlaceOrderAsync(new NewOrder(SimTape.Symbol, OrderSide.Sell, OrderType.Market) { Quantity = 1m, ClientOrderId = "sub-2" })).GetOrThrow();
+        await ws.SendAsync("""{"method":"LIST_SUBSCRIPTIONS","id":5}""");
+        var next = await ws.ReceiveJsonAsync(); // the order's events would have been queued before this answer
+        Assert.Equal(5, next.GetProperty("id").GetInt32());
+        Assert.Equal(WebSocketState.Open, ws.State);
+    }
+
+    [Fact]
+    public async Task A_private_connection_with_the_events_parameter_receives_only_those_events()
+    {
+        await using var h = await SimHarness.StartAsync(new SimTape().Trades(100m));
+        h.Host.Control.Step(1);
+        var key = (await h.Client.Account.CreateListenKeyAsync()).GetOrThrow();
+        await using var ws = await WsTestClient.ConnectAsync(Ws(h, $"/private/ws?listenKey={key}&events=ACCOUNT_UPDATE"));
+
+        (await h.Client.Trading.PlaceOrderAsync(new NewOrder(SimTape.Symbol, OrderSide.Buy, OrderType.Market) { Quantity = 1m, ClientOrderId = "ev-1" })).GetOrThrow();
+        var first = await ws.ReceiveJsonAsync();
+        Assert.Equal("ACCOUNT_UPDATE", first.GetProperty("e").GetString()); // the two ORDER_TRADE_UPDATEs were not sent
+    }
+
     [Fact]
     public async Task User_data_client_reconnects_with_a_new_key_after_expiry()
     {

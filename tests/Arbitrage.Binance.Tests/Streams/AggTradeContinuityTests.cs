@@ -15,31 +15,45 @@ public class AggTradeContinuityTests : StreamTestBase
     private static readonly Uri Url = new("ws://127.0.0.1/stream");
     private static readonly DateTimeOffset T0 = DateTimeOffset.UnixEpoch;
 
-    private sealed class FakeHistory(long lastId, int failFirst = 0) : IAggTradeHistory
+    private sealed class FakeHistory(long lastId, int failFirst = 0, Func<int, BinanceError>? failure = null, Func<long, bool>? served = null) : IAggTradeHistory
     {
         public readonly List<long> Requests = [];
+        public readonly List<DateTimeOffset> Times = [];
+        public readonly List<BinanceError> Errors = [];
 
         public Task<BinanceResult<IReadOnlyList<Trade>>> GetFromAsync(string symbol, long fromId, int limit, CancellationToken ct)
         {
             lock (Requests)
             {
                 Requests.Add(fromId);
+                Times.Add(DateTimeOffset.UtcNow);
                 if (Requests.Count <= failFirst)
                 {
-                    return Task.FromResult(BinanceResult<IReadOnlyList<Trade>>.Fail(
-                        new BinanceError(-1001, "Internal error", System.Net.HttpStatusCode.InternalServerError, BinanceErrorKind.ServerError)));
+                    var error = failure?.Invoke(Requests.Count)
+                        ?? new BinanceError(-1001, "Internal error", System.Net.HttpStatusCode.InternalServerError, BinanceErrorKind.ServerError);
+                    Errors.Add(error);
+                    return Task.FromResult(BinanceResult<IReadOnlyList<Trade>>.Fail(error));
                 }
             }
 
             var page = new List<Trade>();
             for (var id = fromId; id <= lastId && page.Count < limit; id++)
             {
-                page.Add(TradeOf(id));
+                if (served?.Invoke(id) ?? true)
+                {
+                    page.Add(TradeOf(id));
+                }
             }
 
             return Task.FromResult(BinanceResult<IReadOnlyList<Trade>>.Ok(page));
         }
     }
+
+    private static BinanceError RateLimited(TimeSpan retryAfter) =>
+        new(-1003, "Too many requests", System.Net.HttpStatusCode.TooManyRequests, BinanceErrorKind.RateLimited) { RetryAt = DateTimeOffset.UtcNow + retryAfter };
+
+    private static BinanceError Rejected() =>
+        new(-1100, "Illegal characters found in parameter 'fromId'", System.Net.HttpStatusCode.BadRequest, BinanceErrorKind.Rejected);
 
     private static Trade TradeOf(long id) => new(id, 2_000 + id, 0.1, 1_700_000_000_000 + id, id % 3 == 0);
 
@@ -114,16 +128,97 @@ public class AggTradeContinuityTests : StreamTestBase
     }
 
     [Fact]
-    public async Task When_rest_never_answers_the_hole_is_reported_and_the_live_stream_continues()
+    public async Task A_rate_limit_storm_past_the_attempt_budget_is_waited_out_honouring_retry_after_and_nothing_is_lost()
     {
-        var history = new FakeHistory(lastId: 20, failFirst: int.MaxValue);
+        var retryAfter = TimeSpan.FromMilliseconds(40);
+        var history = new FakeHistory(lastId: 20, failFirst: 12, failure: _ => RateLimited(retryAfter)); // 3 × the budget of 4
+        var socket = new[] { Up(1) }.Concat(Trades(1, 5)).Append(Down()).Append(Up(2)).Concat(Trades(15, 20));
+        var events = await RunAsync(socket, history);
+
+        Assert.Equal(Enumerable.Range(1, 20).Select(i => (long)i), Ids(events));
+        Assert.DoesNotContain(events, e => e is TradeGapEvent);
+        Assert.Equal(12 + 3, history.Requests.Count); // then 6-8, 9-11, 12-14 in pages of 3
+        for (var i = 1; i <= history.Errors.Count; i++)
+        {
+            // Each retry waits for the Retry-After of the 429 before it (not the 1-5 ms back-off of the settings).
+            Assert.True(history.Times[i] >= history.Errors[i - 1].RetryAt!.Value, $"request {i + 1} came before the Retry-After of the one before");
+        }
+
+        var waiting = events.OfType<TradeCatchUpEvent>().Where(c => c.Phase == CatchUpPhase.Waiting).ToList();
+        Assert.Equal(12, waiting.Count);
+        Assert.All(waiting, w => Assert.Contains("Retry-After", w.Detail, StringComparison.Ordinal));
+        Assert.All(waiting, w => Assert.Equal((6L, (long?)15L), (w.NextId, w.LiveId)));
+    }
+
+    [Fact]
+    public async Task Server_errors_past_the_attempt_budget_are_retried_until_they_pass()
+    {
+        var history = new FakeHistory(lastId: 20, failFirst: 9); // more than twice the budget of 4
+        var socket = new[] { Up(1) }.Concat(Trades(1, 5)).Append(Down()).Append(Up(2)).Concat(Trades(15, 20));
+        var events = await RunAsync(socket, history);
+
+        Assert.Equal(Enumerable.Range(1, 20).Select(i => (long)i), Ids(events));
+        Assert.DoesNotContain(events, e => e is TradeGapEvent);
+        Assert.Equal(9 + 3, history.Requests.Count); // then 6-8, 9-11, 12-14 in pages of 3
+    }
+
+    [Fact]
+    public async Task When_the_exchange_keeps_refusing_the_request_the_hole_is_reported_and_the_live_stream_continues()
+    {
+        var history = new FakeHistory(lastId: 20, failFirst: int.MaxValue, failure: _ => Rejected());
         var socket = new[] { Up(1) }.Concat(Trades(1, 5)).Append(Down()).Append(Up(2)).Concat(Trades(15, 20));
         var events = await RunAsync(socket, history);
 
         Assert.Equal(new long[] { 1, 2, 3, 4, 5, 15, 16, 17, 18, 19, 20 }, Ids(events));
         var gap = Assert.Single(events.OfType<TradeGapEvent>());
         Assert.Equal((6, 14), (gap.FirstMissingId, gap.LastMissingId));
+        Assert.Contains("Illegal characters", gap.Reason, StringComparison.Ordinal);
         Assert.Equal(4, history.Requests.Count);
+    }
+
+    [Theory]
+    [InlineData(15)] // the hole ends just before the first live trade after the reconnect
+    [InlineData(18)] // REST resumes before the live stream does
+    public async Task Ids_the_exchange_does_not_serve_are_reported_as_a_gap_at_once(long liveFrom)
+    {
+        var history = new FakeHistory(lastId: 20, served: id => id is < 8 or > 14); // 8..14 do not exist on the exchange
+        var socket = new[] { Up(1) }.Concat(Trades(1, 5)).Append(Down()).Append(Up(2)).Concat(Trades(liveFrom, 20));
+        var events = await RunAsync(socket, history);
+
+        Assert.Equal(new long[] { 1, 2, 3, 4, 5, 6, 7, 15, 16, 17, 18, 19, 20 }, Ids(events));
+        var gap = Assert.Single(events.OfType<TradeGapEvent>());
+        Assert.Equal((8, 14), (gap.FirstMissingId, gap.LastMissingId));
+        Assert.Contains("serves no trades with these ids", gap.Reason, StringComparison.Ordinal);
+        Assert.Equal(history.Requests.Distinct(), history.Requests); // no retries: the answer itself says the ids are gone
+    }
+
+    [Fact]
+    public async Task A_catch_up_is_announced_before_the_connection_and_its_end_after_the_last_missing_trade()
+    {
+        var history = new FakeHistory(lastId: 12);
+        var socket = new[] { Up(1) }.Concat(Trades(1, 5)).Append(Down()).Append(Up(2)).Concat(Trades(11, 12));
+        var events = await RunAsync(socket, history);
+
+        Assert.Equal(Enumerable.Range(1, 12).Select(i => (long)i), Ids(events));
+        var afterDown = events.SkipWhile(e => e is not FeedStatusEvent { Status: FeedStatus.Disconnected }).Skip(1).ToList();
+        var started = Assert.IsType<TradeCatchUpEvent>(afterDown[0]);
+        Assert.Equal((CatchUpPhase.Started, 6L), (started.Phase, started.NextId));
+        Assert.IsType<FeedStatusEvent>(afterDown[1]); // connected comes after: no instant with the gap open and "connected"
+        var completed = afterDown.OfType<TradeCatchUpEvent>().Single(c => c.Phase == CatchUpPhase.Completed);
+        var at = afterDown.IndexOf(completed);
+        Assert.Equal(Enumerable.Range(6, 5).Select(i => (long)i), Ids(afterDown.Take(at)));
+        Assert.Equal(new long[] { 11, 12 }, Ids(afterDown.Skip(at)));
+    }
+
+    [Fact]
+    public async Task Live_events_beyond_the_hold_limit_are_dropped_and_their_trades_come_from_rest()
+    {
+        var history = new FakeHistory(lastId: 60, failFirst: 3, failure: _ => RateLimited(TimeSpan.FromMilliseconds(30)));
+        var socket = new[] { Up(1) }.Concat(Trades(1, 5)).Append(Down()).Append(Up(2)).Concat(Trades(20, 60));
+        var events = await RunAsync(socket, history, Settings() with { MaxHeldEvents = 10 });
+
+        Assert.Equal(Enumerable.Range(1, 60).Select(i => (long)i), Ids(events));
+        Assert.DoesNotContain(events, e => e is TradeGapEvent);
     }
 
     [Fact]
