@@ -15,6 +15,8 @@ if (options.Error is not null)
 var all = new IFaultScenario[]
 {
     new PostgresOutageScenario(),
+    options.Reduced ? new RateLimitedCatchUpScenario(storm: 30, retryAfterSeconds: 1) : new RateLimitedCatchUpScenario(),
+    new SigkillRecordingScenario(),
 };
 var chosen = options.Scenarios.Count == 0 ? all : all.Where(s => options.Scenarios.Contains(s.Name)).ToArray();
 if (chosen.Length == 0)

@@ -10,7 +10,7 @@ namespace Arbitrage.Node.Api;
 /// <c>GET /api/health</c> (public): version, uptime, and every part the node needs to trade, each checked for real on
 /// this request: the database (a ping), the journal (a read through the persistence plugin), the cluster, the risk
 /// guard and the strategies (asked through their proxies, wherever they run), and each symbol's feed. <c>ok</c> only
-/// when all are; 503 when the node cannot trade at all (database, journal or risk guard down).
+/// when all are; 503 when this node's storage (database or journal) is down.
 /// </summary>
 public static class HealthEndpoints
 {
@@ -51,6 +51,7 @@ public static class HealthEndpoints
             var strategiesTask = StrategiesAsync(registry, ct);
             var feeds = await feedsTask.ConfigureAwait(false);
             var dbOk = await dbTask.ConfigureAwait(false);
+            var journal = await journalTask.ConfigureAwait(false);
 
             var cluster = Akka.Cluster.Cluster.Get(system);
             var clusterHealth = new ClusterHealth(cluster.SelfAddress.ToString(), cluster.SelfMember.Status.ToString(), cluster.State.Members.Count);
@@ -59,7 +60,7 @@ public static class HealthEndpoints
             var parts = new List<PartHealth>
             {
                 new("database", dbOk, dbOk ? info.Database.Describe() : $"{info.Database.Describe()} does not answer"),
-                await journalTask.ConfigureAwait(false),
+                journal.Part,
                 new("cluster", cluster.SelfMember.Status == Akka.Cluster.MemberStatus.Up && unreachable == 0,
                     $"{clusterHealth.Status}, {clusterHealth.Members} member(s){(unreachable > 0 ? $", {unreachable} unreachable" : string.Empty)}"),
                 await guardTask.ConfigureAwait(false),
@@ -76,8 +77,10 @@ public static class HealthEndpoints
                 exchange.Describe(),
                 feeds,
                 parts);
-            var cannotTrade = parts.Any(p => !p.Ok && p.Name is "database" or "journal" or "risk-guard");
-            return cannotTrade ? Results.Json(response, statusCode: StatusCodes.Status503ServiceUnavailable) : Results.Ok(response);
+            // 503 only when this node's storage is down: the bridge itself cannot serve then. A risk guard that does not
+            // answer (starting, moving between nodes, restarting) is "degraded": the node still serves, its parts say what is missing.
+            var storageDown = !dbOk || journal.Failed;
+            return storageDown ? Results.Json(response, statusCode: StatusCodes.Status503ServiceUnavailable) : Results.Ok(response);
         }).WithName("Health").AllowAnonymous();
     }
 
@@ -102,20 +105,25 @@ public static class HealthEndpoints
         })).ConfigureAwait(false);
     }
 
-    /// <summary>A read through the journal plugin (a replay of no events of a probe id, which reads its highest sequence number): the journal the actors use answers.</summary>
-    private static async Task<PartHealth> JournalAsync(ActorSystem system, CancellationToken ct)
+    /// <summary>
+    /// A read through the journal plugin (a replay of no events of a probe id, which reads its highest sequence number): the
+    /// journal the actors use answers. <c>Failed</c> only when it answered with a failure; a slow answer (a busy start) is not ok
+    /// but not proof that storage is down.
+    /// </summary>
+    private static async Task<(PartHealth Part, bool Failed)> JournalAsync(ActorSystem system, CancellationToken ct)
     {
+        var timeout = TimeSpan.FromSeconds(5);
         try
         {
             var journal = Persistence.Instance.Apply(system).JournalFor(null);
-            var reply = await journal.Ask<object>(replyTo => new ReplayMessages(1, long.MaxValue, 0, "health-probe", replyTo), PartTimeout, ct).ConfigureAwait(false);
+            var reply = await journal.Ask<object>(replyTo => new ReplayMessages(1, long.MaxValue, 0, "health-probe", replyTo), timeout, ct).ConfigureAwait(false);
             return reply is ReplayMessagesFailure failure
-                ? new PartHealth("journal", false, $"the journal cannot read: {failure.Cause.Message}")
-                : new PartHealth("journal", true, "reads");
+                ? (new PartHealth("journal", false, $"the journal cannot read: {failure.Cause.Message}"), true)
+                : (new PartHealth("journal", true, "reads"), false);
         }
         catch (Exception e) when (e is TimeoutException or AskTimeoutException or TaskCanceledException)
         {
-            return new PartHealth("journal", false, $"the journal did not answer within {PartTimeout.TotalSeconds:0} s");
+            return (new PartHealth("journal", false, $"the journal did not answer within {timeout.TotalSeconds:0} s"), false);
         }
     }
 
