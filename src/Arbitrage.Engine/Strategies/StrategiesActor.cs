@@ -9,14 +9,17 @@ namespace Arbitrage.Engine.Strategies;
 /// <summary>How the strategies parent finds and watches its files.</summary>
 /// <param name="Directory">The strategies/ directory.</param>
 /// <param name="Watch">Hot reload on file changes (off for replays: a replay's config is fixed).</param>
-public sealed record StrategiesSettings(string Directory, bool Watch = true);
+/// <param name="RemovalGrace">How long a running strategy's file must stay missing before the strategy stops (an editor
+/// that saves by rename leaves the file missing for a moment); null = 2 s.</param>
+public sealed record StrategiesSettings(string Directory, bool Watch = true, TimeSpan? RemovalGrace = null);
 
 /// <summary>
 /// <c>/user/strategies</c>: one <see cref="StrategyActor"/> per valid file. Hot reload re-validates a changed
 /// file with the same loader as startup; a valid file replaces the running definition, an invalid one is
-/// rejected with its errors (file, JSON path, rule) and the old definition keeps running.
+/// rejected with its errors (file, JSON path, rule) and the old definition keeps running. A deleted (or renamed
+/// away) file stops its strategy, which is then no longer listed (<see cref="StrategyFileRemoved"/>).
 /// </summary>
-public sealed class StrategiesActor : ReceiveActor
+public sealed class StrategiesActor : ReceiveActor, IWithTimers
 {
     private static readonly TimeSpan ScoreTimeout = TimeSpan.FromSeconds(3);
 
@@ -27,6 +30,8 @@ public sealed class StrategiesActor : ReceiveActor
     private readonly Dictionary<string, (StrategyDefinition Definition, string File, IActorRef Actor)> _running = new(StringComparer.Ordinal);
     private readonly HashSet<string> _ready = new(StringComparer.Ordinal);
     private readonly List<IActorRef> _waiting = [];
+    private readonly Dictionary<IActorRef, string> _stopping = [];
+    private readonly Dictionary<string, (StrategyDefinition Definition, string File)> _startAfterStop = new(StringComparer.Ordinal);
     private FileSystemWatcher? _watcher;
 
     public StrategiesActor(StrategiesSettings settings, IActorRef mediator, IActorRef? riskGuard)
@@ -46,6 +51,15 @@ public sealed class StrategiesActor : ReceiveActor
             ReplyIfReady();
         });
         Receive<ReloadStrategyFile>(r => Reload(r.Path));
+        Receive<ConfirmStrategyFileRemoved>(r => ConfirmRemoved(r.Path));
+        Receive<Terminated>(t =>
+        {
+            // A removed strategy has finished its journal writes: a file that came back with its id may start it again.
+            if (_stopping.Remove(t.ActorRef, out var id) && _startAfterStop.Remove(id, out var next))
+            {
+                Start(next.Definition, next.File);
+            }
+        });
         Receive<SetStrategyEnabled>(m =>
         {
             if (!_running.TryGetValue(m.StrategyId, out var entry))
@@ -81,6 +95,8 @@ public sealed class StrategiesActor : ReceiveActor
             .Select(v => new StrategyInfo(v.Definition.Id, v.Definition.Version, v.File, v.Definition.Enabled, v.Definition.Threshold, v.Definition.Symbols))
             .ToArray())));
     }
+
+    public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(StrategiesSettings settings, IActorRef mediator, IActorRef? riskGuard) =>
         Akka.Actor.Props.Create(() => new StrategiesActor(settings, mediator, riskGuard));
@@ -124,7 +140,12 @@ public sealed class StrategiesActor : ReceiveActor
             };
             _watcher.Changed += (_, e) => self.Tell(new ReloadStrategyFile(e.FullPath));
             _watcher.Created += (_, e) => self.Tell(new ReloadStrategyFile(e.FullPath));
-            _watcher.Renamed += (_, e) => self.Tell(new ReloadStrategyFile(e.FullPath));
+            _watcher.Deleted += (_, e) => self.Tell(new ReloadStrategyFile(e.FullPath));
+            _watcher.Renamed += (_, e) =>
+            {
+                self.Tell(new ReloadStrategyFile(e.OldFullPath));
+                self.Tell(new ReloadStrategyFile(e.FullPath));
+            };
             _watcher.EnableRaisingEvents = true;
         }
     }
@@ -137,6 +158,13 @@ public sealed class StrategiesActor : ReceiveActor
 
     private void Start(StrategyDefinition definition, string file)
     {
+        if (_stopping.ContainsValue(definition.Id))
+        {
+            // Its previous actor (same persistence id) is still finishing: start when it has stopped.
+            _startAfterStop[definition.Id] = (definition, file);
+            return;
+        }
+
         var actor = Context.ActorOf(StrategyActor.Props(definition, _mediator, _riskGuard), "strategy-" + Uri.EscapeDataString(definition.Id));
         _running[definition.Id] = (definition, file, actor);
         _mediator.Tell(new Publish(EngineTopics.StrategyEvents, new StrategyFileLoaded(file, definition.Id, definition.Version, definition.Enabled)));
@@ -146,6 +174,12 @@ public sealed class StrategiesActor : ReceiveActor
     {
         if (!File.Exists(file))
         {
+            if (_running.Values.Any(v => v.File == file))
+            {
+                var grace = _settings.RemovalGrace ?? TimeSpan.FromSeconds(2);
+                Timers.StartSingleTimer("removed:" + file, new ConfirmStrategyFileRemoved(file), grace);
+            }
+
             return;
         }
 
@@ -181,6 +215,25 @@ public sealed class StrategiesActor : ReceiveActor
         }
 
         Start(definition, file);
+    }
+
+    private void ConfirmRemoved(string file)
+    {
+        if (File.Exists(file))
+        {
+            return; // Saved again (an editor's rename dance): the change events reload it.
+        }
+
+        foreach (var (id, entry) in _running.Where(r => r.Value.File == file).ToList())
+        {
+            entry.Actor.Tell(StopStrategy.Instance);
+            Context.Watch(entry.Actor);
+            _stopping[entry.Actor] = id;
+            _running.Remove(id);
+            _ready.Remove(id);
+            _log.Warning("Strategy file {0} was deleted: strategy {1} (version {2}) stopped and is no longer listed", file, id, entry.Definition.Version);
+            _mediator.Tell(new Publish(EngineTopics.StrategyEvents, new StrategyFileRemoved(file, id, entry.Definition.Version)));
+        }
     }
 
     private void ReplyIfReady()
