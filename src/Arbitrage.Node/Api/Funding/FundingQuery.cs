@@ -3,8 +3,11 @@ using Microsoft.Extensions.Primitives;
 
 namespace Arbitrage.Node.Api.Funding;
 
-/// <summary>A rejected query parameter: <c>400 {"field": ..., "error": ...}</c>.</summary>
-public sealed record FundingApiError(string Field, string Error);
+/// <summary>A rejected query parameter: a 400 problem naming it (<c>errors.{field}</c>).</summary>
+public sealed record FundingApiError(string Field, string Error)
+{
+    public IResult ToProblem() => Read.FieldProblem.Of(Field, Error);
+}
 
 /// <summary>Parses the funding endpoints' query strings; every failure names its field.</summary>
 internal static class FundingQuery
