@@ -19,7 +19,10 @@ public sealed partial class BadRequestExceptionHandler(IProblemDetailsService pr
             return false;
         }
 
-        var (field, message) = Explain(bad);
+        // The exception handler has cleared the endpoint by now; its feature keeps the one that threw.
+        var endpoint = httpContext.Features.Get<IExceptionHandlerFeature>()?.Endpoint ?? httpContext.GetEndpoint();
+        var body = endpoint?.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IAcceptsMetadata>()?.RequestType;
+        var (field, message) = Explain(bad, body);
         httpContext.Response.StatusCode = bad.StatusCode;
         var problem = bad.StatusCode == StatusCodes.Status400BadRequest
             ? new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [message] }) { Title = $"Invalid {field}" }
@@ -31,11 +34,14 @@ public sealed partial class BadRequestExceptionHandler(IProblemDetailsService pr
     }
 
     /// <summary>The field a binding failure is about and what is wrong with it, from the framework's exception.</summary>
-    internal static (string Field, string Message) Explain(BadHttpRequestException bad)
+    /// <param name="body">The endpoint's JSON body type, to say what a field should have held.</param>
+    internal static (string Field, string Message) Explain(BadHttpRequestException bad, Type? body = null)
     {
         if (bad.InnerException is JsonException json)
         {
-            return (FieldOf(json.Path), JsonProblem(json));
+            // Malformed JSON (the reader's error) is about the body as a whole; a value of the wrong type about its field.
+            var malformed = json.InnerException?.GetType().Name == "JsonReaderException";
+            return (malformed ? "body" : FieldOf(json.Path), JsonProblem(json, body));
         }
 
         var text = bad.Message;
@@ -81,16 +87,21 @@ public sealed partial class BadRequestExceptionHandler(IProblemDetailsService pr
         return field.Length == 0 ? "body" : field;
     }
 
-    private static string JsonProblem(JsonException json)
+    private static string JsonProblem(JsonException json, Type? body)
     {
         var position = json.LineNumber is { } line ? $" (line {line + 1}, byte {json.BytePositionInLine + 1})" : string.Empty;
         var message = json.Message;
-        if (ConvertFailure().Match(message) is { Success: true } m)
+        if (ConvertFailure().IsMatch(message))
         {
-            var target = m.Groups["type"].Value;
-            return FieldOf(json.Path) == "body" && !IsScalar(target)
-                ? "must be a JSON object with the documented fields"
-                : $"has the wrong JSON type: expected {Expected(target)}";
+            var field = FieldOf(json.Path);
+            if (field == "body")
+            {
+                return "must be a JSON object with the documented fields";
+            }
+
+            // The serializer names the type it was building, not always the field's: take the field's from the body type.
+            var property = body?.GetProperties().FirstOrDefault(p => string.Equals(p.Name, field, StringComparison.OrdinalIgnoreCase));
+            return property is null ? "has the wrong JSON type" : $"has the wrong JSON type: expected {Expected(property.PropertyType)}";
         }
 
         // The reader's own words without the .NET suffix ("Path: $ | LineNumber: 0 | ...").
@@ -98,7 +109,7 @@ public sealed partial class BadRequestExceptionHandler(IProblemDetailsService pr
         return "is not valid JSON: " + (cut > 0 ? message[..cut] : message).TrimEnd('.') + position;
     }
 
-    private static bool IsScalar(string typeName) => !Expected(typeName).StartsWith("a JSON value of type", StringComparison.Ordinal);
+    private static string Expected(Type type) => Expected((Nullable.GetUnderlyingType(type) ?? type).Name);
 
     /// <summary>"an integer", "a number", ... for a .NET type name as the framework or the serializer spells it.</summary>
     private static string Expected(string typeName)
@@ -133,6 +144,6 @@ public sealed partial class BadRequestExceptionHandler(IProblemDetailsService pr
     [GeneratedRegex("could not be converted to (?<type>[^ ]+?)\\.? Path:")]
     private static partial Regex ConvertFailure();
 
-    [GeneratedRegex("^(System\\.)?Nullable`1\\[(?<inner>.+)\\]$")]
+    [GeneratedRegex("^(System\\.)?Nullable(`1\\[(?<inner>.+)\\]|<(?<inner>.+)>)$")]
     private static partial Regex NullableOf();
 }

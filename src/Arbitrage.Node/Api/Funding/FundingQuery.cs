@@ -24,9 +24,9 @@ internal static class FundingQuery
         }
 
         var s = raw[0]!.Trim().ToUpperInvariant();
-        if (s.Length is < 2 or > 32 || !s.All(char.IsAsciiLetterOrDigit))
+        if (s.Length is < 2 or > 32 || !s.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
         {
-            error = new FundingApiError("symbol", $"'{raw[0]}' is not a symbol (2–32 letters or digits, e.g. BTCUSDT)");
+            error = new FundingApiError("symbol", $"'{raw[0]}' is not a symbol (2–32 letters, digits or '_', e.g. BTCUSDT or BTCUSD_PERP)");
             return false;
         }
 
