@@ -127,7 +127,7 @@ public static class EngineStateEndpoints
             await AskAsync<RiskStatus, IReadOnlyList<PositionView>>(guard.GetAsync(ct), new GetRiskStatus(),
                 s => s.Positions.Select(p => new PositionView(p.Symbol, p.OpenedAtMs)).ToArray(), ct));
 
-        api.MapGet("/carry/{symbol}", async (string symbol, IServiceProvider services, CancellationToken ct) =>
+        api.MapGet("/carry/{symbol}", async (string symbol, ActorRegistry registry, CancellationToken ct) =>
         {
             if (!System.Text.RegularExpressions.Regex.IsMatch(symbol, "^[A-Za-z0-9_]{2,30}$"))
             {
@@ -135,7 +135,7 @@ public static class EngineStateEndpoints
             }
 
             // Registered only when a carry is configured (strategies/carry/carry_funding.json).
-            if (services.GetService<IRequiredActor<CarryParent>>() is not { } carry)
+            if (!registry.TryGet<CarryParent>(out var actor))
             {
                 return Results.Problem(statusCode: StatusCodes.Status404NotFound, detail: $"no carry is configured on this node, so none for {symbol.ToUpperInvariant()} (strategies/carry/carry_funding.json)");
             }
@@ -144,7 +144,6 @@ public static class EngineStateEndpoints
             {
                 using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
                 cts.CancelAfter(AskTimeout);
-                var actor = await carry.GetAsync(cts.Token).ConfigureAwait(false);
                 var status = await actor.Ask<Engine.Funding.Carry.CarryStatus>(new Engine.Funding.Carry.GetCarryStatus(symbol.ToUpperInvariant()), AskTimeout, cts.Token).ConfigureAwait(false);
                 return Results.Ok(status);
             }
