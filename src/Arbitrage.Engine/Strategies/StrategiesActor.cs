@@ -174,7 +174,7 @@ public sealed class StrategiesActor : ReceiveActor, IWithTimers
     {
         if (!File.Exists(file))
         {
-            if (_running.Values.Any(v => v.File == file))
+            if (_running.Values.Any(v => SameFile(v.File, file)))
             {
                 var grace = _settings.RemovalGrace ?? TimeSpan.FromSeconds(2);
                 Timers.StartSingleTimer("removed:" + file, new ConfirmStrategyFileRemoved(file), grace);
@@ -195,7 +195,7 @@ public sealed class StrategiesActor : ReceiveActor, IWithTimers
         var owner = _running.Values.FirstOrDefault(v => v.Definition.Id == definition.Id);
         if (owner.Actor is not null)
         {
-            if (owner.File != file && File.Exists(owner.File))
+            if (!SameFile(owner.File, file) && File.Exists(owner.File))
             {
                 var error = $"{file}: $.id: duplicate id \"{definition.Id}\" (already defined in {owner.File}) [{StrategyRules.DuplicateId}]";
                 _log.Error("Strategy file rejected on reload: {0}", error);
@@ -224,7 +224,7 @@ public sealed class StrategiesActor : ReceiveActor, IWithTimers
             return; // Saved again (an editor's rename dance): the change events reload it.
         }
 
-        foreach (var (id, entry) in _running.Where(r => r.Value.File == file).ToList())
+        foreach (var (id, entry) in _running.Where(r => SameFile(r.Value.File, file)).ToList())
         {
             entry.Actor.Tell(StopStrategy.Instance);
             Context.Watch(entry.Actor);
@@ -235,6 +235,9 @@ public sealed class StrategiesActor : ReceiveActor, IWithTimers
             _mediator.Tell(new Publish(EngineTopics.StrategyEvents, new StrategyFileRemoved(file, id, entry.Definition.Version)));
         }
     }
+
+    /// <summary>The loader's paths are as configured (maybe relative), the watcher's may be full: compare them resolved.</summary>
+    private static bool SameFile(string a, string b) => string.Equals(Path.GetFullPath(a), Path.GetFullPath(b), StringComparison.Ordinal);
 
     private void ReplyIfReady()
     {
