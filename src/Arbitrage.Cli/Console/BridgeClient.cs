@@ -253,7 +253,10 @@ public sealed class BridgeClient : IDisposable
 
             if (root.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Object)
             {
-                parts.AddRange(errors.EnumerateObject().Select(e => $"{e.Name}: {string.Join("; ", e.Value.EnumerateArray().Select(x => x.ToString()))}"));
+                // The node's detail already says "field: message" for a one-field problem: do not repeat it.
+                parts.AddRange(errors.EnumerateObject()
+                    .Select(e => $"{e.Name}: {string.Join("; ", e.Value.EnumerateArray().Select(x => x.ToString()))}")
+                    .Where(e => !parts.Any(p => p.Contains(e, StringComparison.Ordinal))));
             }
 
             return string.Join(" — ", parts);

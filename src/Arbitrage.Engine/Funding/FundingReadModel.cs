@@ -33,7 +33,7 @@ public sealed record FundingCandleSeries(string Symbol, CandleField Field, long 
 /// </summary>
 public sealed class FundingReadModel(Database database)
 {
-    private readonly Lazy<Task> _schema = new(() => FundingSchema.EnsureCreatedAsync(database));
+    private Task? _schema;
 
     public Database Database => database;
 
@@ -211,7 +211,14 @@ public sealed class FundingReadModel(Database database)
 
     private async Task<DbConnection> OpenAsync(CancellationToken ct)
     {
-        await _schema.Value.ConfigureAwait(false);
+        // Created once; a creation that failed (the database was down) is tried again by the next read, not kept.
+        var schema = _schema;
+        if (schema is null || schema.IsFaulted || schema.IsCanceled)
+        {
+            _schema = schema = FundingSchema.EnsureCreatedAsync(database); // idempotent DDL: a race only repeats it
+        }
+
+        await schema.WaitAsync(ct).ConfigureAwait(false);
         return await database.OpenConnectionAsync(ct).ConfigureAwait(false);
     }
 }

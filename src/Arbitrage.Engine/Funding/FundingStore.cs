@@ -31,17 +31,26 @@ public sealed class FundingStore
     private const string DropNearbyEstimateSql =
         "DELETE FROM funding_history WHERE symbol = @s AND estimated AND time_ms <> @t AND time_ms BETWEEN @lo AND @hi";
 
-    private readonly Lazy<Task> _schema;
+    private Task? _schema;
 
     public FundingStore(Database database)
     {
         Database = database;
-        _schema = new Lazy<Task>(() => FundingSchema.EnsureCreatedAsync(database));
     }
 
     public Database Database { get; }
 
-    public Task EnsureSchemaAsync() => _schema.Value;
+    /// <summary>Created once; a creation that failed (the database was down) is tried again by the next call, not kept.</summary>
+    public Task EnsureSchemaAsync()
+    {
+        var schema = _schema;
+        if (schema is null || schema.IsFaulted || schema.IsCanceled)
+        {
+            _schema = schema = FundingSchema.EnsureCreatedAsync(Database); // idempotent DDL: a race only repeats it
+        }
+
+        return schema;
+    }
 
     /// <summary>Upserts rows in one transaction (one round trip on PostgreSQL); returns the row count.</summary>
     public async Task<int> WriteSnapshotsAsync(IReadOnlyList<FundingSnapshotRow> rows, CancellationToken ct = default)

@@ -11,7 +11,9 @@ namespace Arbitrage.Engine.Strategies;
 /// <summary>How the strategies parent finds and watches its files.</summary>
 /// <param name="Directory">The strategies/ directory.</param>
 /// <param name="Watch">Hot reload on file changes (off for replays: a replay's config is fixed).</param>
-public sealed record StrategiesSettings(string Directory, bool Watch = true);
+/// <param name="RemovalGrace">How long a running strategy's file must stay missing before the strategy stops (an editor
+/// that saves by rename leaves the file missing for a moment); null = 2 s.</param>
+public sealed record StrategiesSettings(string Directory, bool Watch = true, TimeSpan? RemovalGrace = null);
 
 /// <summary>
 /// <c>/user/strategies</c>: one <see cref="StrategyActor"/> per valid file. Hot reload re-validates a changed
@@ -20,9 +22,10 @@ public sealed record StrategiesSettings(string Directory, bool Watch = true);
 /// and market-input topics once and routes each snapshot to the strategies it applies to. Each strategy runs under a
 /// <see cref="BufferingBackoffSupervisor"/>: a journal failure stops it, the snapshots of that time wait, and it comes
 /// back when the journal answers, with the definition in force, the latest inputs and the signal whose write failed
-/// (<see cref="StrategyDown"/>, <see cref="ResumeStrategy"/>), then takes the snapshots it missed, in order.
+/// (<see cref="StrategyDown"/>, <see cref="ResumeStrategy"/>), then takes the snapshots it missed, in order. A deleted (or renamed away) file stops its strategy, which is then no
+/// longer listed (<see cref="StrategyFileRemoved"/>).
 /// </summary>
-public sealed class StrategiesActor : ReceiveActor
+public sealed class StrategiesActor : ReceiveActor, IWithTimers
 {
     private static readonly TimeSpan ScoreTimeout = TimeSpan.FromSeconds(3);
 
@@ -37,6 +40,8 @@ public sealed class StrategiesActor : ReceiveActor
     private readonly Dictionary<string, List<SignalEmitted>> _unwritten = new(StringComparer.Ordinal);
     private readonly Dictionary<string, MarketInputsUpdated> _inputs = new(StringComparer.Ordinal);
     private int _pendingSubscriptions;
+    private readonly Dictionary<IActorRef, string> _stopping = [];
+    private readonly Dictionary<string, (StrategyDefinition Definition, string File)> _startAfterStop = new(StringComparer.Ordinal);
     private FileSystemWatcher? _watcher;
 
     public StrategiesActor(StrategiesSettings settings, IActorRef mediator, IActorRef? riskGuard)
@@ -101,6 +106,15 @@ public sealed class StrategiesActor : ReceiveActor
             ReplyIfReady();
         });
         Receive<ReloadStrategyFile>(r => Reload(r.Path));
+        Receive<ConfirmStrategyFileRemoved>(r => ConfirmRemoved(r.Path));
+        Receive<Terminated>(t =>
+        {
+            // A removed strategy has finished its journal writes: a file that came back with its id may start it again.
+            if (_stopping.Remove(t.ActorRef, out var id) && _startAfterStop.Remove(id, out var next))
+            {
+                Start(next.Definition, next.File);
+            }
+        });
         Receive<SetStrategyEnabled>(m =>
         {
             if (!_running.TryGetValue(m.StrategyId, out var entry))
@@ -138,6 +152,8 @@ public sealed class StrategiesActor : ReceiveActor
                 Running: !_down.ContainsKey(v.Definition.Id), Problem: _down.GetValueOrDefault(v.Definition.Id)))
             .ToArray())));
     }
+
+    public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(StrategiesSettings settings, IActorRef mediator, IActorRef? riskGuard) =>
         Akka.Actor.Props.Create(() => new StrategiesActor(settings, mediator, riskGuard));
@@ -189,7 +205,12 @@ public sealed class StrategiesActor : ReceiveActor
             };
             _watcher.Changed += (_, e) => self.Tell(new ReloadStrategyFile(e.FullPath));
             _watcher.Created += (_, e) => self.Tell(new ReloadStrategyFile(e.FullPath));
-            _watcher.Renamed += (_, e) => self.Tell(new ReloadStrategyFile(e.FullPath));
+            _watcher.Deleted += (_, e) => self.Tell(new ReloadStrategyFile(e.FullPath));
+            _watcher.Renamed += (_, e) =>
+            {
+                self.Tell(new ReloadStrategyFile(e.OldFullPath));
+                self.Tell(new ReloadStrategyFile(e.FullPath));
+            };
             _watcher.EnableRaisingEvents = true;
         }
     }
@@ -202,10 +223,18 @@ public sealed class StrategiesActor : ReceiveActor
 
     private void Start(StrategyDefinition definition, string file)
     {
+        if (_stopping.ContainsValue(definition.Id))
+        {
+            // Its previous actor (same persistence id) is still finishing: start when it has stopped.
+            _startAfterStop[definition.Id] = (definition, file);
+            return;
+        }
+
         // A persistent actor stops when its journal fails: back off and start it again until the journal answers,
-        // keeping what is routed to it meanwhile.
+        // keeping what is routed to it meanwhile; a StopStrategy (file deleted) stops it for good.
         var actor = Context.ActorOf(
-            BufferingBackoffSupervisor.Props(StrategyActor.Props(definition, _mediator, _riskGuard, Self), "strategy"),
+            BufferingBackoffSupervisor.Props(
+                StrategyActor.Props(definition, _mediator, _riskGuard, Self), "strategy", finalStop: m => m is StopStrategy),
             "strategy-" + Uri.EscapeDataString(definition.Id));
         _running[definition.Id] = (definition, file, actor);
         _mediator.Tell(new Publish(EngineTopics.StrategyEvents, new StrategyFileLoaded(file, definition.Id, definition.Version, definition.Enabled)));
@@ -215,6 +244,12 @@ public sealed class StrategiesActor : ReceiveActor
     {
         if (!File.Exists(file))
         {
+            if (_running.Values.Any(v => SameFile(v.File, file)))
+            {
+                var grace = _settings.RemovalGrace ?? TimeSpan.FromSeconds(2);
+                Timers.StartSingleTimer("removed:" + file, new ConfirmStrategyFileRemoved(file), grace);
+            }
+
             return;
         }
 
@@ -230,7 +265,7 @@ public sealed class StrategiesActor : ReceiveActor
         var owner = _running.Values.FirstOrDefault(v => v.Definition.Id == definition.Id);
         if (owner.Actor is not null)
         {
-            if (owner.File != file && File.Exists(owner.File))
+            if (!SameFile(owner.File, file) && File.Exists(owner.File))
             {
                 var error = $"{file}: $.id: duplicate id \"{definition.Id}\" (already defined in {owner.File}) [{StrategyRules.DuplicateId}]";
                 _log.Error("Strategy file rejected on reload: {0}", error);
@@ -263,6 +298,35 @@ public sealed class StrategiesActor : ReceiveActor
             }
         }
     }
+
+    private void ConfirmRemoved(string file)
+    {
+        if (File.Exists(file))
+        {
+            return; // Saved again (an editor's rename dance): the change events reload it.
+        }
+
+        foreach (var (id, entry) in _running.Where(r => SameFile(r.Value.File, file)).ToList())
+        {
+            entry.Actor.Tell(StopStrategy.Instance);
+            Context.Watch(entry.Actor);
+            _stopping[entry.Actor] = id;
+            _running.Remove(id);
+            _ready.Remove(id);
+            _down.Remove(id);
+            if (_unwritten.Remove(id, out var unwritten))
+            {
+                _log.Error("Strategy {0} removed while {1} of its signals waited for the journal; not written: {2}",
+                    id, unwritten.Count, string.Join(", ", unwritten.Select(u => u.SignalId)));
+            }
+
+            _log.Warning("Strategy file {0} was deleted: strategy {1} (version {2}) stopped and is no longer listed", file, id, entry.Definition.Version);
+            _mediator.Tell(new Publish(EngineTopics.StrategyEvents, new StrategyFileRemoved(file, id, entry.Definition.Version)));
+        }
+    }
+
+    /// <summary>The loader's paths are as configured (maybe relative), the watcher's may be full: compare them resolved.</summary>
+    private static bool SameFile(string a, string b) => string.Equals(Path.GetFullPath(a), Path.GetFullPath(b), StringComparison.Ordinal);
 
     private void ReplyIfReady()
     {

@@ -120,6 +120,9 @@ public sealed class StrategyActor : ReceivePersistentActor
             _watch = ScoreWatch.Empty; // other signals or weights: the old watch no longer applies
         });
         Command<GetStrategyScore>(_ => Sender.Tell(StrategyScoreReport.Of(_definition, _watch)));
+
+        // A command, so it waits behind any Persist in flight: a signal being written is still handed on.
+        Command<StopStrategy>(_ => Context.Stop(Self));
         Command<SubscribeAck>(_ =>
         {
             if (--_pendingSubscriptions == 0)

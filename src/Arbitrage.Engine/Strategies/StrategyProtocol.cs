@@ -70,6 +70,16 @@ public sealed record StrategyFileLoaded(string File, string StrategyId, string V
 [Manifest("strategy-file-rejected.v1")]
 public sealed record StrategyFileRejected(string File, IReadOnlyList<string> Errors) : IWireMessage;
 
+/// <summary>A running strategy's file was deleted (or renamed away): the strategy stopped and is no longer listed.</summary>
+[Manifest("strategy-file-removed.v1")]
+public sealed record StrategyFileRemoved(string File, string StrategyId, string Version) : IWireMessage;
+
+/// <summary>Stop once the journal writes already started are done (its file was removed).</summary>
+public sealed record StopStrategy : INoSerializationVerificationNeeded
+{
+    public static StopStrategy Instance { get; } = new();
+}
+
 /// <summary>Ask the supervisor: answered with <see cref="StrategiesReady"/> once every strategy is ready.</summary>
 [Manifest("await-strategies-ready.v1")]
 public sealed record AwaitStrategiesReady : IWireMessage;
@@ -126,5 +136,8 @@ public sealed record ResumeStrategy(StrategyDefinition Definition, IReadOnlyList
 /// <summary>A strategy stops: its journal failed (write or recovery). <paramref name="Unwritten"/> is the signal whose write failed, if any.</summary>
 public sealed record StrategyDown(string StrategyId, string Reason, SignalEmitted? Unwritten) : INoSerializationVerificationNeeded;
 
-/// <summary>Re-read one file (sent by the directory watcher, or by tests).</summary>
+/// <summary>Re-read one file (sent by the directory watcher, or by tests); a file that is gone is a removal.</summary>
 public sealed record ReloadStrategyFile(string Path) : INoSerializationVerificationNeeded;
+
+/// <summary>A running strategy's file was found missing a grace period ago: stop the strategy if it still is.</summary>
+public sealed record ConfirmStrategyFileRemoved(string Path) : INoSerializationVerificationNeeded;

@@ -57,6 +57,7 @@ public sealed class BufferingBackoffSupervisor : UntypedActor, IWithTimers
     private readonly TimeSpan _maxBackoff;
     private readonly double _randomFactor;
     private readonly int _capacity;
+    private readonly Func<object, bool>? _finalStop;
     private readonly LinkedList<(object Message, IActorRef Sender)> _buffer = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private IActorRef? _child;
@@ -66,8 +67,11 @@ public sealed class BufferingBackoffSupervisor : UntypedActor, IWithTimers
     private int _restarts;
     private long _dropped;
     private string? _lastStopReason;
+    private bool _finalStopReceived;
 
-    public BufferingBackoffSupervisor(Props childProps, string childName, TimeSpan minBackoff, TimeSpan maxBackoff, double randomFactor, int capacity)
+    /// <param name="finalStop">A message that ends the child for good: forwarded to it, and when the child then stops, so does the supervisor.</param>
+    public BufferingBackoffSupervisor(
+        Props childProps, string childName, TimeSpan minBackoff, TimeSpan maxBackoff, double randomFactor, int capacity, Func<object, bool>? finalStop = null)
     {
         _childProps = childProps;
         _childName = childName;
@@ -75,14 +79,16 @@ public sealed class BufferingBackoffSupervisor : UntypedActor, IWithTimers
         _maxBackoff = maxBackoff;
         _randomFactor = randomFactor;
         _capacity = capacity;
+        _finalStop = finalStop;
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(
-        Props childProps, string childName, TimeSpan? minBackoff = null, TimeSpan? maxBackoff = null, double randomFactor = 0.2, int capacity = 10_000) =>
+        Props childProps, string childName, TimeSpan? minBackoff = null, TimeSpan? maxBackoff = null, double randomFactor = 0.2, int capacity = 10_000,
+        Func<object, bool>? finalStop = null) =>
         Akka.Actor.Props.Create(() => new BufferingBackoffSupervisor(
-            childProps, childName, minBackoff ?? TimeSpan.FromMilliseconds(500), maxBackoff ?? TimeSpan.FromSeconds(10), randomFactor, capacity));
+            childProps, childName, minBackoff ?? TimeSpan.FromMilliseconds(500), maxBackoff ?? TimeSpan.FromSeconds(10), randomFactor, capacity, finalStop));
 
     /// <summary>The delay before start number <paramref name="failures"/> + 1: min·2^failures, capped at max, times 1..1+jitter.</summary>
     public static TimeSpan Delay(int failures, TimeSpan min, TimeSpan max, double randomFactor, double random01)
@@ -140,6 +146,18 @@ public sealed class BufferingBackoffSupervisor : UntypedActor, IWithTimers
             case var _ when _child is not null && Sender.Equals(_child):
                 Context.Parent.Forward(message);
                 break;
+            case var _ when _finalStop?.Invoke(message) == true:
+                _finalStopReceived = true;
+                if (_child is null)
+                {
+                    Context.Stop(Self);
+                }
+                else
+                {
+                    _child.Forward(message); // after what it already has; it stops itself, and then so does this supervisor
+                }
+
+                break;
             default:
                 if (_ready)
                 {
@@ -182,6 +200,12 @@ public sealed class BufferingBackoffSupervisor : UntypedActor, IWithTimers
 
     private void OnChildStopped()
     {
+        if (_finalStopReceived)
+        {
+            Context.Stop(Self);
+            return;
+        }
+
         _child = null;
         _ready = false;
         Timers.Cancel(nameof(ResetBackoff));

@@ -56,6 +56,14 @@ public sealed record SymbolIndicatorsReply(
     string Symbol, IndicatorValues? Last, long Trades, long LastAggId, string FeedStatus,
     long TradeGaps = 0, long MissingTrades = 0, string? LastTradeGap = null) : IWireMessage, Akka.Event.IDeadLetterSuppression;
 
+/// <summary>
+/// Answer of the <c>symbol</c> region to any <see cref="ISymbolMessage"/> naming a symbol that is not configured: no
+/// entity with state or feed exists for it (<see cref="UnconfiguredSymbolActor"/>). Like
+/// <see cref="SymbolIndicatorsReply"/>, it may reach an asker that gave up: not a logged dead letter.
+/// </summary>
+[Manifest("symbol-not-configured.v1")]
+public sealed record SymbolNotConfigured(string Symbol, IReadOnlyList<string> Configured) : IWireMessage, Akka.Event.IDeadLetterSuppression;
+
 /// <summary>Published on <c>indicators</c> and <c>indicators.SYMBOL</c> at every evaluation tick.</summary>
 [Manifest("indicator-snapshot.v1")]
 public sealed record IndicatorSnapshot(string Symbol, IndicatorValues Values) : IWireMessage;

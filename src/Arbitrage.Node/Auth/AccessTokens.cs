@@ -37,7 +37,8 @@ public sealed class AccessTokens
 
     public TimeSpan Lifetime => TimeSpan.FromMinutes(_options.AccessTokenMinutes);
 
-    public (string Token, DateTimeOffset ExpiresAt) Issue(AuthUser user)
+    /// <param name="familyId">The refresh-token family (login session) the token belongs to: <see cref="AuthClaims.Family"/>.</param>
+    public (string Token, DateTimeOffset ExpiresAt) Issue(AuthUser user, string familyId)
     {
         var now = _clock.GetUtcNow();
         var expires = now + Lifetime;
@@ -54,6 +55,7 @@ public sealed class AccessTokens
                 [AuthClaims.Subject] = user.Id,
                 [AuthClaims.Name] = user.Username,
                 [AuthClaims.Role] = user.Role,
+                [AuthClaims.Family] = familyId,
                 ["jti"] = Guid.NewGuid().ToString("N"),
             },
         });

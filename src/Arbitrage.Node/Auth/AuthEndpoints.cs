@@ -99,7 +99,7 @@ public static partial class AuthEndpoints
         return outcome switch
         {
             RegisterOutcome.Registered => Results.Created("/api/me", new MeResponse(user!.Id, user.Username, user.Role)),
-            RegisterOutcome.UsernameTaken => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "username is taken"),
+            RegisterOutcome.UsernameTaken => Results.Problem(statusCode: StatusCodes.Status409Conflict, detail: "username is taken"),
             _ => FieldProblem.Of("inviteCode", "unknown, expired or already used"),
         };
     }
@@ -127,7 +127,7 @@ public static partial class AuthEndpoints
         if (!throttle.TryAcquire(ip, username, out var retryAfter))
         {
             http.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "too many login attempts; retry later");
+            return Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, detail: "too many login attempts; retry later");
         }
 
         await store.EnsureReadyAsync(options.BootstrapInvite, ct).ConfigureAwait(false);
@@ -137,12 +137,12 @@ public static partial class AuthEndpoints
         var verdict = hasher.VerifyHashedPassword(user ?? Placeholder, user?.PasswordHash ?? DummyHash(hasher), body.Password);
         if (user is null || verdict == PasswordVerificationResult.Failed)
         {
-            return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "invalid username or password");
+            return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, detail: "invalid username or password");
         }
 
         if (user.Banned)
         {
-            return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "this account is banned");
+            return Results.Problem(statusCode: StatusCodes.Status403Forbidden, detail: "this account is banned");
         }
 
         if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
@@ -150,8 +150,8 @@ public static partial class AuthEndpoints
             await store.UpdatePasswordHashAsync(user.Id, hasher.HashPassword(user, body.Password), ct).ConfigureAwait(false);
         }
 
-        var (refresh, refreshExpires) = await store.IssueRefreshTokenAsync(user.Id, TimeSpan.FromDays(options.RefreshTokenDays), ct).ConfigureAwait(false);
-        return Results.Ok(Respond(tokens, user, refresh, refreshExpires));
+        var session = await store.IssueRefreshTokenAsync(user.Id, TimeSpan.FromDays(options.RefreshTokenDays), ct).ConfigureAwait(false);
+        return Results.Ok(Respond(tokens, user, session));
     }
 
     private static async Task<IResult> RefreshAsync(RefreshRequest? body, AuthStore store, AuthOptions options, AccessTokens tokens, CancellationToken ct)
@@ -162,12 +162,12 @@ public static partial class AuthEndpoints
         }
 
         await store.EnsureReadyAsync(options.BootstrapInvite, ct).ConfigureAwait(false);
-        var (outcome, user, next, expires) = await store.RotateRefreshTokenAsync(presented, TimeSpan.FromDays(options.RefreshTokenDays), ct).ConfigureAwait(false);
+        var (outcome, user, next) = await store.RotateRefreshTokenAsync(presented, TimeSpan.FromDays(options.RefreshTokenDays), ct).ConfigureAwait(false);
         return outcome switch
         {
-            RefreshOutcome.Rotated => Results.Ok(Respond(tokens, user!, next!, expires)),
-            RefreshOutcome.Reused => Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "refresh token already used: every session of this login is revoked"),
-            _ => Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "invalid or expired refresh token"),
+            RefreshOutcome.Rotated => Results.Ok(Respond(tokens, user!, next!)),
+            RefreshOutcome.Reused => Results.Problem(statusCode: StatusCodes.Status401Unauthorized, detail: "refresh token already used: every session of this login is revoked"),
+            _ => Results.Problem(statusCode: StatusCodes.Status401Unauthorized, detail: "invalid or expired refresh token"),
         };
     }
 
@@ -221,7 +221,7 @@ public static partial class AuthEndpoints
 
         return await store.SetBannedAsync(name, banned, ct).ConfigureAwait(false)
             ? Results.NoContent()
-            : Results.Problem(statusCode: StatusCodes.Status404NotFound, title: $"no user '{name}'");
+            : Results.Problem(statusCode: StatusCodes.Status404NotFound, detail: $"no user '{name}'");
     }
 
     private static async Task<IResult> SetRoleAsync(string username, RoleRequest? body, ClaimsPrincipal me, AuthStore store, CancellationToken ct)
@@ -244,13 +244,15 @@ public static partial class AuthEndpoints
 
         return await store.SetRoleAsync(name, body.Role!, ct).ConfigureAwait(false)
             ? Results.Ok(new { username = name, role = body.Role })
-            : Results.Problem(statusCode: StatusCodes.Status404NotFound, title: $"no user '{name}'");
+            : Results.Problem(statusCode: StatusCodes.Status404NotFound, detail: $"no user '{name}'");
     }
 
-    private static TokenResponse Respond(AccessTokens tokens, AuthUser user, string refresh, long refreshExpiresMs)
+    private static TokenResponse Respond(AccessTokens tokens, AuthUser user, RefreshSession session)
     {
-        var (access, expiresAt) = tokens.Issue(user);
-        return new TokenResponse(access, "Bearer", (long)tokens.Lifetime.TotalSeconds, expiresAt, refresh, DateTimeOffset.FromUnixTimeMilliseconds(refreshExpiresMs), user.Username, user.Role);
+        // The access token names its refresh-token family: revoking the family (reuse, logout, ban) revokes it too.
+        var (access, expiresAt) = tokens.Issue(user, session.FamilyId);
+        return new TokenResponse(
+            access, "Bearer", (long)tokens.Lifetime.TotalSeconds, expiresAt, session.Token, DateTimeOffset.FromUnixTimeMilliseconds(session.ExpiresMs), user.Username, user.Role);
     }
 
     private static readonly AuthUser Placeholder = new(string.Empty, string.Empty, string.Empty, Roles.Viewer, false, 0);

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Arbitrage.Engine.Persistence;
+using Arbitrage.Node.Api.Errors;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -46,7 +47,7 @@ public static class AuthServiceCollectionExtensions
                 jwt.RequireHttpsMetadata = false;
                 jwt.IncludeErrorDetails = false;
                 jwt.TokenValidationParameters = new AccessTokens(options, key, TimeProvider.System).Validation;
-                jwt.Events = new JwtBearerEvents { OnTokenValidated = CheckUserStillValidAsync };
+                jwt.Events = new JwtBearerEvents { OnTokenValidated = CheckUserStillValidAsync, OnChallenge = AnswerOutageAsync };
             });
 
         services.AddAuthorizationBuilder()
@@ -56,26 +57,64 @@ public static class AuthServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>A token of a banned or deleted user, or one carrying a role the user no longer has, stops working at once.</summary>
+    /// <summary>
+    /// A token stops working at once when its user is banned or removed, its role changed, or its login session (refresh
+    /// token family) was revoked: refresh-token reuse, logout or a ban. When the database does not answer, the request is
+    /// not authenticated and <see cref="AnswerOutageAsync"/> answers 503 instead of 401.
+    /// </summary>
     private static async Task CheckUserStillValidAsync(TokenValidatedContext context)
     {
         var subject = context.Principal?.FindFirst(AuthClaims.Subject)?.Value;
         var role = context.Principal?.FindFirst(AuthClaims.Role)?.Value;
-        if (subject is null || role is null)
+        var family = context.Principal?.FindFirst(AuthClaims.Family)?.Value;
+        if (subject is null || role is null || family is null)
         {
-            context.Fail("token lacks sub or role");
+            context.Fail("token lacks sub, role or fam");
             return;
         }
 
         var services = context.HttpContext.RequestServices;
         var store = services.GetRequiredService<AuthStore>();
-        await store.EnsureReadyAsync(services.GetRequiredService<AuthOptions>().BootstrapInvite, context.HttpContext.RequestAborted).ConfigureAwait(false);
-        var user = await store.FindByIdAsync(subject, context.HttpContext.RequestAborted).ConfigureAwait(false);
+        AuthUser? user;
+        bool sessionValid;
+        try
+        {
+            await store.EnsureReadyAsync(services.GetRequiredService<AuthOptions>().BootstrapInvite, context.HttpContext.RequestAborted).ConfigureAwait(false);
+            (user, sessionValid) = await store.FindSessionAsync(subject, family, context.HttpContext.RequestAborted).ConfigureAwait(false);
+        }
+        catch (Exception e) when (UnavailableExceptionHandler.Classify(e) is { } outage)
+        {
+            context.HttpContext.Items[OutageKey] = outage;
+            context.Fail("the user database did not answer");
+            return;
+        }
+
         if (user is null || user.Banned || !string.Equals(user.Role, role, StringComparison.Ordinal))
         {
             context.Fail("user banned, removed or role changed");
         }
+        else if (!sessionValid)
+        {
+            context.Fail("the login session of this token was revoked (refresh token reuse, logout or ban)");
+        }
     }
+
+    /// <summary>A protected endpoint whose token could not be checked because the database is down: 503, not 401.</summary>
+    private static async Task AnswerOutageAsync(JwtBearerChallengeContext context)
+    {
+        if (context.HttpContext.Items[OutageKey] is not ValueTuple<string, string> outage)
+        {
+            return;
+        }
+
+        context.HandleResponse();
+        var http = context.HttpContext;
+        http.RequestServices.GetRequiredService<ILogger<UnavailableExceptionHandler>>()
+            .LogWarning("{Method} {Path} answered 503: {Reason} while checking the access token ({Cause})", http.Request.Method, http.Request.Path, outage.Item1, outage.Item2);
+        await UnavailableExceptionHandler.WriteAsync(http.RequestServices.GetRequiredService<IProblemDetailsService>(), http, outage.Item1, null).ConfigureAwait(false);
+    }
+
+    private static readonly object OutageKey = new();
 
     /// <summary>Creates the auth tables and the bootstrap invite when the host starts.</summary>
     private sealed class AuthStartup(AuthStore store, AuthOptions options) : IHostedService

@@ -16,6 +16,9 @@ public enum RegisterOutcome
     UsernameTaken,
 }
 
+/// <summary>A refresh token as issued: the secret (shown once), its expiry and its family (the login session).</summary>
+public sealed record RefreshSession(string Token, long ExpiresMs, string FamilyId);
+
 public enum RefreshOutcome
 {
     Rotated,
@@ -212,6 +215,32 @@ public sealed class AuthStore(Database database, TimeProvider clock, ILogger<Aut
     public Task<AuthUser?> FindByUsernameAsync(string username, CancellationToken ct) =>
         FindOneAsync($"SELECT id, username, password_hash, role, banned, created_ms FROM {UsersTable} WHERE username = @v", username, ct);
 
+    /// <summary>
+    /// The user an access token speaks for, and whether its login session still stands: false when its refresh-token
+    /// family was revoked (reuse detected, logout, ban) or never existed. One round trip per authenticated request.
+    /// </summary>
+    public async Task<(AuthUser? User, bool SessionValid)> FindSessionAsync(string userId, string familyId, CancellationToken ct)
+    {
+        await using var connection = await Database.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await using var command = connection.Command(
+            $"""
+            SELECT u.id, u.username, u.password_hash, u.role, u.banned, u.created_ms,
+                (SELECT COUNT(*) FROM {RefreshTable} t WHERE t.family_id = @f AND t.user_id = u.id),
+                (SELECT COUNT(*) FROM {RefreshTable} t WHERE t.family_id = @f AND t.revoked_ms IS NOT NULL)
+            FROM {UsersTable} u WHERE u.id = @v
+            """,
+            null,
+            ("@v", userId),
+            ("@f", familyId));
+        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        if (!await reader.ReadAsync(ct).ConfigureAwait(false))
+        {
+            return (null, false);
+        }
+
+        return (ReadUser(reader), reader.GetInt64(6) > 0 && reader.GetInt64(7) == 0);
+    }
+
     public Task<AuthUser?> FindByIdAsync(string id, CancellationToken ct) =>
         FindOneAsync($"SELECT id, username, password_hash, role, banned, created_ms FROM {UsersTable} WHERE id = @v", id, ct);
 
@@ -270,8 +299,8 @@ public sealed class AuthStore(Database database, TimeProvider clock, ILogger<Aut
         return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 1;
     }
 
-    /// <summary>Issues a refresh token in a new family (login) and returns it with its expiry.</summary>
-    public async Task<(string Token, long ExpiresMs)> IssueRefreshTokenAsync(string userId, TimeSpan lifetime, CancellationToken ct)
+    /// <summary>Issues a refresh token in a new family (login) and returns it with its expiry and family.</summary>
+    public async Task<RefreshSession> IssueRefreshTokenAsync(string userId, TimeSpan lifetime, CancellationToken ct)
     {
         await using var connection = await Database.OpenConnectionAsync(ct).ConfigureAwait(false);
         return await InsertRefreshAsync(connection, null, userId, Guid.NewGuid().ToString("N"), lifetime, ct).ConfigureAwait(false);
@@ -282,7 +311,7 @@ public sealed class AuthStore(Database database, TimeProvider clock, ILogger<Aut
     /// Presenting a spent or revoked token is reuse (a stolen copy, or the thief was first): the whole
     /// family is revoked, so both the thief and the victim must log in again.
     /// </summary>
-    public async Task<(RefreshOutcome Outcome, AuthUser? User, string? Token, long ExpiresMs)> RotateRefreshTokenAsync(string token, TimeSpan lifetime, CancellationToken ct)
+    public async Task<(RefreshOutcome Outcome, AuthUser? User, RefreshSession? Next)> RotateRefreshTokenAsync(string token, TimeSpan lifetime, CancellationToken ct)
     {
         var hash = Hash(token);
         var now = NowMs();
@@ -298,7 +327,7 @@ public sealed class AuthStore(Database database, TimeProvider clock, ILogger<Aut
         {
             if (!await reader.ReadAsync(ct).ConfigureAwait(false))
             {
-                return (RefreshOutcome.Invalid, null, null, 0);
+                return (RefreshOutcome.Invalid, null, null);
             }
 
             userId = reader.GetString(0);
@@ -312,12 +341,12 @@ public sealed class AuthStore(Database database, TimeProvider clock, ILogger<Aut
             await RevokeFamilyAsync(connection, tx, familyId, now, ct).ConfigureAwait(false);
             await tx.CommitAsync(ct).ConfigureAwait(false);
             log.LogWarning("Refresh token reuse detected for user id {UserId}: token family revoked", userId);
-            return (RefreshOutcome.Reused, null, null, 0);
+            return (RefreshOutcome.Reused, null, null);
         }
 
         if (expires <= now)
         {
-            return (RefreshOutcome.Invalid, null, null, 0);
+            return (RefreshOutcome.Invalid, null, null);
         }
 
         var user = await FindOneAsync(connection, tx, $"SELECT id, username, password_hash, role, banned, created_ms FROM {UsersTable} WHERE id = @v", userId, ct).ConfigureAwait(false);
@@ -325,7 +354,7 @@ public sealed class AuthStore(Database database, TimeProvider clock, ILogger<Aut
         {
             await RevokeFamilyAsync(connection, tx, familyId, now, ct).ConfigureAwait(false);
             await tx.CommitAsync(ct).ConfigureAwait(false);
-            return (RefreshOutcome.Invalid, null, null, 0);
+            return (RefreshOutcome.Invalid, null, null);
         }
 
         await using (var spend = connection.Command(
@@ -336,13 +365,13 @@ public sealed class AuthStore(Database database, TimeProvider clock, ILogger<Aut
                 // A concurrent rotation spent it first: that is reuse too.
                 await RevokeFamilyAsync(connection, tx, familyId, now, ct).ConfigureAwait(false);
                 await tx.CommitAsync(ct).ConfigureAwait(false);
-                return (RefreshOutcome.Reused, null, null, 0);
+                return (RefreshOutcome.Reused, null, null);
             }
         }
 
-        var (next, nextExpires) = await InsertRefreshAsync(connection, tx, userId, familyId, lifetime, ct).ConfigureAwait(false);
+        var next = await InsertRefreshAsync(connection, tx, userId, familyId, lifetime, ct).ConfigureAwait(false);
         await tx.CommitAsync(ct).ConfigureAwait(false);
-        return (RefreshOutcome.Rotated, user, next, nextExpires);
+        return (RefreshOutcome.Rotated, user, next);
     }
 
     /// <summary>Logout: revokes the family of the presented token. False when the token is unknown.</summary>
@@ -396,7 +425,7 @@ public sealed class AuthStore(Database database, TimeProvider clock, ILogger<Aut
         return await FindOneAsync(connection, null, sql, value, ct).ConfigureAwait(false);
     }
 
-    private async Task<(string Token, long ExpiresMs)> InsertRefreshAsync(DbConnection connection, DbTransaction? tx, string userId, string familyId, TimeSpan lifetime, CancellationToken ct)
+    private async Task<RefreshSession> InsertRefreshAsync(DbConnection connection, DbTransaction? tx, string userId, string familyId, TimeSpan lifetime, CancellationToken ct)
     {
         var token = NewSecret(32);
         var now = NowMs();
@@ -410,7 +439,7 @@ public sealed class AuthStore(Database database, TimeProvider clock, ILogger<Aut
             ("@now", now),
             ("@exp", expires));
         await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-        return (token, expires);
+        return new RefreshSession(token, expires, familyId);
     }
 
     private long NowMs() => clock.GetUtcNow().ToUnixTimeMilliseconds();

@@ -29,4 +29,7 @@ public static class AuthClaims
     public const string Subject = "sub";
     public const string Name = "name";
     public const string Role = "role";
+
+    /// <summary>The refresh-token family (one login session) an access token was issued from.</summary>
+    public const string Family = "fam";
 }

@@ -15,7 +15,8 @@ public sealed class SymbolRegion;
 /// <summary>
 /// The signal pipeline of ARCHITECTURE §2 on Akka.Hosting: the <c>symbol</c> shard region (a region even on
 /// one node), the strategies supervisor and the market-inputs poller (a singleton each), and a keeper that keeps
-/// the configured symbols' entities (and so their market-data streams) alive wherever the shards live.
+/// the configured symbols' entities (and so their market-data streams) alive wherever the shards live. A message
+/// naming any other symbol starts no feed (<see cref="SymbolEntities"/>).
 /// </summary>
 public static class EngineWiring
 {
@@ -30,7 +31,8 @@ public static class EngineWiring
 
         akka.WithShardRegion<SymbolRegion>(
             "symbol",
-            (system, _, _) => symbol => SymbolActor.Props(symbol, settings, DistributedPubSub.Get(system).Mediator),
+            // Only configured symbols get a SymbolActor and its feed; any other symbol an entity that says so and stops.
+            (system, _, _) => SymbolEntities.Factory(options.Exchange.Symbols, settings, DistributedPubSub.Get(system).Mediator),
             new SymbolMessageExtractor(),
             new ShardOptions { RememberEntities = false, Role = ClusterNodeOptions.EngineRole });
 

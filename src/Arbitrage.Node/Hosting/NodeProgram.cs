@@ -9,6 +9,7 @@ using Arbitrage.Engine.Feeds;
 using Arbitrage.Engine.Recording;
 using Arbitrage.Node.Api;
 using Arbitrage.Node.Api.Diagnostics;
+using Arbitrage.Node.Api.Errors;
 using Arbitrage.Node.Api.Funding;
 using Arbitrage.Node.Api.Live;
 using Arbitrage.Node.Api.Metrics;
@@ -131,7 +132,9 @@ public static class NodeProgram
         builder.WebHost.UseUrls(options.Http.Urls);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 64 * 1024);
         builder.Services.AddSerilog();
+        builder.Services.AddArbitrageProblemDetails();
         builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(new ConfiguredSymbols(options.Exchange.Symbols));
         builder.Services.AddSingleton(startup.Database);
         builder.Services.AddSingleton(new NodeInfo(startup.Database, Stopwatch.StartNew()));
         builder.Services.AddArbitrageAuth(builder.Configuration, startup.Database);
@@ -195,6 +198,7 @@ public static class NodeProgram
 
         var app = builder.Build();
         app.MapArbitrageMetrics();
+        app.UseArbitrageProblemDetails();
         app.UseCors();
         app.UseAuthentication();
         app.UseAuthorization();

@@ -165,6 +165,52 @@ public sealed class StrategiesActorTests : SqliteTestKit
         AssertRunning(supervisor, "2", 90);
     }
 
+    [Fact]
+    public void A_deleted_file_stops_its_strategy_says_so_and_a_file_that_comes_back_starts_it_again()
+    {
+        var kept = Path.Combine(_dir, "a_kept.json");
+        var file = Path.Combine(_dir, "b_removed.json");
+        File.WriteAllText(kept, TradeOnlyStrategy.Json("kept", threshold: 50));
+        File.WriteAllText(file, TradeOnlyStrategy.Json("removed", threshold: 50, version: "1"));
+        var supervisor = StartSupervisor(expectedIds: ["kept", "removed"], grace: TimeSpan.Zero);
+        var actors = RunningActors(supervisor);
+
+        File.Delete(file);
+        supervisor.Tell(new ReloadStrategyFile(file));
+        var removed = (StrategyFileRemoved)_mediator.FishForMessage<Publish>(p => p.Message is StrategyFileRemoved).Message;
+        Assert.Equal((file, "removed", "1"), (removed.File, removed.StrategyId, removed.Version));
+
+        // Stopped, no longer listed, and an operator command on it finds nothing; the other strategy runs on.
+        Watch(actors["removed"]);
+        ExpectTerminated(actors["removed"]);
+        supervisor.Tell(new ListStrategies());
+        Assert.Equal(["kept"], ExpectMsg<StrategyList>().Strategies.Select(s => s.Id));
+        supervisor.Tell(new SetStrategyEnabled("removed", false));
+        ExpectMsg<StrategyNotFound>();
+
+        // The file is back: the strategy runs again (recovered from its journal, under the same persistence id).
+        File.WriteAllText(file, TradeOnlyStrategy.Json("removed", threshold: 50, version: "2"));
+        supervisor.Tell(new ReloadStrategyFile(file));
+        var back = FishLoaded();
+        Assert.Equal(("removed", "2"), (back.StrategyId, back.Version));
+        supervisor.Tell(new ListStrategies());
+        Assert.Equal(["kept", "removed"], ExpectMsg<StrategyList>().Strategies.Select(s => s.Id));
+    }
+
+    [Fact]
+    public void The_directory_watcher_stops_the_strategy_of_a_deleted_file()
+    {
+        var file = Path.Combine(_dir, "watched.json");
+        File.WriteAllText(file, TradeOnlyStrategy.Json("watched", threshold: 50, version: "1"));
+        var supervisor = StartSupervisor(expectedIds: ["watched"], watch: true, grace: TimeSpan.FromMilliseconds(200));
+
+        File.Delete(file);
+        var removed = (StrategyFileRemoved)_mediator.FishForMessage<Publish>(p => p.Message is StrategyFileRemoved, TimeSpan.FromSeconds(20)).Message;
+        Assert.Equal(("watched", file), (removed.StrategyId, removed.File));
+        supervisor.Tell(new ListStrategies());
+        Assert.Empty(ExpectMsg<StrategyList>().Strategies);
+    }
+
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
@@ -185,12 +231,25 @@ public sealed class StrategiesActorTests : SqliteTestKit
 
     private static (long TimeMs, string Version) Version(SignalEmitted s) => (s.TimeMs, s.StrategyVersion);
 
-    private IActorRef StartSupervisor(string[] expectedIds, bool watch = false)
+    private IActorRef StartSupervisor(string[] expectedIds, bool watch = false, TimeSpan? grace = null)
     {
-        var supervisor = Sys.ActorOf(StrategiesActor.Props(new StrategiesSettings(_dir, Watch: watch), _mediator, riskGuard: null), "strategies");
+        var supervisor = Sys.ActorOf(StrategiesActor.Props(new StrategiesSettings(_dir, Watch: watch, RemovalGrace: grace), _mediator, riskGuard: null), "strategies");
         supervisor.Tell(new AwaitStrategiesReady());
         Assert.Equal(expectedIds, ExpectMsg<StrategiesReady>().StrategyIds);
         return supervisor;
+    }
+
+    /// <summary>The running strategy actors by id (each answers its score report with its id).</summary>
+    private Dictionary<string, IActorRef> RunningActors(IActorRef supervisor)
+    {
+        var actors = new Dictionary<string, IActorRef>(StringComparer.Ordinal);
+        foreach (var actor in _subscribers.Distinct())
+        {
+            actor.Tell(GetStrategyScore.Instance);
+            actors[ExpectMsg<Arbitrage.Core.Strategies.StrategyScoreReport>().StrategyId] = actor;
+        }
+
+        return actors;
     }
 
     private void AssertRunning(IActorRef supervisor, string version, double threshold)

@@ -10,6 +10,7 @@ using Arbitrage.Engine.Audit;
 using Arbitrage.Engine.Persistence;
 using Arbitrage.Engine.Projections;
 using Arbitrage.Engine.Strategies;
+using Arbitrage.Node.Api.Errors;
 using Arbitrage.Node.Api.Ops;
 using Arbitrage.Node.Api.Read;
 using Arbitrage.Node.Auth;
@@ -93,6 +94,7 @@ public sealed class ApiHost : IAsyncLifetime
         });
         builder.Configuration.AddInMemoryCollection(_settings);
         builder.Services.AddSingleton(Database);
+        builder.Services.AddArbitrageProblemDetails();
         builder.Services.AddArbitrageAuth(builder.Configuration, Database);
         builder.Services.AddSingleton<IAuditLog>(sp => new ActorAuditLog(_ => Task.FromResult(audit), TimeSpan.FromSeconds(10), sp.GetRequiredService<ILogger<ActorAuditLog>>()));
         builder.Services.AddSingleton<IStrategyOps>(new ActorStrategyOps(_ => Task.FromResult(strategies), AskTimeout));
@@ -100,6 +102,9 @@ public sealed class ApiHost : IAsyncLifetime
         builder.Services.AddArbitrageOps();
 
         _app = builder.Build();
+        _app.UseArbitrageProblemDetails();
+        _app.UseAuthentication();
+        _app.UseAuthorization();
         _app.MapAuthEndpoints();
         _app.MapReadEndpoints();
         _app.MapOpsEndpoints();

@@ -66,10 +66,11 @@ public sealed class AuthMatrixTests(ApiHost host)
     {
         using var me = await host.SendAsync(HttpMethod.Get, "/api/me", host.Tokens[Roles.Admin]);
         var id = (await ApiHost.JsonAsync(me)).GetProperty("id").GetString()!;
+        var family = new JsonWebToken(host.Tokens[Roles.Admin]).GetClaim(AuthClaims.Family).Value; // a live login session
         var key = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(host.JwtKey));
         var now = DateTime.UtcNow;
 
-        string Token(SecurityKey signingKey, string audience = "arbitrage-api", string issuer = "arbitrage", DateTime? expires = null) =>
+        string Token(SecurityKey signingKey, string audience = "arbitrage-api", string issuer = "arbitrage", DateTime? expires = null, string? fam = "") =>
             new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
             {
                 Issuer = issuer,
@@ -78,7 +79,9 @@ public sealed class AuthMatrixTests(ApiHost host)
                 NotBefore = (expires ?? now.AddMinutes(5)).AddMinutes(-15),
                 Expires = expires ?? now.AddMinutes(5),
                 SigningCredentials = new SigningCredentials(signingKey, SecurityAlgorithms.HmacSha256),
-                Claims = new Dictionary<string, object> { ["sub"] = id, ["name"] = "admin", ["role"] = Roles.Admin },
+                Claims = fam is null
+                    ? new Dictionary<string, object> { ["sub"] = id, ["name"] = "admin", ["role"] = Roles.Admin }
+                    : new Dictionary<string, object> { ["sub"] = id, ["name"] = "admin", ["role"] = Roles.Admin, ["fam"] = fam.Length == 0 ? family : fam },
             });
 
         // The control: a well-formed token with the right key passes.
@@ -100,6 +103,8 @@ public sealed class AuthMatrixTests(ApiHost host)
                 Claims = new Dictionary<string, object> { ["sub"] = id, ["name"] = "admin", ["role"] = Roles.Admin },
             }),
             ["garbage"] = "not.a.jwt",
+            ["no login session"] = Token(key, fam: null),
+            ["unknown login session"] = Token(key, fam: Guid.NewGuid().ToString("N")),
         };
         foreach (var (what, token) in bad)
         {

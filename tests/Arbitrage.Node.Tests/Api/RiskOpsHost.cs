@@ -6,6 +6,7 @@ using Arbitrage.Engine.Audit;
 using Arbitrage.Engine.Persistence;
 using Arbitrage.Engine.Projections;
 using Arbitrage.Engine.Risk;
+using Arbitrage.Node.Api.Errors;
 using Arbitrage.Node.Api.Ops;
 using Arbitrage.Node.Api.Read;
 using Arbitrage.Node.Auth;
@@ -63,12 +64,16 @@ public sealed class RiskOpsHost : IAsyncLifetime
             ["Auth:LoginPermitsPerMinutePerIp"] = "1000",
         });
         builder.Services.AddSingleton(Database);
+        builder.Services.AddArbitrageProblemDetails();
         builder.Services.AddArbitrageAuth(builder.Configuration, Database);
         builder.Services.AddSingleton<IAuditLog>(sp => new ActorAuditLog(_ => Task.FromResult(audit), TimeSpan.FromSeconds(10), sp.GetRequiredService<ILogger<ActorAuditLog>>()));
         builder.Services.AddSingleton<IRiskOps>(new ActorRiskOps(_ => Task.FromResult(Guard), AskTimeout));
         builder.Services.AddArbitrageOps();
 
         _app = builder.Build();
+        _app.UseArbitrageProblemDetails();
+        _app.UseAuthentication();
+        _app.UseAuthorization();
         _app.MapAuthEndpoints();
         _app.MapReadEndpoints();
         _app.MapOpsEndpoints();

@@ -43,6 +43,51 @@ public sealed class AuthFlowTests(ApiHost host)
     }
 
     [Fact]
+    public async Task Access_tokens_of_a_family_revoked_for_reuse_stop_working_at_once_and_other_logins_keep_theirs()
+    {
+        var (name, login) = await host.NewUserAsync(Roles.Operator);
+        using var other = await host.SendAsync(HttpMethod.Post, "/api/auth/login", body: new { username = name, password = ApiHost.Password });
+        var otherLogin = (await other.Content.ReadFromJsonAsync<AuthEndpoints.TokenResponse>())!;
+        using var rotated = await RefreshAsync(login.RefreshToken);
+        var next = (await rotated.Content.ReadFromJsonAsync<AuthEndpoints.TokenResponse>())!;
+        foreach (var token in new[] { login.AccessToken, next.AccessToken, otherLogin.AccessToken })
+        {
+            using var ok = await host.SendAsync(HttpMethod.Get, "/api/me", token);
+            Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        }
+
+        // The first refresh token again (a stolen copy): the family is revoked, and with it every access token issued from it.
+        using (var reuse = await RefreshAsync(login.RefreshToken))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, reuse.StatusCode);
+        }
+
+        foreach (var token in new[] { login.AccessToken, next.AccessToken })
+        {
+            using var revoked = await host.SendAsync(HttpMethod.Post, "/api/ops/resume", token);
+            Assert.Equal(HttpStatusCode.Unauthorized, revoked.StatusCode);
+            Assert.Equal("application/problem+json", revoked.Content.Headers.ContentType?.MediaType);
+        }
+
+        // The same user's other login session is not touched.
+        using var untouched = await host.SendAsync(HttpMethod.Get, "/api/me", otherLogin.AccessToken);
+        Assert.Equal(HttpStatusCode.OK, untouched.StatusCode);
+    }
+
+    [Fact]
+    public async Task Logout_revokes_the_access_tokens_of_its_session_too()
+    {
+        var (_, login) = await host.NewUserAsync(Roles.Viewer);
+        using (var logout = await host.SendAsync(HttpMethod.Post, "/api/auth/logout", body: new { refreshToken = login.RefreshToken }))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, logout.StatusCode);
+        }
+
+        using var me = await host.SendAsync(HttpMethod.Get, "/api/me", login.AccessToken);
+        Assert.Equal(HttpStatusCode.Unauthorized, me.StatusCode);
+    }
+
+    [Fact]
     public async Task Logout_revokes_the_refresh_token_and_unknown_tokens_are_refused()
     {
         var (_, login) = await host.NewUserAsync(Roles.Viewer);

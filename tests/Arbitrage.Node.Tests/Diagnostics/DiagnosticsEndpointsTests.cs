@@ -113,4 +113,18 @@ public sealed class DiagnosticsEndpointsTests(BridgeHost host)
         using var bad = await host.SendAsync(HttpMethod.Get, "/api/diag/logs?limit=100000", host.Tokens[Roles.Admin]);
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
     }
+
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("42")]
+    [InlineData("5")]
+    [InlineData("Loud")]
+    [InlineData("Warning&level=Error")]
+    public async Task A_log_level_is_one_of_the_level_names_never_a_number(string level)
+    {
+        using var bad = await host.SendAsync(HttpMethod.Get, "/api/diag/logs?level=" + level, host.Tokens[Roles.Admin]);
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        var errors = (await BridgeHost.JsonAsync(bad)).GetProperty("errors");
+        Assert.Contains("Information", Assert.Single(errors.GetProperty("level").EnumerateArray()).GetString(), StringComparison.Ordinal);
+    }
 }

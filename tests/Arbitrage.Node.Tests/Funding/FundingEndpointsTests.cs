@@ -3,17 +3,21 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Arbitrage.Core.Funding;
 using Arbitrage.Engine.Funding;
+using System.Security.Cryptography;
+using Arbitrage.Node.Api.Errors;
 using Arbitrage.Node.Api.Funding;
+using Arbitrage.Node.Auth;
 using Arbitrage.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Arbitrage.Node.Tests.Funding;
 
-/// <summary>The funding endpoints on a minimal WebApplication (127.0.0.1:0) over a temp SQLite database.</summary>
+/// <summary>The funding endpoints on a minimal WebApplication (127.0.0.1:0) over a temp SQLite database, with auth (a viewer needed).</summary>
 public sealed class FundingEndpointsTests : IAsyncLifetime
 {
     private const long T0 = 1_680_652_800_000; // 2023-04-05 00:00 UTC
@@ -21,6 +25,7 @@ public sealed class FundingEndpointsTests : IAsyncLifetime
     private readonly Arbitrage.Engine.Persistence.Database _db;
     private WebApplication? _app;
     private HttpClient? _http;
+    private HttpClient? _anonymous;
 
     public FundingEndpointsTests() => _db = TestDatabases.NewSqliteFile(out _dir);
 
@@ -35,19 +40,37 @@ public sealed class FundingEndpointsTests : IAsyncLifetime
             new FundingSnapshotRow("BTCUSDT", 1000, T0 + 2000, 101m, 101m, 101m, 101m, 100m, 100m, 0.01m, 0.0003m, T0 + 28_800_000, T0 + 2000, 1),
         ]);
 
+        var invite = "boot-" + Guid.NewGuid().ToString("N");
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Auth:JwtKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48)),
+            ["Auth:BootstrapInvite"] = invite,
+        });
+        builder.Services.AddArbitrageProblemDetails();
+        builder.Services.AddArbitrageAuth(builder.Configuration, _db);
         builder.Services.AddFundingReadModel(_db);
         _app = builder.Build();
+        _app.UseArbitrageProblemDetails();
+        _app.UseAuthentication();
+        _app.UseAuthorization();
+        _app.MapAuthEndpoints();
         _app.MapFundingEndpoints();
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        _http = new HttpClient { BaseAddress = new Uri(address) };
+        _anonymous = new HttpClient { BaseAddress = new Uri(address) };
+
+        // The statistics, history and candles need a login (viewer or above); the admin of the bootstrap invite will do.
+        var client = new NodeClient(new Uri(address));
+        await client.RegisterAndLoginAsync(invite);
+        _http = client.Http;
     }
 
     public async Task DisposeAsync()
     {
         _http?.Dispose();
+        _anonymous?.Dispose();
         if (_app is not null) await _app.DisposeAsync();
         TestDatabases.DeleteQuietly(_dir);
     }
@@ -71,9 +94,28 @@ public sealed class FundingEndpointsTests : IAsyncLifetime
     {
         var response = await _http!.GetAsync(url);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        var error = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal(field, error.GetProperty("field").GetString());
-        Assert.False(string.IsNullOrWhiteSpace(error.GetProperty("error").GetString()));
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.False(string.IsNullOrWhiteSpace(Assert.Single(problem.GetProperty("errors").GetProperty(field).EnumerateArray()).GetString()));
+        Assert.StartsWith(field + ": ", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        // The same request without a login is refused before its parameters are looked at.
+        using var anonymous = await _anonymous!.GetAsync(url);
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("/api/stats?symbol=BTCUSDT")]
+    [InlineData("/api/stats/ytd?symbol=BTCUSDT&year=2023")]
+    [InlineData("/api/history?symbol=BTCUSDT")]
+    [InlineData("/api/kline?symbol=BTCUSDT")]
+    public async Task Statistics_history_and_candles_need_a_login_but_rates_are_public(string url)
+    {
+        using var anonymous = await _anonymous!.GetAsync(url);
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal("application/problem+json", anonymous.Content.Headers.ContentType?.MediaType);
+        using var rates = await _anonymous.GetAsync("/api/rates");
+        Assert.Equal(HttpStatusCode.OK, rates.StatusCode);
     }
 
     [Fact]
@@ -103,6 +145,8 @@ public sealed class FundingEndpointsTests : IAsyncLifetime
         Assert.Equal((100m, 101m, 100m, 101m), (candle.GetProperty("open").GetDecimal(), candle.GetProperty("high").GetDecimal(),
             candle.GetProperty("low").GetDecimal(), candle.GetProperty("close").GetDecimal()));
 
-        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/api/stats?symbol=NOPEUSDT")).StatusCode);
+        using var none = await http.GetAsync("/api/stats?symbol=NOPEUSDT");
+        Assert.Equal(HttpStatusCode.NotFound, none.StatusCode);
+        Assert.Contains("no funding history for NOPEUSDT", (await none.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 }

@@ -11,9 +11,11 @@ using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Hosting;
 using Akka.Remote.Hosting;
 using Arbitrage.Engine.Persistence;
+using Arbitrage.Node.Api;
 using Arbitrage.Node.Api.Diagnostics;
 using Arbitrage.Node.Api.Live;
 using Arbitrage.Node.Api.Metrics;
+using Arbitrage.Node.Api.Errors;
 using Arbitrage.Node.Api.Ops;
 using Arbitrage.Node.Auth;
 using Arbitrage.Testing;
@@ -38,6 +40,9 @@ public sealed class BridgeHost : IAsyncLifetime
 {
     public const string Password = "correct horse battery staple";
     public const string ShardType = "diag-test";
+
+    /// <summary>The symbols the SSE filter accepts (any other is a 404).</summary>
+    public static readonly string[] ConfiguredSymbols = ["BTCUSDT", "ETHUSDT", "ZZZUSDT", "DISCUSDT"];
 
     private string? _directory;
     private WebApplication? _app;
@@ -74,6 +79,7 @@ public sealed class BridgeHost : IAsyncLifetime
             ["Auth:LoginPermitsPerMinutePerIp"] = "1000",
         });
         builder.Services.AddSingleton(database);
+        builder.Services.AddArbitrageProblemDetails();
         builder.Services.AddArbitrageAuth(builder.Configuration, database);
         builder.Services.AddSingleton<IAuditLog, MemoryAuditLog>();
         builder.Services.AddSingleton<IRiskOps>(Risk);
@@ -82,6 +88,7 @@ public sealed class BridgeHost : IAsyncLifetime
         builder.Services.AddDiagnostics(Logs);
         builder.Services.AddArbitrageMetrics();
         builder.Services.AddSingleton(new LiveOptions { Heartbeat = TimeSpan.FromMilliseconds(300) });
+        builder.Services.AddSingleton(new ConfiguredSymbols(ConfiguredSymbols));
         builder.Services.AddAkka("bridge-tests", (akka, _) =>
         {
             akka.AddHocon(
@@ -109,6 +116,9 @@ public sealed class BridgeHost : IAsyncLifetime
         });
 
         _app = builder.Build();
+        _app.UseArbitrageProblemDetails();
+        _app.UseAuthentication();
+        _app.UseAuthorization();
         _app.MapArbitrageMetrics();
         _app.MapAuthEndpoints();
         _app.MapOpsEndpoints();

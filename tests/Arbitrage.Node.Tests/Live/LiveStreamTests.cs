@@ -50,6 +50,29 @@ public sealed class LiveStreamTests(BridgeHost host)
     }
 
     [Fact]
+    public async Task A_symbol_filter_on_a_symbol_that_is_not_configured_is_404_naming_it()
+    {
+        using var r = await host.SendAsync(HttpMethod.Get, "/api/stream?topics=indicators&symbol=ZZPROBE0", host.Tokens[Roles.Viewer]);
+        Assert.Equal(HttpStatusCode.NotFound, r.StatusCode);
+        Assert.Equal("application/problem+json", r.Content.Headers.ContentType?.MediaType);
+        var problem = await BridgeHost.JsonAsync(r);
+        Assert.Contains("ZZPROBE0 is not configured", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(BridgeHost.ConfiguredSymbols.Order(StringComparer.Ordinal), problem.GetProperty("configured").EnumerateArray().Select(c => c.GetString()));
+    }
+
+    [Fact]
+    public async Task Strategy_file_events_reach_the_strategies_stream()
+    {
+        await using var sse = await SseClient.OpenAsync(host.Http, "/api/stream?topics=strategies", host.Tokens[Roles.Viewer]);
+        Assert.Equal("ready", (await sse.NextAsync()).Type);
+
+        host.Mediator.Tell(new Publish(EngineTopics.StrategyEvents, new StrategyFileRemoved("/s/gone.json", "gone", "3")));
+        var e = await sse.NextAsync();
+        Assert.Equal("StrategyFileRemoved", e.Type);
+        Assert.Equal("gone", JsonDocument.Parse(e.Data).RootElement.GetProperty("strategyId").GetString());
+    }
+
+    [Fact]
     public async Task Idle_stream_sends_heartbeat_comments()
     {
         await using var sse = await SseClient.OpenAsync(host.Http, "/api/stream?topics=trades&symbol=ZZZUSDT", host.Tokens[Roles.Viewer]);

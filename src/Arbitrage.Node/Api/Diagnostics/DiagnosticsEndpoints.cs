@@ -5,6 +5,7 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Sharding;
 using Akka.Hosting;
+using Arbitrage.Node.Api.Errors;
 using Arbitrage.Node.Api.Ops;
 using Arbitrage.Node.Api.Read;
 using Arbitrage.Node.Auth;
@@ -67,9 +68,10 @@ public static class DiagnosticsEndpoints
             }
 
             var level = LogEventLevel.Verbose;
-            if (request.Query["level"].ToString() is { Length: > 0 } l && !Enum.TryParse(l, ignoreCase: true, out level))
+            var raw = request.Query["level"];
+            if (raw.Count > 1 || (raw.ToString() is { Length: > 0 } l && !TryLevel(l, out level)))
             {
-                return FieldProblem.Of("level", "Verbose, Debug, Information, Warning, Error or Fatal");
+                return FieldProblem.Of("level", "one of Verbose, Debug, Information, Warning, Error, Fatal");
             }
 
             return Results.Ok(logs.Recent(limit, level));
@@ -120,7 +122,7 @@ public static class DiagnosticsEndpoints
         {
             address = Address.Parse(body.Address.Trim());
         }
-        catch (UriFormatException)
+        catch (Exception e) when (e is UriFormatException or ArgumentException or FormatException)
         {
             return FieldProblem.Of("address", "not an Akka address (akka.tcp://system@host:port)");
         }
@@ -128,7 +130,7 @@ public static class DiagnosticsEndpoints
         var cluster = Cluster.Get(system);
         if (!cluster.State.Members.Any(m => m.Address.Equals(address)))
         {
-            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: $"no cluster member {address}");
+            return Results.Problem(statusCode: StatusCodes.Status404NotFound, detail: $"no cluster member {address}");
         }
 
         var command = leave ? "cluster.leave" : "cluster.down";
@@ -140,8 +142,7 @@ public static class DiagnosticsEndpoints
             auditId = await audit.BeginAsync(user, command, JsonSerializer.Serialize(new Dictionary<string, string> { ["address"] = address.ToString() }), http.RequestAborted).ConfigureAwait(false);
             if (auditId is null)
             {
-                http.Response.Headers.RetryAfter = "5";
-                return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "the audit log is unavailable; the command was not run");
+                return new RetryLater(Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, detail: "the audit log is unavailable; the command was not run"));
             }
         }
 
@@ -204,8 +205,24 @@ public static class DiagnosticsEndpoints
         }
         catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
         {
-            return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "the dead-letter listener did not answer");
+            return new RetryLater(Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, detail: "the dead-letter listener did not answer"));
         }
+    }
+
+    /// <summary>A level by its name only: <c>Enum.TryParse</c> would also take any number ("-1", "42").</summary>
+    private static bool TryLevel(string text, out LogEventLevel level)
+    {
+        level = LogEventLevel.Verbose;
+        foreach (var name in Enum.GetNames<LogEventLevel>())
+        {
+            if (string.Equals(name, text, StringComparison.OrdinalIgnoreCase))
+            {
+                level = Enum.Parse<LogEventLevel>(name);
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool TryInt(HttpRequest request, string name, int fallback, int min, int max, out int value, out IResult? problem)

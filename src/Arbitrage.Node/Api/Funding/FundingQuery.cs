@@ -3,8 +3,11 @@ using Microsoft.Extensions.Primitives;
 
 namespace Arbitrage.Node.Api.Funding;
 
-/// <summary>A rejected query parameter: <c>400 {"field": ..., "error": ...}</c>.</summary>
-public sealed record FundingApiError(string Field, string Error);
+/// <summary>A rejected query parameter: a 400 problem naming it (<c>errors.{field}</c>).</summary>
+public sealed record FundingApiError(string Field, string Error)
+{
+    public IResult ToProblem() => Read.FieldProblem.Of(Field, Error);
+}
 
 /// <summary>Parses the funding endpoints' query strings; every failure names its field.</summary>
 internal static class FundingQuery
@@ -21,9 +24,9 @@ internal static class FundingQuery
         }
 
         var s = raw[0]!.Trim().ToUpperInvariant();
-        if (s.Length is < 2 or > 32 || !s.All(char.IsAsciiLetterOrDigit))
+        if (s.Length is < 2 or > 32 || !s.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
         {
-            error = new FundingApiError("symbol", $"'{raw[0]}' is not a symbol (2–32 letters or digits, e.g. BTCUSDT)");
+            error = new FundingApiError("symbol", $"'{raw[0]}' is not a symbol (2–32 letters, digits or '_', e.g. BTCUSDT or BTCUSD_PERP)");
             return false;
         }
 

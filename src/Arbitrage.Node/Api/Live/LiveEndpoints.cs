@@ -25,7 +25,8 @@ public sealed record LiveOptions
 public sealed record LiveMediator(IActorRef Ref);
 
 /// <summary>
-/// <c>GET /api/stream?topics=signals,indicators,risk,trades&amp;symbol=BTCUSDT</c> (viewer): Server-Sent Events.
+/// <c>GET /api/stream?topics=signals,indicators,risk,trades,strategies&amp;symbol=BTCUSDT</c> (viewer): Server-Sent Events;
+/// a symbol that is not configured is a 404.
 /// Each event is <c>event: &lt;message type&gt;</c> + <c>data: &lt;json&gt;</c>; a <c>ready</c> event once subscribed,
 /// a <c>dropped</c> event with the running count when a slow client lost events, a comment heartbeat.
 /// </summary>
@@ -56,6 +57,13 @@ public static class LiveEndpoints
             return;
         }
 
+        // A filter on a symbol that is not configured would wait forever for its events: say so instead.
+        if (symbol is not null && services.GetRequiredService<ConfiguredSymbols>() is var symbols && !symbols.Contains(symbol))
+        {
+            await symbols.NotConfigured(symbol).ExecuteAsync(http).ConfigureAwait(false);
+            return;
+        }
+
         var options = services.GetService<LiveOptions>() ?? new LiveOptions();
         var system = services.GetRequiredService<ActorSystem>();
         var mediator = services.GetService<LiveMediator>()?.Ref ?? DistributedPubSub.Get(system).Mediator;
@@ -76,8 +84,8 @@ public static class LiveEndpoints
             }
             catch (TimeoutException)
             {
-                http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-                await Results.Problem(statusCode: 503, title: "the pub-sub mediator did not confirm the subscriptions").ExecuteAsync(http).ConfigureAwait(false);
+                await new Errors.RetryLater(Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, detail: "the pub-sub mediator did not confirm the subscriptions"))
+                    .ExecuteAsync(http).ConfigureAwait(false);
                 return;
             }
 

@@ -8,7 +8,7 @@ using Arbitrage.Engine.Topics;
 namespace Arbitrage.Node.Api.Live;
 
 /// <summary>
-/// The stream names a client asks for (<c>?topics=signals,indicators,risk,trades</c>), the pub-sub topics behind
+/// The stream names a client asks for (<c>?topics=signals,indicators,risk,trades,strategies</c>), the pub-sub topics behind
 /// them, and which published messages each stream passes on. <c>risk</c> and <c>trades</c> share the guard's topic.
 /// </summary>
 public static partial class LiveTopics
@@ -18,7 +18,10 @@ public static partial class LiveTopics
     public const string Risk = "risk";
     public const string Trades = "trades";
 
-    public static readonly IReadOnlyList<string> All = [Signals, Indicators, Risk, Trades];
+    /// <summary>Strategy files loaded, rejected or removed (the <c>strategy-events</c> topic).</summary>
+    public const string Strategies = "strategies";
+
+    public static readonly IReadOnlyList<string> All = [Signals, Indicators, Risk, Trades, Strategies];
 
     /// <summary>Indicators are one message per symbol per tick: opt-in.</summary>
     public static readonly IReadOnlyList<string> Default = [Signals, Risk, Trades];
@@ -56,6 +59,7 @@ public static partial class LiveTopics
             {
                 Signals => EngineTopics.Signals,
                 Indicators => symbol is null ? EngineTopics.Indicators : EngineTopics.IndicatorsOf(symbol),
+                Strategies => EngineTopics.StrategyEvents,
                 _ => RiskTopics.Risk,
             };
             if (!topics.Contains(topic))
@@ -74,6 +78,7 @@ public static partial class LiveTopics
         IndicatorSnapshot => Indicators,
         TradeClosed or TradeAborted or TradePlanned => Trades,
         SignalRejected or ReconciliationDifference or ExecutorReady => Risk,
+        StrategyFileLoaded or StrategyFileRejected or StrategyFileRemoved => Strategies,
         IRiskEvent => Risk,
         _ => null,
     };

@@ -7,6 +7,7 @@ using Arbitrage.Core.Risk;
 using Arbitrage.Engine.Audit;
 using Arbitrage.Engine.Risk;
 using Arbitrage.Engine.Strategies;
+using Arbitrage.Node.Api.Errors;
 using Arbitrage.Node.Api.Read;
 using Arbitrage.Node.Auth;
 using Microsoft.AspNetCore.Mvc;
@@ -21,7 +22,7 @@ namespace Arbitrage.Node.Api.Ops;
 public static partial class OpsEndpoints
 {
     public const long BodyLimitBytes = 4 * 1024;
-    public const int RetryAfterSeconds = 5;
+    public const int RetryAfterSeconds = ProblemResponses.RetryAfterSeconds;
     public static readonly TimeSpan DefaultAskTimeout = TimeSpan.FromSeconds(5);
 
     public sealed record KillRequest(string? Reason);
@@ -65,19 +66,10 @@ public static partial class OpsEndpoints
             return RunAsync(http, user, audit, "resume", new Dictionary<string, string>(), ct => risk.ResumeAsync(user, ct));
         }).WithName("OpsResume");
 
-        ops.MapPut("/risk/parameters", async (HttpContext http, ClaimsPrincipal me, IAuditLog audit, IRiskOps risk) =>
+        // The framework reads the body (JSON content type, size limit, well-formed JSON: 415/413/400 problems); the patch is
+        // then checked strictly, field by field.
+        ops.MapPut("/risk/parameters", async ([FromBody] JsonElement body, HttpContext http, ClaimsPrincipal me, IAuditLog audit, IRiskOps risk) =>
         {
-            JsonElement body;
-            try
-            {
-                using var doc = await JsonDocument.ParseAsync(http.Request.Body, default, http.RequestAborted).ConfigureAwait(false);
-                body = doc.RootElement.Clone();
-            }
-            catch (JsonException)
-            {
-                return FieldProblem.Of("body", "a JSON object with the risk parameters to change");
-            }
-
             if (!RiskParametersPatch.TryParse(body, out var patch, out var field, out var error))
             {
                 return FieldProblem.Of(field, error);
@@ -182,7 +174,7 @@ public static partial class OpsEndpoints
         var auditId = await audit.BeginAsync(user, command, JsonSerializer.Serialize(arguments), ct).ConfigureAwait(false);
         if (auditId is null)
         {
-            return Unavailable(http, "the audit log is unavailable; the command was not run");
+            return Unavailable("the audit log is unavailable; the command was not run");
         }
 
         OpsOutcome outcome;
@@ -198,26 +190,31 @@ public static partial class OpsEndpoints
 
         var status = outcome.Status.ToString().ToLowerInvariant();
         await audit.CompleteAsync(auditId, $"{status}: {outcome.Detail}", CancellationToken.None).ConfigureAwait(false);
-        var response = new OpsResponse(auditId, command, status, outcome.Detail);
+        if (outcome.Status == OpsStatus.Done)
+        {
+            return Results.Ok(new OpsResponse(auditId, command, status, outcome.Detail));
+        }
+
+        // Not done: a problem (RFC 9457) that still carries the audit id, the command and its result word.
+        var audited = new Dictionary<string, object?> { ["auditId"] = auditId, ["command"] = command, ["result"] = status };
         return outcome.Status switch
         {
-            OpsStatus.Done => Results.Ok(response),
-            OpsStatus.NotFound => Results.Json(response, statusCode: StatusCodes.Status404NotFound),
-            OpsStatus.Rejected => Results.Json(response, statusCode: StatusCodes.Status409Conflict),
+            OpsStatus.NotFound => Results.Problem(statusCode: StatusCodes.Status404NotFound, detail: outcome.Detail, extensions: audited),
+            OpsStatus.Rejected => Results.Problem(statusCode: StatusCodes.Status409Conflict, detail: outcome.Detail, extensions: audited),
             OpsStatus.Invalid => Results.ValidationProblem(
                 new Dictionary<string, string[]> { [outcome.Field ?? "body"] = [outcome.Detail] },
+                detail: $"{outcome.Field ?? "body"}: {outcome.Detail}",
                 title: $"Invalid {outcome.Field ?? "body"}",
-                extensions: new Dictionary<string, object?> { ["auditId"] = auditId, ["command"] = command, ["status"] = status, ["detail"] = outcome.Detail }),
-            _ => Unavailable(http, outcome.Detail, response),
+                extensions: audited),
+            _ => Unavailable(outcome.Detail, audited),
         };
     }
 
-    private static IResult Unavailable(HttpContext http, string detail, OpsResponse? response = null)
+    private static IResult Unavailable(string detail, Dictionary<string, object?>? extensions = null)
     {
-        http.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-        return response is null
-            ? Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: detail)
-            : Results.Json(response, statusCode: StatusCodes.Status503ServiceUnavailable);
+        extensions ??= [];
+        extensions["retryAfterSeconds"] = RetryAfterSeconds;
+        return new RetryLater(Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, detail: detail, extensions: extensions));
     }
 
     private static string UserOf(ClaimsPrincipal me) => me.FindFirstValue(AuthClaims.Name) ?? "?";

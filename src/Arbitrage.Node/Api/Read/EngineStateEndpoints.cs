@@ -5,6 +5,7 @@ using Arbitrage.Engine.Projections;
 using Arbitrage.Engine.Risk;
 using Arbitrage.Engine.Strategies;
 using Arbitrage.Engine.Symbols;
+using Arbitrage.Node.Api.Errors;
 using Arbitrage.Node.Auth;
 using Arbitrage.Node.Hosting;
 
@@ -72,14 +73,20 @@ public static class EngineStateEndpoints
             var take = limit ?? 100;
             if (take is < 1 or > 1000)
             {
-                return Results.BadRequest(new { field = "limit", error = "must be 1..1000" });
+                return FieldProblem.Of("limit", "an integer from 1 to 1000");
+            }
+
+            if (before is < 1)
+            {
+                return FieldProblem.Of("before", "a positive integer (the seq of the last item of the previous page)");
             }
 
             if (kind is not null && !System.Text.RegularExpressions.Regex.IsMatch(kind, "^[a-z0-9.-]{1,100}$"))
             {
-                return Results.BadRequest(new { field = "kind", error = "a manifest like risk-circuit-broken.v1" });
+                return FieldProblem.Of("kind", "a manifest like risk-circuit-broken.v1");
             }
 
+            await ReadTables.EnsureAsync(database, ct).ConfigureAwait(false);
             await using var connection = await database.OpenConnectionAsync(ct).ConfigureAwait(false);
             await using var command = connection.CreateCommand();
             var where = new List<string>();
@@ -107,18 +114,11 @@ public static class EngineStateEndpoints
             command.CommandText = $"SELECT seq, kind, at_ms, detail_json FROM {RiskHistoryProjection<Engine.Risk.KillSwitchEngaged>.Table} " +
                 (where.Count > 0 ? "WHERE " + string.Join(" AND ", where) + " " : string.Empty) + "ORDER BY seq DESC LIMIT @limit";
             var rows = new List<RiskEventView>();
-            try
+            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
             {
-                await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-                while (await reader.ReadAsync(ct).ConfigureAwait(false))
-                {
-                    rows.Add(new RiskEventView(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2),
-                        System.Text.Json.JsonDocument.Parse(reader.GetString(3)).RootElement.Clone()));
-                }
-            }
-            catch (System.Data.Common.DbException) when (rows.Count == 0)
-            {
-                // The projection creates the table with its first batch: no table yet = no history yet.
+                rows.Add(new RiskEventView(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2),
+                    System.Text.Json.JsonDocument.Parse(reader.GetString(3)).RootElement.Clone()));
             }
 
             return Results.Ok(new { items = rows, nextBefore = rows.Count == take ? rows[^1].Seq : (long?)null });
@@ -128,28 +128,33 @@ public static class EngineStateEndpoints
             await AskAsync<RiskStatus, IReadOnlyList<PositionView>>(guard.GetAsync(ct), new GetRiskStatus(),
                 s => s.Positions.Select(p => new PositionView(p.Symbol, p.OpenedAtMs)).ToArray(), ct));
 
-        api.MapGet("/carry/{symbol}", async (string symbol, IRequiredActor<CarryParent> carry, CancellationToken ct) =>
+        api.MapGet("/carry/{symbol}", async (string symbol, ActorRegistry registry, CancellationToken ct) =>
         {
             if (!System.Text.RegularExpressions.Regex.IsMatch(symbol, "^[A-Za-z0-9_]{2,30}$"))
             {
-                return Results.BadRequest(new { field = "symbol", error = "must match ^[A-Z0-9_]{2,30}$" });
+                return FieldProblem.Of("symbol", "2 to 30 characters: A-Z, 0-9 or '_'");
+            }
+
+            // Registered only when a carry is configured (strategies/carry/carry_funding.json).
+            if (!registry.TryGet<CarryParent>(out var actor))
+            {
+                return Results.Problem(statusCode: StatusCodes.Status404NotFound, detail: $"no carry is configured on this node, so none for {symbol.ToUpperInvariant()} (strategies/carry/carry_funding.json)");
             }
 
             try
             {
                 using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
                 cts.CancelAfter(AskTimeout);
-                var actor = await carry.GetAsync(cts.Token).ConfigureAwait(false);
                 var status = await actor.Ask<Engine.Funding.Carry.CarryStatus>(new Engine.Funding.Carry.GetCarryStatus(symbol.ToUpperInvariant()), AskTimeout, cts.Token).ConfigureAwait(false);
                 return Results.Ok(status);
             }
             catch (ArgumentException e)
             {
-                return Results.NotFound(new { field = "symbol", error = e.Message });
+                return Results.Problem(statusCode: StatusCodes.Status404NotFound, detail: e.Message, extensions: new Dictionary<string, object?> { ["symbol"] = symbol.ToUpperInvariant() });
             }
             catch (Exception e) when (e is AskTimeoutException or OperationCanceledException)
             {
-                return Results.Problem("the carry actors did not answer (is strategies/carry/carry_funding.json configured?)", statusCode: StatusCodes.Status503ServiceUnavailable);
+                return EngineUnavailable("the carry actors");
             }
         });
 
@@ -170,14 +175,34 @@ public static class EngineStateEndpoints
             return Results.Ok(await WithScoresAsync(actor, list.Strategies.Select(s => new StrategyView(s)).ToArray(), ct).ConfigureAwait(false));
         });
 
-        api.MapGet("/indicators/{symbol}", async (string symbol, IRequiredActor<SymbolRegion> region, CancellationToken ct) =>
+        api.MapGet("/indicators/{symbol}", async (string symbol, IRequiredActor<SymbolRegion> region, ConfiguredSymbols symbols, CancellationToken ct) =>
         {
             if (!System.Text.RegularExpressions.Regex.IsMatch(symbol, "^[A-Za-z0-9_]{2,30}$"))
             {
-                return Results.BadRequest(new { field = "symbol", error = "must match ^[A-Z0-9_]{2,30}$" });
+                return FieldProblem.Of("symbol", "2 to 30 characters: A-Z, 0-9 or '_'");
             }
 
-            return await AskAsync<SymbolIndicatorsReply, SymbolIndicatorsReply>(region.GetAsync(ct), new GetSymbolIndicators(symbol.ToUpperInvariant()), r => r, ct);
+            // Checked here, before the region is asked: a read never creates a symbol entity (the region refuses too).
+            var upper = symbol.ToUpperInvariant();
+            if (!symbols.Contains(upper))
+            {
+                return symbols.NotConfigured(upper);
+            }
+
+            try
+            {
+                var actor = await region.GetAsync(ct).ConfigureAwait(false);
+                return await actor.Ask<object>(new GetSymbolIndicators(upper), AskTimeout, ct).ConfigureAwait(false) switch
+                {
+                    SymbolIndicatorsReply reply => Results.Ok(reply),
+                    SymbolNotConfigured _ => symbols.NotConfigured(upper),
+                    var other => throw new InvalidOperationException($"the symbol region answered {other.GetType().Name} to GetSymbolIndicators"),
+                };
+            }
+            catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
+            {
+                return EngineUnavailable();
+            }
         });
 
         api.MapGet("/trades", async (int? limit, string? symbol, Database database, CancellationToken ct) =>
@@ -185,12 +210,12 @@ public static class EngineStateEndpoints
             var take = limit ?? 100;
             if (take is < 1 or > 1000)
             {
-                return Results.BadRequest(new { field = "limit", error = "must be 1..1000" });
+                return FieldProblem.Of("limit", "an integer from 1 to 1000");
             }
 
             if (symbol is not null && !System.Text.RegularExpressions.Regex.IsMatch(symbol, "^[A-Za-z0-9_]{2,30}$"))
             {
-                return Results.BadRequest(new { field = "symbol", error = "must match ^[A-Z0-9_]{2,30}$" });
+                return FieldProblem.Of("symbol", "2 to 30 characters: A-Z, 0-9 or '_'");
             }
 
             return Results.Ok(await ReadTradesAsync(database, take, symbol?.ToUpperInvariant(), ct).ConfigureAwait(false));
@@ -205,6 +230,7 @@ public static class EngineStateEndpoints
     /// </summary>
     public static async Task<IReadOnlyList<TradeView>> ReadTradesAsync(Database database, int limit, string? symbol, CancellationToken ct)
     {
+        await ReadTables.EnsureAsync(database, ct).ConfigureAwait(false);
         await using var connection = await database.OpenConnectionAsync(ct).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText =
@@ -223,21 +249,14 @@ public static class EngineStateEndpoints
         }
 
         var rows = new List<TradeView>();
-        try
+        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        while (await reader.ReadAsync(ct).ConfigureAwait(false))
         {
-            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            while (await reader.ReadAsync(ct).ConfigureAwait(false))
-            {
-                var (reason, detail) = TradeClosedProjection.ReadExit(reader.GetString(9), reader.IsDBNull(10) ? null : reader.GetString(10));
-                rows.Add(new TradeView(
-                    reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt64(4),
-                    reader.GetString(5), reader.GetString(6), reader.GetInt64(7), reader.GetString(8), reason, detail,
-                    reader.GetString(11), reader.GetString(12), reader.GetString(13)));
-            }
-        }
-        catch (System.Data.Common.DbException) when (rows.Count == 0)
-        {
-            // The projection creates the table with its first batch; no table yet = no trades yet.
+            var (reason, detail) = TradeClosedProjection.ReadExit(reader.GetString(9), reader.IsDBNull(10) ? null : reader.GetString(10));
+            rows.Add(new TradeView(
+                reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt64(4),
+                reader.GetString(5), reader.GetString(6), reader.GetInt64(7), reader.GetString(8), reason, detail,
+                reader.GetString(11), reader.GetString(12), reader.GetString(13)));
         }
 
         return rows;
@@ -274,7 +293,9 @@ public static class EngineStateEndpoints
         }
     }
 
-    private static IResult EngineUnavailable() =>
-        Results.Problem($"the engine did not answer within {AskTimeout.TotalSeconds:0} s", statusCode: StatusCodes.Status503ServiceUnavailable,
-            extensions: new Dictionary<string, object?> { ["retryAfterSeconds"] = 5 });
+    private static IResult EngineUnavailable(string what = "the engine") => new RetryLater(
+        Results.Problem(
+            detail: $"{what} did not answer within {AskTimeout.TotalSeconds:0} s; retry in {ProblemResponses.RetryAfterSeconds} s",
+            statusCode: StatusCodes.Status503ServiceUnavailable,
+            extensions: new Dictionary<string, object?> { ["retryAfterSeconds"] = ProblemResponses.RetryAfterSeconds }));
 }

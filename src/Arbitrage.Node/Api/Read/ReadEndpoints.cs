@@ -29,7 +29,6 @@ public static partial class ReadEndpoints
 
     public static IEndpointRouteBuilder MapReadEndpoints(this IEndpointRouteBuilder app)
     {
-        var tables = new ReadTables();
         var read = app.MapGroup("/api").RequireAuthorization(AuthPolicies.Viewer);
 
         read.MapGet("/signals", async (HttpRequest request, Database db, CancellationToken ct) =>
@@ -41,7 +40,7 @@ public static partial class ReadEndpoints
                 return problem!;
             }
 
-            await tables.EnsureAsync(db, ct).ConfigureAwait(false);
+            await ReadTables.EnsureAsync(db, ct).ConfigureAwait(false);
             var where = new List<string>();
             var args = new List<(string, object?)> { ("@limit", (long)limit) };
             AddCondition(where, args, "seq < @before", "@before", before);
@@ -68,7 +67,7 @@ public static partial class ReadEndpoints
                 return problem!;
             }
 
-            await tables.EnsureAsync(db, ct).ConfigureAwait(false);
+            await ReadTables.EnsureAsync(db, ct).ConfigureAwait(false);
             var where = new List<string>();
             var args = new List<(string, object?)> { ("@limit", (long)limit) };
             AddCondition(where, args, "seq < @before", "@before", before);
@@ -175,21 +174,4 @@ public static partial class ReadEndpoints
 
     [GeneratedRegex("^[a-z0-9_.:-]{1,64}$")]
     private static partial Regex CommandPattern();
-
-    /// <summary>Creates the read tables once (the projection may not have run yet on a fresh database).</summary>
-    private sealed class ReadTables
-    {
-        private Task? _ready;
-
-        public Task EnsureAsync(Database db, CancellationToken ct)
-        {
-            var ready = _ready ??= new ProjectionStore(db).EnsureSchemaAsync(ReadModels.DefaultHandlers(), CancellationToken.None);
-            if (ready.IsFaulted)
-            {
-                _ready = null;
-            }
-
-            return ready.WaitAsync(ct);
-        }
-    }
 }
