@@ -17,6 +17,7 @@ var all = new IFaultScenario[]
     new PostgresOutageScenario(),
     options.Reduced ? new RateLimitedCatchUpScenario(storm: 30, retryAfterSeconds: 1) : new RateLimitedCatchUpScenario(),
     new SigkillRecordingScenario(),
+    new HostileRequestsScenario(),
 };
 var chosen = options.Scenarios.Count == 0 ? all : all.Where(s => options.Scenarios.Contains(s.Name)).ToArray();
 if (chosen.Length == 0)
