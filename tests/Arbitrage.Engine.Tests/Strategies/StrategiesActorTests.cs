@@ -173,7 +173,7 @@ public sealed class StrategiesActorTests : SqliteTestKit
         File.WriteAllText(kept, TradeOnlyStrategy.Json("kept", threshold: 50));
         File.WriteAllText(file, TradeOnlyStrategy.Json("removed", threshold: 50, version: "1"));
         var supervisor = StartSupervisor(expectedIds: ["kept", "removed"], grace: TimeSpan.Zero);
-        var actors = RunningActors(supervisor);
+        var actors = RunningActors(supervisor, count: 2);
 
         File.Delete(file);
         supervisor.Tell(new ReloadStrategyFile(file));
@@ -239,14 +239,17 @@ public sealed class StrategiesActorTests : SqliteTestKit
         return supervisor;
     }
 
-    /// <summary>The running strategy actors by id (each answers its score report with its id).</summary>
-    private Dictionary<string, IActorRef> RunningActors(IActorRef supervisor)
+    /// <summary>
+    /// The running strategy actors by id: each runs under its buffering supervisor (strategies/strategy-{id}/strategy)
+    /// and answers its score report with its id.
+    /// </summary>
+    private Dictionary<string, IActorRef> RunningActors(IActorRef supervisor, int count)
     {
+        Sys.ActorSelection(supervisor.Path / "*" / "strategy").Tell(GetStrategyScore.Instance, TestActor);
         var actors = new Dictionary<string, IActorRef>(StringComparer.Ordinal);
-        foreach (var actor in _subscribers.Distinct())
+        for (var i = 0; i < count; i++)
         {
-            actor.Tell(GetStrategyScore.Instance);
-            actors[ExpectMsg<Arbitrage.Core.Strategies.StrategyScoreReport>().StrategyId] = actor;
+            actors[ExpectMsg<Arbitrage.Core.Strategies.StrategyScoreReport>().StrategyId] = LastSender;
         }
 
         return actors;
