@@ -43,7 +43,7 @@ internal sealed class BinanceRestTransport(
 
     public async Task<BinanceResult<T>> SendAsync<T>(
         HttpMethod method, Uri baseUrl, string path, RestParameters parameters, Security security,
-        CallKind kind, Func<byte[], T> parse, CancellationToken ct)
+        CallKind kind, Func<byte[], T> parse, CancellationToken ct, TimeSpan? timeoutOverride = null)
     {
         if (gate.TryEnter() is { } refused) return refused;
         if (security != Security.None && credentials is null)
@@ -61,7 +61,7 @@ internal sealed class BinanceRestTransport(
         using var request = new HttpRequestMessage(method, uri);
         if (security != Security.None) request.Headers.Add("X-MBX-APIKEY", credentials!.ApiKey);
 
-        var timeout = kind == CallKind.Read ? options.ReadTimeout : options.OrderTimeout;
+        var timeout = timeoutOverride ?? (kind == CallKind.Read ? options.ReadTimeout : options.OrderTimeout);
         using var timeoutCts = new CancellationTokenSource(timeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeoutCts.Token);
 
