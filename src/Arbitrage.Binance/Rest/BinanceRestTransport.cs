@@ -39,6 +39,9 @@ internal sealed class BinanceRestTransport(
         PropertyNameCaseInsensitive = false,
     };
 
+    /// <summary>The largest recvWindow Binance accepts.</summary>
+    public const long MaxRecvWindowMs = 60_000;
+
     public BinanceRestOptions Options => options;
 
     public async Task<BinanceResult<T>> SendAsync<T>(
@@ -52,7 +55,12 @@ internal sealed class BinanceRestTransport(
         var query = parameters.ToQueryString();
         if (security == Security.Signed)
         {
-            var stamp = $"recvWindow={options.RecvWindowMs}&timestamp={clock.NowMs}";
+            // A call given more time than usual (a retry after a timeout) also gives the exchange as long to receive it:
+            // a request slower than recvWindow is refused with -1021 however long we wait (Binance allows up to 60 s).
+            var recvWindow = timeoutOverride is { } patience
+                ? Math.Clamp((long)patience.TotalMilliseconds, options.RecvWindowMs, MaxRecvWindowMs)
+                : options.RecvWindowMs;
+            var stamp = $"recvWindow={recvWindow}&timestamp={clock.NowMs}";
             query = query.Length == 0 ? stamp : query + "&" + stamp;
             query += "&signature=" + credentials!.Signer.Sign(query);
         }

@@ -20,7 +20,7 @@ public sealed class BinanceTradingApi
     /// <summary><c>POST /fapi/v1/order</c> (or <c>/fapi/v1/algoOrder</c> for conditional orders when so configured).</summary>
     public Task<BinanceResult<OrderInfo>> PlaceOrderAsync(NewOrder order, CancellationToken ct = default) => PlaceOrderAsync(order, null, ct);
 
-    /// <summary>As <see cref="PlaceOrderAsync(NewOrder, CancellationToken)"/>, waiting <paramref name="timeout"/> instead of the order timeout.</summary>
+    /// <summary>As <see cref="PlaceOrderAsync(NewOrder, CancellationToken)"/>, waiting <paramref name="timeout"/> instead of the order timeout (and letting the request take as long to arrive: recvWindow, at most 60 s).</summary>
     public Task<BinanceResult<OrderInfo>> PlaceOrderAsync(NewOrder order, TimeSpan? timeout, CancellationToken ct)
     {
         if (order.IsConditional && ViaAlgo) return PlaceAlgoOrderAsync(order, timeout, ct);
@@ -54,7 +54,7 @@ public sealed class BinanceTradingApi
     /// <summary><c>DELETE /fapi/v1/order</c>.</summary>
     public Task<BinanceResult<OrderInfo>> CancelOrderAsync(OrderRef order, CancellationToken ct = default) => CancelOrderAsync(order, null, ct);
 
-    /// <summary>As <see cref="CancelOrderAsync(OrderRef, CancellationToken)"/>, waiting <paramref name="timeout"/> instead of the order timeout.</summary>
+    /// <summary>As <see cref="CancelOrderAsync(OrderRef, CancellationToken)"/>, waiting <paramref name="timeout"/> instead of the order timeout (and letting the request take as long to arrive: recvWindow, at most 60 s).</summary>
     public async Task<BinanceResult<OrderInfo>> CancelOrderAsync(OrderRef order, TimeSpan? timeout, CancellationToken ct)
     {
         var r = await _t.SendAsync(HttpMethod.Delete, Fapi, "/fapi/v1/order", RefParameters(order), Security.Signed, CallKind.OrderOther, ParseOrder, ct, timeout)
