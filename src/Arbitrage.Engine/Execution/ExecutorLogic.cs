@@ -465,7 +465,9 @@ public static class ExecutorLogic
 
     private static void CancelWorking(ExecutionDecision d, TradeRecord t, OrderLeg? except)
     {
-        foreach (var id in d.State.Trades[t.Plan.SignalId].OrderIds)
+        // A finished trade whose orders are all final has left the state: nothing of it works any more.
+        if (!d.State.Trades.TryGetValue(t.Plan.SignalId, out var now)) return;
+        foreach (var id in now.OrderIds)
         {
             var o = d.State.Orders[id];
             if (o.Intent.Leg == except || o.Intent.Leg == OrderLeg.Close) continue;

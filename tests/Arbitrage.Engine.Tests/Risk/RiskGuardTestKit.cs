@@ -21,7 +21,7 @@ public abstract class RiskGuardTestKit : SqliteTestKit
 
     protected TestProbe Events { get; }
 
-    protected PaperGateway Paper { get; private set; } = null!;
+    protected PaperGateway Paper { get; set; } = null!;
 
     protected RiskGuardSettings GuardSettings { get; private set; } = null!;
 
