@@ -14,8 +14,8 @@ namespace Arbitrage.Engine.Execution;
 /// Calls to the exchange, per order: a placement answered "unknown" (503, timeout, duplicate id) is queried by client id
 /// before any retry; a placement the exchange refused unseen (429, 418, 403) is sent again; a cancel is sent only once the
 /// order's placement has been answered, and sent again until the exchange says the order is done; a failed query is asked
-/// again. Every repeat waits (<see cref="ExecutorSettings.RetryDelay"/> doubling to <see cref="ExecutorSettings.MaxRetry"/>,
-/// never before the exchange's Retry-After) and, after a failure, gets more time (<see cref="IPatientGateway"/>). A position
+/// again. Every repeat waits (the exchange's Retry-After, else <see cref="ExecutorSettings.RetryDelay"/> doubling to
+/// <see cref="ExecutorSettings.MaxRetry"/>) and, after a timeout, gets more time (<see cref="IPatientGateway"/>). A position
 /// without a stop working at the exchange <see cref="ExecutorSettings.ProtectionTimeout"/> after its first stop was sent is
 /// closed and alerted (<see cref="ExecutorLogic.CheckProtection"/>).
 /// </para>
@@ -423,7 +423,7 @@ public sealed class ExecutorActor : ReceivePersistentActor, IWithTimers
             SendCancel(rec.Intent.Symbol, id);
     }
 
-    /// <summary>Calls the exchange again for the order after a backoff: doubling per failure, never before its Retry-After.</summary>
+    /// <summary>Calls the exchange again for the order after a backoff (<see cref="Backoff"/>).</summary>
     private void Retry(string id, OrderCall call, GatewayError error)
     {
         var calls = _calls[id];
@@ -434,13 +434,18 @@ public sealed class ExecutorActor : ReceivePersistentActor, IWithTimers
         Timers.StartSingleTimer(TimerKey(id, call), new RetryOrderCall(id, call), delay);
     }
 
+    /// <summary>
+    /// The exchange's Retry-After when it gave one (a rate limit says exactly when calls are welcome again), else the retry
+    /// delay doubling per failure up to <see cref="ExecutorSettings.MaxRetry"/>; plus up to a fifth of the retry delay at
+    /// random, so orders refused together do not all come back at the same instant.
+    /// </summary>
     private TimeSpan Backoff(int failures, DateTimeOffset? retryAt)
     {
-        var doubling = TimeSpan.FromTicks(Math.Min(_settings.MaxRetry.Ticks, _settings.Retry.Ticks * (1L << Math.Clamp(failures - 1, 0, 20))));
-        // Up to a fifth more, at random: orders refused together do not all come back at the same instant.
-        var delay = doubling + TimeSpan.FromTicks((long)(doubling.Ticks * 0.2 * Random.Shared.NextDouble()));
-        var wait = retryAt is { } at ? at - DateTimeOffset.UtcNow : TimeSpan.Zero;
-        return wait > delay ? wait : delay;
+        var wait = retryAt is { } at
+            ? at - DateTimeOffset.UtcNow
+            : TimeSpan.FromTicks(Math.Min(_settings.MaxRetry.Ticks, _settings.Retry.Ticks * (1L << Math.Clamp(failures - 1, 0, 20))));
+        if (wait < _settings.Retry) wait = _settings.Retry;
+        return wait + TimeSpan.FromTicks((long)(_settings.Retry.Ticks * 0.2 * Random.Shared.NextDouble()));
     }
 
     private void MorePatience(OrderCalls calls) =>

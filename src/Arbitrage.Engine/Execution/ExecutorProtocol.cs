@@ -12,8 +12,8 @@ namespace Arbitrage.Engine.Execution;
 /// <param name="MaxConcurrentPositions">Open trades at most (one per symbol in any case).</param>
 /// <param name="TakerFeeRate">Fee rate assumed when the exchange does not report a fill's fee.</param>
 /// <param name="RetryDelay">
-/// First wait before calling the exchange again after it failed to answer (rate limit, outage, timeout); doubles per failure of
-/// the same order up to <see cref="MaxRetry"/>, and is never shorter than the exchange's own Retry-After.
+/// First wait before calling the exchange again after it failed to answer (outage, timeout); doubles per failure of the same
+/// order up to <see cref="MaxRetry"/>. After a rate limit the wait is the exchange's own Retry-After.
 /// </param>
 /// <param name="MaxPlaceAttempts">
 /// Placements of one client id before giving up, each after the exchange said it has no such order. Placements the exchange
