@@ -65,7 +65,8 @@ public sealed record MarketTick(string Symbol, decimal Price, long TimeMs) : IWi
 /// <summary>
 /// Answered with <see cref="ExecutorIdle"/> (same <paramref name="Token"/>) once the executor has handled
 /// every message queued before it and everything those caused (journal writes, gateway answers sent to
-/// itself): it re-queues itself until no other message was handled in between.
+/// itself): it waits while a call to the exchange (or the paper venue) is unanswered, and re-queues itself
+/// until no other message was handled in between. Retries waiting for their backoff are not waited for.
 /// </summary>
 public sealed record AwaitExecutorIdle(long Token) : INoSerializationVerificationNeeded
 {
