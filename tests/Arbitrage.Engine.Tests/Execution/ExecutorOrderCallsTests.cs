@@ -129,6 +129,31 @@ public sealed class ExecutorOrderCallsTests(ITestOutputHelper output) : SqliteTe
         AwaitCondition(() => fake.Orders.Values.All(o => o.IsFinal));
     }
 
+    [Fact]
+    public void Cancels_a_restart_interrupted_are_asked_for_again_by_reconciliation()
+    {
+        var fake = new FakeGateway();
+        var settings = Settings() with { RetryDelay = TimeSpan.FromMinutes(1) }; // the refused cancels would not come back before the stop
+        var exec = StartExecutor(settings, fake);
+        exec.Tell(new ExecuteSignal(LongBtc(Signal), 2m));
+        AwaitCondition(() => fake.Orders.ContainsKey(Tp2));
+
+        fake.Storm(2); // the two cancels after the stop fills are refused; then the process dies
+        var stop = fake.Set(Stop, o => o with { Status = GatewayOrderStatus.Filled, FilledQuantity = o.Quantity, AveragePrice = 98m, UpdateTimeMs = T0 + 2 });
+        exec.Tell(new OrderUpdate(stop, stop.Quantity, 98m, 0.0392m));
+        FishForMessage<TradeClosed>(_ => true);
+        AwaitCondition(() => fake.StormCalls == 2);
+        var watcher = CreateTestProbe();
+        watcher.Watch(exec);
+        Sys.Stop(exec);
+        watcher.ExpectTerminated(exec);
+        Assert.All(new[] { Tp1, Tp2 }, id => Assert.Equal(GatewayOrderStatus.New, fake.Orders[id].Status));
+
+        var again = StartExecutor(settings, fake);
+        AwaitCondition(() => fake.Orders[Tp1].Status == GatewayOrderStatus.Canceled && fake.Orders[Tp2].Status == GatewayOrderStatus.Canceled);
+        AwaitCondition(() => StatusOf(again).State.Trades.IsEmpty);
+    }
+
     private IActorRef StartExecutor(ExecutorSettings settings, IExchangeGateway gateway)
     {
         var exec = Sys.ActorOf(ExecutorActor.Props(settings, gateway, TestActor));
