@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Arbitrage.FaultSuite;
 using Arbitrage.FaultSuite.Scenarios;
+using Arbitrage.Testing.Faults;
 
 // The fault suite: each scenario of issue #13 against real node processes, the standalone simulator and PostgreSQL,
 // bounded and self-stopping; prints one row per scenario and round, and exits 1 when any broke its promise.
@@ -18,6 +19,9 @@ var all = new IFaultScenario[]
     options.Reduced ? new RateLimitedCatchUpScenario(storm: 30, retryAfterSeconds: 1) : new RateLimitedCatchUpScenario(),
     new SigkillRecordingScenario(),
     new HostileRequestsScenario(),
+    new PaperRestartScenario(),
+    new OrderFaultScenario(OrderFault.RateLimitStormOnBreakEven),
+    new OrderFaultScenario(OrderFault.LatencyWhenBreakEvenFills),
 };
 var chosen = options.Scenarios.Count == 0 ? all : all.Where(s => options.Scenarios.Contains(s.Name)).ToArray();
 if (chosen.Length == 0)

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 
@@ -11,6 +13,12 @@ namespace Arbitrage.Testing;
 /// </summary>
 public sealed class SimulatorProcess : IAsyncDisposable
 {
+    /// <summary>The API key a manual-start simulator (<see cref="StartManualAsync"/>) accepts; a test value, never a real one.</summary>
+    public const string Key = "faultKey0123456789abcdefABCDEF0123456789abcdefABCDEF012345678";
+
+    /// <summary>Its secret.</summary>
+    public const string Secret = "faultSecret0123456789abcdefABCDEF0123456789abcdefABCDEF0123456";
+
     private readonly Process _process;
     private readonly StringBuilder _stderr = new();
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
@@ -72,6 +80,35 @@ public sealed class SimulatorProcess : IAsyncDisposable
         return sim;
     }
 
+    /// <summary>
+    /// Starts it on <paramref name="tape"/> with manual playback (frames move only on <c>/sim/control/step</c>) and the
+    /// <see cref="Key"/>/<see cref="Secret"/> account.
+    /// </summary>
+    public static Task<SimulatorProcess> StartManualAsync(string tape) =>
+        StartAsync("--tape", tape, "--speed", "max", "--start", "manual", "--api-key", Key, "--api-secret", Secret);
+
+    /// <summary>The node settings that point its exchange (REST, spot REST, WebSocket) at this simulator, trading <paramref name="symbol"/>.</summary>
+    public void PointNodeAt(IDictionary<string, string> env, string symbol)
+    {
+        var origin = Url.ToString().TrimEnd('/');
+        env["ARB__Exchange__Kind"] = "binance";
+        env["ARB__Exchange__RestUrl"] = origin;
+        env["ARB__Exchange__SpotRestUrl"] = origin;
+        env["ARB__Exchange__WsUrl"] = WsOrigin;
+        env["ARB__Exchange__Symbols__0"] = symbol;
+    }
+
+    /// <summary>Every order of the <see cref="Key"/> account on <paramref name="symbol"/>, read as a trader's own client would.</summary>
+    public async Task<IReadOnlyList<JsonElement>> AllOrdersAsync(string symbol) =>
+        (await SignedGetAsync("/fapi/v1/allOrders", $"symbol={symbol}")).EnumerateArray().ToArray();
+
+    /// <summary>The <see cref="Key"/> account's position on <paramref name="symbol"/>.</summary>
+    public async Task<decimal> PositionAsync(string symbol)
+    {
+        var rows = await SignedGetAsync("/fapi/v2/positionRisk", $"symbol={symbol}");
+        return decimal.Parse(rows.EnumerateArray().Single().GetProperty("positionAmt").GetString()!, CultureInfo.InvariantCulture);
+    }
+
     /// <summary>POSTs a control path (<c>/sim/control/step?frames=10</c>) and returns its JSON answer.</summary>
     public async Task<JsonElement> PostAsync(string pathAndQuery)
     {
@@ -88,6 +125,22 @@ public sealed class SimulatorProcess : IAsyncDisposable
     /// <summary><c>GET /sim/state</c>.</summary>
     public async Task<JsonElement> StateAsync() =>
         JsonDocument.Parse(await _http.GetStringAsync(new Uri(Url, "/sim/state"))).RootElement.Clone();
+
+    private async Task<JsonElement> SignedGetAsync(string path, string query)
+    {
+        var q = $"{query}&recvWindow=60000&timestamp={DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}"; // the drills add latency
+        var signature = Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(Secret), Encoding.UTF8.GetBytes(q)));
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(Url, $"{path}?{q}&signature={signature}"));
+        request.Headers.Add("X-MBX-APIKEY", Key);
+        using var response = await _http.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"GET {path}: {(int)response.StatusCode} {body}");
+        }
+
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -39,11 +39,14 @@ internal sealed class BinanceRestTransport(
         PropertyNameCaseInsensitive = false,
     };
 
+    /// <summary>The largest recvWindow Binance accepts.</summary>
+    public const long MaxRecvWindowMs = 60_000;
+
     public BinanceRestOptions Options => options;
 
     public async Task<BinanceResult<T>> SendAsync<T>(
         HttpMethod method, Uri baseUrl, string path, RestParameters parameters, Security security,
-        CallKind kind, Func<byte[], T> parse, CancellationToken ct)
+        CallKind kind, Func<byte[], T> parse, CancellationToken ct, TimeSpan? timeoutOverride = null)
     {
         if (gate.TryEnter() is { } refused) return refused;
         if (security != Security.None && credentials is null)
@@ -52,7 +55,12 @@ internal sealed class BinanceRestTransport(
         var query = parameters.ToQueryString();
         if (security == Security.Signed)
         {
-            var stamp = $"recvWindow={options.RecvWindowMs}&timestamp={clock.NowMs}";
+            // A call given more time than usual (a retry after a timeout) also gives the exchange as long to receive it:
+            // a request slower than recvWindow is refused with -1021 however long we wait (Binance allows up to 60 s).
+            var recvWindow = timeoutOverride is { } patience
+                ? Math.Clamp((long)patience.TotalMilliseconds, options.RecvWindowMs, MaxRecvWindowMs)
+                : options.RecvWindowMs;
+            var stamp = $"recvWindow={recvWindow}&timestamp={clock.NowMs}";
             query = query.Length == 0 ? stamp : query + "&" + stamp;
             query += "&signature=" + credentials!.Signer.Sign(query);
         }
@@ -61,7 +69,7 @@ internal sealed class BinanceRestTransport(
         using var request = new HttpRequestMessage(method, uri);
         if (security != Security.None) request.Headers.Add("X-MBX-APIKEY", credentials!.ApiKey);
 
-        var timeout = kind == CallKind.Read ? options.ReadTimeout : options.OrderTimeout;
+        var timeout = timeoutOverride ?? (kind == CallKind.Read ? options.ReadTimeout : options.OrderTimeout);
         using var timeoutCts = new CancellationTokenSource(timeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeoutCts.Token);
 

@@ -18,9 +18,12 @@ public sealed class BinanceTradingApi
     private bool ViaAlgo => _t.Options.ConditionalOrders == ConditionalOrderRoute.AlgoOrderEndpoint;
 
     /// <summary><c>POST /fapi/v1/order</c> (or <c>/fapi/v1/algoOrder</c> for conditional orders when so configured).</summary>
-    public Task<BinanceResult<OrderInfo>> PlaceOrderAsync(NewOrder order, CancellationToken ct = default)
+    public Task<BinanceResult<OrderInfo>> PlaceOrderAsync(NewOrder order, CancellationToken ct = default) => PlaceOrderAsync(order, null, ct);
+
+    /// <summary>As <see cref="PlaceOrderAsync(NewOrder, CancellationToken)"/>, waiting <paramref name="timeout"/> instead of the order timeout (and letting the request take as long to arrive: recvWindow, at most 60 s).</summary>
+    public Task<BinanceResult<OrderInfo>> PlaceOrderAsync(NewOrder order, TimeSpan? timeout, CancellationToken ct)
     {
-        if (order.IsConditional && ViaAlgo) return PlaceAlgoOrderAsync(order, ct);
+        if (order.IsConditional && ViaAlgo) return PlaceAlgoOrderAsync(order, timeout, ct);
         var p = new RestParameters()
             .Add("symbol", order.Symbol)
             .Add("side", OrderWireNames.Of(order.Side))
@@ -34,7 +37,7 @@ public sealed class BinanceTradingApi
             .Add("closePosition", order.ClosePosition ? true : null)
             .Add("newClientOrderId", order.ClientOrderId)
             .Add("newOrderRespType", "RESULT");
-        return _t.SendAsync(HttpMethod.Post, Fapi, "/fapi/v1/order", p, Security.Signed, CallKind.PlaceOrder, ParseOrder, ct);
+        return _t.SendAsync(HttpMethod.Post, Fapi, "/fapi/v1/order", p, Security.Signed, CallKind.PlaceOrder, ParseOrder, ct, timeout);
     }
 
     /// <summary><c>GET /fapi/v1/order</c> by order id or client order id (also finds algo orders when so configured).</summary>
@@ -49,14 +52,17 @@ public sealed class BinanceTradingApi
     }
 
     /// <summary><c>DELETE /fapi/v1/order</c>.</summary>
-    public async Task<BinanceResult<OrderInfo>> CancelOrderAsync(OrderRef order, CancellationToken ct = default)
+    public Task<BinanceResult<OrderInfo>> CancelOrderAsync(OrderRef order, CancellationToken ct = default) => CancelOrderAsync(order, null, ct);
+
+    /// <summary>As <see cref="CancelOrderAsync(OrderRef, CancellationToken)"/>, waiting <paramref name="timeout"/> instead of the order timeout (and letting the request take as long to arrive: recvWindow, at most 60 s).</summary>
+    public async Task<BinanceResult<OrderInfo>> CancelOrderAsync(OrderRef order, TimeSpan? timeout, CancellationToken ct)
     {
-        var r = await _t.SendAsync(HttpMethod.Delete, Fapi, "/fapi/v1/order", RefParameters(order), Security.Signed, CallKind.OrderOther, ParseOrder, ct)
+        var r = await _t.SendAsync(HttpMethod.Delete, Fapi, "/fapi/v1/order", RefParameters(order), Security.Signed, CallKind.OrderOther, ParseOrder, ct, timeout)
             .ConfigureAwait(false);
         if (r.Success || !ViaAlgo || r.Error.Kind != BinanceErrorKind.OrderNotFound || order.ClientOrderId is null) return r;
         return await _t.SendAsync(HttpMethod.Delete, Fapi, "/fapi/v1/algoOrder",
             new RestParameters().Add("symbol", order.Symbol).Add("clientAlgoId", order.ClientOrderId),
-            Security.Signed, CallKind.OrderOther, ParseAlgoOrder, ct).ConfigureAwait(false);
+            Security.Signed, CallKind.OrderOther, ParseAlgoOrder, ct, timeout).ConfigureAwait(false);
     }
 
     /// <summary><c>GET /fapi/v1/openOrders</c> (all symbols when <paramref name="symbol"/> is null; weight 40).</summary>
@@ -64,7 +70,7 @@ public sealed class BinanceTradingApi
         _t.SendAsync(HttpMethod.Get, Fapi, "/fapi/v1/openOrders", new RestParameters().Add("symbol", symbol),
             Security.Signed, CallKind.Read, BinanceExchangeDataApi.ParseList<OrderInfo>, ct);
 
-    private Task<BinanceResult<OrderInfo>> PlaceAlgoOrderAsync(NewOrder order, CancellationToken ct)
+    private Task<BinanceResult<OrderInfo>> PlaceAlgoOrderAsync(NewOrder order, TimeSpan? timeout, CancellationToken ct)
     {
         var p = new RestParameters()
             .Add("algoType", "CONDITIONAL")
@@ -76,7 +82,7 @@ public sealed class BinanceTradingApi
             .Add("reduceOnly", order.ReduceOnly ? true : null)
             .Add("closePosition", order.ClosePosition ? true : null)
             .Add("clientAlgoId", order.ClientOrderId);
-        return _t.SendAsync(HttpMethod.Post, Fapi, "/fapi/v1/algoOrder", p, Security.Signed, CallKind.PlaceOrder, ParseAlgoOrder, ct);
+        return _t.SendAsync(HttpMethod.Post, Fapi, "/fapi/v1/algoOrder", p, Security.Signed, CallKind.PlaceOrder, ParseAlgoOrder, ct, timeout);
     }
 
     private static RestParameters RefParameters(OrderRef order)

@@ -14,7 +14,10 @@ public interface IExchangeGateway
     /// <summary>Where <see cref="OrderUpdate"/>s go; the executor subscribes itself on every start.</summary>
     void Subscribe(IActorRef listener);
 
-    /// <summary>Places an order under <see cref="OrderRequest.ClientOrderId"/>. <see cref="GatewayErrorKind.UnknownStatus"/>: query before any retry.</summary>
+    /// <summary>
+    /// Places an order under <see cref="OrderRequest.ClientOrderId"/>. <see cref="GatewayErrorKind.UnknownStatus"/>: query before any
+    /// retry (also the answer when the exchange already holds an order under this client id, Binance -4116).
+    /// </summary>
     Task<GatewayResult<GatewayOrder>> PlaceAsync(OrderRequest order, CancellationToken ct = default);
 
     /// <summary>The order with this client id; <see cref="GatewayErrorKind.NotFound"/> when the exchange never saw it.</summary>
@@ -34,7 +37,28 @@ public interface IExchangeGateway
 /// <summary>A gateway that fills against prices it is fed (paper): the executor forwards every <see cref="MarketTick"/>.</summary>
 public interface IPriceDrivenGateway : IExchangeGateway
 {
-    void OnPrice(string symbol, decimal price, long timeMs);
+    /// <summary>Completes once the price is applied: every fill it caused is journaled and told to the listener before.</summary>
+    Task OnPriceAsync(string symbol, decimal price, long timeMs);
+}
+
+/// <summary>
+/// A gateway whose exchange runs as an actor (the paper venue) with the executor's lifetime and location: the executor
+/// hosts it as its child on every start, before it subscribes (one account = one executor = one venue).
+/// </summary>
+public interface IHostedGateway
+{
+    void Host(IActorContext executor);
+}
+
+/// <summary>
+/// A gateway that can be given more time than its default for one call. The executor asks for more on each retry of an
+/// order whose last call timed out, so an exchange slower than the default timeout is still reached.
+/// </summary>
+public interface IPatientGateway
+{
+    Task<GatewayResult<GatewayOrder>> PlaceAsync(OrderRequest order, TimeSpan patience, CancellationToken ct = default);
+
+    Task<GatewayResult<GatewayOrder>> CancelAsync(string symbol, string clientOrderId, TimeSpan patience, CancellationToken ct = default);
 }
 
 /// <summary>A new order. <paramref name="StopPrice"/> is the trigger of STOP_MARKET / TAKE_PROFIT_MARKET.</summary>
@@ -94,12 +118,15 @@ public enum GatewayErrorKind
     UnknownStatus,
     /// <summary>No such order.</summary>
     NotFound,
-    /// <summary>Transport, 5xx, rate limit: try again later.</summary>
+    /// <summary>Transport, 5xx, rate limit, timeout (not of a placement): try again later, not before <see cref="GatewayError.RetryAt"/>.</summary>
     Unavailable,
 }
 
 public sealed record GatewayError(GatewayErrorKind Kind, string Message)
 {
+    /// <summary>When the exchange allows calls again (rate limit: its Retry-After); null when it did not say.</summary>
+    public DateTimeOffset? RetryAt { get; init; }
+
     public override string ToString() => $"{Kind}: {Message}";
 }
 

@@ -10,7 +10,15 @@ namespace Arbitrage.Engine.Execution;
 /// <see cref="ExecutorLogic"/>: every decision's events (tag <c>order</c>) are persisted first, and only
 /// then do its orders reach the <see cref="IExchangeGateway"/>. On every start it recovers, reconciles
 /// with the exchange by client order id (<see cref="ClientOrderIds"/>), and only then accepts signals.
-/// A placement answered "unknown" (503, timeout) is queried by client id before any retry.
+/// <para>
+/// Calls to the exchange, per order: a placement answered "unknown" (503, timeout, duplicate id) is queried by client id
+/// before any retry; a placement the exchange refused unseen (429, 418, 403) is sent again; a cancel is sent only once the
+/// order's placement has been answered, and sent again until the exchange says the order is done; a failed query is asked
+/// again. Every repeat waits (the exchange's Retry-After, else <see cref="ExecutorSettings.RetryDelay"/> doubling to
+/// <see cref="ExecutorSettings.MaxRetry"/>) and, after a timeout, gets more time (<see cref="IPatientGateway"/>). A position
+/// without a stop working at the exchange <see cref="ExecutorSettings.ProtectionTimeout"/> after its first stop was sent is
+/// closed and alerted (<see cref="ExecutorLogic.CheckProtection"/>).
+/// </para>
 /// </summary>
 public sealed class ExecutorActor : ReceivePersistentActor, IWithTimers
 {
@@ -22,12 +30,14 @@ public sealed class ExecutorActor : ReceivePersistentActor, IWithTimers
     private readonly IExchangeGateway _gateway;
     private readonly IActorRef? _reportTo;
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly Dictionary<string, int> _placeAttempts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, OrderCalls> _calls = new(StringComparer.Ordinal);
+    private readonly List<(AwaitExecutorIdle Probe, IActorRef ReplyTo)> _parkedProbes = [];
     private ExecutorState _state = ExecutorState.Empty;
     private IReadOnlyList<Core.Risk.HeldPosition> _reportedPositions = [];
     private bool _ready;
     private Live.AccountCheck? _account;
     private long _handled;
+    private int _inFlight;
 
     public ExecutorActor(ExecutorSettings settings, IExchangeGateway gateway, IActorRef? reportTo)
     {
@@ -35,6 +45,7 @@ public sealed class ExecutorActor : ReceivePersistentActor, IWithTimers
         _gateway = gateway;
         _reportTo = reportTo;
         PersistenceId = settings.PersistenceId;
+        if (gateway is IHostedGateway hosted) hosted.Host(Context);
 
         Recover<IExecutionEvent>(e => _state = _state.Apply(e));
         Recover<RecoveryCompleted>(_ => StartReconcile());
@@ -74,12 +85,17 @@ public sealed class ExecutorActor : ReceivePersistentActor, IWithTimers
         Command<PlaceCompleted>(OnPlaced);
         Command<QueryCompleted>(OnQueried);
         Command<CancelCompleted>(OnCanceled);
-        Command<RetryQuery>(m => Query(m.Symbol, m.ClientOrderId));
+        Command<PositionCompleted>(OnPositionRead);
+        Command<PriceApplied>(_ => Landed());
+        Command<RetryOrderCall>(OnRetry);
+        Command<RetryPositionRead>(m => ReadPosition(m.Request));
+        Command<ProtectionDeadline>(OnProtectionDeadline);
         Command<MarketTick>(OnMarketTick);
         Command<FlattenAll>(m => Run(ExecutorLogic.Flatten(_state, null, m.Reason, m.Detail, m.TimeMs)));
         Command<ClosePosition>(m => Run(ExecutorLogic.Flatten(_state, m.Symbol, m.Reason, m.Detail, m.TimeMs)));
         Command<BalanceCompleted>(m =>
         {
+            Landed();
             if (m.Result.Success) ReportTo.Tell(new BalanceReport(m.Result.Value, _state.LastEventMs));
             else _log.Warning("Executor: balance query failed: {0}", m.Result.Error);
         });
@@ -106,6 +122,13 @@ public sealed class ExecutorActor : ReceivePersistentActor, IWithTimers
 
     private void OnAwaitIdle(AwaitExecutorIdle m)
     {
+        // Calls to the exchange still out will bring answers: wait for them (released by Landed).
+        if (_inFlight > 0)
+        {
+            _parkedProbes.Add((m, Sender));
+            return;
+        }
+
         // Nothing handled since this probe was queued: nothing was ahead of it and nothing new was caused.
         // Otherwise queue it again behind whatever that handling sent to this actor.
         if (m.Seen == _handled) Sender.Tell(new ExecutorIdle(m.Token));
@@ -167,6 +190,11 @@ public sealed class ExecutorActor : ReceivePersistentActor, IWithTimers
 
         var d = ExecutorLogic.Reconcile(_state, m.Snapshot, _settings, _state.LastEventMs);
         var differences = d.Events.Count(e => e is ReconciliationDifference);
+        foreach (var t in d.State.ActiveTrades)
+        {
+            if (t.OpenQuantity > 0m && t.Flatten is null) StartProtectionClock(t.Plan.SignalId);
+        }
+
         Run(d);
         _ready = true;
         Become(Ready);
@@ -174,32 +202,117 @@ public sealed class ExecutorActor : ReceivePersistentActor, IWithTimers
         // Deferred: the parent hears "ready" only after the reconciliation's events are journaled.
         DeferAsync(differences, n =>
         {
+            _log.Info("Executor: reconciled with the exchange; {0} open trades, {1} differences", _state.ActiveTrades.Count(), n);
             ReportTo.Tell(new ExecutorReady(_state.ActiveTrades.Count(), n));
             ReportPositions(force: true);
         });
         Stash.UnstashAll();
     }
 
-    // ---- gateway answers ----
+    // ---- calls to the exchange, per order ----
+
+    /// <summary>What is under way with one order at the exchange (not persisted: reconciliation rebuilds it after a restart).</summary>
+    private sealed class OrderCalls(string symbol)
+    {
+        public readonly string Symbol = symbol;
+        public bool Placing;
+        public bool Querying;
+        public bool Cancelling;
+        public bool CancelWanted;
+        public int PlaceAttempts;
+        public int Failures;
+        public TimeSpan? Patience;
+        public string? LastError;
+    }
+
+    private OrderCalls CallsOf(string symbol, string clientOrderId)
+    {
+        if (!_calls.TryGetValue(clientOrderId, out var c)) _calls[clientOrderId] = c = new OrderCalls(symbol);
+        return c;
+    }
+
+    /// <summary>Forgets the calls of an order that is done (or not ours) once none is under way.</summary>
+    private void Tidy(string clientOrderId)
+    {
+        if (_calls.TryGetValue(clientOrderId, out var c) && !c.Placing && !c.Querying && !c.Cancelling
+            && (!_state.Orders.TryGetValue(clientOrderId, out var rec) || rec.IsFinal))
+            _calls.Remove(clientOrderId);
+    }
+
+    private void Place(OrderIntent intent)
+    {
+        var calls = CallsOf(intent.Symbol, intent.ClientOrderId);
+        if (calls.Placing) return;
+        calls.Placing = true;
+        calls.PlaceAttempts++;
+        var request = intent.ToRequest();
+        var call = calls.Patience is { } patience && _gateway is IPatientGateway patient
+            ? patient.PlaceAsync(request, patience)
+            : _gateway.PlaceAsync(request);
+        Send(call, r => new PlaceCompleted(intent, r), e => new PlaceCompleted(intent, GatewayResult<GatewayOrder>.Fail(GatewayErrorKind.UnknownStatus, e.Message)));
+        if (intent.Leg is OrderLeg.StopLoss or OrderLeg.BreakEven) StartProtectionClock(intent.SignalId);
+    }
+
+    private void Query(string symbol, string id)
+    {
+        var calls = CallsOf(symbol, id);
+        if (calls.Querying) return;
+        calls.Querying = true;
+        Send(_gateway.QueryAsync(symbol, id), r => new QueryCompleted(symbol, id, r),
+            e => new QueryCompleted(symbol, id, GatewayResult<GatewayOrder>.Fail(GatewayErrorKind.Unavailable, e.Message)));
+    }
+
+    /// <summary>A decision wants the order gone (ours, or an orphan): sent now, or once its placement is answered.</summary>
+    private void RequestCancel(string symbol, string id)
+    {
+        if (_state.Orders.TryGetValue(id, out var rec) && rec.IsFinal) return;
+        var calls = CallsOf(symbol, id);
+        calls.CancelWanted = true;
+        if (!calls.Placing) SendCancel(symbol, id);
+    }
+
+    private void SendCancel(string symbol, string id)
+    {
+        var calls = CallsOf(symbol, id);
+        if (calls.Cancelling) return;
+        calls.Cancelling = true;
+        var call = calls.Patience is { } patience && _gateway is IPatientGateway patient
+            ? patient.CancelAsync(symbol, id, patience)
+            : _gateway.CancelAsync(symbol, id);
+        Send(call, r => new CancelCompleted(symbol, id, r),
+            e => new CancelCompleted(symbol, id, GatewayResult<GatewayOrder>.Fail(GatewayErrorKind.Unavailable, e.Message)));
+    }
 
     private void OnPlaced(PlaceCompleted m)
     {
+        Landed();
         var id = m.Intent.ClientOrderId;
+        var calls = CallsOf(m.Intent.Symbol, id);
+        calls.Placing = false;
         if (m.Result.Success)
         {
-            Run(ExecutorLogic.Observe(_state, m.Result.Value!, _settings));
+            calls.Failures = 0;
+            var d = ExecutorLogic.Observe(_state, m.Result.Value!, _settings);
+            Run(d);
+            CancelIfStillWanted(id, d.State);
             return;
         }
 
-        switch (m.Result.Error!.Kind)
+        var error = m.Result.Error!;
+        switch (error.Kind)
         {
             case GatewayErrorKind.Rejected:
             case GatewayErrorKind.NotFound:
-                Run(ExecutorLogic.EndOrder(_state, id, GatewayOrderStatus.Rejected, $"rejected by the exchange: {m.Result.Error.Message}"));
+                Run(ExecutorLogic.EndOrder(_state, id, GatewayOrderStatus.Rejected, $"rejected by the exchange: {error.Message}"));
                 break;
             default:
-                // The order may exist: ask by client id; only a "not found" answer allows sending it again.
-                _log.Warning("Executor: placement of {0} ended {1}; querying by client id", id, m.Result.Error);
+                // The order may exist: ask by client id; only a "not found" answer allows sending it again. A placement
+                // refused before the exchange looked at it (rate limit, ban, firewall, clock) is not an attempt: a storm of
+                // them never exhausts the attempts of an order that is still wanted.
+                if (error.Kind == GatewayErrorKind.Unavailable) calls.PlaceAttempts--;
+                else MorePatience(calls);
+                calls.LastError = $"place {error}";
+                _log.Warning("Executor: placement of {0} ended {1}; querying by client id", id, error);
                 Query(m.Intent.Symbol, id);
                 break;
         }
@@ -207,40 +320,217 @@ public sealed class ExecutorActor : ReceivePersistentActor, IWithTimers
 
     private void OnQueried(QueryCompleted m)
     {
+        Landed();
+        var id = m.ClientOrderId;
+        var calls = CallsOf(m.Symbol, id);
+        calls.Querying = false;
         if (m.Result.Success)
         {
-            Run(ExecutorLogic.Observe(_state, m.Result.Value!, _settings));
+            calls.Failures = 0;
+            var d = ExecutorLogic.Observe(_state, m.Result.Value!, _settings);
+            Run(d);
+            CancelIfStillWanted(id, d.State);
+            Tidy(id);
             return;
         }
 
-        if (!_state.Orders.TryGetValue(m.ClientOrderId, out var rec) || rec.IsFinal) return;
-        if (m.Result.Error!.Kind == GatewayErrorKind.NotFound)
+        if (!_state.Orders.TryGetValue(id, out var rec) || rec.IsFinal)
         {
-            var attempts = _placeAttempts.GetValueOrDefault(m.ClientOrderId);
-            if (!rec.Accepted && attempts < _settings.MaxPlaceAttempts)
-            {
-                Place(rec.Intent);
-                return;
-            }
-
-            Run(ExecutorLogic.EndOrder(_state, m.ClientOrderId, rec.Accepted ? GatewayOrderStatus.Canceled : GatewayOrderStatus.Rejected,
-                rec.Accepted ? "no longer known to the exchange" : $"not at the exchange after {attempts} placement attempts"));
+            Tidy(id);
             return;
         }
 
-        Timers.StartSingleTimer("query-" + m.ClientOrderId, new RetryQuery(m.Symbol, m.ClientOrderId), _settings.Retry);
+        if (m.Result.Error!.Kind != GatewayErrorKind.NotFound)
+        {
+            Retry(id, OrderCall.Query, m.Result.Error);
+            return;
+        }
+
+        if (calls.Placing) return; // the placement under way decides
+        if (calls.CancelWanted)
+        {
+            Run(ExecutorLogic.EndOrder(_state, id, GatewayOrderStatus.Canceled,
+                rec.Accepted ? "no longer known to the exchange" : "never reached the exchange; no longer wanted"));
+            return;
+        }
+
+        if (!rec.Accepted && calls.PlaceAttempts < _settings.MaxPlaceAttempts)
+        {
+            Place(rec.Intent);
+            return;
+        }
+
+        Run(ExecutorLogic.EndOrder(_state, id, rec.Accepted ? GatewayOrderStatus.Canceled : GatewayOrderStatus.Rejected,
+            rec.Accepted ? "no longer known to the exchange" : $"not at the exchange after {calls.PlaceAttempts} placement attempts"));
     }
 
     private void OnCanceled(CancelCompleted m)
     {
-        if (m.Result.Success) Run(ExecutorLogic.Observe(_state, m.Result.Value!, _settings));
-        else Query(m.Symbol, m.ClientOrderId); // filled meanwhile, already gone, or no answer: the query tells
+        Landed();
+        var id = m.ClientOrderId;
+        var calls = CallsOf(m.Symbol, id);
+        calls.Cancelling = false;
+        if (m.Result.Success)
+        {
+            calls.Failures = 0;
+            Run(ExecutorLogic.Observe(_state, m.Result.Value!, _settings));
+            Tidy(id);
+            return;
+        }
+
+        if (m.Result.Error!.Kind == GatewayErrorKind.NotFound)
+        {
+            Query(m.Symbol, id); // filled meanwhile, already gone, or never arrived: the query tells
+            return;
+        }
+
+        if (_state.Orders.TryGetValue(id, out var rec) && rec.IsFinal)
+        {
+            Tidy(id);
+            return;
+        }
+
+        MorePatience(calls);
+        Retry(id, OrderCall.Cancel, m.Result.Error);
+    }
+
+    private void OnRetry(RetryOrderCall m)
+    {
+        var known = _state.Orders.TryGetValue(m.ClientOrderId, out var rec);
+        if (known && rec!.IsFinal || !_calls.TryGetValue(m.ClientOrderId, out var calls))
+        {
+            Tidy(m.ClientOrderId);
+            return;
+        }
+
+        switch (m.Call)
+        {
+            case OrderCall.Place when known && !rec!.Accepted:
+                Place(rec.Intent);
+                break;
+            case OrderCall.Query:
+                Query(calls.Symbol, m.ClientOrderId);
+                break;
+            case OrderCall.Cancel when !calls.Placing:
+                SendCancel(calls.Symbol, m.ClientOrderId);
+                break;
+        }
+    }
+
+    /// <summary>The placement or query answered and the order is working: a cancel asked for meanwhile goes out now.</summary>
+    private void CancelIfStillWanted(string id, ExecutorState after)
+    {
+        if (_calls.TryGetValue(id, out var calls) && calls.CancelWanted && !calls.Placing && after.Orders.TryGetValue(id, out var rec) && !rec.IsFinal)
+            SendCancel(rec.Intent.Symbol, id);
+    }
+
+    /// <summary>Calls the exchange again for the order after a backoff (<see cref="Backoff"/>).</summary>
+    private void Retry(string id, OrderCall call, GatewayError error)
+    {
+        var calls = _calls[id];
+        calls.Failures++;
+        calls.LastError = $"{call.ToString().ToLowerInvariant()} {error}";
+        var delay = Backoff(calls.Failures, error.RetryAt);
+        _log.Warning("Executor: {0} of {1} failed ({2}); again in {3:0.###} s", call.ToString().ToLowerInvariant(), id, error, delay.TotalSeconds);
+        Timers.StartSingleTimer(TimerKey(id, call), new RetryOrderCall(id, call), delay);
+    }
+
+    /// <summary>
+    /// The exchange's Retry-After when it gave one (a rate limit says exactly when calls are welcome again), else the retry
+    /// delay doubling per failure up to <see cref="ExecutorSettings.MaxRetry"/>; plus up to a fifth of the retry delay at
+    /// random, so orders refused together do not all come back at the same instant.
+    /// </summary>
+    private TimeSpan Backoff(int failures, DateTimeOffset? retryAt)
+    {
+        var wait = retryAt is { } at
+            ? at - DateTimeOffset.UtcNow
+            : TimeSpan.FromTicks(Math.Min(_settings.MaxRetry.Ticks, _settings.Retry.Ticks * (1L << Math.Clamp(failures - 1, 0, 20))));
+        if (wait < _settings.Retry) wait = _settings.Retry;
+        return wait + TimeSpan.FromTicks((long)(_settings.Retry.Ticks * 0.2 * Random.Shared.NextDouble()));
+    }
+
+    private void MorePatience(OrderCalls calls) =>
+        calls.Patience = calls.Patience is { } p
+            ? TimeSpan.FromTicks(Math.Min(_settings.MaxPatience.Ticks, p.Ticks * 2))
+            : TimeSpan.FromTicks(Math.Min(_settings.MaxPatience.Ticks, _settings.FirstPatience.Ticks * 2));
+
+    private static string TimerKey(string id, OrderCall call) => $"{call}-{id}";
+
+    // ---- protection ----
+
+    private void StartProtectionClock(string signalId)
+    {
+        var key = "protect-" + signalId;
+        if (!Timers.IsTimerActive(key)) Timers.StartSingleTimer(key, new ProtectionDeadline(signalId), _settings.ProtectionTimeout);
+    }
+
+    private void OnProtectionDeadline(ProtectionDeadline m)
+    {
+        if (!_state.Trades.TryGetValue(m.SignalId, out var t)) return;
+        var why = t.OrderIds.Select(id => _state.Orders[id])
+            .Where(o => o.Intent.Leg is OrderLeg.StopLoss or OrderLeg.BreakEven && !o.IsFinal)
+            .Select(o => _calls.TryGetValue(o.Intent.ClientOrderId, out var c) && c.LastError is { } e
+                ? $"{o.Intent.ClientOrderId}: {e}"
+                : $"{o.Intent.ClientOrderId}: not acknowledged within {_settings.ProtectionTimeout.TotalSeconds:0.###} s")
+            .DefaultIfEmpty("no stop order open")
+            .ToArray();
+        Run(ExecutorLogic.CheckProtection(_state, m.SignalId, string.Join("; ", why), _state.LastEventMs));
+    }
+
+    // ---- positions, prices, balance ----
+
+    private void ReadPosition(ExecutionEffect.ReadPosition request) =>
+        Send(_gateway.PositionsAsync(), r => new PositionCompleted(request, r),
+            e => new PositionCompleted(request, GatewayResult<IReadOnlyList<GatewayPosition>>.Fail(GatewayErrorKind.Unavailable, e.Message)));
+
+    private void OnPositionRead(PositionCompleted m)
+    {
+        Landed();
+        var r = m.Request;
+        if (!m.Result.Success)
+        {
+            var delay = Backoff(1, m.Result.Error!.RetryAt);
+            _log.Warning("Executor: position read for {0} failed ({1}); again in {2:0.###} s", r.Symbol, m.Result.Error, delay.TotalSeconds);
+            Timers.StartSingleTimer("position-" + r.SignalId, new RetryPositionRead(r), delay);
+            return;
+        }
+
+        var held = 0m;
+        foreach (var p in m.Result.Value!)
+        {
+            if (p.Symbol == r.Symbol) held += p.Quantity;
+        }
+
+        Run(ExecutorLogic.OnExchangePosition(_state, r.SignalId, held, r.Reason, r.Detail, _state.LastEventMs));
     }
 
     private void OnMarketTick(MarketTick m)
     {
-        // Fills the paper gateway produces arrive as OrderUpdates right after, in order.
-        if (_gateway is IPriceDrivenGateway paper) paper.OnPrice(m.Symbol, m.Price, m.TimeMs);
+        // Fills the paper venue produces arrive as OrderUpdates before its answer.
+        if (_gateway is IPriceDrivenGateway paper)
+        {
+            _inFlight++;
+            paper.OnPriceAsync(m.Symbol, m.Price, m.TimeMs).PipeTo(Self, success: () => new PriceApplied(), failure: _ => new PriceApplied());
+        }
+    }
+
+    private void RequestBalance() =>
+        Send(_gateway.BalanceAsync(), r => new BalanceCompleted(r),
+            e => new BalanceCompleted(GatewayResult<decimal>.Fail(GatewayErrorKind.Unavailable, e.Message)));
+
+    /// <summary>Starts a call whose answer comes back to this actor (counted until it does, for <see cref="AwaitExecutorIdle"/>).</summary>
+    private void Send<T>(Task<T> call, Func<T, object> success, Func<Exception, object> failure)
+    {
+        _inFlight++;
+        call.PipeTo(Self, success: success, failure: failure);
+    }
+
+    /// <summary>An answer came back; the last one releases the idle probes that waited for it.</summary>
+    private void Landed()
+    {
+        if (--_inFlight > 0 || _parkedProbes.Count == 0) return;
+        foreach (var (probe, replyTo) in _parkedProbes) Self.Tell(probe with { Seen = -1 }, replyTo);
+        _parkedProbes.Clear();
     }
 
     // ---- running decisions ----
@@ -259,9 +549,15 @@ public sealed class ExecutorActor : ReceivePersistentActor, IWithTimers
         {
             var e = (IExecutionEvent)tagged.Payload;
             _state = _state.Apply(e);
+            if (e is OrderEnded ended) Tidy(ended.ClientOrderId);
+            else if (e is OrderFilled filled) Tidy(filled.ClientOrderId);
             switch (e)
             {
-                case TradeClosed or TradeAborted or SignalRejected or ReconciliationDifference:
+                case ExecutionAlert a:
+                    _log.Error("Executor alert {0} on {1}: {2}", a.Kind, a.Symbol, a.Detail);
+                    ReportTo.Tell(e);
+                    break;
+                case TradeClosed or TradeAborted or SignalRejected or ReconciliationDifference or PositionWrittenOff:
                     ReportTo.Tell(e);
                     break;
             }
@@ -285,32 +581,14 @@ public sealed class ExecutorActor : ReceivePersistentActor, IWithTimers
                     Place(p.Intent);
                     break;
                 case ExecutionEffect.Cancel c:
-                    var (symbol, id) = (c.Symbol, c.ClientOrderId);
-                    _gateway.CancelAsync(symbol, id).PipeTo(Self,
-                        success: r => new CancelCompleted(symbol, id, r),
-                        failure: e => new CancelCompleted(symbol, id, GatewayResult<GatewayOrder>.Fail(GatewayErrorKind.Unavailable, e.Message)));
+                    RequestCancel(c.Symbol, c.ClientOrderId);
+                    break;
+                case ExecutionEffect.ReadPosition r:
+                    ReadPosition(r);
                     break;
             }
         }
     }
-
-    private void Place(OrderIntent intent)
-    {
-        _placeAttempts[intent.ClientOrderId] = _placeAttempts.GetValueOrDefault(intent.ClientOrderId) + 1;
-        _gateway.PlaceAsync(intent.ToRequest()).PipeTo(Self,
-            success: r => new PlaceCompleted(intent, r),
-            failure: e => new PlaceCompleted(intent, GatewayResult<GatewayOrder>.Fail(GatewayErrorKind.UnknownStatus, e.Message)));
-    }
-
-    private void Query(string symbol, string id) =>
-        _gateway.QueryAsync(symbol, id).PipeTo(Self,
-            success: r => new QueryCompleted(symbol, id, r),
-            failure: e => new QueryCompleted(symbol, id, GatewayResult<GatewayOrder>.Fail(GatewayErrorKind.Unavailable, e.Message)));
-
-    private void RequestBalance() =>
-        _gateway.BalanceAsync().PipeTo(Self,
-            success: r => new BalanceCompleted(r),
-            failure: e => new BalanceCompleted(GatewayResult<decimal>.Fail(GatewayErrorKind.Unavailable, e.Message)));
 
     private void ReportPositions(bool force)
     {

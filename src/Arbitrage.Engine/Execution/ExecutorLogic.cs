@@ -14,6 +14,9 @@ public abstract record ExecutionEffect
     public sealed record Place(OrderIntent Intent) : ExecutionEffect;
 
     public sealed record Cancel(string Symbol, string ClientOrderId) : ExecutionEffect;
+
+    /// <summary>Ask the exchange what it holds on <paramref name="Symbol"/>; the answer goes to <see cref="ExecutorLogic.OnExchangePosition"/>.</summary>
+    public sealed record ReadPosition(string Symbol, string SignalId, ExitReason Reason, string Detail) : ExecutionEffect;
 }
 
 /// <summary>Events to persist (in order) and the effects to run after they are persisted.</summary>
@@ -131,7 +134,10 @@ public static class ExecutorLogic
 
     /// <summary>
     /// Close the trades on <paramref name="symbol"/> (all trades when null) with market orders; <paramref name="reason"/>
-    /// becomes their exit reason, <paramref name="detail"/> its words.
+    /// becomes their exit reason, <paramref name="detail"/> its words. A trade whose close already ended without closing it
+    /// (the exchange did not hold what the journal did) is checked against the exchange's position again: what the exchange
+    /// does not hold is cleared (<see cref="OnExchangePosition"/>), so an operator's close or kill always ends a position
+    /// that exists only in the journal.
     /// </summary>
     public static ExecutionDecision Flatten(ExecutorState state, string? symbol, ExitReason reason, string detail, long nowMs)
     {
@@ -140,11 +146,71 @@ public static class ExecutorLogic
         foreach (var t in state.ActiveTrades.OrderBy(t => t.Plan.SignalId, StringComparer.Ordinal).ToArray())
         {
             if (symbol is not null && t.Symbol != symbol) continue;
-            if (t.Flatten is not null) continue;
+            if (t.Flatten is not null)
+            {
+                if (state.Orders.TryGetValue(ClientOrderIds.For(t.Plan.SignalId, OrderLeg.Close), out var close) && close.IsFinal && t.OpenQuantity > 0m)
+                    d.Do(new ExecutionEffect.ReadPosition(t.Symbol, t.Plan.SignalId, reason, detail));
+                continue;
+            }
+
             d.Emit(new FlattenRequested(t.Plan.SignalId, reason, detail, now));
             ProceedWithFlatten(d, t.Plan.SignalId);
         }
 
+        return d;
+    }
+
+    /// <summary>
+    /// The exchange holds <paramref name="exchangeQuantity"/> (signed) on the symbol of a trade being flattened whose close
+    /// order ended with part of the position still in the journal. None held in the trade's direction: the rest is cleared
+    /// (<see cref="PositionWrittenOff"/> and a <see cref="ExecutionAlertKinds.PositionCleared"/> alert saying why); some
+    /// held: an operator must look (<see cref="ExecutionAlertKinds.CloseFailed"/>). <paramref name="reason"/> and
+    /// <paramref name="detail"/> are those of the flatten that asked.
+    /// </summary>
+    public static ExecutionDecision OnExchangePosition(ExecutorState state, string signalId, decimal exchangeQuantity, ExitReason reason, string detail, long nowMs)
+    {
+        var d = new ExecutionDecision(state);
+        ExchangeHolds(d, signalId, exchangeQuantity, reason, detail, Math.Max(state.LastEventMs, nowMs));
+        return d;
+    }
+
+    private static void ExchangeHolds(ExecutionDecision d, string signalId, decimal exchangeQuantity, ExitReason reason, string detail, long now)
+    {
+        var state = d.State;
+        if (!state.Trades.TryGetValue(signalId, out var t) || t.Finished || t.Flatten is null || t.OpenQuantity <= 0m) return;
+        if (!state.Orders.TryGetValue(ClientOrderIds.For(signalId, OrderLeg.Close), out var close) || !close.IsFinal) return;
+        var direction = t.Plan.Side == PositionSide.Long ? 1m : -1m;
+        var held = Math.Max(0m, exchangeQuantity * direction);
+        var journal = t.OpenQuantity * direction;
+        if (held == 0m)
+        {
+            var why = $"the exchange holds {F(exchangeQuantity)} {t.Symbol}, the journal had {F(journal)} (trade {signalId}); cleared on {reason.Code()}: {detail}";
+            d.Emit(new PositionWrittenOff(signalId, t.Symbol, t.OpenQuantity, exchangeQuantity, reason, detail, now));
+            d.Emit(new ExecutionAlert(ExecutionAlertKinds.PositionCleared, t.Symbol, signalId, why, now));
+            CancelWorking(d, t, except: null);
+            return;
+        }
+
+        d.Emit(new ExecutionAlert(ExecutionAlertKinds.CloseFailed, t.Symbol, signalId,
+            $"close {close.Intent.ClientOrderId} ended {close.EndStatus} after {F(close.FilledQuantity)} of {F(close.Intent.Quantity)}; the exchange still holds " +
+            $"{F(exchangeQuantity)} {t.Symbol}, the journal {F(journal)}: close it at the exchange, then close it here again to clear it", now));
+    }
+
+    /// <summary>
+    /// The protection deadline of a trade passed (the executor's timer, <see cref="ExecutorSettings.ProtectionTimeout"/> after
+    /// its first protective stop was sent): still no stop working at the exchange while a position is held → alert and close
+    /// at market (<see cref="ExitReason.ProtectionFailed"/>), as the kill switch would. <paramref name="why"/>: what kept the stop out.
+    /// </summary>
+    public static ExecutionDecision CheckProtection(ExecutorState state, string signalId, string why, long nowMs)
+    {
+        var d = new ExecutionDecision(state);
+        if (!state.Trades.TryGetValue(signalId, out var t) || t.Finished || t.Flatten is not null || t.OpenQuantity <= 0m) return d;
+        if (state.IsProtected(t)) return d;
+        var now = Math.Max(state.LastEventMs, nowMs);
+        var detail = $"no protective stop at the exchange for {F(t.OpenQuantity)} {t.Symbol} (trade {signalId}): {why}; closing at market";
+        d.Emit(new ExecutionAlert(ExecutionAlertKinds.ProtectionMissing, t.Symbol, signalId, detail, now));
+        d.Emit(new FlattenRequested(signalId, ExitReason.ProtectionFailed, detail, now));
+        ProceedWithFlatten(d, signalId);
         return d;
     }
 
@@ -174,7 +240,8 @@ public static class ExecutorLogic
             }
             else if (answer.Error!.Kind == GatewayErrorKind.NotFound)
             {
-                if (rec.Intent.Leg == OrderLeg.Entry || d.State.TradeOf(id) is { Finished: true })
+                var trade = d.State.TradeOf(id);
+                if (rec.Intent.Leg == OrderLeg.Entry || trade is { Finished: true } || trade is { Flatten: not null } && rec.Intent.Leg != OrderLeg.Close)
                 {
                     d.Emit(new ReconciliationDifference("intent_not_sent", rec.Intent.Symbol, id,
                         "the exchange never received this order (restart before it was sent); abandoned", now));
@@ -188,6 +255,23 @@ public static class ExecutorLogic
                     d.Do(new ExecutionEffect.Place(rec.Intent));
                 }
             }
+        }
+
+        // Cancels are not journaled: those a restart interrupted are asked for again. Orders of finished trades and of trades
+        // being flattened go; the old stop goes once the break-even stop works.
+        foreach (var t in d.State.Trades.Values.OrderBy(t => t.Plan.SignalId, StringComparer.Ordinal).ToArray())
+        {
+            var entryId = ClientOrderIds.For(t.Plan.SignalId, OrderLeg.Entry);
+            if (t.Finished)
+                CancelWorking(d, t, except: null);
+            else if (t.Flatten is not null && !d.State.Orders[entryId].IsFinal)
+                CancelIfWorking(d, entryId);
+            else if (t.Flatten is { } f && d.State.Orders.TryGetValue(ClientOrderIds.For(t.Plan.SignalId, OrderLeg.Close), out var close) && close.IsFinal)
+                ExchangeHolds(d, t.Plan.SignalId, snap.Positions.Where(p => p.Symbol == t.Symbol).Sum(p => p.Quantity), f.Reason, f.Detail, now);
+            else if (t.Flatten is not null)
+                CancelWorking(d, t, except: OrderLeg.Entry);
+            else if (d.State.Orders.TryGetValue(ClientOrderIds.For(t.Plan.SignalId, OrderLeg.BreakEven), out var be) && be is { Accepted: true, IsFinal: false })
+                CancelIfWorking(d, ClientOrderIds.For(t.Plan.SignalId, OrderLeg.StopLoss));
         }
 
         foreach (var o in snap.OpenOrders.OrderBy(o => o.ClientOrderId, StringComparer.Ordinal))
@@ -223,7 +307,12 @@ public static class ExecutorLogic
         var now = Math.Max(d.State.LastEventMs, o.UpdateTimeMs);
         var id = o.ClientOrderId;
         if (!rec.Accepted && o.Status != GatewayOrderStatus.Rejected && o.FilledQuantity == 0m)
+        {
             d.Emit(new OrderAccepted(id, now));
+            // The break-even stop works at the exchange: only now does the old stop go (never a moment unprotected).
+            if (rec.Intent.Leg == OrderLeg.BreakEven && !o.IsFinal)
+                CancelIfWorking(d, ClientOrderIds.For(rec.Intent.SignalId, OrderLeg.StopLoss));
+        }
 
         var delta = o.FilledQuantity - rec.FilledQuantity;
         if (delta > 0m)
@@ -299,22 +388,29 @@ public static class ExecutorLogic
         var rec = d.State.Orders[ClientOrderIds.For(signalId, leg)];
         if (leg == OrderLeg.TakeProfit1 && rec.FilledQuantity > 0m && t.Flatten is null)
         {
-            // TP1 done: the rest is protected at break-even. The new stop goes out before the old one is
-            // canceled, so the position is never unprotected (both are reduce-only).
+            // TP1 done: the rest is protected at break-even. The old stop stays until the exchange has accepted the new
+            // one (Observe cancels it then), so the position is never unprotected (both are reduce-only).
             var be = new OrderIntent(ClientOrderIds.For(signalId, OrderLeg.BreakEven), signalId, p.Symbol, OrderLeg.BreakEven,
                 Close(p.Side), OrderType.StopMarket, t.OpenQuantity, StepRounding.Nearest(t.EntryAveragePrice, p.TickSize), true, now);
             d.Emit(be);
             d.Do(new ExecutionEffect.Place(be));
-            CancelIfWorking(d, ClientOrderIds.For(signalId, OrderLeg.StopLoss));
             return;
         }
 
         if (leg is OrderLeg.StopLoss or OrderLeg.BreakEven && rec.FilledQuantity == 0m
             && rec.EndStatus is GatewayOrderStatus.Rejected or GatewayOrderStatus.Expired && t.Flatten is null)
         {
-            d.Emit(new FlattenRequested(signalId, ExitReason.ProtectionFailed,
-                $"protective stop {rec.Intent.ClientOrderId} {rec.EndStatus}: closing unprotected position", now));
+            var detail = $"protective stop {rec.Intent.ClientOrderId} {rec.EndStatus}: closing unprotected position";
+            d.Emit(new ExecutionAlert(ExecutionAlertKinds.ProtectionFailed, p.Symbol, signalId, detail, now));
+            d.Emit(new FlattenRequested(signalId, ExitReason.ProtectionFailed, detail, now));
             ProceedWithFlatten(d, signalId);
+            return;
+        }
+
+        if (leg == OrderLeg.Close && t.Flatten is { } f && rec.FilledQuantity < rec.Intent.Quantity)
+        {
+            // The close ended short of the journal's position: ask what the exchange holds (what it does not is cleared).
+            d.Do(new ExecutionEffect.ReadPosition(p.Symbol, signalId, f.Reason, f.Detail));
         }
     }
 
@@ -369,7 +465,9 @@ public static class ExecutorLogic
 
     private static void CancelWorking(ExecutionDecision d, TradeRecord t, OrderLeg? except)
     {
-        foreach (var id in d.State.Trades[t.Plan.SignalId].OrderIds)
+        // A finished trade whose orders are all final has left the state: nothing of it works any more.
+        if (!d.State.Trades.TryGetValue(t.Plan.SignalId, out var now)) return;
+        foreach (var id in now.OrderIds)
         {
             var o = d.State.Orders[id];
             if (o.Intent.Leg == except || o.Intent.Leg == OrderLeg.Close) continue;

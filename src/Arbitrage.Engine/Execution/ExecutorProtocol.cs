@@ -11,8 +11,14 @@ namespace Arbitrage.Engine.Execution;
 /// <param name="Filters">Exchange filters per symbol; a signal on a symbol without filters is rejected.</param>
 /// <param name="MaxConcurrentPositions">Open trades at most (one per symbol in any case).</param>
 /// <param name="TakerFeeRate">Fee rate assumed when the exchange does not report a fill's fee.</param>
-/// <param name="RetryDelay">Wait before re-asking the exchange after it failed to answer.</param>
-/// <param name="MaxPlaceAttempts">Placements of one client id before giving up (each after a "not found" query).</param>
+/// <param name="RetryDelay">
+/// First wait before calling the exchange again after it failed to answer (outage, timeout); doubles per failure of the same
+/// order up to <see cref="MaxRetry"/>. After a rate limit the wait is the exchange's own Retry-After.
+/// </param>
+/// <param name="MaxPlaceAttempts">
+/// Placements of one client id before giving up, each after the exchange said it has no such order. Placements the exchange
+/// refused without looking at them (429, 418, 403, -1021) are not attempts: they are sent again, with backoff, as long as the order is wanted.
+/// </param>
 public sealed record ExecutorSettings(
     IReadOnlyDictionary<string, SymbolFilters> Filters,
     int MaxConcurrentPositions = 3,
@@ -22,6 +28,23 @@ public sealed record ExecutorSettings(
     string PersistenceId = "executor")
 {
     public TimeSpan Retry => RetryDelay ?? TimeSpan.FromSeconds(1);
+
+    /// <summary>Longest wait between two calls for the same order.</summary>
+    public TimeSpan MaxRetry { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// A held position without a protective stop working at the exchange this long after its first stop was sent is closed at
+    /// market and alerted (<see cref="ExecutorLogic.CheckProtection"/>).
+    /// </summary>
+    public TimeSpan ProtectionTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Time an order call may take on its first try (the gateway's own timeout applies); a call that timed out is given
+    /// twice as long on its next try, up to <see cref="MaxPatience"/> (<see cref="IPatientGateway"/>).
+    /// </summary>
+    public TimeSpan FirstPatience { get; init; } = TimeSpan.FromSeconds(5);
+
+    public TimeSpan MaxPatience { get; init; } = TimeSpan.FromSeconds(30);
 }
 
 // ---- from the risk guard (the only sender) ----
@@ -42,7 +65,8 @@ public sealed record MarketTick(string Symbol, decimal Price, long TimeMs) : IWi
 /// <summary>
 /// Answered with <see cref="ExecutorIdle"/> (same <paramref name="Token"/>) once the executor has handled
 /// every message queued before it and everything those caused (journal writes, gateway answers sent to
-/// itself): it re-queues itself until no other message was handled in between.
+/// itself): it waits while a call to the exchange (or the paper venue) is unanswered, and re-queues itself
+/// until no other message was handled in between. Retries waiting for their backoff are not waited for.
 /// </summary>
 public sealed record AwaitExecutorIdle(long Token) : INoSerializationVerificationNeeded
 {
@@ -88,6 +112,23 @@ internal sealed record ReconcileCompleted(ReconcileSnapshot? Snapshot, string? E
 
 internal sealed record BalanceCompleted(GatewayResult<decimal> Result) : INoSerializationVerificationNeeded;
 
-internal sealed record RetryQuery(string Symbol, string ClientOrderId) : INoSerializationVerificationNeeded;
+internal sealed record PositionCompleted(ExecutionEffect.ReadPosition Request, GatewayResult<IReadOnlyList<GatewayPosition>> Result) : INoSerializationVerificationNeeded;
+
+internal sealed record PriceApplied : INoSerializationVerificationNeeded;
+
+/// <summary>Call the exchange again for an order (after a backoff).</summary>
+internal sealed record RetryOrderCall(string ClientOrderId, OrderCall Call) : INoSerializationVerificationNeeded;
+
+internal sealed record RetryPositionRead(ExecutionEffect.ReadPosition Request) : INoSerializationVerificationNeeded;
+
+/// <summary>The protection deadline of a trade (<see cref="ExecutorSettings.ProtectionTimeout"/>).</summary>
+internal sealed record ProtectionDeadline(string SignalId) : INoSerializationVerificationNeeded;
+
+internal enum OrderCall
+{
+    Place,
+    Query,
+    Cancel,
+}
 
 internal sealed record RetryReconcile : INoSerializationVerificationNeeded;

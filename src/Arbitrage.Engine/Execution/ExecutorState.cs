@@ -88,6 +88,7 @@ public sealed record ExecutorState(
         var d = new Dictionary<string, decimal>(StringComparer.Ordinal);
         foreach (var t in Trades.Values)
         {
+            if (t.Finished) continue; // a written-off trade keeps its open quantity, not its position
             var q = t.OpenQuantity;
             if (q == 0m) continue;
             d[t.Symbol] = d.GetValueOrDefault(t.Symbol) + (t.Plan.Side == PositionSide.Long ? q : -q);
@@ -95,6 +96,10 @@ public sealed record ExecutorState(
 
         return d;
     }
+
+    /// <summary>A stop of the trade (its stop loss or break-even stop) is working at the exchange.</summary>
+    public bool IsProtected(TradeRecord t) =>
+        t.OrderIds.Any(id => Orders[id] is { Accepted: true, IsFinal: false } o && o.Intent.Leg is OrderLeg.StopLoss or OrderLeg.BreakEven);
 
     public TradeRecord? TradeOf(string clientOrderId) =>
         Orders.TryGetValue(clientOrderId, out var o) && Trades.TryGetValue(o.Intent.SignalId, out var t) ? t : null;
@@ -160,9 +165,11 @@ public sealed record ExecutorState(
             }
             case TradeAborted ab:
                 return s.Finish(ab.SignalId, closed: false);
+            case PositionWrittenOff w:
+                return s.Finish(w.SignalId, closed: false);
             case TradeClosed c:
                 return s.Finish(c.SignalId, closed: true);
-            case ReconciliationDifference:
+            case ReconciliationDifference or ExecutionAlert:
                 return s;
             default:
                 throw new ArgumentOutOfRangeException(nameof(e), e, "unknown execution event");

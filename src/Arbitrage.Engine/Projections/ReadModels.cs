@@ -23,5 +23,6 @@ public static class ReadModels
         new RiskHistoryProjection<RiskParametersSet>(),
         new RiskHistoryProjection<PositionCloseOrdered>(),
         new RiskHistoryProjection<TradingEnabledSet>(),
+        new RiskHistoryProjection<ExecutionAlertRaised>(),
     ];
 }

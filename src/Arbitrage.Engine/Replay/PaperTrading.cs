@@ -2,6 +2,7 @@ using System.Text.Json;
 using Akka.Actor;
 using Arbitrage.Core.Risk;
 using Arbitrage.Engine.Execution;
+using Arbitrage.Engine.Execution.Paper;
 using Arbitrage.Engine.Risk;
 using Arbitrage.Engine.Strategies;
 using Arbitrage.Engine.Symbols;

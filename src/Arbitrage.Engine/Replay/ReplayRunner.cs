@@ -10,6 +10,7 @@ using Arbitrage.Core.MarketData;
 using Arbitrage.Core.Strategies;
 using Arbitrage.Binance.Protocol;
 using Arbitrage.Engine.Execution;
+using Arbitrage.Engine.Execution.Paper;
 using Arbitrage.Engine.Funding;
 using Arbitrage.Engine.Funding.Carry;
 using Arbitrage.Engine.Persistence;

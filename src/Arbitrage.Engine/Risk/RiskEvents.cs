@@ -53,6 +53,13 @@ public sealed record PositionCloseOrdered(string Symbol, string By, long AtMs) :
 [Manifest("risk-trading-enabled-set.v1")]
 public sealed record TradingEnabledSet(bool Enabled, string By, long AtMs) : IRiskEvent;
 
+/// <summary>
+/// The executor raised an alert (<see cref="Execution.ExecutionAlert"/>: a position unprotected and closed, a position cleared,
+/// a close that did not close): recorded here so operators see it in the risk history and on the live stream.
+/// </summary>
+[Manifest("risk-execution-alert.v1")]
+public sealed record ExecutionAlertRaised(string Kind, string Symbol, string? SignalId, string Detail, long AtMs) : IRiskEvent;
+
 /// <summary>Maps between the pure transitions and their persisted form.</summary>
 public static class RiskEventMapping
 {

@@ -144,6 +144,12 @@ public sealed class RiskGuardActor : ReceivePersistentActor
                 string.Join("; ", m.Problems));
             Publish(m);
         });
+        Command<ExecutionAlert>(a =>
+        {
+            _log.Error("Risk guard: execution alert {0} on {1}: {2}", a.Kind, a.Symbol, a.Detail);
+            Persist(new Tagged(new ExecutionAlertRaised(a.Kind, a.Symbol, a.SignalId, a.Detail, Math.Max(_nowMs, a.TimeMs)), Tags), t => Publish(t.Payload));
+        });
+        Command<PositionWrittenOff>(Publish);
         Command<TradeAborted>(Publish);
         Command<SignalRejected>(Publish);
         Command<ReconciliationDifference>(Publish);

@@ -7,6 +7,7 @@ using Arbitrage.Core.Risk;
 using Arbitrage.Core.Sizing;
 using Arbitrage.Engine.Audit;
 using Arbitrage.Engine.Execution;
+using Arbitrage.Engine.Execution.Paper;
 using Arbitrage.Engine.Funding;
 using Arbitrage.Engine.Funding.Carry;
 using Arbitrage.Engine.Persistence;

@@ -38,6 +38,10 @@ internal sealed class FakeGateway : IExchangeGateway
     private readonly ConcurrentQueue<string> _placements = new();
     private readonly ConcurrentQueue<GatewayErrorKind> _queryFailures = new();
     private readonly ConcurrentQueue<(GatewayErrorKind Kind, bool Record)> _placeFailures = new();
+    private readonly List<(OrderRequest Request, TaskCompletionSource<GatewayResult<GatewayOrder>> Answer)> _held = [];
+    private readonly ConcurrentQueue<string> _cancels = new();
+    private int _storm;
+    private int _stormCalls;
 
     public decimal FillPrice { get; set; } = 100m;
 
@@ -49,6 +53,56 @@ internal sealed class FakeGateway : IExchangeGateway
 
     /// <summary>Every placement answers UnknownStatus without recording the order.</summary>
     public bool AlwaysLosePlacements { get; set; }
+
+    /// <summary>
+    /// Placements this selects are in flight until <see cref="ReleaseHeld"/>: not at the exchange (queries and cancels do not
+    /// find them), not answered; released, they arrive and are answered in the order they were sent.
+    /// </summary>
+    public Func<OrderRequest, bool>? Hold { get; set; }
+
+    /// <summary>Client ids of the held placements, in the order they were sent.</summary>
+    public IReadOnlyList<string> Held
+    {
+        get
+        {
+            lock (_held) return _held.Select(h => h.Request.ClientOrderId).ToArray();
+        }
+    }
+
+    /// <summary>Lets every held placement arrive at the exchange and answers it.</summary>
+    public void ReleaseHeld()
+    {
+        List<(OrderRequest Request, TaskCompletionSource<GatewayResult<GatewayOrder>> Answer)> held;
+        lock (_held)
+        {
+            held = [.. _held];
+            _held.Clear();
+        }
+
+        foreach (var (r, answer) in held)
+        {
+            if (_orders.ContainsKey(r.ClientOrderId))
+            {
+                answer.SetResult(GatewayResult<GatewayOrder>.Fail(GatewayErrorKind.UnknownStatus, "-4116 ClientOrderId is duplicated"));
+                continue;
+            }
+
+            Record(r);
+            answer.SetResult(GatewayResult<GatewayOrder>.Ok(_orders[r.ClientOrderId]));
+        }
+    }
+
+    /// <summary>The next <paramref name="count"/> calls of any kind are refused unseen, 429-like (placements are not recorded).</summary>
+    public void Storm(int count) => Volatile.Write(ref _storm, count);
+
+    /// <summary>Calls answered by the storm so far.</summary>
+    public int StormCalls => Volatile.Read(ref _stormCalls);
+
+    /// <summary>Cancels sent, by client id.</summary>
+    public int CancelsOf(string clientOrderId) => _cancels.Count(c => c == clientOrderId);
+
+    /// <summary>Sets an order's state at the exchange, as its matching engine would (a trigger, a fill).</summary>
+    public GatewayOrder Set(string clientOrderId, Func<GatewayOrder, GatewayOrder> change) => _orders[clientOrderId] = change(_orders[clientOrderId]);
 
     public IReadOnlyList<string> Placements => _placements.ToArray();
 
@@ -67,6 +121,14 @@ internal sealed class FakeGateway : IExchangeGateway
     public Task<GatewayResult<GatewayOrder>> PlaceAsync(OrderRequest r, CancellationToken ct = default)
     {
         _placements.Enqueue(r.ClientOrderId);
+        if (Stormed() is { } refused) return Task.FromResult<GatewayResult<GatewayOrder>>(refused);
+        if (Hold?.Invoke(r) == true)
+        {
+            var answer = new TaskCompletionSource<GatewayResult<GatewayOrder>>(TaskCreationOptions.RunContinuationsAsynchronously);
+            lock (_held) _held.Add((r, answer));
+            return answer.Task;
+        }
+
         if (HangBeforeRecording) return new TaskCompletionSource<GatewayResult<GatewayOrder>>().Task;
         if (AlwaysLosePlacements) return Task.FromResult(GatewayResult<GatewayOrder>.Fail(GatewayErrorKind.UnknownStatus, "503 lost"));
         if (_orders.ContainsKey(r.ClientOrderId))
@@ -81,6 +143,7 @@ internal sealed class FakeGateway : IExchangeGateway
 
     public Task<GatewayResult<GatewayOrder>> QueryAsync(string symbol, string clientOrderId, CancellationToken ct = default)
     {
+        if (Stormed() is { } refused) return Task.FromResult<GatewayResult<GatewayOrder>>(refused);
         if (_queryFailures.TryDequeue(out var kind)) return Task.FromResult(GatewayResult<GatewayOrder>.Fail(kind, "HTTP 502 (scripted)"));
         return Task.FromResult(_orders.TryGetValue(clientOrderId, out var o)
             ? GatewayResult<GatewayOrder>.Ok(o)
@@ -89,6 +152,8 @@ internal sealed class FakeGateway : IExchangeGateway
 
     public Task<GatewayResult<GatewayOrder>> CancelAsync(string symbol, string clientOrderId, CancellationToken ct = default)
     {
+        _cancels.Enqueue(clientOrderId);
+        if (Stormed() is { } refused) return Task.FromResult<GatewayResult<GatewayOrder>>(refused);
         if (!_orders.TryGetValue(clientOrderId, out var o) || o.IsFinal)
             return Task.FromResult(GatewayResult<GatewayOrder>.Fail(GatewayErrorKind.NotFound, "-2011 Unknown order sent"));
         var c = o with { Status = GatewayOrderStatus.Canceled };
@@ -110,6 +175,21 @@ internal sealed class FakeGateway : IExchangeGateway
     }
 
     public Task<GatewayResult<decimal>> BalanceAsync(CancellationToken ct = default) => Task.FromResult(GatewayResult<decimal>.Ok(1_000m));
+
+    private GatewayError? Stormed()
+    {
+        while (true)
+        {
+            var left = Volatile.Read(ref _storm);
+            if (left <= 0) return null;
+            if (Interlocked.CompareExchange(ref _storm, left - 1, left) != left) continue;
+            Interlocked.Increment(ref _stormCalls);
+            return new GatewayError(GatewayErrorKind.Unavailable, "HTTP 429 Too many requests (scripted storm)")
+            {
+                RetryAt = DateTimeOffset.UtcNow.AddMilliseconds(30),
+            };
+        }
+    }
 
     private void Record(OrderRequest r) =>
         _orders[r.ClientOrderId] = r.Type == OrderType.Market

@@ -21,9 +21,9 @@ public sealed class PaperLifecycleTests(ITestOutputHelper output) : RiskGuardTes
         const string id = "t-BTCUSDT-L-1";
         guard.Tell(new MarketTick("BTCUSDT", 100m, T0));
         guard.Tell(LongBtc(id, T0));
-        AwaitCondition(() => Paper.AllOrders.Any(o => o.ClientOrderId == ClientOrderIds.For(id, OrderLeg.TakeProfit2)));
+        AwaitCondition(() => PaperOrders().Any(o => o.ClientOrderId == ClientOrderIds.For(id, OrderLeg.TakeProfit2)));
 
-        var orders = Paper.AllOrders.ToDictionary(o => o.ClientOrderId);
+        var orders = PaperOrders().ToDictionary(o => o.ClientOrderId);
         var entry = orders[id + "-E"];
         Assert.Equal((OrderSide.Buy, OrderType.Market, 1m, GatewayOrderStatus.Filled), (entry.Side, entry.Type, entry.Quantity, entry.Status));
         Assert.Equal((OrderType.StopMarket, 1m, 98m, true), (orders[id + "-S"].Type, orders[id + "-S"].Quantity, orders[id + "-S"].StopPrice!.Value, orders[id + "-S"].ReduceOnly));
@@ -32,9 +32,9 @@ public sealed class PaperLifecycleTests(ITestOutputHelper output) : RiskGuardTes
 
         guard.Tell(new MarketTick("BTCUSDT", 101m, T0 + 15_000));
         guard.Tell(new MarketTick("BTCUSDT", 102m, T0 + 30_000)); // TP1: half out, stop to break-even
-        AwaitCondition(() => Paper.AllOrders.Any(o => o.ClientOrderId == id + "-B")
-            && Paper.AllOrders.Single(o => o.ClientOrderId == id + "-S").Status == GatewayOrderStatus.Canceled);
-        var be = Paper.AllOrders.Single(o => o.ClientOrderId == id + "-B");
+        AwaitCondition(() => PaperOrders().Any(o => o.ClientOrderId == id + "-B")
+            && PaperOrders().Single(o => o.ClientOrderId == id + "-S").Status == GatewayOrderStatus.Canceled);
+        var be = PaperOrders().Single(o => o.ClientOrderId == id + "-B");
         Assert.Equal((OrderType.StopMarket, 0.5m, 100m), (be.Type, be.Quantity, be.StopPrice!.Value));
 
         guard.Tell(new MarketTick("BTCUSDT", 104m, T0 + 45_000)); // TP2: the rest
@@ -50,7 +50,7 @@ public sealed class PaperLifecycleTests(ITestOutputHelper output) : RiskGuardTes
         Assert.Equal(2.9188m, closed.PnlUsd);
         Assert.Equal(1.4594m, closed.PnlR);
 
-        AwaitCondition(() => Paper.AllOrders.Single(o => o.ClientOrderId == id + "-B").Status == GatewayOrderStatus.Canceled);
+        AwaitCondition(() => PaperOrders().Single(o => o.ClientOrderId == id + "-B").Status == GatewayOrderStatus.Canceled);
         Assert.Equal(1_002.9188m, PaperBalance());
         Assert.Empty(PaperPositions());
         AwaitCondition(() => StatusOf(guard).State.DailyRealisedR == 1.4594m);

@@ -25,7 +25,7 @@ public sealed class RiskGuardIdleTests(ITestOutputHelper output) : RiskGuardTest
         var status = await guard.Ask<RiskStatus>(new AwaitRiskIdle(), TimeSpan.FromSeconds(10));
 
         // No AwaitCondition: everything the signal caused is done when the barrier answers.
-        Assert.Contains(Paper.AllOrders, o => o.ClientOrderId == ClientOrderIds.For("t-BTCUSDT-L-1", OrderLeg.Entry) && o.Status == GatewayOrderStatus.Filled);
+        Assert.Contains(PaperOrders(), o => o.ClientOrderId == ClientOrderIds.For("t-BTCUSDT-L-1", OrderLeg.Entry) && o.Status == GatewayOrderStatus.Filled);
         Assert.Equal(
             new[] { ClientOrderIds.For("t-BTCUSDT-L-1", OrderLeg.StopLoss), ClientOrderIds.For("t-BTCUSDT-L-1", OrderLeg.TakeProfit1), ClientOrderIds.For("t-BTCUSDT-L-1", OrderLeg.TakeProfit2) }
                 .Order(StringComparer.Ordinal).ToArray(),

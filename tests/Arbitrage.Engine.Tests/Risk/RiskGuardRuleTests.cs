@@ -2,6 +2,7 @@ using Akka.Actor;
 using Arbitrage.Core.Execution;
 using Arbitrage.Core.Risk;
 using Arbitrage.Engine.Execution;
+using Arbitrage.Engine.Execution.Paper;
 using Arbitrage.Engine.Risk;
 using Xunit.Abstractions;
 using static Arbitrage.Engine.Tests.Execution.ExecutionTestData;
@@ -87,7 +88,7 @@ public sealed class RiskGuardRuleTests(ITestOutputHelper output) : RiskGuardTest
         var blocked = Events.FishForMessage<SignalBlocked>(_ => true);
         Assert.Equal(RiskRule.BalanceTooLow, blocked.Rule);
         Assert.Contains("3.99", blocked.Reason);
-        Assert.Empty(Paper.AllOrders);
+        Assert.Empty(PaperOrders());
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.TestKit;
 using Arbitrage.Core.Risk;
 using Arbitrage.Engine.Execution;
+using Arbitrage.Engine.Execution.Paper;
 using Arbitrage.Engine.Risk;
 using Arbitrage.Engine.Tests.Execution;
 using Arbitrage.Engine.Tests.Symbols;
@@ -20,7 +21,7 @@ public abstract class RiskGuardTestKit : SqliteTestKit
 
     protected TestProbe Events { get; }
 
-    protected PaperGateway Paper { get; private set; } = null!;
+    protected PaperGateway Paper { get; set; } = null!;
 
     protected RiskGuardSettings GuardSettings { get; private set; } = null!;
 
@@ -44,14 +45,16 @@ public abstract class RiskGuardTestKit : SqliteTestKit
     }
 
     protected void AwaitArmed(string signalId) =>
-        AwaitCondition(() => Paper.AllOrders.Any(o => o.ClientOrderId == ClientOrderIds.For(signalId, OrderLeg.StopLoss)));
+        AwaitCondition(() => PaperOrders().Any(o => o.ClientOrderId == ClientOrderIds.For(signalId, OrderLeg.StopLoss)));
 
-    // The paper gateway answers synchronously (completed tasks).
-    protected decimal PaperBalance() => Paper.BalanceAsync().Result.Value;
+    // What the paper venue holds, read from the venue actor (the test thread may block; actors never do).
+    protected IReadOnlyList<GatewayOrder> PaperOrders() => Paper.AccountAsync().GetAwaiter().GetResult().Orders;
 
-    protected IReadOnlyList<GatewayPosition> PaperPositions() => Paper.PositionsAsync().Result.Value!;
+    protected decimal PaperBalance() => Paper.BalanceAsync().GetAwaiter().GetResult().Value;
 
-    protected IReadOnlyList<GatewayOrder> PaperOpenOrders() => Paper.OpenOrdersAsync().Result.Value!;
+    protected IReadOnlyList<GatewayPosition> PaperPositions() => Paper.PositionsAsync().GetAwaiter().GetResult().Value!;
+
+    protected IReadOnlyList<GatewayOrder> PaperOpenOrders() => Paper.OpenOrdersAsync().GetAwaiter().GetResult().Value!;
 
     protected static TradeClosed Result(int n, decimal pnlR, long timeMs) =>
         new($"x-{n}", "XRPUSDT", "test", Core.Sizing.PositionSide.Long, timeMs - 60_000, 1m, 1m, timeMs, 1m, Core.Execution.ExitReason.StopLoss, "", pnlR * 2m, pnlR, 0m, timeMs);

@@ -31,9 +31,11 @@ public sealed record LiveGatewaySettings(string MarginAsset = "USDT", TimeSpan? 
 /// price and commission; commissions in a USD stablecoin count as USD).
 /// <para>
 /// Error mapping: a placement whose outcome is unknown (503, -1007, timeout, any 5xx, a dropped connection,
-/// an unreadable answer) is <see cref="GatewayErrorKind.UnknownStatus"/>; -2011 / -2013 are
-/// <see cref="GatewayErrorKind.NotFound"/>; 429 / 418 / 403 / transport / 5xx / timeouts / -1021 on other calls are
-/// <see cref="GatewayErrorKind.Unavailable"/>; everything else the exchange refused is <see cref="GatewayErrorKind.Rejected"/>.
+/// an unreadable answer) is <see cref="GatewayErrorKind.UnknownStatus"/>, and so is -4116 (the exchange already holds an
+/// order under this client id: query it); -2011 / -2013 are <see cref="GatewayErrorKind.NotFound"/>; 429 / 418 / 403 /
+/// transport / 5xx / timeouts / -1021 on other calls are <see cref="GatewayErrorKind.Unavailable"/> (with Binance's
+/// Retry-After as <see cref="GatewayError.RetryAt"/>); everything else the exchange refused is <see cref="GatewayErrorKind.Rejected"/>.
+/// Placements and cancels can be given more time than the client's order timeout (<see cref="IPatientGateway"/>).
 /// </para>
 /// <para>
 /// Call <see cref="StartAsync"/> before trading: it syncs the server clock, creates the listenKey, keeps
@@ -42,7 +44,7 @@ public sealed record LiveGatewaySettings(string MarginAsset = "USDT", TimeSpan? 
 /// any that changed. The gateway does not own the REST client.
 /// </para>
 /// </summary>
-public sealed class LiveGateway : IExchangeGateway, IAccountPreparingGateway, IConnectionReportingGateway, IAsyncDisposable
+public sealed class LiveGateway : IExchangeGateway, IPatientGateway, IAccountPreparingGateway, IConnectionReportingGateway, IAsyncDisposable
 {
     private readonly BinanceRestClient _rest;
     private readonly LiveGatewaySettings _settings;
@@ -142,7 +144,12 @@ public sealed class LiveGateway : IExchangeGateway, IAccountPreparingGateway, IC
         lock (_gate) _listener = listener;
     }
 
-    public async Task<GatewayResult<GatewayOrder>> PlaceAsync(OrderRequest order, CancellationToken ct = default)
+    public Task<GatewayResult<GatewayOrder>> PlaceAsync(OrderRequest order, CancellationToken ct = default) => PlaceAsync(order, null, ct);
+
+    public Task<GatewayResult<GatewayOrder>> PlaceAsync(OrderRequest order, TimeSpan patience, CancellationToken ct = default) =>
+        PlaceAsync(order, (TimeSpan?)patience, ct);
+
+    private async Task<GatewayResult<GatewayOrder>> PlaceAsync(OrderRequest order, TimeSpan? patience, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(order);
         var mapped = ToNewOrder(order);
@@ -153,7 +160,7 @@ public sealed class LiveGateway : IExchangeGateway, IAccountPreparingGateway, IC
                 _tracked[order.ClientOrderId] = new Tracked(order);
         }
 
-        var r = await _rest.Trading.PlaceOrderAsync(mapped.Value!, ct).ConfigureAwait(false);
+        var r = await _rest.Trading.PlaceOrderAsync(mapped.Value!, patience, ct).ConfigureAwait(false);
         if (!r.Success) return Map(r.Error, placement: true);
         if (r.Data.ExecutedQty > 0m) await AwaitStreamFillAsync(r.Data.ClientOrderId, r.Data.ExecutedQty, ct).ConfigureAwait(false);
         return GatewayResult<GatewayOrder>.Ok(Remember(r.Data));
@@ -165,9 +172,15 @@ public sealed class LiveGateway : IExchangeGateway, IAccountPreparingGateway, IC
         return r.Success ? GatewayResult<GatewayOrder>.Ok(Remember(r.Data)) : Map(r.Error, placement: false);
     }
 
-    public async Task<GatewayResult<GatewayOrder>> CancelAsync(string symbol, string clientOrderId, CancellationToken ct = default)
+    public Task<GatewayResult<GatewayOrder>> CancelAsync(string symbol, string clientOrderId, CancellationToken ct = default) =>
+        CancelAsync(symbol, clientOrderId, null, ct);
+
+    public Task<GatewayResult<GatewayOrder>> CancelAsync(string symbol, string clientOrderId, TimeSpan patience, CancellationToken ct = default) =>
+        CancelAsync(symbol, clientOrderId, (TimeSpan?)patience, ct);
+
+    private async Task<GatewayResult<GatewayOrder>> CancelAsync(string symbol, string clientOrderId, TimeSpan? patience, CancellationToken ct)
     {
-        var r = await _rest.Trading.CancelOrderAsync(OrderRef.ByClientId(symbol, clientOrderId), ct).ConfigureAwait(false);
+        var r = await _rest.Trading.CancelOrderAsync(OrderRef.ByClientId(symbol, clientOrderId), patience, ct).ConfigureAwait(false);
         return r.Success ? GatewayResult<GatewayOrder>.Ok(Remember(r.Data)) : Map(r.Error, placement: false);
     }
 
@@ -266,6 +279,7 @@ public sealed class LiveGateway : IExchangeGateway, IAccountPreparingGateway, IC
         ArgumentNullException.ThrowIfNull(e);
         var kind = e.Kind switch
         {
+            BinanceErrorKind.Rejected when placement && e.Code == DuplicateClientOrderId => GatewayErrorKind.UnknownStatus,
             BinanceErrorKind.OrderNotFound => GatewayErrorKind.NotFound,
             BinanceErrorKind.UnknownOrderStatus => placement ? GatewayErrorKind.UnknownStatus : GatewayErrorKind.Unavailable,
             BinanceErrorKind.ServerError or BinanceErrorKind.Timeout or BinanceErrorKind.Transport or BinanceErrorKind.Malformed
@@ -274,8 +288,11 @@ public sealed class LiveGateway : IExchangeGateway, IAccountPreparingGateway, IC
                 or BinanceErrorKind.InvalidTimestamp or BinanceErrorKind.ListenKeyNotFound => GatewayErrorKind.Unavailable,
             _ => GatewayErrorKind.Rejected,
         };
-        return new GatewayError(kind, e.ToString());
+        return new GatewayError(kind, e.ToString()) { RetryAt = e.RetryAt };
     }
+
+    /// <summary>Binance's "ClientOrderId is duplicated": an order under this id exists already.</summary>
+    public const int DuplicateClientOrderId = -4116;
 
     public static GatewayOrderStatus ParseStatus(string status) => status switch
     {
