@@ -10,7 +10,8 @@ public sealed record SuiteOptions(int Rounds, IReadOnlySet<string> Scenarios, st
         "usage: dotnet run -c Release --project tests/Arbitrage.FaultSuite -- [--rounds N] [--reduced] [--scenario NAME]... [--postgres CONNECTION] [--out FILE.md]\n" +
         "  --rounds N          rounds of each scenario (default 3)\n" +
         "  --reduced           CI's form: one round, shorter storms (30 × 429 with Retry-After 1 s instead of 100 × 2 s)\n" +
-        "  --scenario NAME     only this scenario (repeatable): pg-outage, 429-catch-up, sigkill-recording, hostile-requests\n" +
+        "  --scenario NAME     only this scenario (repeatable): pg-outage, 429-catch-up, sigkill-recording,\n" +
+        "                      hostile-requests, paper-restart, order-429-storm, order-latency\n" +
         "  --postgres CS       an Npgsql connection string (default: $ARB_TEST_POSTGRES); each run gets its own schema\n" +
         "  --out FILE          also write the result table (markdown) to FILE";
 
