@@ -20,6 +20,10 @@ public static class FundingInterval
         return 24m / intervalHours;
     }
 
+    /// <summary>A per-settlement rate as a yearly fraction at an interval of <paramref name="intervalHours"/>: rate × settlements per day × 365.</summary>
+    public static decimal Annualise(decimal ratePerSettlement, int intervalHours) =>
+        FundingStats.Annualise(ratePerSettlement, SettlementsPerDay(intervalHours));
+
     /// <summary>
     /// The interval in whole hours from the median spacing of the last <see cref="InferenceWindow"/>
     /// spacings of settlements at or before <paramref name="nowMs"/> (the median ignores a missed or

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Arbitrage.Core.Funding.Carry;
 using Arbitrage.Engine.Funding.Carry;
 using Arbitrage.Engine.Tests.Symbols;
 using Xunit.Abstractions;

@@ -1,4 +1,5 @@
 using Arbitrage.Core.Strategies;
+using Arbitrage.Core.Funding.Carry;
 using Arbitrage.Engine.Funding.Carry;
 using Arbitrage.Testing;
 
