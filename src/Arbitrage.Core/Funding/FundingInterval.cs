@@ -2,8 +2,8 @@ namespace Arbitrage.Core.Funding;
 
 /// <summary>
 /// The settlement interval of a perpetual. It is per symbol and changes over time (Binance moves
-/// symbols between 8 h, 4 h and 1 h), so it is data: the exchange's <c>fundingIntervalHours</c>, or
-/// inferred from the history. Never assume 8 h.
+/// symbols between 8 h, 4 h and 1 h), so it is data: the exchange's <c>fundingIntervalHours</c>,
+/// inferred from the history, or seen in a roll of the stream (<see cref="FundingRoll"/>). Never assume 8 h.
 /// </summary>
 public static class FundingInterval
 {
