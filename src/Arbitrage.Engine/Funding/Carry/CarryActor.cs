@@ -80,7 +80,8 @@ public sealed class CarryActor : ReceivePersistentActor
         }
 
         _view = step.View;
-        _replyTo = _view.Busy ? replyTo : null;
+        if (step.Orders.Count > 0) _replyTo = replyTo; // the flow goes on with these legs: keep who asked
+        else if (!_view.Busy) _replyTo = null;         // the flow ended (a quote while legs are out leaves it alone)
         Record(step.Events, step.View.Book, () =>
         {
             if (step.Reply is { } reply) replyTo?.Tell(new CarryCommandReply(_view.Symbol, reply.Accepted, reply.Message));

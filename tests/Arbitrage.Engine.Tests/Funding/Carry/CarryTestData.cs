@@ -49,3 +49,24 @@ internal sealed class ScriptedLegGateway(decimal feeRate, bool async = false) : 
         return await _paper.ExecuteAsync(order).ConfigureAwait(false);
     }
 }
+
+/// <summary>Paper fills held back until the test releases them: legs stay in flight as long as the test needs.</summary>
+internal sealed class GatedLegGateway(decimal feeRate) : ICarryLegGateway
+{
+    private readonly PaperCarryLegGateway _paper = new(feeRate);
+    private readonly TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _waiting;
+
+    /// <summary>Legs sent and not answered yet.</summary>
+    public int Waiting => Volatile.Read(ref _waiting);
+
+    public void Release() => _gate.TrySetResult();
+
+    public async Task<CarryLegResult> ExecuteAsync(CarryLegOrder order)
+    {
+        Interlocked.Increment(ref _waiting);
+        await _gate.Task.ConfigureAwait(false);
+        Interlocked.Decrement(ref _waiting);
+        return await _paper.ExecuteAsync(order).ConfigureAwait(false);
+    }
+}
