@@ -2,8 +2,8 @@ namespace Arbitrage.Core.Funding;
 
 /// <summary>
 /// The settlement interval of a perpetual. It is per symbol and changes over time (Binance moves
-/// symbols between 8 h, 4 h and 1 h), so it is data: the exchange's <c>fundingIntervalHours</c>, or
-/// inferred from the history. Never assume 8 h.
+/// symbols between 8 h, 4 h and 1 h), so it is data: the exchange's <c>fundingIntervalHours</c>,
+/// inferred from the history, or seen in a roll of the stream (<see cref="FundingRoll"/>). Never assume 8 h.
 /// </summary>
 public static class FundingInterval
 {
@@ -19,6 +19,10 @@ public static class FundingInterval
             throw new ArgumentOutOfRangeException(nameof(intervalHours), intervalHours, "funding interval must be 1–24 hours");
         return 24m / intervalHours;
     }
+
+    /// <summary>A per-settlement rate as a yearly fraction at an interval of <paramref name="intervalHours"/>: rate × settlements per day × 365.</summary>
+    public static decimal Annualise(decimal ratePerSettlement, int intervalHours) =>
+        FundingStats.Annualise(ratePerSettlement, SettlementsPerDay(intervalHours));
 
     /// <summary>
     /// The interval in whole hours from the median spacing of the last <see cref="InferenceWindow"/>

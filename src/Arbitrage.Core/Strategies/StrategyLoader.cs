@@ -18,22 +18,25 @@ public sealed record StrategySetLoadResult(IReadOnlyList<StrategyDefinition> Str
 public static class StrategyLoader
 {
     /// <summary>Loads one file; <paramref name="path"/> is also the file name the errors show.</summary>
-    public static StrategyLoadResult Load(string path)
+    public static StrategyLoadResult Load(string path) =>
+        ReadText(path, out var text) is { } error ? new StrategyLoadResult(null, [error]) : LoadText(path, text);
+
+    /// <summary>The text of a strategy file (signal or carry), or the <c>io</c> error that prevents reading it.</summary>
+    internal static StrategyError? ReadText(string path, out string text)
     {
-        string text;
         try
         {
             text = File.ReadAllText(path);
+            return null;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
+            text = string.Empty;
             // Not found: the full path looked in (a relative path alone hides the working directory).
             return ex is FileNotFoundException or DirectoryNotFoundException
-                ? new StrategyLoadResult(null, [new StrategyError(Path.GetFullPath(path), "$", StrategyRules.Io, "file not found")])
-                : new StrategyLoadResult(null, [new StrategyError(path, "$", StrategyRules.Io, "cannot read file: " + ex.Message)]);
+                ? new StrategyError(Path.GetFullPath(path), "$", StrategyRules.Io, "file not found")
+                : new StrategyError(path, "$", StrategyRules.Io, "cannot read file: " + ex.Message);
         }
-
-        return LoadText(path, text);
     }
 
     /// <summary>Validates JSON text; <paramref name="file"/> names it in errors (used for hot reload and tests).</summary>

@@ -1,12 +1,13 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using static Arbitrage.Core.Strategies.JsonValidator;
 
 namespace Arbitrage.Core.Strategies;
 
 /// <summary>
-/// Hand-written validator over <see cref="JsonDocument"/>: collects every error (not just the first) with the
-/// JSON path and the rule, then builds the definition only when there are none.
+/// The signal-strategy file over <see cref="JsonDocument"/> with the <see cref="JsonValidator"/> toolkit: collects every
+/// error (not just the first) with the JSON path and the rule, then builds the definition only when there are none.
 /// </summary>
 internal sealed partial class StrategyParser
 {
@@ -25,131 +26,51 @@ internal sealed partial class StrategyParser
     [GeneratedRegex(IdPattern)] private static partial Regex IdRegex();
     [GeneratedRegex(TagPattern)] private static partial Regex TagRegex();
     [GeneratedRegex(SymbolPattern)] private static partial Regex SymbolRegex();
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")] private static partial Regex PlainNameRegex();
 
-    private readonly string _file;
-    private readonly List<StrategyError> _errors = [];
+    private readonly JsonValidator _json;
 
-    private StrategyParser(string file) => _file = file;
+    private StrategyParser(string file) => _json = new JsonValidator(file);
 
     public static StrategyLoadResult Parse(string file, string json)
     {
         var parser = new StrategyParser(file);
-        JsonDocument doc;
-        try
-        {
-            doc = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 32 });
-        }
-        catch (JsonException ex)
-        {
-            var line = (ex.LineNumber ?? 0) + 1;
-            var position = (ex.BytePositionInLine ?? 0) + 1;
-            var reason = ex.Message;
-            var cut = reason.IndexOf(" LineNumber:", StringComparison.Ordinal);
-            if (cut > 0)
-                reason = reason[..cut];
-            parser.Add(SyntaxErrorPath(json), StrategyRules.JsonSyntax,
-                $"invalid JSON at line {line}, position {position}: {reason}");
-            return new StrategyLoadResult(null, parser._errors);
-        }
-
-        using (doc)
-        {
-            var def = parser.ParseRoot(doc.RootElement);
-            return parser._errors.Count == 0 && def is not null
-                ? new StrategyLoadResult(def, [])
-                : new StrategyLoadResult(null, parser._errors);
-        }
-    }
-
-    /// <summary>
-    /// JsonDocument reports line and position but no path: re-read the text token by token up to the error and
-    /// return the path of the last value or property seen there (e.g. <c>$.version</c> for <c>"version": ,</c>).
-    /// </summary>
-    private static string SyntaxErrorPath(string json)
-    {
-        var frames = new List<(bool IsArray, int Index, string? Property)>();
-        var reader = new Utf8JsonReader(System.Text.Encoding.UTF8.GetBytes(json), new JsonReaderOptions { MaxDepth = 32 });
-        try
-        {
-            while (reader.Read())
-            {
-                var token = reader.TokenType;
-                if (token is not (JsonTokenType.EndObject or JsonTokenType.EndArray or JsonTokenType.PropertyName)
-                    && frames.Count > 0 && frames[^1].IsArray)
-                    frames[^1] = frames[^1] with { Index = frames[^1].Index + 1 };
-
-                switch (token)
-                {
-                    case JsonTokenType.PropertyName:
-                        frames[^1] = frames[^1] with { Property = reader.GetString() };
-                        break;
-                    case JsonTokenType.StartObject:
-                        frames.Add((false, -1, null));
-                        break;
-                    case JsonTokenType.StartArray:
-                        frames.Add((true, -1, null));
-                        break;
-                    case JsonTokenType.EndObject or JsonTokenType.EndArray:
-                        frames.RemoveAt(frames.Count - 1);
-                        break;
-                }
-            }
-        }
-        catch (JsonException)
-        {
-            // Expected: the reader stops where JsonDocument did.
-        }
-
-        var path = "$";
-        foreach (var f in frames)
-        {
-            if (f.IsArray && f.Index >= 0)
-                path += $"[{f.Index}]";
-            else if (!f.IsArray && f.Property is not null)
-                path = Prop(path, f.Property);
-        }
-
-        return path;
+        using var doc = parser._json.Parse(json, maxDepth: 32, locate: true);
+        var def = doc is null ? null : parser.ParseRoot(doc.RootElement);
+        return parser._json.Count == 0 && def is not null
+            ? new StrategyLoadResult(def, [])
+            : new StrategyLoadResult(null, parser._json.Errors);
     }
 
     private StrategyDefinition? ParseRoot(JsonElement root)
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
-            Add("$", StrategyRules.Type, $"must be a JSON object (got {Shown(root)})");
+            _json.Add("$", StrategyRules.Type, $"must be a JSON object (got {Shown(root)})");
             return null;
         }
 
-        var fields = Fields(root, "$", TopLevelFields, StrategyRules.UnknownField, "field");
+        var fields = _json.Fields(root, "$", TopLevelFields, StrategyRules.UnknownField, "field");
 
-        var id = RequiredString(fields, "$", "id", IdRegex(), IdPattern);
-        var version = RequiredString(fields, "$", "version", null, null);
-        var description = OptionalString(fields, "$", "description");
+        var id = _json.RequiredString(fields, "$", "id", IdRegex(), IdPattern);
+        var version = _json.RequiredString(fields, "$", "version", null, null);
+        var description = _json.OptionalString(fields, "$", "description");
         string? tag = null;
         if (fields.TryGetValue("tag", out var tagElement))
-            tag = CheckString(tagElement, Prop("$", "tag"), TagRegex(), TagPattern);
+            tag = _json.CheckString(tagElement, Prop("$", "tag"), TagRegex(), TagPattern);
 
         var symbols = ParseSymbols(fields);
-        var threshold = RequiredNumber(fields, "$", "threshold", 0, true, 100, true);
+        var threshold = _json.RequiredNumber(fields, "$", "threshold", 0, true, 100, true);
 
         var cooldown = StrategyDefinition.DefaultCooldownMinutes;
         if (fields.TryGetValue("cooldown_minutes", out var cd))
-            cooldown = CheckInteger(cd, Prop("$", "cooldown_minutes"), 0, MaxCooldownMinutes) ?? cooldown;
+            cooldown = _json.CheckInteger(cd, Prop("$", "cooldown_minutes"), 0, MaxCooldownMinutes) ?? cooldown;
 
         var signals = ParseSignals(fields);
         var tpSl = ParseTpSl(fields);
 
-        var enabled = true;
-        if (fields.TryGetValue("enabled", out var en))
-        {
-            if (en.ValueKind is JsonValueKind.True or JsonValueKind.False)
-                enabled = en.GetBoolean();
-            else
-                Add(Prop("$", "enabled"), StrategyRules.Type, $"must be true or false (got {Shown(en)})");
-        }
+        var enabled = _json.Bool(fields, "$", "enabled", fallback: true);
 
-        if (_errors.Count > 0 || id is null || version is null || symbols is null || threshold is null
+        if (_json.Count > 0 || id is null || version is null || symbols is null || threshold is null
             || signals is null || tpSl is null)
             return null;
 
@@ -161,13 +82,13 @@ internal sealed partial class StrategyParser
         const string path = "$.symbols";
         if (!fields.TryGetValue("symbols", out var el))
         {
-            Add(path, StrategyRules.Required, "required field is missing");
+            _json.Add(path, StrategyRules.Required, "required field is missing");
             return null;
         }
 
         if (el.ValueKind != JsonValueKind.Array || el.GetArrayLength() == 0)
         {
-            Add(path, StrategyRules.Type, $"must be a non-empty array of symbols, or [\"*\"] for all configured symbols (got {Shown(el)})");
+            _json.Add(path, StrategyRules.Type, $"must be a non-empty array of symbols, or [\"*\"] for all configured symbols (got {Shown(el)})");
             return null;
         }
 
@@ -183,14 +104,14 @@ internal sealed partial class StrategyParser
             {
                 if (count != 1)
                 {
-                    Add(itemPath, StrategyRules.Format, "\"*\" (all configured symbols) must be the only entry");
+                    _json.Add(itemPath, StrategyRules.Format, "\"*\" (all configured symbols) must be the only entry");
                     ok = false;
                 }
                 result.Add("*");
                 continue;
             }
 
-            var symbol = CheckString(item, itemPath, SymbolRegex(), SymbolPattern);
+            var symbol = _json.CheckString(item, itemPath, SymbolRegex(), SymbolPattern);
             if (symbol is null)
             {
                 ok = false;
@@ -199,7 +120,7 @@ internal sealed partial class StrategyParser
 
             if (result.Contains(symbol))
             {
-                Add(itemPath, StrategyRules.DuplicateSymbol, $"duplicate symbol \"{symbol}\"");
+                _json.Add(itemPath, StrategyRules.DuplicateSymbol, $"duplicate symbol \"{symbol}\"");
                 ok = false;
                 continue;
             }
@@ -215,20 +136,20 @@ internal sealed partial class StrategyParser
         const string path = "$.signals";
         if (!fields.TryGetValue("signals", out var el))
         {
-            Add(path, StrategyRules.Required, "required field is missing");
+            _json.Add(path, StrategyRules.Required, "required field is missing");
             return null;
         }
 
         if (el.ValueKind != JsonValueKind.Object)
         {
-            Add(path, StrategyRules.Type, $"must be an object of {{\"signal name\": {{\"weight\": …, \"params\": {{…}}}}}} (got {Shown(el)})");
+            _json.Add(path, StrategyRules.Type, $"must be an object of {{\"signal name\": {{\"weight\": …, \"params\": {{…}}}}}} (got {Shown(el)})");
             return null;
         }
 
-        var entries = Fields(el, path, null, null, null);
+        var entries = _json.Fields(el, path, null, null, null);
         if (entries.Count == 0)
         {
-            Add(path, StrategyRules.Range, $"must name at least one signal; known signals: {SignalCatalog.KnownNames}");
+            _json.Add(path, StrategyRules.Range, $"must name at least one signal; known signals: {SignalCatalog.KnownNames}");
             return null;
         }
 
@@ -240,7 +161,7 @@ internal sealed partial class StrategyParser
             var spec = SignalCatalog.Find(name);
             if (spec is null)
             {
-                Add(signalPath, StrategyRules.UnknownSignal, $"unknown signal \"{name}\"; known signals: {SignalCatalog.KnownNames}");
+                _json.Add(signalPath, StrategyRules.UnknownSignal, $"unknown signal \"{name}\"; known signals: {SignalCatalog.KnownNames}");
                 ok = false;
                 continue;
             }
@@ -260,7 +181,7 @@ internal sealed partial class StrategyParser
             total += s.Weight;
         if (Math.Abs(total - WeightsTotal) > WeightsTolerance)
         {
-            Add(path, StrategyRules.WeightsSum,
+            _json.Add(path, StrategyRules.WeightsSum,
                 $"weights must sum to 100 (got {total.ToString(CultureInfo.InvariantCulture)})");
             return null;
         }
@@ -273,13 +194,13 @@ internal sealed partial class StrategyParser
     {
         if (el.ValueKind != JsonValueKind.Object)
         {
-            Add(path, StrategyRules.Type, $"must be an object {{\"weight\": …, \"params\": {{…}}}} (got {Shown(el)})");
+            _json.Add(path, StrategyRules.Type, $"must be an object {{\"weight\": …, \"params\": {{…}}}} (got {Shown(el)})");
             return null;
         }
 
-        var errorsBefore = _errors.Count;
-        var fields = Fields(el, path, SignalFields, StrategyRules.UnknownField, "field");
-        var weight = RequiredNumber(fields, path, "weight", 0, true, double.PositiveInfinity, false);
+        var errorsBefore = _json.Count;
+        var fields = _json.Fields(el, path, SignalFields, StrategyRules.UnknownField, "field");
+        var weight = _json.RequiredNumber(fields, path, "weight", 0, true, double.PositiveInfinity, false);
 
         var values = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var p in spec.Params)
@@ -290,28 +211,28 @@ internal sealed partial class StrategyParser
             var paramsPath = Prop(path, "params");
             if (paramsEl.ValueKind != JsonValueKind.Object)
             {
-                Add(paramsPath, StrategyRules.Type, $"must be an object (got {Shown(paramsEl)})");
+                _json.Add(paramsPath, StrategyRules.Type, $"must be an object (got {Shown(paramsEl)})");
             }
             else
             {
-                foreach (var (name, value) in Fields(paramsEl, paramsPath, null, null, null))
+                foreach (var (name, value) in _json.Fields(paramsEl, paramsPath, null, null, null))
                 {
                     var paramPath = Prop(paramsPath, name);
                     var pspec = spec.FindParam(name);
                     if (pspec is null)
                     {
-                        Add(paramPath, StrategyRules.UnknownParam,
+                        _json.Add(paramPath, StrategyRules.UnknownParam,
                             $"unknown parameter \"{name}\" of signal \"{spec.Name}\"; known: {spec.KnownParams}");
                         continue;
                     }
 
-                    if (CheckNumber(value, paramPath, pspec.Min, pspec.MinInclusive, pspec.Max, pspec.MaxInclusive) is { } v)
+                    if (_json.CheckNumber(value, paramPath, pspec.Min, pspec.MinInclusive, pspec.Max, pspec.MaxInclusive) is { } v)
                         values[name] = v;
                 }
             }
         }
 
-        if (_errors.Count > errorsBefore || weight is null)
+        if (_json.Count > errorsBefore || weight is null)
             return null;
         return new SignalDefinition(spec.Name, weight.Value, values);
     }
@@ -321,169 +242,30 @@ internal sealed partial class StrategyParser
         const string path = "$.tp_sl";
         if (!fields.TryGetValue("tp_sl", out var el))
         {
-            Add(path, StrategyRules.Required, "required field is missing");
+            _json.Add(path, StrategyRules.Required, "required field is missing");
             return null;
         }
 
         if (el.ValueKind != JsonValueKind.Object)
         {
-            Add(path, StrategyRules.Type, $"must be an object {{\"sl_atr\": …, \"tp1_atr\": …, \"tp2_atr\": …}} (got {Shown(el)})");
+            _json.Add(path, StrategyRules.Type, $"must be an object {{\"sl_atr\": …, \"tp1_atr\": …, \"tp2_atr\": …}} (got {Shown(el)})");
             return null;
         }
 
-        var tp = Fields(el, path, TpSlFields, StrategyRules.UnknownField, "field");
-        var sl = RequiredNumber(tp, path, "sl_atr", 0, false, double.PositiveInfinity, false);
-        var tp1 = RequiredNumber(tp, path, "tp1_atr", 0, false, double.PositiveInfinity, false);
-        var tp2 = RequiredNumber(tp, path, "tp2_atr", 0, false, double.PositiveInfinity, false);
+        var tp = _json.Fields(el, path, TpSlFields, StrategyRules.UnknownField, "field");
+        var sl = _json.RequiredNumber(tp, path, "sl_atr", 0, false, double.PositiveInfinity, false);
+        var tp1 = _json.RequiredNumber(tp, path, "tp1_atr", 0, false, double.PositiveInfinity, false);
+        var tp2 = _json.RequiredNumber(tp, path, "tp2_atr", 0, false, double.PositiveInfinity, false);
         if (sl is null || tp1 is null || tp2 is null)
             return null;
 
         if (!(tp1.Value < tp2.Value))
         {
-            Add(Prop(path, "tp2_atr"), StrategyRules.TpOrder,
+            _json.Add(Prop(path, "tp2_atr"), StrategyRules.TpOrder,
                 $"must be greater than tp1_atr (got tp1_atr {Num(tp1.Value)}, tp2_atr {Num(tp2.Value)})");
             return null;
         }
 
         return new TpSlConfig(sl.Value, tp1.Value, tp2.Value);
     }
-
-    // ---- primitives -------------------------------------------------------------------------------------
-
-    /// <summary>
-    /// The object's properties; flags duplicate keys and, when <paramref name="known"/> is given, unknown ones
-    /// (which are then left out of the result).
-    /// </summary>
-    private Dictionary<string, JsonElement> Fields(JsonElement obj, string path, string[]? known, string? unknownRule, string? what)
-    {
-        var result = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
-        foreach (var p in obj.EnumerateObject())
-        {
-            var propPath = Prop(path, p.Name);
-            if (result.ContainsKey(p.Name))
-            {
-                Add(propPath, StrategyRules.DuplicateKey, $"key \"{p.Name}\" appears more than once");
-                continue;
-            }
-
-            if (known is not null && Array.IndexOf(known, p.Name) < 0)
-            {
-                Add(propPath, unknownRule!, $"unknown {what} \"{p.Name}\"; known: {string.Join(", ", known)}");
-                continue;
-            }
-
-            result.Add(p.Name, p.Value);
-        }
-
-        return result;
-    }
-
-    private string? RequiredString(Dictionary<string, JsonElement> fields, string parent, string name, Regex? pattern, string? patternText)
-    {
-        if (!fields.TryGetValue(name, out var el))
-        {
-            Add(Prop(parent, name), StrategyRules.Required, "required field is missing");
-            return null;
-        }
-
-        return CheckString(el, Prop(parent, name), pattern, patternText);
-    }
-
-    private string? OptionalString(Dictionary<string, JsonElement> fields, string parent, string name) =>
-        fields.TryGetValue(name, out var el) ? CheckString(el, Prop(parent, name), null, null) : null;
-
-    private string? CheckString(JsonElement el, string path, Regex? pattern, string? patternText)
-    {
-        if (el.ValueKind != JsonValueKind.String)
-        {
-            Add(path, StrategyRules.Type, $"must be a string (got {Shown(el)})");
-            return null;
-        }
-
-        var s = el.GetString()!;
-        if (pattern is null)
-        {
-            if (s.Trim().Length == 0)
-            {
-                Add(path, StrategyRules.Format, "must not be empty");
-                return null;
-            }
-
-            return s;
-        }
-
-        if (!pattern.IsMatch(s))
-        {
-            Add(path, StrategyRules.Format, $"must match {patternText} (got {Shown(el)})");
-            return null;
-        }
-
-        return s;
-    }
-
-    private double? RequiredNumber(Dictionary<string, JsonElement> fields, string parent, string name,
-        double min, bool minInclusive, double max, bool maxInclusive)
-    {
-        if (!fields.TryGetValue(name, out var el))
-        {
-            Add(Prop(parent, name), StrategyRules.Required, "required field is missing");
-            return null;
-        }
-
-        return CheckNumber(el, Prop(parent, name), min, minInclusive, max, maxInclusive);
-    }
-
-    private double? CheckNumber(JsonElement el, string path, double min, bool minInclusive, double max, bool maxInclusive)
-    {
-        var range = ParamSpec.RangeDescription(min, minInclusive, max, maxInclusive);
-        if (el.ValueKind != JsonValueKind.Number || !el.TryGetDouble(out var v) || !double.IsFinite(v))
-        {
-            Add(path, StrategyRules.Type, $"must be a number {range} (got {Shown(el)})");
-            return null;
-        }
-
-        var spec = new ParamSpec("", 0, min, minInclusive, max, maxInclusive);
-        if (!spec.Allows(v))
-        {
-            Add(path, StrategyRules.Range, $"must be a number {range} (got {Shown(el)})");
-            return null;
-        }
-
-        return v;
-    }
-
-    private int? CheckInteger(JsonElement el, string path, int min, int max)
-    {
-        var rule = $"must be an integer ≥ {min} and ≤ {max}";
-        if (el.ValueKind != JsonValueKind.Number)
-        {
-            Add(path, StrategyRules.Type, $"{rule} (got {Shown(el)})");
-            return null;
-        }
-
-        if (!el.TryGetInt32(out var v) || v < min || v > max)
-        {
-            Add(path, StrategyRules.Range, $"{rule} (got {Shown(el)})");
-            return null;
-        }
-
-        return v;
-    }
-
-    private void Add(string path, string rule, string message) => _errors.Add(new StrategyError(_file, path, rule, message));
-
-    /// <summary>The offending value as written in the file, cut to a readable length.</summary>
-    private static string Shown(JsonElement el)
-    {
-        var raw = el.GetRawText();
-        return raw.Length <= 60 ? raw : raw[..57] + "...";
-    }
-
-    private static string Num(double v) => v.ToString(CultureInfo.InvariantCulture);
-
-    /// <summary><c>$.a.b</c>, or <c>$.a['odd name']</c> when the name is not a plain identifier.</summary>
-    internal static string Prop(string parent, string name) =>
-        PlainNameRegex().IsMatch(name)
-            ? parent + "." + name
-            : parent + "['" + name.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal) + "']";
 }

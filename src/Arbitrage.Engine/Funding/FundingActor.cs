@@ -1,13 +1,14 @@
 using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Event;
+using Arbitrage.Core.Funding;
 
 namespace Arbitrage.Engine.Funding;
 
 /// <summary>
 /// One symbol's funding view (ARCHITECTURE §6): keeps the latest mark/index/predicted rate, detects
-/// settlements (the next funding time rolls forward → a settlement at the old time with the last
-/// predicted rate, estimated until the REST history confirms it) and stores downsampled snapshots in
+/// settlements and the interval with Core <see cref="FundingRoll"/> (the next funding time rolls forward → a settlement
+/// at the old time with the last predicted rate, estimated until the REST history confirms it) and stores downsampled snapshots in
 /// <c>funding_snapshots</c> in batches. Not persistent: its durable output is the tables.
 /// </summary>
 public sealed class FundingActor : ReceiveActor, IWithTimers
@@ -96,9 +97,9 @@ public sealed class FundingActor : ReceiveActor, IWithTimers
 
         _latest = u;
         _updates++;
-        if (previous is not null && u.NextFundingTimeMs > previous.NextFundingTimeMs)
+        if (previous is not null && u.RollAfter(previous) is { } roll)
         {
-            OnRoll(previous, u);
+            OnRoll(previous, roll, u);
         }
 
         _downsampler.Add(u, _pending);
@@ -108,9 +109,9 @@ public sealed class FundingActor : ReceiveActor, IWithTimers
         }
     }
 
-    private void OnRoll(MarkPriceUpdate before, MarkPriceUpdate after)
+    private void OnRoll(MarkPriceUpdate before, FundingRoll roll, MarkPriceUpdate after)
     {
-        var settlement = new FundingSettlementDetected(_symbol, before.NextFundingTimeMs, before.PredictedRate, before.MarkPrice, Estimated: true);
+        var settlement = FundingSettlementDetected.Of(before, roll);
         _settlements.Add(settlement);
         if (_mediator is not null)
         {
@@ -118,11 +119,10 @@ public sealed class FundingActor : ReceiveActor, IWithTimers
             _mediator.Tell(new Publish(FundingTopics.SettlementsOf(_symbol), settlement));
         }
 
-        var gapMs = after.NextFundingTimeMs - before.NextFundingTimeMs;
-        if (gapMs % 3_600_000 == 0 && gapMs / 3_600_000 is >= 1 and <= 24)
+        if (roll.IntervalHours is { } hours)
         {
-            _observedIntervalHours = (int)(gapMs / 3_600_000);
-            _intervalToStore = (_observedIntervalHours.Value, after.EventTimeMs);
+            _observedIntervalHours = hours;
+            _intervalToStore = (hours, after.EventTimeMs);
         }
 
         _settlementsToStore.Add(settlement);

@@ -1,4 +1,5 @@
 using Arbitrage.Binance.Protocol;
+using Arbitrage.Core.Funding;
 using Arbitrage.Engine.Serialization;
 
 namespace Arbitrage.Engine.Funding;
@@ -29,6 +30,22 @@ public sealed record MarkPriceUpdate(
 
     /// <summary>(mark − index) / index; 0 when the index is not known.</summary>
     public decimal Basis => IndexPrice == 0m ? 0m : (MarkPrice - IndexPrice) / IndexPrice;
+
+    /// <summary>The same observation as the Core value the funding and carry rules take (a method: this record's JSON is a wire shape).</summary>
+    public MarkPriceQuote ToQuote() => new(Symbol, EventTimeMs, MarkPrice, IndexPrice, EstimatedSettlePrice, PredictedRate, NextFundingTimeMs);
+
+    public static MarkPriceUpdate From(MarkPriceQuote q)
+    {
+        ArgumentNullException.ThrowIfNull(q);
+        return new(q.Symbol, q.EventTimeMs, q.MarkPrice, q.IndexPrice, q.EstimatedSettlePrice, q.PredictedRate, q.NextFundingTimeMs);
+    }
+
+    /// <summary>The Core <see cref="FundingRoll"/> this update shows after <paramref name="previous"/>, or null when the next funding time did not move forward.</summary>
+    public FundingRoll? RollAfter(MarkPriceUpdate previous)
+    {
+        ArgumentNullException.ThrowIfNull(previous);
+        return FundingRoll.Between(previous.NextFundingTimeMs, previous.PredictedRate, NextFundingTimeMs);
+    }
 }
 
 /// <summary>Write every buffered snapshot row now (including the buckets still open); answered with <see cref="FundingSnapshotsFlushed"/>.</summary>
@@ -63,7 +80,15 @@ public sealed record FundingStateReply(
 /// <see cref="FundingTopics.Settlements"/> and <see cref="FundingTopics.SettlementsOf"/>.
 /// </summary>
 [Manifest("funding-settlement-detected.v1")]
-public sealed record FundingSettlementDetected(string Symbol, long TimeMs, decimal Rate, decimal MarkPrice, bool Estimated) : IWireMessage;
+public sealed record FundingSettlementDetected(string Symbol, long TimeMs, decimal Rate, decimal MarkPrice, bool Estimated) : IWireMessage
+{
+    /// <summary>The settlement of <paramref name="roll"/>, seen after <paramref name="before"/> (its symbol and mark): an estimate.</summary>
+    public static FundingSettlementDetected Of(MarkPriceUpdate before, FundingRoll roll)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        return new(before.Symbol, roll.Settlement.TimeMs, roll.Settlement.Rate, before.MarkPrice, Estimated: true);
+    }
+}
 
 /// <summary>DistributedPubSub topic names of the funding actors.</summary>
 public static class FundingTopics

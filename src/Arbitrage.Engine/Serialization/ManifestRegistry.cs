@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Reflection;
 using Arbitrage.Binance.Streams;
+using Arbitrage.Core.Funding.Carry;
 
 namespace Arbitrage.Engine.Serialization;
 
@@ -12,8 +13,9 @@ namespace Arbitrage.Engine.Serialization;
 public sealed class ManifestRegistry
 {
     /// <summary>
-    /// Wire types of assemblies below the engine (they cannot reference <see cref="ManifestAttribute"/>): the feed
-    /// events published on <c>market-events</c>. hocon/akka.conf binds their base type to the wire serializer.
+    /// Types of assemblies below the engine (they cannot reference <see cref="ManifestAttribute"/>): the feed events
+    /// published on <c>market-events</c> and the carry's persisted events and state. hocon/akka.conf binds their base
+    /// types to the wire and persisted-message serializers.
     /// </summary>
     private static readonly (Type Type, string Manifest)[] Foreign =
     [
@@ -27,6 +29,19 @@ public sealed class ManifestRegistry
         (typeof(FeedEvent.BookUpdateEvent), "feed-book-update.v1"),
         (typeof(FeedEvent.BookResyncEvent), "feed-book-resync.v1"),
         (typeof(FeedEvent.BookSyncedEvent), "feed-book-synced.v1"),
+
+        // Persisted types of the carry domain (Arbitrage.Core.Funding.Carry): hocon/akka.conf binds ICarryEvent and
+        // CarryState to the persisted-message serializer. The names are the ones their rows were first stored under.
+        (typeof(CarryDecided), "carry-decided.v1"),
+        (typeof(CarryLegFilled), "carry-leg-filled.v1"),
+        (typeof(CarryLegFailed), "carry-leg-failed.v1"),
+        (typeof(CarryOpened), "carry-opened.v1"),
+        (typeof(CarryOpenFailed), "carry-open-failed.v1"),
+        (typeof(CarryStrandedUnwound), "carry-stranded-unwound.v1"),
+        (typeof(CarryFundingAccrued), "carry-funding-accrued.v1"),
+        (typeof(CarryClosing), "carry-closing.v1"),
+        (typeof(CarryClosed), "carry-closed.v1"),
+        (typeof(CarryState), "carry-state.v1"),
     ];
 
     /// <summary>The registry the serializers use unless given another (tests). After <see cref="Foreign"/>: static initializers run in order.</summary>

@@ -45,7 +45,7 @@ public static class StrategyFilesCheck
         var carry = Path.Combine(directory, "carry", "carry_funding.json");
         if (File.Exists(carry))
         {
-            errors.AddRange(Engine.Funding.Carry.CarryConfigLoader.Load(carry).Errors);
+            errors.AddRange(CarryConfigLoader.Load(carry).Errors);
         }
 
         if (errors.Count > 0)

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Pattern;
+using Arbitrage.Core.Funding.Carry;
 
 namespace Arbitrage.Engine.Funding.Carry;
 

@@ -1,12 +1,14 @@
 using Akka.Actor;
+using Arbitrage.Core.Funding;
+using Arbitrage.Core.Funding.Carry;
 
 namespace Arbitrage.Engine.Funding.Carry;
 
 /// <summary>
 /// Runs the live <see cref="CarryActor"/>s over recorded <see cref="MarkPriceUpdate"/>s (one code path with paper
-/// and live): settlements are detected from the stream exactly as <see cref="FundingActor"/> does (the next funding
-/// time rolls forward → a settlement at the old time with the last predicted rate and mark) and sent before the
-/// update that revealed them. Journals under its own persistence ids (<c>carry-backtest-{runId}-SYMBOL</c>).
+/// and live): settlements are detected from the stream with the rule <see cref="FundingActor"/> uses (Core
+/// <see cref="FundingRoll"/>: the next funding time rolls forward → a settlement at the old time with the last predicted
+/// rate, at the last mark) and sent before the update that revealed them. Journals under its own persistence ids (<c>carry-backtest-{runId}-SYMBOL</c>).
 /// </summary>
 public static class CarryBacktest
 {
@@ -57,9 +59,10 @@ public static class CarryBacktest
         }
     }
 
-    /// <summary>The settlement <paramref name="after"/> reveals (its next funding time moved past <paramref name="before"/>'s), or null.</summary>
-    public static FundingSettlementDetected? SettlementBetween(MarkPriceUpdate before, MarkPriceUpdate after) =>
-        after.NextFundingTimeMs > before.NextFundingTimeMs
-            ? new FundingSettlementDetected(before.Symbol, before.NextFundingTimeMs, before.PredictedRate, before.MarkPrice, Estimated: true)
-            : null;
+    /// <summary>The settlement <paramref name="after"/> reveals (Core <see cref="FundingRoll"/>, as <see cref="FundingActor"/> detects it), or null.</summary>
+    public static FundingSettlementDetected? SettlementBetween(MarkPriceUpdate before, MarkPriceUpdate after)
+    {
+        ArgumentNullException.ThrowIfNull(after);
+        return after.RollAfter(before) is { } roll ? FundingSettlementDetected.Of(before, roll) : null;
+    }
 }

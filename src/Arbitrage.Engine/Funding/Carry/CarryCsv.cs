@@ -1,4 +1,5 @@
 using System.Globalization;
+using Arbitrage.Core.Funding.Carry;
 
 namespace Arbitrage.Engine.Funding.Carry;
 

@@ -1,3 +1,4 @@
+using Arbitrage.Core.Funding.Carry;
 using Arbitrage.Engine.Serialization;
 
 namespace Arbitrage.Engine.Funding.Carry;
@@ -43,19 +44,3 @@ public sealed record CarryStatus(
     MarkPriceUpdate? Latest,
     decimal? PredictedAnnualised,
     int IntervalHours) : IWireMessage;
-
-/// <summary>One carry from open to close (or still open: <see cref="ClosedMs"/> null, <see cref="ExitReason"/> <c>open</c>). USD.</summary>
-/// <param name="BasisPnlUsd">Spot PnL + perp PnL (at exit prices, or marked for an open carry).</param>
-/// <param name="NetUsd">Basis PnL + funding − fees.</param>
-public sealed record CarryResult(
-    string Symbol,
-    string CarryId,
-    long OpenedMs,
-    long? ClosedMs,
-    decimal NotionalUsd,
-    decimal FundingUsd,
-    decimal BasisPnlUsd,
-    decimal FeesUsd,
-    decimal NetUsd,
-    int Settlements,
-    string ExitReason);

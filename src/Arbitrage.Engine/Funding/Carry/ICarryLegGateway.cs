@@ -1,18 +1,6 @@
+using Arbitrage.Core.Funding.Carry;
+
 namespace Arbitrage.Engine.Funding.Carry;
-
-/// <summary>One leg order. <see cref="ClientId"/> is stable per carry, purpose and leg, so a live gateway can query before retrying.</summary>
-/// <param name="ReferencePrice">Index (spot proxy) for the spot leg, mark for the perp leg, at decision time.</param>
-public sealed record CarryLegOrder(string Symbol, string ClientId, CarryLeg Leg, CarrySide Side, decimal Quantity, decimal ReferencePrice, long TimeMs);
-
-/// <summary>A fill, or why there is none (an expected failure: rejection, no liquidity, timeout).</summary>
-public sealed record CarryLegResult(CarryLegFill? Fill, string? Error)
-{
-    public bool Success => Fill is not null;
-
-    public static CarryLegResult Filled(CarryLegFill fill) => new(fill, null);
-
-    public static CarryLegResult Failed(string error) => new(null, error);
-}
 
 /// <summary>Executes carry legs (market orders): spot and perp. The paper implementation is <see cref="PaperCarryLegGateway"/>.</summary>
 public interface ICarryLegGateway

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Arbitrage.Binance.Rest;
 using Arbitrage.Binance.Rest.Models;
+using Arbitrage.Core.Funding.Carry;
 
 namespace Arbitrage.Engine.Funding.Carry;
 

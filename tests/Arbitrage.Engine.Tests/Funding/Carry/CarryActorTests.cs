@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Arbitrage.Core.Funding.Carry;
 using Arbitrage.Engine.Funding.Carry;
 using Arbitrage.Engine.Tests.Symbols;
 using Xunit.Abstractions;
@@ -215,5 +216,31 @@ public sealed class CarryActorTests(ITestOutputHelper output) : SqliteTestKit(ou
         Assert.Null(StatusOf(carry).Open);
         carry.Tell(new CloseCarry(Btc, "again", "bob"));
         Assert.False(ExpectMsg<CarryCommandReply>().Accepted);
+    }
+
+    [Fact]
+    public void An_operator_gets_the_answer_to_an_open_whose_legs_answer_late_even_when_updates_arrive_meanwhile()
+    {
+        var gateway = new GatedLegGateway(0.0004m);
+        var carry = Start(Config(), gateway);
+        carry.Tell(Update(T0 - Hour, rate: 0.00001m)); // a price, and 1 %/yr: the rules would not enter
+        carry.Tell(new OpenCarry(Btc, 500m, "alice"));
+        AwaitCondition(() => gateway.Waiting == 2, TimeSpan.FromSeconds(10));
+
+        // Live feeds keep coming while the exchange works on the legs: they move the price, not the operator's answer.
+        carry.Tell(Update(T0 - Hour + 1000, rate: 0.00001m));
+        carry.Tell(Settlement(T0, 0.0001m, 20000m)); // waits for the legs
+        var busy = StatusOf(carry);
+        Assert.True(busy.Busy);
+        Assert.Equal(T0 - Hour + 1000, busy.Latest!.EventTimeMs);
+        ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+
+        gateway.Release();
+        var reply = ExpectMsg<CarryCommandReply>(TimeSpan.FromSeconds(10));
+        Assert.True(reply.Accepted, reply.Message);
+        var status = StatusOf(carry);
+        Assert.False(status.Busy);
+        Assert.Equal("alice", status.Open!.OpenedBy);
+        Assert.Equal(1, status.Open.Position.Settlements); // the settlement that waited accrued after the open was journaled
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Arbitrage.Core.Funding;
 using Arbitrage.Engine.Funding;
+using Arbitrage.Core.Funding.Carry;
 using Arbitrage.Engine.Funding.Carry;
 
 namespace Arbitrage.Engine.Tests.Funding.Carry;
@@ -45,6 +46,27 @@ internal sealed class ScriptedLegGateway(decimal feeRate, bool async = false) : 
             if (order.ClientId.Contains(fragment, StringComparison.Ordinal)) return CarryLegResult.Failed(error);
         }
 
+        return await _paper.ExecuteAsync(order).ConfigureAwait(false);
+    }
+}
+
+/// <summary>Paper fills held back until the test releases them: legs stay in flight as long as the test needs.</summary>
+internal sealed class GatedLegGateway(decimal feeRate) : ICarryLegGateway
+{
+    private readonly PaperCarryLegGateway _paper = new(feeRate);
+    private readonly TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _waiting;
+
+    /// <summary>Legs sent and not answered yet.</summary>
+    public int Waiting => Volatile.Read(ref _waiting);
+
+    public void Release() => _gate.TrySetResult();
+
+    public async Task<CarryLegResult> ExecuteAsync(CarryLegOrder order)
+    {
+        Interlocked.Increment(ref _waiting);
+        await _gate.Task.ConfigureAwait(false);
+        Interlocked.Decrement(ref _waiting);
         return await _paper.ExecuteAsync(order).ConfigureAwait(false);
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using Arbitrage.Binance.Rest;
 using Arbitrage.Binance.Signing;
 using Arbitrage.Binance.Tapes;
+using Arbitrage.Core.Funding.Carry;
 using Arbitrage.Engine.Funding.Carry;
 using Arbitrage.Simulator;
 using Arbitrage.Simulator.Control;

@@ -3,6 +3,7 @@ using Akka.Actor;
 using Arbitrage.Binance.Rest;
 using Arbitrage.Binance.Signing;
 using Arbitrage.Binance.Tapes;
+using Arbitrage.Core.Funding.Carry;
 using Arbitrage.Engine.Funding.Carry;
 using Arbitrage.Engine.Tests.Symbols;
 using Arbitrage.Simulator;

@@ -1,9 +1,7 @@
-using Arbitrage.Core.Funding;
-
-namespace Arbitrage.Engine.Funding.Carry;
+namespace Arbitrage.Core.Funding.Carry;
 
 /// <summary>
-/// The carry strategy file (<c>strategies/carry/carry_funding.json</c>), validated. <c>decimal</c> throughout:
+/// The carry strategy file (<c>strategies/carry/carry_funding.json</c>), validated by <see cref="Strategies.CarryConfigLoader"/>. <c>decimal</c> throughout:
 /// notional, fees and steps reach the exchange and the thresholds are compared with exact exchange rates.
 /// </summary>
 /// <param name="Parameters">Entry/exit thresholds for Core <see cref="CarryRules"/>.</param>
@@ -14,6 +12,7 @@ namespace Arbitrage.Engine.Funding.Carry;
 /// <param name="SpotStep">Spot quantity step (quantities round down to it).</param>
 /// <param name="PerpStep">Perp quantity step.</param>
 /// <param name="Enabled">False: automatic entries are off (operator commands and exits still work).</param>
+/// <param name="SnapshotEvery">Journaled events between two snapshots of a carry's <see cref="CarryState"/>.</param>
 public sealed record CarryConfig(
     string Id,
     CarryParameters Parameters,
@@ -27,9 +26,6 @@ public sealed record CarryConfig(
     int SnapshotEvery = 100)
 {
     public const string DefaultRelativePath = "strategies/carry/carry_funding.json";
-
-    /// <summary>Settlements per day at <paramref name="intervalHours"/> × 365: turns a per-settlement rate into a yearly fraction.</summary>
-    public static decimal Annualise(decimal rate, int intervalHours) => rate * (24m / intervalHours) * 365m;
 
     public bool Trades(string symbol) => Symbols.Contains(symbol, StringComparer.Ordinal);
 }

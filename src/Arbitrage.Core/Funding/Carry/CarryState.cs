@@ -1,16 +1,12 @@
-using Arbitrage.Core.Funding;
-using Arbitrage.Engine.Serialization;
-
-namespace Arbitrage.Engine.Funding.Carry;
+namespace Arbitrage.Core.Funding.Carry;
 
 /// <summary>
 /// One symbol's carry book, rebuilt from <see cref="ICarryEvent"/>s by the pure <see cref="Apply"/> (and stored
-/// whole as the snapshot).
+/// whole as the snapshot, manifest <c>carry-state.v1</c>).
 /// </summary>
 /// <param name="Sequence">Carries attempted so far; names the next carry id.</param>
 /// <param name="Stranded">A leg left by a failed open whose unwind failed too (retried on every update).</param>
 /// <param name="AutoPaused">An operator closed the last carry: automatic entries wait for the next operator open.</param>
-[Manifest("carry-state.v1")]
 public sealed record CarryState(
     string Symbol,
     OpenCarryPosition? Open,
@@ -19,7 +15,7 @@ public sealed record CarryState(
     CarryLegFill? Stranded,
     string? StrandedCarryId,
     bool AutoPaused,
-    int Sequence) : IPersistedSnapshot
+    int Sequence)
 {
     /// <summary>The <c>By</c> of decisions the rules took (anything else is an operator).</summary>
     public const string ByRules = "rules";
