@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Event;
 using Akka.Persistence;
 using Akka.Persistence.Journal;
+using Arbitrage.Core.Execution;
 
 namespace Arbitrage.Engine.Execution;
 
@@ -81,7 +82,7 @@ public sealed class ExecutorActor : ReceivePersistentActor, IWithTimers
     private void Ready()
     {
         Command<ExecuteSignal>(OnExecuteSignal);
-        Command<OrderUpdate>(u => Run(ExecutorLogic.Observe(_state, u.Order, _settings, u.LastFillQuantity, u.LastFillPrice, u.LastFillFeeUsd)));
+        Command<OrderUpdate>(u => Run(ExecutorLogic.Observe(_state, u.Order, _settings.Rules, u.LastFillQuantity, u.LastFillPrice, u.LastFillFeeUsd)));
         Command<PlaceCompleted>(OnPlaced);
         Command<QueryCompleted>(OnQueried);
         Command<CancelCompleted>(OnCanceled);
@@ -108,16 +109,13 @@ public sealed class ExecutorActor : ReceivePersistentActor, IWithTimers
     private void OnExecuteSignal(ExecuteSignal m)
     {
         var s = m.Signal;
-        if (_account?.Blocking(s.Symbol) is { } problem && !_state.SeenSignals.Contains(s.SignalId))
+        if (_account?.Blocking(s.Symbol) is { } problem)
         {
-            var d = new ExecutionDecision(_state);
-            d.Emit(new SignalRejected(s.SignalId, s.Symbol, problem.Code,
-                $"the account is not as configured, refusing to trade: {problem}", Math.Max(_state.LastEventMs, s.TimeMs)));
-            Run(d);
+            Run(ExecutorLogic.Refuse(_state, s, problem.Code, $"the account is not as configured, refusing to trade: {problem}"));
             return;
         }
 
-        Run(ExecutorLogic.OnSignal(_state, s, m.RiskUsd, _settings));
+        Run(ExecutorLogic.OnSignal(_state, s, m.RiskUsd, _settings.Rules));
     }
 
     private void OnAwaitIdle(AwaitExecutorIdle m)
@@ -188,7 +186,7 @@ public sealed class ExecutorActor : ReceivePersistentActor, IWithTimers
             ReportTo.Tell(new AccountNotReady(bad.Problems));
         }
 
-        var d = ExecutorLogic.Reconcile(_state, m.Snapshot, _settings, _state.LastEventMs);
+        var d = ExecutorLogic.Reconcile(_state, m.Snapshot, _settings.Rules, _state.LastEventMs);
         var differences = d.Events.Count(e => e is ReconciliationDifference);
         foreach (var t in d.State.ActiveTrades)
         {
@@ -292,7 +290,7 @@ public sealed class ExecutorActor : ReceivePersistentActor, IWithTimers
         if (m.Result.Success)
         {
             calls.Failures = 0;
-            var d = ExecutorLogic.Observe(_state, m.Result.Value!, _settings);
+            var d = ExecutorLogic.Observe(_state, m.Result.Value!, _settings.Rules);
             Run(d);
             CancelIfStillWanted(id, d.State);
             return;
@@ -327,7 +325,7 @@ public sealed class ExecutorActor : ReceivePersistentActor, IWithTimers
         if (m.Result.Success)
         {
             calls.Failures = 0;
-            var d = ExecutorLogic.Observe(_state, m.Result.Value!, _settings);
+            var d = ExecutorLogic.Observe(_state, m.Result.Value!, _settings.Rules);
             Run(d);
             CancelIfStillWanted(id, d.State);
             Tidy(id);
@@ -373,7 +371,7 @@ public sealed class ExecutorActor : ReceivePersistentActor, IWithTimers
         if (m.Result.Success)
         {
             calls.Failures = 0;
-            Run(ExecutorLogic.Observe(_state, m.Result.Value!, _settings));
+            Run(ExecutorLogic.Observe(_state, m.Result.Value!, _settings.Rules));
             Tidy(id);
             return;
         }

@@ -5,6 +5,7 @@ using Akka.Persistence;
 using Akka.Persistence.Journal;
 using Arbitrage.Core.Execution;
 using Arbitrage.Core.Risk;
+using Arbitrage.Core.Strategies;
 using Arbitrage.Engine.Execution;
 using Arbitrage.Engine.Strategies;
 using Arbitrage.Engine.Supervision;
@@ -273,19 +274,8 @@ public sealed class RiskGuardActor : ReceivePersistentActor
     }
 
     /// <summary>Which parameter <see cref="RiskParameters.Validate"/> objects to, with its message; null when valid.</summary>
-    public static RiskParametersRejected? InvalidParameter(RiskParameters parameters)
-    {
-        if (parameters.Validate() is not { } reason) return null;
-        string[] names =
-        [
-            nameof(RiskParameters.RiskPerTradeUsd), nameof(RiskParameters.DailyLossLimitR), nameof(RiskParameters.MaxConsecutiveLosses),
-            nameof(RiskParameters.ConsecutiveLossPauseMs), nameof(RiskParameters.DisconnectGraceMs), nameof(RiskParameters.MinBalanceInR),
-            nameof(RiskParameters.StaleDataMs),
-        ];
-        var name = names.FirstOrDefault(n => reason.StartsWith(n + " ", StringComparison.Ordinal))
-            ?? (parameters.HoldAlertMs <= 0 ? nameof(RiskParameters.HoldAlertMs) : nameof(RiskParameters.HoldForceCloseMs));
-        return new RiskParametersRejected(name, reason);
-    }
+    public static RiskParametersRejected? InvalidParameter(RiskParameters parameters) =>
+        parameters.Validate() is { } problem ? new RiskParametersRejected(problem.Parameter, problem.Reason) : null;
 
     private void OnClosePosition(ClosePositionCommand m)
     {

@@ -151,7 +151,7 @@ public sealed class StrategyActor : ReceivePersistentActor
     }
 
     private static CooldownKey KeyOf(SignalEmitted e) =>
-        new(e.StrategyId, e.Symbol, Enum.Parse<SignalDirection>(e.Direction));
+        new(e.StrategyId, e.Symbol, e.Direction.ToSignalDirection());
 
     private void Subscribe()
     {

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Arbitrage.Core.Execution;
 using Arbitrage.Engine.Execution;
 using Arbitrage.Engine.Tests.Symbols;
 using Xunit.Abstractions;
@@ -112,8 +113,8 @@ public sealed class ExecutorIdempotencyTests(ITestOutputHelper output) : SqliteT
     public async Task Orphan_orders_at_the_exchange_are_canceled_at_start_and_recorded()
     {
         var fake = new FakeGateway();
-        await fake.PlaceAsync(new OrderRequest("manual-1", "BTCUSDT", Binance.Rest.Models.OrderSide.Sell,
-            Binance.Rest.Models.OrderType.StopMarket, 1m, 90m, true));
+        await fake.PlaceAsync(new OrderRequest("manual-1", "BTCUSDT", Side.Sell,
+            OrderType.StopMarket, 1m, 90m, true));
         Sys.ActorOf(ExecutorActor.Props(Settings(), fake, TestActor));
         var diff = FishForMessage<ReconciliationDifference>(d => d.Kind == "orphan_order");
         Assert.Equal("manual-1", diff.ClientOrderId);

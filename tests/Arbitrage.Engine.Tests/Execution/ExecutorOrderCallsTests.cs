@@ -1,5 +1,4 @@
 using Akka.Actor;
-using Arbitrage.Binance.Rest.Models;
 using Arbitrage.Core.Execution;
 using Arbitrage.Engine.Execution;
 using Arbitrage.Engine.Tests.Symbols;

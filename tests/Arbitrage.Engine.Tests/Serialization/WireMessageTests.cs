@@ -6,6 +6,8 @@ using Akka.Actor;
 using Akka.Configuration;
 using Arbitrage.Binance.Streams;
 using Arbitrage.Core.Risk;
+using Arbitrage.Core.Serialization;
+using Arbitrage.Core.Strategies;
 using Arbitrage.Engine.Risk;
 using Arbitrage.Engine.Serialization;
 using Arbitrage.Engine.Strategies;

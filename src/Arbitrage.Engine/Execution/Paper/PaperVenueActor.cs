@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Event;
 using Akka.Pattern;
 using Akka.Persistence;
+using Arbitrage.Core.Execution;
 
 namespace Arbitrage.Engine.Execution.Paper;
 

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Arbitrage.Core.Execution;
+using Arbitrage.Core.Risk;
 using Arbitrage.Engine.Execution;
 using Arbitrage.Engine.Execution.Paper;
 using Arbitrage.Engine.Risk;

@@ -1,9 +1,6 @@
-using Arbitrage.Binance.Rest.Models;
-using Arbitrage.Core.Execution;
-using Arbitrage.Core.Sizing;
-using Arbitrage.Engine.Serialization;
+using Arbitrage.Core.Serialization;
 
-namespace Arbitrage.Engine.Execution;
+namespace Arbitrage.Core.Execution;
 
 /// <summary>An event of the executor's journal (tag <c>order</c>); every one carries its event time.</summary>
 public interface IExecutionEvent : IPersistedEvent
@@ -11,9 +8,9 @@ public interface IExecutionEvent : IPersistedEvent
     long TimeMs { get; }
 }
 
-/// <summary>A signal that will not be traded, and why (sizing, position limits, duplicate symbol, missing filters).</summary>
+/// <summary>A signal that will not be traded: <paramref name="Code"/> says why (sizing, position limits, busy symbol, missing filters, the account), <paramref name="Reason"/> in words.</summary>
 [Manifest("execution-signal-rejected.v1")]
-public sealed record SignalRejected(string SignalId, string Symbol, string Code, string Reason, long TimeMs) : IExecutionEvent;
+public sealed record SignalRejected(string SignalId, string Symbol, RejectCode Code, string Reason, long TimeMs) : IExecutionEvent;
 
 /// <summary>A signal accepted for trading, sized. Persisted with the entry's <see cref="OrderIntent"/>.</summary>
 [Manifest("execution-trade-planned.v1")]
@@ -21,7 +18,7 @@ public sealed record TradePlanned(
     string SignalId,
     string StrategyId,
     string Symbol,
-    PositionSide Side,
+    Direction Side,
     decimal Entry,
     decimal StopLoss,
     decimal TakeProfit1,
@@ -40,7 +37,7 @@ public sealed record OrderIntent(
     string SignalId,
     string Symbol,
     OrderLeg Leg,
-    OrderSide Side,
+    Side Side,
     OrderType Type,
     decimal Quantity,
     decimal? StopPrice,
@@ -94,7 +91,7 @@ public sealed record TradeClosed(
     string SignalId,
     string Symbol,
     string StrategyId,
-    PositionSide Direction,
+    Direction Direction,
     long EntryTimeMs,
     decimal Entry,
     decimal Quantity,
@@ -116,7 +113,7 @@ public sealed record TradeClosedV1(
     string SignalId,
     string Symbol,
     string StrategyId,
-    PositionSide Direction,
+    Direction Direction,
     long EntryTimeMs,
     decimal Entry,
     decimal Quantity,

@@ -1,10 +1,8 @@
 using System.Globalization;
-using Arbitrage.Binance.Rest.Models;
-using Arbitrage.Core.Execution;
 using Arbitrage.Core.Sizing;
-using Arbitrage.Engine.Strategies;
+using Arbitrage.Core.Strategies;
 
-namespace Arbitrage.Engine.Execution;
+namespace Arbitrage.Core.Execution;
 
 /// <summary>What the executor must do at the gateway once a decision's events are persisted.</summary>
 public abstract record ExecutionEffect
@@ -51,50 +49,45 @@ public sealed record ReconcileSnapshot(
 public static class ExecutorLogic
 {
     /// <summary>A signal the risk guard let through, sized with <paramref name="riskUsd"/> per trade.</summary>
-    public static ExecutionDecision OnSignal(ExecutorState state, SignalEmitted s, decimal riskUsd, ExecutorSettings settings)
+    public static ExecutionDecision OnSignal(ExecutorState state, SignalEmitted s, decimal riskUsd, ExecutionRules rules)
     {
         var d = new ExecutionDecision(state);
-        if (state.SeenSignals.Contains(s.SignalId)) return d;
+        if (AlreadyHandled(d, s)) return d;
         var now = Math.Max(state.LastEventMs, s.TimeMs);
 
-        void Reject(string code, string reason) => d.Emit(new SignalRejected(s.SignalId, s.Symbol, code, reason, now));
+        void Reject(RejectCode code, string reason) => d.Emit(new SignalRejected(s.SignalId, s.Symbol, code, reason, now));
 
-        if (!settings.Filters.TryGetValue(s.Symbol, out var filters))
+        if (!rules.Filters.TryGetValue(s.Symbol, out var filters))
         {
-            Reject("no_filters", $"{s.Symbol}: no exchange filters (tickSize/stepSize) configured for this symbol");
+            Reject(RejectCode.NoFilters, $"{s.Symbol}: no exchange filters (tickSize/stepSize) configured for this symbol");
             return d;
         }
 
         if (state.Trades.Values.FirstOrDefault(t => t.Symbol == s.Symbol) is { } busy)
         {
-            Reject("symbol_busy", $"{s.Symbol}: trade {busy.Plan.SignalId} is still open on this symbol (one position per symbol)");
+            Reject(RejectCode.SymbolBusy, $"{s.Symbol}: trade {busy.Plan.SignalId} is still open on this symbol (one position per symbol)");
             return d;
         }
 
         var active = state.ActiveTrades.Count();
-        if (active >= settings.MaxConcurrentPositions)
+        if (active >= rules.MaxConcurrentPositions)
         {
-            Reject("max_positions", $"{active} positions open, the maximum is {settings.MaxConcurrentPositions}");
+            Reject(RejectCode.MaxPositions, $"{active} positions open, the maximum is {rules.MaxConcurrentPositions}");
             return d;
         }
 
-        if (!Enum.TryParse<PositionSide>(s.Direction, ignoreCase: false, out var direction))
-        {
-            Reject("bad_direction", $"direction '{s.Direction}' is neither Long nor Short");
-            return d;
-        }
-
+        var direction = s.Direction;
         var size = PositionSizer.Size(riskUsd, (decimal)s.Entry, (decimal)s.StopLoss, filters, OrderKind.Market);
         if (size is SizeResult.Rejected r)
         {
-            Reject("size_" + SnakeCase(r.Code.ToString()), r.Reason);
+            Reject(RejectCodes.Of(r.Code), r.Reason);
             return d;
         }
 
         var ok = (SizeResult.Ok)size;
         if (ok.Side != direction)
         {
-            Reject("bad_levels", $"{s.Symbol}: a {direction} signal with stop {F((decimal)s.StopLoss)} on the wrong side of entry {F((decimal)s.Entry)}");
+            Reject(RejectCode.BadLevels, $"{s.Symbol}: a {direction} signal with stop {F((decimal)s.StopLoss)} on the wrong side of entry {F((decimal)s.Entry)}");
             return d;
         }
 
@@ -104,21 +97,52 @@ public static class ExecutorLogic
             ok.Quantity, riskUsd, tick, filters.StepFor(OrderKind.Market), filters.MinQtyFor(OrderKind.Market), now);
         d.Emit(plan);
         var entry = new OrderIntent(ClientOrderIds.For(s.SignalId, OrderLeg.Entry), s.SignalId, s.Symbol, OrderLeg.Entry,
-            Open(direction), OrderType.Market, ok.Quantity, null, false, now);
+            direction.OpeningSide(), OrderType.Market, ok.Quantity, null, false, now);
         d.Emit(entry);
         d.Do(new ExecutionEffect.Place(entry));
         return d;
     }
 
     /// <summary>
+    /// A signal the account cannot trade (its settings are not as configured, <paramref name="code"/> says which): refused
+    /// once, like any other refusal (a repeat is ignored).
+    /// </summary>
+    public static ExecutionDecision Refuse(ExecutorState state, SignalEmitted s, RejectCode code, string reason)
+    {
+        var d = new ExecutionDecision(state);
+        if (AlreadyHandled(d, s)) return d;
+        d.Emit(new SignalRejected(s.SignalId, s.Symbol, code, reason, Math.Max(state.LastEventMs, s.TimeMs)));
+        return d;
+    }
+
+    /// <summary>
+    /// A repeat of a signal already planned or refused: nothing to do. A signal too old to tell from a forgotten repeat
+    /// (<see cref="ExecutorState.SignalMemoryMs"/>) is refused as <see cref="RejectCode.StaleSignal"/>, never traded.
+    /// </summary>
+    private static bool AlreadyHandled(ExecutionDecision d, SignalEmitted s)
+    {
+        var state = d.State;
+        if (state.HasSeen(s.SignalId)) return true;
+        if (!state.Remembers(s.TimeMs))
+        {
+            d.Emit(new SignalRejected(s.SignalId, s.Symbol, RejectCode.StaleSignal,
+                $"signal at {s.TimeMs} is more than {ExecutorState.SignalMemoryMs / 3_600_000} h older than the executor's last event ({state.LastEventMs}): " +
+                "it cannot be told from a repeat of a signal already handled", state.LastEventMs));
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>
     /// The exchange reports <paramref name="o"/> (an update, a placement/cancel answer, or a query). Unknown
     /// client ids are ignored (reconciliation deals with them). Cumulative figures make repeats harmless.
     /// </summary>
-    public static ExecutionDecision Observe(ExecutorState state, GatewayOrder o, ExecutorSettings settings,
+    public static ExecutionDecision Observe(ExecutorState state, GatewayOrder o, ExecutionRules rules,
         decimal? lastFillQty = null, decimal? lastFillPrice = null, decimal? lastFillFee = null)
     {
         var d = new ExecutionDecision(state);
-        Observe(d, o, settings, lastFillQty, lastFillPrice, lastFillFee);
+        Observe(d, o, rules, lastFillQty, lastFillPrice, lastFillFee);
         return d;
     }
 
@@ -179,7 +203,7 @@ public static class ExecutorLogic
         var state = d.State;
         if (!state.Trades.TryGetValue(signalId, out var t) || t.Finished || t.Flatten is null || t.OpenQuantity <= 0m) return;
         if (!state.Orders.TryGetValue(ClientOrderIds.For(signalId, OrderLeg.Close), out var close) || !close.IsFinal) return;
-        var direction = t.Plan.Side == PositionSide.Long ? 1m : -1m;
+        var direction = t.Plan.Side.Sign();
         var held = Math.Max(0m, exchangeQuantity * direction);
         var journal = t.OpenQuantity * direction;
         if (held == 0m)
@@ -219,7 +243,7 @@ public static class ExecutorLogic
     /// ones it never saw (an entry that never left is abandoned; protection is sent again under the same
     /// id), cancel orders we do not own, and record every difference, including positions.
     /// </summary>
-    public static ExecutionDecision Reconcile(ExecutorState state, ReconcileSnapshot snap, ExecutorSettings settings, long nowMs)
+    public static ExecutionDecision Reconcile(ExecutorState state, ReconcileSnapshot snap, ExecutionRules rules, long nowMs)
     {
         var d = new ExecutionDecision(state);
         var now = Math.Max(state.LastEventMs, nowMs);
@@ -236,7 +260,7 @@ public static class ExecutorLogic
                         $"journal: {(rec.Accepted ? "accepted" : "intent only")}, filled {F(rec.FilledQuantity)}; exchange: {o.Status}, filled {F(o.FilledQuantity)}", now));
                 }
 
-                Observe(d, o, settings, null, null, null);
+                Observe(d, o, rules, null, null, null);
             }
             else if (answer.Error!.Kind == GatewayErrorKind.NotFound)
             {
@@ -300,7 +324,7 @@ public static class ExecutorLogic
 
     // ---- internals ----
 
-    private static void Observe(ExecutionDecision d, GatewayOrder o, ExecutorSettings settings,
+    private static void Observe(ExecutionDecision d, GatewayOrder o, ExecutionRules rules,
         decimal? lastFillQty, decimal? lastFillPrice, decimal? lastFillFee)
     {
         if (!d.State.Orders.TryGetValue(o.ClientOrderId, out var rec)) return;
@@ -322,7 +346,7 @@ public static class ExecutorLogic
                 : (o.AveragePrice * o.FilledQuantity - rec.FilledNotional) / delta;
             var fee = lastFillQty == delta && lastFillFee is { } lf ? lf
                 : o.FeeUsd is { } cum ? cum - rec.FeesUsd
-                : price * delta * settings.TakerFeeRate;
+                : price * delta * rules.TakerFeeRate;
             var trade = d.State.TradeOf(id);
             if (trade is { Finished: true })
             {
@@ -391,7 +415,7 @@ public static class ExecutorLogic
             // TP1 done: the rest is protected at break-even. The old stop stays until the exchange has accepted the new
             // one (Observe cancels it then), so the position is never unprotected (both are reduce-only).
             var be = new OrderIntent(ClientOrderIds.For(signalId, OrderLeg.BreakEven), signalId, p.Symbol, OrderLeg.BreakEven,
-                Close(p.Side), OrderType.StopMarket, t.OpenQuantity, StepRounding.Nearest(t.EntryAveragePrice, p.TickSize), true, now);
+                p.Side.ClosingSide(), OrderType.StopMarket, t.OpenQuantity, StepRounding.Nearest(t.EntryAveragePrice, p.TickSize), true, now);
             d.Emit(be);
             d.Do(new ExecutionEffect.Place(be));
             return;
@@ -420,7 +444,7 @@ public static class ExecutorLogic
         var now = d.State.LastEventMs;
         var qty = t.EntryQuantity;
         var (tp1, rest) = TradePnl.SplitAtTp1(qty, p.StepSize, p.MinQty);
-        var side = Close(p.Side);
+        var side = p.Side.ClosingSide();
         var legs = new List<OrderIntent>
         {
             new(ClientOrderIds.For(p.SignalId, OrderLeg.StopLoss), p.SignalId, p.Symbol, OrderLeg.StopLoss, side, OrderType.StopMarket, qty, p.StopLoss, true, now),
@@ -457,7 +481,7 @@ public static class ExecutorLogic
         var id = ClientOrderIds.For(t.Plan.SignalId, OrderLeg.Close);
         if (d.State.Orders.ContainsKey(id)) return;
         CancelWorking(d, t, except: OrderLeg.Entry);
-        var close = new OrderIntent(id, t.Plan.SignalId, t.Symbol, OrderLeg.Close, Close(t.Plan.Side), OrderType.Market,
+        var close = new OrderIntent(id, t.Plan.SignalId, t.Symbol, OrderLeg.Close, t.Plan.Side.ClosingSide(), OrderType.Market,
             t.OpenQuantity, null, true, d.State.LastEventMs);
         d.Emit(close);
         d.Do(new ExecutionEffect.Place(close));
@@ -491,12 +515,6 @@ public static class ExecutorLogic
         OrderLeg.Close when t.Flatten is { } f => (f.Reason, f.Detail),
         var leg => (ExitReason.Unknown, $"last exit fill on the {leg} leg without a flatten request"),
     };
-
-    private static OrderSide Open(PositionSide side) => side == PositionSide.Long ? OrderSide.Buy : OrderSide.Sell;
-
-    private static OrderSide Close(PositionSide side) => side == PositionSide.Long ? OrderSide.Sell : OrderSide.Buy;
-
-    private static string SnakeCase(string s) => string.Concat(s.Select((c, i) => i > 0 && char.IsUpper(c) ? "_" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
 
     internal static string F(decimal v) => v.ToString("0.############################", CultureInfo.InvariantCulture);
 }

@@ -1,7 +1,6 @@
-using Arbitrage.Core.Risk;
-using Arbitrage.Engine.Serialization;
+using Arbitrage.Core.Serialization;
 
-namespace Arbitrage.Engine.Risk;
+namespace Arbitrage.Core.Risk;
 
 /// <summary>
 /// An event of the risk guard's journal (tag <c>risk</c>), also published on the <c>risk</c> topic. The
