@@ -221,7 +221,7 @@ public static class ExecutorLogic
     }
 
     /// <summary>
-    /// The protection deadline of a trade passed (the executor's timer, <see cref="ExecutorSettings.ProtectionTimeout"/> after
+    /// The protection deadline of a trade passed (the executor's timer, <c>ExecutorSettings.ProtectionTimeout</c> after
     /// its first protective stop was sent): still no stop working at the exchange while a position is held → alert and close
     /// at market (<see cref="ExitReason.ProtectionFailed"/>), as the kill switch would. <paramref name="why"/>: what kept the stop out.
     /// </summary>

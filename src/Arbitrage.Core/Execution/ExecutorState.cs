@@ -200,6 +200,35 @@ public sealed record ExecutorState(
         }
     }
 
+    /// <summary>The state as stored in a snapshot (<see cref="FromSnapshot"/> gives it back).</summary>
+    public ExecutorSnapshot ToSnapshot() => new(
+        Trades.Values.OrderBy(t => t.Plan.SignalId, StringComparer.Ordinal)
+            .Select(t => new ExecutorSnapshot.Trade(t.Plan, t.OrderIds, t.EntryQuantity, t.EntryNotional, t.EntryFeesUsd, t.EntryTimeMs,
+                t.Exits, t.LastExitTimeMs, t.LastExitLeg, t.Flatten, t.Finished))
+            .ToArray(),
+        Orders.Values.OrderBy(o => o.Intent.ClientOrderId, StringComparer.Ordinal)
+            .Select(o => new ExecutorSnapshot.Order(o.Intent, o.Accepted, o.FilledQuantity, o.FilledNotional, o.FeesUsd, o.EndStatus))
+            .ToArray(),
+        SeenSignals.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => new ExecutorSnapshot.Seen(kv.Key, kv.Value)).ToArray(),
+        LastEventMs,
+        TradesClosed);
+
+    public static ExecutorState FromSnapshot(ExecutorSnapshot s)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        return Empty with
+        {
+            Trades = Empty.Trades.SetItems(s.Trades.Select(t => KeyValuePair.Create(t.Plan.SignalId, new TradeRecord(
+                t.Plan, [.. t.OrderIds], t.EntryQuantity, t.EntryNotional, t.EntryFeesUsd, t.EntryTimeMs, [.. t.Exits], t.LastExitTimeMs,
+                t.LastExitLeg, t.Flatten, t.Finished)))),
+            Orders = Empty.Orders.SetItems(s.Orders.Select(o => KeyValuePair.Create(o.Intent.ClientOrderId,
+                new OrderRecord(o.Intent, o.Accepted, o.FilledQuantity, o.FilledNotional, o.FeesUsd, o.EndStatus)))),
+            SeenSignals = Empty.SeenSignals.SetItems(s.SeenSignals.Select(x => KeyValuePair.Create(x.SignalId, x.TimeMs))),
+            LastEventMs = s.LastEventMs,
+            TradesClosed = s.TradesClosed,
+        };
+    }
+
     private ExecutorState ForgetOldSignals()
     {
         var before = LastEventMs - SignalMemoryMs;

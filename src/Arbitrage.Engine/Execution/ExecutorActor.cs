@@ -3,6 +3,7 @@ using Akka.Event;
 using Akka.Persistence;
 using Akka.Persistence.Journal;
 using Arbitrage.Core.Execution;
+using Arbitrage.Engine.Persistence;
 
 namespace Arbitrage.Engine.Execution;
 
@@ -20,6 +21,7 @@ namespace Arbitrage.Engine.Execution;
 /// without a stop working at the exchange <see cref="ExecutorSettings.ProtectionTimeout"/> after its first stop was sent is
 /// closed and alerted (<see cref="ExecutorLogic.CheckProtection"/>).
 /// </para>
+/// <para>Snapshots (<see cref="ExecutorSnapshot"/>) every <see cref="SnapshotInterval"/> events; older ones are deleted.</para>
 /// </summary>
 public sealed class ExecutorActor : ReceivePersistentActor, IWithTimers
 {
@@ -31,6 +33,7 @@ public sealed class ExecutorActor : ReceivePersistentActor, IWithTimers
     private readonly IExchangeGateway _gateway;
     private readonly IActorRef? _reportTo;
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly SnapshotInterval _snapshots = SnapshotInterval.From(Context.System.Settings.Config);
     private readonly Dictionary<string, OrderCalls> _calls = new(StringComparer.Ordinal);
     private readonly List<(AwaitExecutorIdle Probe, IActorRef ReplyTo)> _parkedProbes = [];
     private ExecutorState _state = ExecutorState.Empty;
@@ -48,8 +51,18 @@ public sealed class ExecutorActor : ReceivePersistentActor, IWithTimers
         PersistenceId = settings.PersistenceId;
         if (gateway is IHostedGateway hosted) hosted.Host(Context);
 
+        Recover<SnapshotOffer>(o =>
+        {
+            if (o.Snapshot is not ExecutorSnapshot snapshot) return;
+            _state = ExecutorState.FromSnapshot(snapshot);
+            _snapshots.Recovered(o.Metadata.SequenceNr);
+        });
         Recover<IExecutionEvent>(e => _state = _state.Apply(e));
-        Recover<RecoveryCompleted>(_ => StartReconcile());
+        Recover<RecoveryCompleted>(_ =>
+        {
+            SnapshotIfDue();
+            StartReconcile();
+        });
         Reconciling();
     }
 
@@ -76,6 +89,7 @@ public sealed class ExecutorActor : ReceivePersistentActor, IWithTimers
         Command<RetryReconcile>(_ => StartReconcile());
         Command<GetExecutorStatus>(_ => Sender.Tell(new ExecutorStatus(false, _state)));
         Command<MarketTick>(OnMarketTick);
+        Snapshots();
         CommandAny(_ => Stash.Stash());
     }
 
@@ -104,6 +118,21 @@ public sealed class ExecutorActor : ReceivePersistentActor, IWithTimers
         Command<ReconcileCompleted>(_ => { });
         Command<RetryReconcile>(_ => { });
         Command<AwaitExecutorIdle>(OnAwaitIdle);
+        Snapshots();
+    }
+
+    private void Snapshots()
+    {
+        Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
+        Command<SaveSnapshotFailure>(f => _log.Warning(f.Cause, "Executor: snapshot failed; the journal still has every event"));
+        Command<DeleteSnapshotsSuccess>(_ => { });
+        Command<DeleteSnapshotsFailure>(f => _log.Warning(f.Cause, "Executor: older snapshots not deleted; the next save tries again"));
+    }
+
+    /// <summary>Saves the state after the last journaled event when <see cref="SnapshotInterval"/> says so.</summary>
+    private void SnapshotIfDue()
+    {
+        if (_snapshots.Due(LastSequenceNr)) SaveSnapshot(_state.ToSnapshot());
     }
 
     private void OnExecuteSignal(ExecuteSignal m)
@@ -547,6 +576,7 @@ public sealed class ExecutorActor : ReceivePersistentActor, IWithTimers
         {
             var e = (IExecutionEvent)tagged.Payload;
             _state = _state.Apply(e);
+            SnapshotIfDue();
             if (e is OrderEnded ended) Tidy(ended.ClientOrderId);
             else if (e is OrderFilled filled) Tidy(filled.ClientOrderId);
             switch (e)
