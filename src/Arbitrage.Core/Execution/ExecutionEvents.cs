@@ -132,33 +132,16 @@ public sealed record TradeClosedV1(
     }
 }
 
-/// <summary>A difference between the journal and the exchange found (and resolved) at reconciliation.</summary>
+/// <summary>A difference between the journal and the exchange found (and resolved) at reconciliation: <paramref name="Kind"/> which.</summary>
 [Manifest("execution-reconciled.v1")]
-public sealed record ReconciliationDifference(string Kind, string Symbol, string? ClientOrderId, string Detail, long TimeMs) : IExecutionEvent;
+public sealed record ReconciliationDifference(DifferenceKind Kind, string Symbol, string? ClientOrderId, string Detail, long TimeMs) : IExecutionEvent;
 
 /// <summary>
 /// Something an operator must see (ARCHITECTURE §13): a position found or left unprotected, a position cleared, a close that
 /// did not close. The risk guard records and publishes it as <see cref="Risk.ExecutionAlertRaised"/>; the executor logs it as an error.
-/// <paramref name="Kind"/> is one of <see cref="ExecutionAlertKinds"/>.
 /// </summary>
 [Manifest("execution-alert.v1")]
-public sealed record ExecutionAlert(string Kind, string Symbol, string? SignalId, string Detail, long TimeMs) : IExecutionEvent;
-
-/// <summary>The kinds of <see cref="ExecutionAlert"/>.</summary>
-public static class ExecutionAlertKinds
-{
-    /// <summary>No protective stop reached the exchange in time (rate limits, outages): the position is closed at market.</summary>
-    public const string ProtectionMissing = "protection_missing";
-
-    /// <summary>A protective stop was rejected or expired at the exchange: the position is closed at market.</summary>
-    public const string ProtectionFailed = "protection_failed";
-
-    /// <summary>A close found that the exchange holds none of the position the journal had: the journal's position was cleared.</summary>
-    public const string PositionCleared = "position_cleared";
-
-    /// <summary>A close order ended and the exchange still holds the position: left for an operator.</summary>
-    public const string CloseFailed = "close_failed";
-}
+public sealed record ExecutionAlert(ExecutionAlertKind Kind, string Symbol, string? SignalId, string Detail, long TimeMs) : IExecutionEvent;
 
 /// <summary>
 /// The trade's open <paramref name="Quantity"/> was cleared from the journal because the exchange holds none of it

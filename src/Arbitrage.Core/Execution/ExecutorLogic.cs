@@ -187,8 +187,8 @@ public static class ExecutorLogic
     /// <summary>
     /// The exchange holds <paramref name="exchangeQuantity"/> (signed) on the symbol of a trade being flattened whose close
     /// order ended with part of the position still in the journal. None held in the trade's direction: the rest is cleared
-    /// (<see cref="PositionWrittenOff"/> and a <see cref="ExecutionAlertKinds.PositionCleared"/> alert saying why); some
-    /// held: an operator must look (<see cref="ExecutionAlertKinds.CloseFailed"/>). <paramref name="reason"/> and
+    /// (<see cref="PositionWrittenOff"/> and a <see cref="ExecutionAlertKind.PositionCleared"/> alert saying why); some
+    /// held: an operator must look (<see cref="ExecutionAlertKind.CloseFailed"/>). <paramref name="reason"/> and
     /// <paramref name="detail"/> are those of the flatten that asked.
     /// </summary>
     public static ExecutionDecision OnExchangePosition(ExecutorState state, string signalId, decimal exchangeQuantity, ExitReason reason, string detail, long nowMs)
@@ -210,12 +210,12 @@ public static class ExecutorLogic
         {
             var why = $"the exchange holds {F(exchangeQuantity)} {t.Symbol}, the journal had {F(journal)} (trade {signalId}); cleared on {reason.Code()}: {detail}";
             d.Emit(new PositionWrittenOff(signalId, t.Symbol, t.OpenQuantity, exchangeQuantity, reason, detail, now));
-            d.Emit(new ExecutionAlert(ExecutionAlertKinds.PositionCleared, t.Symbol, signalId, why, now));
+            d.Emit(new ExecutionAlert(ExecutionAlertKind.PositionCleared, t.Symbol, signalId, why, now));
             CancelWorking(d, t, except: null);
             return;
         }
 
-        d.Emit(new ExecutionAlert(ExecutionAlertKinds.CloseFailed, t.Symbol, signalId,
+        d.Emit(new ExecutionAlert(ExecutionAlertKind.CloseFailed, t.Symbol, signalId,
             $"close {close.Intent.ClientOrderId} ended {close.EndStatus} after {F(close.FilledQuantity)} of {F(close.Intent.Quantity)}; the exchange still holds " +
             $"{F(exchangeQuantity)} {t.Symbol}, the journal {F(journal)}: close it at the exchange, then close it here again to clear it", now));
     }
@@ -232,7 +232,7 @@ public static class ExecutorLogic
         if (state.IsProtected(t)) return d;
         var now = Math.Max(state.LastEventMs, nowMs);
         var detail = $"no protective stop at the exchange for {F(t.OpenQuantity)} {t.Symbol} (trade {signalId}): {why}; closing at market";
-        d.Emit(new ExecutionAlert(ExecutionAlertKinds.ProtectionMissing, t.Symbol, signalId, detail, now));
+        d.Emit(new ExecutionAlert(ExecutionAlertKind.ProtectionMissing, t.Symbol, signalId, detail, now));
         d.Emit(new FlattenRequested(signalId, ExitReason.ProtectionFailed, detail, now));
         ProceedWithFlatten(d, signalId);
         return d;
@@ -256,7 +256,7 @@ public static class ExecutorLogic
                 var o = answer.Value!;
                 if (!rec.Accepted || o.FilledQuantity != rec.FilledQuantity || o.IsFinal)
                 {
-                    d.Emit(new ReconciliationDifference("order_adopted", rec.Intent.Symbol, id,
+                    d.Emit(new ReconciliationDifference(DifferenceKind.OrderAdopted, rec.Intent.Symbol, id,
                         $"journal: {(rec.Accepted ? "accepted" : "intent only")}, filled {F(rec.FilledQuantity)}; exchange: {o.Status}, filled {F(o.FilledQuantity)}", now));
                 }
 
@@ -267,14 +267,14 @@ public static class ExecutorLogic
                 var trade = d.State.TradeOf(id);
                 if (rec.Intent.Leg == OrderLeg.Entry || trade is { Finished: true } || trade is { Flatten: not null } && rec.Intent.Leg != OrderLeg.Close)
                 {
-                    d.Emit(new ReconciliationDifference("intent_not_sent", rec.Intent.Symbol, id,
+                    d.Emit(new ReconciliationDifference(DifferenceKind.IntentNotSent, rec.Intent.Symbol, id,
                         "the exchange never received this order (restart before it was sent); abandoned", now));
                     d.Emit(new OrderEnded(id, GatewayOrderStatus.Canceled, "never reached the exchange", now));
                     React(d, rec.Intent.SignalId, rec.Intent.Leg, ended: true);
                 }
                 else
                 {
-                    d.Emit(new ReconciliationDifference("intent_resent", rec.Intent.Symbol, id,
+                    d.Emit(new ReconciliationDifference(DifferenceKind.IntentResent, rec.Intent.Symbol, id,
                         "the exchange never received this protective order; sent again under the same client id", now));
                     d.Do(new ExecutionEffect.Place(rec.Intent));
                 }
@@ -301,7 +301,7 @@ public static class ExecutorLogic
         foreach (var o in snap.OpenOrders.OrderBy(o => o.ClientOrderId, StringComparer.Ordinal))
         {
             if (d.State.Orders.TryGetValue(o.ClientOrderId, out var mine) && !mine.IsFinal) continue;
-            d.Emit(new ReconciliationDifference("orphan_order", o.Symbol, o.ClientOrderId,
+            d.Emit(new ReconciliationDifference(DifferenceKind.OrphanOrder, o.Symbol, o.ClientOrderId,
                 $"open {o.Type} {o.Side} {F(o.Quantity)} at the exchange that no open trade owns; canceled", now));
             d.Do(new ExecutionEffect.Cancel(o.Symbol, o.ClientOrderId));
         }
@@ -314,7 +314,7 @@ public static class ExecutorLogic
             var a = actual.GetValueOrDefault(symbol);
             if (e != a)
             {
-                d.Emit(new ReconciliationDifference("position_mismatch", symbol, null,
+                d.Emit(new ReconciliationDifference(DifferenceKind.PositionMismatch, symbol, null,
                     $"journal expects {F(e)}, exchange holds {F(a)}; left for an operator", now));
             }
         }
@@ -350,7 +350,7 @@ public static class ExecutorLogic
             var trade = d.State.TradeOf(id);
             if (trade is { Finished: true })
             {
-                d.Emit(new ReconciliationDifference("fill_after_close", o.Symbol, id,
+                d.Emit(new ReconciliationDifference(DifferenceKind.FillAfterClose, o.Symbol, id,
                     $"{F(delta)} filled at {F(price)} after the trade closed", now));
             }
 
@@ -425,7 +425,7 @@ public static class ExecutorLogic
             && rec.EndStatus is GatewayOrderStatus.Rejected or GatewayOrderStatus.Expired && t.Flatten is null)
         {
             var detail = $"protective stop {rec.Intent.ClientOrderId} {rec.EndStatus}: closing unprotected position";
-            d.Emit(new ExecutionAlert(ExecutionAlertKinds.ProtectionFailed, p.Symbol, signalId, detail, now));
+            d.Emit(new ExecutionAlert(ExecutionAlertKind.ProtectionFailed, p.Symbol, signalId, detail, now));
             d.Emit(new FlattenRequested(signalId, ExitReason.ProtectionFailed, detail, now));
             ProceedWithFlatten(d, signalId);
             return;

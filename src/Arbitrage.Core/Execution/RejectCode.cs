@@ -1,5 +1,5 @@
-using System.Reflection;
 using System.Text.Json.Serialization;
+using Arbitrage.Core.Serialization;
 
 namespace Arbitrage.Core.Execution;
 
@@ -80,16 +80,11 @@ public enum RejectCode
 /// <summary>The codes of <see cref="RejectCode"/> as text.</summary>
 public static class RejectCodes
 {
-    private static readonly string[] Names = Enum.GetValues<RejectCode>()
-        .Select(c => typeof(RejectCode).GetField(c.ToString())!.GetCustomAttribute<JsonStringEnumMemberNameAttribute>()!.Name)
-        .ToArray();
-
     /// <summary>Every code, in declaration order.</summary>
     public static IReadOnlyList<RejectCode> All { get; } = Enum.GetValues<RejectCode>();
 
     /// <summary>The short code, e.g. <c>symbol_busy</c> (the JSON name).</summary>
-    public static string Code(this RejectCode code) =>
-        (uint)code < (uint)Names.Length ? Names[(int)code] : throw new ArgumentOutOfRangeException(nameof(code), code, "not a reject code");
+    public static string Code(this RejectCode code) => EnumCodes.Of(code);
 
     /// <summary>The sizing code of a rejected size.</summary>
     public static RejectCode Of(Sizing.SizeRejection rejection) => rejection switch

@@ -57,7 +57,7 @@ public sealed record TradingEnabledSet(bool Enabled, string By, long AtMs) : IRi
 /// a close that did not close): recorded here so operators see it in the risk history and on the live stream.
 /// </summary>
 [Manifest("risk-execution-alert.v1")]
-public sealed record ExecutionAlertRaised(string Kind, string Symbol, string? SignalId, string Detail, long AtMs) : IRiskEvent;
+public sealed record ExecutionAlertRaised(Execution.ExecutionAlertKind Kind, string Symbol, string? SignalId, string Detail, long AtMs) : IRiskEvent;
 
 /// <summary>Maps between the pure transitions and their persisted form.</summary>
 public static class RiskEventMapping

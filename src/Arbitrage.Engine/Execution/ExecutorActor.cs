@@ -582,7 +582,7 @@ public sealed class ExecutorActor : ReceivePersistentActor, IWithTimers
             switch (e)
             {
                 case ExecutionAlert a:
-                    _log.Error("Executor alert {0} on {1}: {2}", a.Kind, a.Symbol, a.Detail);
+                    _log.Error("Executor alert {0} on {1}: {2}", a.Kind.Code(), a.Symbol, a.Detail);
                     ReportTo.Tell(e);
                     break;
                 case TradeClosed or TradeAborted or SignalRejected or ReconciliationDifference or PositionWrittenOff:

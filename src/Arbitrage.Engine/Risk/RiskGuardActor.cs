@@ -162,7 +162,7 @@ public sealed class RiskGuardActor : ReceivePersistentActor
         });
         Command<ExecutionAlert>(a =>
         {
-            _log.Error("Risk guard: execution alert {0} on {1}: {2}", a.Kind, a.Symbol, a.Detail);
+            _log.Error("Risk guard: execution alert {0} on {1}: {2}", a.Kind.Code(), a.Symbol, a.Detail);
             Persist(new Tagged(new ExecutionAlertRaised(a.Kind, a.Symbol, a.SignalId, a.Detail, Math.Max(_nowMs, a.TimeMs)), Tags), t =>
             {
                 Journaled(t);

@@ -189,7 +189,7 @@ public sealed class ExecutorLogicFillTests
         x.Exchange(Id(s, OrderLeg.StopLoss), GatewayOrderStatus.Filled, 1m, 98m, T0 + 60_000);
         var late = x.Exchange(Id(s, OrderLeg.TakeProfit1), GatewayOrderStatus.Filled, 0.5m, 102m, T0 + 60_100);
         var diff = Assert.IsType<ReconciliationDifference>(late.Events[0]);
-        Assert.Equal(("fill_after_close", Id(s, OrderLeg.TakeProfit1)), (diff.Kind, diff.ClientOrderId));
+        Assert.Equal((DifferenceKind.FillAfterClose, Id(s, OrderLeg.TakeProfit1)), (diff.Kind, diff.ClientOrderId));
         Assert.IsType<OrderFilled>(late.Events[1]);
         Assert.Single(x.State.Trades[s.SignalId].Exits.Skip(1)); // recorded, the trade stays closed
         Assert.Empty(late.Events.OfType<TradeClosed>());
@@ -205,7 +205,7 @@ public sealed class ExecutorLogicFillTests
         var d = x.Exchange(Id(s, OrderLeg.StopLoss), status, timeMs: T0 + 2_000);
 
         var alert = Assert.Single(d.Events.OfType<ExecutionAlert>());
-        Assert.Equal(ExecutionAlertKinds.ProtectionFailed, alert.Kind);
+        Assert.Equal(ExecutionAlertKind.ProtectionFailed, alert.Kind);
         Assert.Equal(ExitReason.ProtectionFailed, Assert.Single(d.Events.OfType<FlattenRequested>()).Reason);
         var close = Assert.Single(Placed(d));
         Assert.Equal((OrderLeg.Close, OrderType.Market, Side.Sell, 1m, true), (close.Leg, close.Type, close.Side, close.Quantity, close.ReduceOnly));

@@ -85,7 +85,7 @@ public sealed class ExecutorLogicFlattenTests
         var cleared = x.Do(st => ExecutorLogic.OnExchangePosition(st, s.SignalId, 0m, read.Reason, read.Detail, T0 + 7_000));
         var off = Assert.IsType<PositionWrittenOff>(cleared.Events[0]);
         Assert.Equal((1m, 0m, ExitReason.ManualClose), (off.Quantity, off.ExchangeQuantity, off.Reason));
-        Assert.Equal(ExecutionAlertKinds.PositionCleared, Assert.IsType<ExecutionAlert>(cleared.Events[1]).Kind);
+        Assert.Equal(ExecutionAlertKind.PositionCleared, Assert.IsType<ExecutionAlert>(cleared.Events[1]).Kind);
         Assert.True(x.State.Trades[s.SignalId].Finished);
         Assert.Empty(x.State.ExpectedPositions());
         Assert.Equal(0, x.State.TradesClosed); // cleared, not closed
@@ -101,7 +101,7 @@ public sealed class ExecutorLogicFlattenTests
 
         var d = x.Do(st => ExecutorLogic.OnExchangePosition(st, s.SignalId, 0.7m, ExitReason.ManualClose, "closed by operator ops", T0 + 7_000));
         var alert = Assert.IsType<ExecutionAlert>(Assert.Single(d.Events));
-        Assert.Equal(ExecutionAlertKinds.CloseFailed, alert.Kind);
+        Assert.Equal(ExecutionAlertKind.CloseFailed, alert.Kind);
         Assert.Contains("0.7", alert.Detail);
         Assert.False(x.State.Trades[s.SignalId].Finished);
 
@@ -131,7 +131,7 @@ public sealed class ExecutorLogicFlattenTests
 
         var d = x.Do(st => ExecutorLogic.CheckProtection(st, s.SignalId, "s-BTCUSDT-L-1-S: place Unavailable: 429", T0 + 11_000));
         var alert = Assert.IsType<ExecutionAlert>(d.Events[0]);
-        Assert.Equal(ExecutionAlertKinds.ProtectionMissing, alert.Kind);
+        Assert.Equal(ExecutionAlertKind.ProtectionMissing, alert.Kind);
         Assert.Contains("429", alert.Detail);
         Assert.Equal(ExitReason.ProtectionFailed, Assert.IsType<FlattenRequested>(d.Events[1]).Reason);
         Assert.Equal(OrderLeg.Close, Assert.Single(Placed(d)).Leg);

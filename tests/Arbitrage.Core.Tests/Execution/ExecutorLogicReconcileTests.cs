@@ -26,10 +26,10 @@ public sealed class ExecutorLogicReconcileTests
         var d = Reconcile(x, new Dictionary<string, GatewayResult<GatewayOrder>> { [entry] = GatewayResult<GatewayOrder>.Ok(filled) },
             positions: [new GatewayPosition("BTCUSDT", 1m, 100m)]);
         var adopted = Assert.IsType<ReconciliationDifference>(d.Events[0]);
-        Assert.Equal(("order_adopted", entry), (adopted.Kind, adopted.ClientOrderId));
+        Assert.Equal((DifferenceKind.OrderAdopted, entry), (adopted.Kind, adopted.ClientOrderId));
         Assert.Contains("intent only", adopted.Detail);
         Assert.Equal(3, Placed(d).Count); // the bracket is armed
-        Assert.DoesNotContain(d.Events, e => e is ReconciliationDifference { Kind: "position_mismatch" });
+        Assert.DoesNotContain(d.Events, e => e is ReconciliationDifference { Kind: DifferenceKind.PositionMismatch });
     }
 
     [Fact]
@@ -53,7 +53,7 @@ public sealed class ExecutorLogicReconcileTests
         var s = LongBtc();
         x.Signal(s);
         var d = Reconcile(x, new Dictionary<string, GatewayResult<GatewayOrder>> { [Id(s, OrderLeg.Entry)] = NotFound });
-        Assert.Equal("intent_not_sent", Assert.IsType<ReconciliationDifference>(d.Events[0]).Kind);
+        Assert.Equal(DifferenceKind.IntentNotSent, Assert.IsType<ReconciliationDifference>(d.Events[0]).Kind);
         Assert.Equal(GatewayOrderStatus.Canceled, Assert.IsType<OrderEnded>(d.Events[1]).Status);
         Assert.IsType<TradeAborted>(d.Events[2]);
         Assert.Empty(Placed(d)); // never sent again: the signal is old news
@@ -69,7 +69,7 @@ public sealed class ExecutorLogicReconcileTests
         var stop = Id(s, OrderLeg.StopLoss);
         var d = Reconcile(x, new Dictionary<string, GatewayResult<GatewayOrder>> { [stop] = NotFound },
             positions: [new GatewayPosition("BTCUSDT", 1m, 100m)]);
-        Assert.Equal(("intent_resent", stop), (Assert.IsType<ReconciliationDifference>(Assert.Single(d.Events)).Kind, ((ReconciliationDifference)d.Events[0]).ClientOrderId));
+        Assert.Equal((DifferenceKind.IntentResent, stop), (Assert.IsType<ReconciliationDifference>(Assert.Single(d.Events)).Kind, ((ReconciliationDifference)d.Events[0]).ClientOrderId));
         Assert.Equal(stop, Assert.Single(Placed(d)).ClientOrderId);
     }
 
@@ -79,7 +79,7 @@ public sealed class ExecutorLogicReconcileTests
         var x = new ExecutorFixture();
         var orphan = new GatewayOrder("manual-1", "BTCUSDT", Side.Sell, OrderType.StopMarket, 1m, 90m, true, GatewayOrderStatus.New, 0m, 0m, null, T0);
         var d = Reconcile(x, NoQueries, open: [orphan], positions: [new GatewayPosition("BTCUSDT", 0.25m, 100m)]);
-        Assert.Equal(["orphan_order", "position_mismatch"], d.Events.OfType<ReconciliationDifference>().Select(r => r.Kind));
+        Assert.Equal([DifferenceKind.OrphanOrder, DifferenceKind.PositionMismatch], d.Events.OfType<ReconciliationDifference>().Select(r => r.Kind));
         Assert.Equal(["manual-1"], Cancelled(d));
         Assert.Contains("journal expects 0, exchange holds 0.25", ((ReconciliationDifference)d.Events[1]).Detail);
     }

@@ -54,6 +54,8 @@ public sealed class StoredJournalTests(ITestOutputHelper output) : SqliteTestKit
         var read = Rows.Select(r => serializer.FromBinary(Encoding.UTF8.GetBytes(r.Payload), r.Manifest)).ToArray();
         Assert.Equal([Direction.Short, Direction.Long, Direction.Short, Direction.Long], read.OfType<SignalEmitted>().Select(s => s.Direction));
         Assert.Equal([RejectCode.SymbolBusy, RejectCode.SizeBelowMinQty], read.OfType<SignalRejected>().Select(r => r.Code));
+        Assert.Equal(DifferenceKind.PositionMismatch, Assert.Single(read.OfType<ReconciliationDifference>()).Kind);
+        Assert.Equal(ExecutionAlertKind.ProtectionMissing, Assert.Single(read.OfType<ExecutionAlertRaised>()).Kind);
         Assert.Equal([Direction.Short, Direction.Long], read.OfType<TradePlanned>().Select(p => p.Side));
         Assert.Contains(read.OfType<OrderIntent>(), i => (i.Side, i.Type) == (Side.Buy, OrderType.StopMarket));
         Assert.Contains(read.OfType<OrderIntent>(), i => (i.Side, i.Type) == (Side.Sell, OrderType.TakeProfitMarket));
@@ -77,7 +79,7 @@ public sealed class StoredJournalTests(ITestOutputHelper output) : SqliteTestKit
         var differences = new List<string>();
         var ready = Assert.IsType<ExecutorReady>(events.FishForMessage<object>(m =>
         {
-            if (m is ReconciliationDifference d) differences.Add(d.Kind);
+            if (m is ReconciliationDifference d) differences.Add(d.Kind.Code());
             return m is ExecutorReady;
         }));
         Assert.Equal((1, 4), (ready.OpenTrades, ready.Differences));

@@ -100,6 +100,19 @@ public sealed class WireMessageTests : IDisposable
     }
 
     [Fact]
+    public void An_account_problem_crosses_nodes_with_its_code_as_before_the_domain_had_reject_codes()
+    {
+        var notReady = new Engine.Execution.AccountNotReady([new Engine.Execution.Live.AccountProblem("BTCUSDT", Core.Execution.RejectCode.LeverageMismatch, "leverage 20, configured 5")]);
+
+        var (copy, serializer) = RoundTrip(notReady);
+
+        // What the version with string codes wrote.
+        Assert.Equal("""{"problems":[{"symbol":"BTCUSDT","code":"leverage_mismatch","reason":"leverage 20, configured 5"}]}""",
+            System.Text.Encoding.UTF8.GetString(serializer.ToBinary(notReady)));
+        Assert.Equal(notReady.Problems, Assert.IsType<Engine.Execution.AccountNotReady>(copy).Problems);
+    }
+
+    [Fact]
     public void Persisted_events_that_are_published_keep_the_journal_serializer()
     {
         var signal = (SignalEmitted)new WireSamples(_system.DeadLetters).Create(typeof(SignalEmitted));
