@@ -10,5 +10,6 @@ internal static class EndToEndRegistry
         EndToEnd.Register("funding", Funding.FundingSnapshotBench.RunAsync);
         EndToEnd.Register("load", Load.LoadBench.RunAsync);
         EndToEnd.Register("latency", Execution.LatencyBench.RunAsync);
+        EndToEnd.Register("recovery", Recovery.RecoveryBench.RunAsync);
     }
 }

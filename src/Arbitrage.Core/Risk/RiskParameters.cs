@@ -21,18 +21,29 @@ public sealed record RiskParameters(
     long HoldAlertMs = 45 * 60_000,
     long HoldForceCloseMs = 70 * 60_000)
 {
-    /// <summary>Null when usable; otherwise which parameter is wrong and why.</summary>
-    public string? Validate()
+    /// <summary>Null when usable; otherwise which parameter is wrong (its property name, as data) and why.</summary>
+    public RiskParameterProblem? Validate()
     {
-        if (RiskPerTradeUsd <= 0m) return $"RiskPerTradeUsd must be > 0 (got {RiskPerTradeUsd})";
-        if (DailyLossLimitR <= 0m) return $"DailyLossLimitR must be > 0, a loss magnitude in R (got {DailyLossLimitR})";
-        if (MaxConsecutiveLosses < 1) return $"MaxConsecutiveLosses must be ≥ 1 (got {MaxConsecutiveLosses})";
-        if (ConsecutiveLossPauseMs <= 0) return $"ConsecutiveLossPauseMs must be > 0 (got {ConsecutiveLossPauseMs})";
-        if (DisconnectGraceMs < 0) return $"DisconnectGraceMs must be ≥ 0 (got {DisconnectGraceMs})";
-        if (MinBalanceInR < 0m) return $"MinBalanceInR must be ≥ 0 (got {MinBalanceInR})";
-        if (StaleDataMs < 0) return $"StaleDataMs must be ≥ 0 (got {StaleDataMs})";
+        if (RiskPerTradeUsd <= 0m) return new(nameof(RiskPerTradeUsd), $"RiskPerTradeUsd must be > 0 (got {RiskPerTradeUsd})");
+        if (DailyLossLimitR <= 0m) return new(nameof(DailyLossLimitR), $"DailyLossLimitR must be > 0, a loss magnitude in R (got {DailyLossLimitR})");
+        if (MaxConsecutiveLosses < 1) return new(nameof(MaxConsecutiveLosses), $"MaxConsecutiveLosses must be ≥ 1 (got {MaxConsecutiveLosses})");
+        if (ConsecutiveLossPauseMs <= 0) return new(nameof(ConsecutiveLossPauseMs), $"ConsecutiveLossPauseMs must be > 0 (got {ConsecutiveLossPauseMs})");
+        if (DisconnectGraceMs < 0) return new(nameof(DisconnectGraceMs), $"DisconnectGraceMs must be ≥ 0 (got {DisconnectGraceMs})");
+        if (MinBalanceInR < 0m) return new(nameof(MinBalanceInR), $"MinBalanceInR must be ≥ 0 (got {MinBalanceInR})");
+        if (StaleDataMs < 0) return new(nameof(StaleDataMs), $"StaleDataMs must be ≥ 0 (got {StaleDataMs})");
         if (HoldAlertMs <= 0 || HoldForceCloseMs < HoldAlertMs)
-            return $"need 0 < HoldAlertMs ≤ HoldForceCloseMs (got {HoldAlertMs}, {HoldForceCloseMs})";
+        {
+            return new(HoldAlertMs <= 0 ? nameof(HoldAlertMs) : nameof(HoldForceCloseMs),
+                $"need 0 < HoldAlertMs ≤ HoldForceCloseMs (got {HoldAlertMs}, {HoldForceCloseMs})");
+        }
+
         return null;
     }
+}
+
+/// <summary>A risk parameter that is not usable: <paramref name="Parameter"/> is its <see cref="RiskParameters"/> property name.</summary>
+/// <param name="Reason">What is wrong, in words that name the parameter and the value.</param>
+public sealed record RiskParameterProblem(string Parameter, string Reason)
+{
+    public override string ToString() => Reason;
 }

@@ -184,7 +184,7 @@ public static class RiskRules
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(parameters);
-        if (parameters.Validate() is { } bad) throw new ArgumentException(bad, nameof(parameters));
+        if (parameters.Validate() is { } bad) throw new ArgumentException(bad.Reason, nameof(parameters));
         return state with { Parameters = parameters };
     }
 

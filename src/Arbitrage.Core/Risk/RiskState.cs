@@ -46,7 +46,7 @@ public sealed record RiskState(
     public static RiskState Initial(RiskParameters parameters, long startMs)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        if (parameters.Validate() is { } bad) throw new ArgumentException(bad, nameof(parameters));
+        if (parameters.Validate() is { } bad) throw new ArgumentException(bad.Reason, nameof(parameters));
         return new RiskState(parameters, UtcDay(startMs), 0m, 0,
             ImmutableDictionary<RiskRule, ActiveBreaker>.Empty, null,
             ImmutableDictionary<string, long>.Empty, startMs, null,

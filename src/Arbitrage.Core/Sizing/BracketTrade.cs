@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Arbitrage.Core.Execution;
 
 namespace Arbitrage.Core.Sizing;
 
@@ -8,7 +9,7 @@ namespace Arbitrage.Core.Sizing;
 /// the stop closes whatever remains. Immutable: each exit returns the next state.
 /// </summary>
 public sealed record BracketTrade(
-    PositionSide Side,
+    Direction Side,
     Fill Entry,
     decimal StopLoss,
     decimal TakeProfit1,
@@ -25,7 +26,7 @@ public sealed record BracketTrade(
     public PnlResult Realised => TradePnl.Realised(Side, Entry, Exits, RiskUsd);
 
     public static BracketTrade Open(
-        PositionSide side, Fill entry, decimal stopLoss, decimal takeProfit1, decimal takeProfit2,
+        Direction side, Fill entry, decimal stopLoss, decimal takeProfit1, decimal takeProfit2,
         decimal riskUsd, decimal step, decimal minQty)
     {
         if (entry.Quantity <= 0m) throw new ArgumentOutOfRangeException(nameof(entry), "entry quantity must be > 0");

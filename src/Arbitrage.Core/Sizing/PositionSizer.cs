@@ -1,4 +1,5 @@
 using System.Globalization;
+using Arbitrage.Core.Execution;
 
 namespace Arbitrage.Core.Sizing;
 
@@ -29,7 +30,7 @@ public static class PositionSizer
             return Reject(SizeRejection.ZeroDistance,
                 $"{sym}: stop-loss equals entry ({F(entry)}): zero risk distance, cannot size; check the ATR/stop inputs");
 
-        var side = stopLoss < entry ? PositionSide.Long : PositionSide.Short;
+        var side = stopLoss < entry ? Direction.Long : Direction.Short;
         var entryR = StepRounding.EntryAwayFromStop(entry, side, filters.TickSize);
         var stopR = StepRounding.StopAwayFromEntry(stopLoss, side, filters.TickSize);
         if (entryR <= 0m || stopR <= 0m)

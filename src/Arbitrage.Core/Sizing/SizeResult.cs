@@ -1,3 +1,5 @@
+using Arbitrage.Core.Execution;
+
 namespace Arbitrage.Core.Sizing;
 
 /// <summary>Outcome of <see cref="PositionSizer.Size"/>: an order size, or why there can be none.</summary>
@@ -13,7 +15,7 @@ public abstract record SizeResult
     /// <param name="Notional">Quantity × Entry.</param>
     /// <param name="RiskUsd">Loss at the stop before fees: Quantity × |Entry − StopLoss| (≤ requested risk).</param>
     public sealed record Ok(
-        PositionSide Side,
+        Direction Side,
         decimal Quantity,
         decimal Entry,
         decimal StopLoss,

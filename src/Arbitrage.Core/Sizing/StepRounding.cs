@@ -1,3 +1,5 @@
+using Arbitrage.Core.Execution;
+
 namespace Arbitrage.Core.Sizing;
 
 /// <summary>
@@ -53,15 +55,15 @@ public static class StepRounding
     /// Rounds a protective stop away from the entry (down for a long, up for a short): the distance
     /// can only grow, so a position sized on it never risks more than planned.
     /// </summary>
-    public static decimal StopAwayFromEntry(decimal stop, PositionSide side, decimal tickSize) =>
-        side == PositionSide.Long ? Down(stop, tickSize) : Up(stop, tickSize);
+    public static decimal StopAwayFromEntry(decimal stop, Direction side, decimal tickSize) =>
+        side == Direction.Long ? Down(stop, tickSize) : Up(stop, tickSize);
 
     /// <summary>
     /// Rounds an entry away from the stop (up for a long, down for a short): again only widening
     /// the planned distance, at the cost of at most one tick of entry price.
     /// </summary>
-    public static decimal EntryAwayFromStop(decimal entry, PositionSide side, decimal tickSize) =>
-        side == PositionSide.Long ? Up(entry, tickSize) : Down(entry, tickSize);
+    public static decimal EntryAwayFromStop(decimal entry, Direction side, decimal tickSize) =>
+        side == Direction.Long ? Up(entry, tickSize) : Down(entry, tickSize);
 
     // Trailing zeros beyond the step's own scale are noise on the wire ("0.0010000" → "0.001").
     private static decimal Normalise(decimal value, decimal step)

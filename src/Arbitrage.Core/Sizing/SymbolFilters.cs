@@ -44,10 +44,3 @@ public enum OrderKind
     Limit,
     Market,
 }
-
-/// <summary>Long = bought first (profits when price rises); Short = sold first.</summary>
-public enum PositionSide
-{
-    Long,
-    Short,
-}

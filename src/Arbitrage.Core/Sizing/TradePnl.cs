@@ -1,3 +1,5 @@
+using Arbitrage.Core.Execution;
+
 namespace Arbitrage.Core.Sizing;
 
 /// <summary>One execution: price, base quantity (&gt; 0) and the fee paid in USD.</summary>
@@ -20,8 +22,8 @@ public sealed record PnlResult(decimal GrossUsd, decimal FeesUsd, decimal NetUsd
 public static class TradePnl
 {
     /// <summary>Price PnL of <paramref name="quantity"/> bought (long) or sold (short) at entry and closed at exit.</summary>
-    public static decimal GrossUsd(PositionSide side, decimal entry, decimal exit, decimal quantity) =>
-        side == PositionSide.Long ? (exit - entry) * quantity : (entry - exit) * quantity;
+    public static decimal GrossUsd(Direction side, decimal entry, decimal exit, decimal quantity) =>
+        side == Direction.Long ? (exit - entry) * quantity : (entry - exit) * quantity;
 
     /// <summary>PnL expressed in R.</summary>
     public static decimal InR(decimal pnlUsd, decimal riskUsd)
@@ -34,7 +36,7 @@ public static class TradePnl
     /// Realised PnL of the exits so far. The entry fee is charged in proportion to the closed
     /// quantity, so the partial results of a trade add up to its full result.
     /// </summary>
-    public static PnlResult Realised(PositionSide side, Fill entry, IReadOnlyList<Fill> exits, decimal riskUsd)
+    public static PnlResult Realised(Direction side, Fill entry, IReadOnlyList<Fill> exits, decimal riskUsd)
     {
         ArgumentNullException.ThrowIfNull(exits);
         if (entry.Quantity <= 0m) throw new ArgumentOutOfRangeException(nameof(entry), "entry quantity must be > 0");

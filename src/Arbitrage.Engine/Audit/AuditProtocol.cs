@@ -17,6 +17,13 @@ public sealed record AuditRecorded(string AuditId, string User, string Command, 
 [Manifest("audit-completed.v1")]
 public sealed record AuditCompleted(string AuditId, string Result, long TimeMs) : IPersistedEvent;
 
+/// <summary>The audit actor's snapshot: it keeps no state, so the snapshot only marks where a restart may start reading.</summary>
+[Manifest("audit-snapshot.v1")]
+public sealed record AuditSnapshot : IPersistedSnapshot
+{
+    public static AuditSnapshot Instance { get; } = new();
+}
+
 /// <summary>Ask the audit actor: persist the intent; answered with <see cref="AuditAccepted"/> once it is durable.</summary>
 [Manifest("record-audit.v1")]
 public sealed record RecordAudit(string User, string Command, string ArgumentsJson) : IWireMessage;

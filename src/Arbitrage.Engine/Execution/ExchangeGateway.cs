@@ -1,5 +1,5 @@
 using Akka.Actor;
-using Arbitrage.Binance.Rest.Models;
+using Arbitrage.Core.Execution;
 
 namespace Arbitrage.Engine.Execution;
 
@@ -61,83 +61,9 @@ public interface IPatientGateway
     Task<GatewayResult<GatewayOrder>> CancelAsync(string symbol, string clientOrderId, TimeSpan patience, CancellationToken ct = default);
 }
 
-/// <summary>A new order. <paramref name="StopPrice"/> is the trigger of STOP_MARKET / TAKE_PROFIT_MARKET.</summary>
-public sealed record OrderRequest(
-    string ClientOrderId,
-    string Symbol,
-    OrderSide Side,
-    OrderType Type,
-    decimal Quantity,
-    decimal? StopPrice,
-    bool ReduceOnly);
-
-public enum GatewayOrderStatus
-{
-    New,
-    PartiallyFilled,
-    Filled,
-    Canceled,
-    Rejected,
-    Expired,
-}
-
-/// <summary>An order as the exchange knows it. <paramref name="FeeUsd"/>: cumulative fees when known, else null.</summary>
-public sealed record GatewayOrder(
-    string ClientOrderId,
-    string Symbol,
-    OrderSide Side,
-    OrderType Type,
-    decimal Quantity,
-    decimal? StopPrice,
-    bool ReduceOnly,
-    GatewayOrderStatus Status,
-    decimal FilledQuantity,
-    decimal AveragePrice,
-    decimal? FeeUsd,
-    long UpdateTimeMs)
-{
-    public bool IsFinal => Status is GatewayOrderStatus.Filled or GatewayOrderStatus.Canceled
-        or GatewayOrderStatus.Rejected or GatewayOrderStatus.Expired;
-}
-
-/// <summary>A position: signed quantity (+ long, − short) and its average entry.</summary>
-public sealed record GatewayPosition(string Symbol, decimal Quantity, decimal EntryPrice);
-
 /// <summary>
 /// Pushed by the gateway to its listener whenever an order changes. Cumulative figures make it
 /// idempotent: a repeated or late update never double-counts a fill.
 /// </summary>
 /// <param name="LastFillFeeUsd">Fee of the fill this update reports (null when not a fill or unknown).</param>
 public sealed record OrderUpdate(GatewayOrder Order, decimal LastFillQuantity, decimal LastFillPrice, decimal? LastFillFeeUsd) : INoSerializationVerificationNeeded;
-
-public enum GatewayErrorKind
-{
-    /// <summary>The exchange refused the request; retrying the same request will not help.</summary>
-    Rejected,
-    /// <summary>503 / timeout on a placement: the order may exist. Query by client id before anything else.</summary>
-    UnknownStatus,
-    /// <summary>No such order.</summary>
-    NotFound,
-    /// <summary>Transport, 5xx, rate limit, timeout (not of a placement): try again later, not before <see cref="GatewayError.RetryAt"/>.</summary>
-    Unavailable,
-}
-
-public sealed record GatewayError(GatewayErrorKind Kind, string Message)
-{
-    /// <summary>When the exchange allows calls again (rate limit: its Retry-After); null when it did not say.</summary>
-    public DateTimeOffset? RetryAt { get; init; }
-
-    public override string ToString() => $"{Kind}: {Message}";
-}
-
-/// <summary>A value or a <see cref="GatewayError"/>.</summary>
-public readonly record struct GatewayResult<T>(T? Value, GatewayError? Error)
-{
-    public bool Success => Error is null;
-
-    public static GatewayResult<T> Ok(T value) => new(value, null);
-
-    public static GatewayResult<T> Fail(GatewayErrorKind kind, string message) => new(default, new GatewayError(kind, message));
-
-    public static implicit operator GatewayResult<T>(GatewayError error) => new(default, error);
-}

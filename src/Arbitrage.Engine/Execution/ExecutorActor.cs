@@ -2,6 +2,8 @@ using Akka.Actor;
 using Akka.Event;
 using Akka.Persistence;
 using Akka.Persistence.Journal;
+using Arbitrage.Core.Execution;
+using Arbitrage.Engine.Persistence;
 
 namespace Arbitrage.Engine.Execution;
 
@@ -19,6 +21,7 @@ namespace Arbitrage.Engine.Execution;
 /// without a stop working at the exchange <see cref="ExecutorSettings.ProtectionTimeout"/> after its first stop was sent is
 /// closed and alerted (<see cref="ExecutorLogic.CheckProtection"/>).
 /// </para>
+/// <para>Snapshots (<see cref="ExecutorSnapshot"/>) every <see cref="SnapshotInterval"/> events; older ones are deleted.</para>
 /// </summary>
 public sealed class ExecutorActor : ReceivePersistentActor, IWithTimers
 {
@@ -30,6 +33,7 @@ public sealed class ExecutorActor : ReceivePersistentActor, IWithTimers
     private readonly IExchangeGateway _gateway;
     private readonly IActorRef? _reportTo;
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly SnapshotInterval _snapshots = SnapshotInterval.From(Context.System.Settings.Config);
     private readonly Dictionary<string, OrderCalls> _calls = new(StringComparer.Ordinal);
     private readonly List<(AwaitExecutorIdle Probe, IActorRef ReplyTo)> _parkedProbes = [];
     private ExecutorState _state = ExecutorState.Empty;
@@ -47,8 +51,18 @@ public sealed class ExecutorActor : ReceivePersistentActor, IWithTimers
         PersistenceId = settings.PersistenceId;
         if (gateway is IHostedGateway hosted) hosted.Host(Context);
 
+        Recover<SnapshotOffer>(o =>
+        {
+            if (o.Snapshot is not ExecutorSnapshot snapshot) return;
+            _state = ExecutorState.FromSnapshot(snapshot);
+            _snapshots.Recovered(o.Metadata.SequenceNr);
+        });
         Recover<IExecutionEvent>(e => _state = _state.Apply(e));
-        Recover<RecoveryCompleted>(_ => StartReconcile());
+        Recover<RecoveryCompleted>(_ =>
+        {
+            SnapshotIfDue();
+            StartReconcile();
+        });
         Reconciling();
     }
 
@@ -75,13 +89,14 @@ public sealed class ExecutorActor : ReceivePersistentActor, IWithTimers
         Command<RetryReconcile>(_ => StartReconcile());
         Command<GetExecutorStatus>(_ => Sender.Tell(new ExecutorStatus(false, _state)));
         Command<MarketTick>(OnMarketTick);
+        Snapshots();
         CommandAny(_ => Stash.Stash());
     }
 
     private void Ready()
     {
         Command<ExecuteSignal>(OnExecuteSignal);
-        Command<OrderUpdate>(u => Run(ExecutorLogic.Observe(_state, u.Order, _settings, u.LastFillQuantity, u.LastFillPrice, u.LastFillFeeUsd)));
+        Command<OrderUpdate>(u => Run(ExecutorLogic.Observe(_state, u.Order, _settings.Rules, u.LastFillQuantity, u.LastFillPrice, u.LastFillFeeUsd)));
         Command<PlaceCompleted>(OnPlaced);
         Command<QueryCompleted>(OnQueried);
         Command<CancelCompleted>(OnCanceled);
@@ -103,21 +118,33 @@ public sealed class ExecutorActor : ReceivePersistentActor, IWithTimers
         Command<ReconcileCompleted>(_ => { });
         Command<RetryReconcile>(_ => { });
         Command<AwaitExecutorIdle>(OnAwaitIdle);
+        Snapshots();
+    }
+
+    private void Snapshots()
+    {
+        Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
+        Command<SaveSnapshotFailure>(f => _log.Warning(f.Cause, "Executor: snapshot failed; the journal still has every event"));
+        Command<DeleteSnapshotsSuccess>(_ => { });
+        Command<DeleteSnapshotsFailure>(f => _log.Warning(f.Cause, "Executor: older snapshots not deleted; the next save tries again"));
+    }
+
+    /// <summary>Saves the state after the last journaled event when <see cref="SnapshotInterval"/> says so.</summary>
+    private void SnapshotIfDue()
+    {
+        if (_snapshots.Due(LastSequenceNr)) SaveSnapshot(_state.ToSnapshot());
     }
 
     private void OnExecuteSignal(ExecuteSignal m)
     {
         var s = m.Signal;
-        if (_account?.Blocking(s.Symbol) is { } problem && !_state.SeenSignals.Contains(s.SignalId))
+        if (_account?.Blocking(s.Symbol) is { } problem)
         {
-            var d = new ExecutionDecision(_state);
-            d.Emit(new SignalRejected(s.SignalId, s.Symbol, problem.Code,
-                $"the account is not as configured, refusing to trade: {problem}", Math.Max(_state.LastEventMs, s.TimeMs)));
-            Run(d);
+            Run(ExecutorLogic.Refuse(_state, s, problem.Code, $"the account is not as configured, refusing to trade: {problem}"));
             return;
         }
 
-        Run(ExecutorLogic.OnSignal(_state, s, m.RiskUsd, _settings));
+        Run(ExecutorLogic.OnSignal(_state, s, m.RiskUsd, _settings.Rules));
     }
 
     private void OnAwaitIdle(AwaitExecutorIdle m)
@@ -188,7 +215,7 @@ public sealed class ExecutorActor : ReceivePersistentActor, IWithTimers
             ReportTo.Tell(new AccountNotReady(bad.Problems));
         }
 
-        var d = ExecutorLogic.Reconcile(_state, m.Snapshot, _settings, _state.LastEventMs);
+        var d = ExecutorLogic.Reconcile(_state, m.Snapshot, _settings.Rules, _state.LastEventMs);
         var differences = d.Events.Count(e => e is ReconciliationDifference);
         foreach (var t in d.State.ActiveTrades)
         {
@@ -292,7 +319,7 @@ public sealed class ExecutorActor : ReceivePersistentActor, IWithTimers
         if (m.Result.Success)
         {
             calls.Failures = 0;
-            var d = ExecutorLogic.Observe(_state, m.Result.Value!, _settings);
+            var d = ExecutorLogic.Observe(_state, m.Result.Value!, _settings.Rules);
             Run(d);
             CancelIfStillWanted(id, d.State);
             return;
@@ -327,7 +354,7 @@ public sealed class ExecutorActor : ReceivePersistentActor, IWithTimers
         if (m.Result.Success)
         {
             calls.Failures = 0;
-            var d = ExecutorLogic.Observe(_state, m.Result.Value!, _settings);
+            var d = ExecutorLogic.Observe(_state, m.Result.Value!, _settings.Rules);
             Run(d);
             CancelIfStillWanted(id, d.State);
             Tidy(id);
@@ -373,7 +400,7 @@ public sealed class ExecutorActor : ReceivePersistentActor, IWithTimers
         if (m.Result.Success)
         {
             calls.Failures = 0;
-            Run(ExecutorLogic.Observe(_state, m.Result.Value!, _settings));
+            Run(ExecutorLogic.Observe(_state, m.Result.Value!, _settings.Rules));
             Tidy(id);
             return;
         }
@@ -549,12 +576,13 @@ public sealed class ExecutorActor : ReceivePersistentActor, IWithTimers
         {
             var e = (IExecutionEvent)tagged.Payload;
             _state = _state.Apply(e);
+            SnapshotIfDue();
             if (e is OrderEnded ended) Tidy(ended.ClientOrderId);
             else if (e is OrderFilled filled) Tidy(filled.ClientOrderId);
             switch (e)
             {
                 case ExecutionAlert a:
-                    _log.Error("Executor alert {0} on {1}: {2}", a.Kind, a.Symbol, a.Detail);
+                    _log.Error("Executor alert {0} on {1}: {2}", a.Kind.Code(), a.Symbol, a.Detail);
                     ReportTo.Tell(e);
                     break;
                 case TradeClosed or TradeAborted or SignalRejected or ReconciliationDifference or PositionWrittenOff:

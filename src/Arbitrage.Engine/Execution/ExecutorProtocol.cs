@@ -2,6 +2,7 @@ using Akka.Actor;
 using Arbitrage.Core.Execution;
 using Arbitrage.Core.Risk;
 using Arbitrage.Core.Sizing;
+using Arbitrage.Core.Strategies;
 using Arbitrage.Engine.Serialization;
 using Arbitrage.Engine.Strategies;
 
@@ -28,6 +29,9 @@ public sealed record ExecutorSettings(
     string PersistenceId = "executor")
 {
     public TimeSpan Retry => RetryDelay ?? TimeSpan.FromSeconds(1);
+
+    /// <summary>What the pure decisions need of these settings.</summary>
+    public ExecutionRules Rules => new(Filters, MaxConcurrentPositions, TakerFeeRate);
 
     /// <summary>Longest wait between two calls for the same order.</summary>
     public TimeSpan MaxRetry { get; init; } = TimeSpan.FromSeconds(30);

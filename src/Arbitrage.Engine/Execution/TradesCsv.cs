@@ -19,7 +19,7 @@ public static class TradesCsv
     {
         ArgumentNullException.ThrowIfNull(t);
         return string.Join(',',
-            Quote(t.SignalId), Quote(t.Symbol), Quote(t.StrategyId), t.Direction == Core.Sizing.PositionSide.Long ? "long" : "short",
+            Quote(t.SignalId), Quote(t.Symbol), Quote(t.StrategyId), t.Direction == Core.Execution.Direction.Long ? "long" : "short",
             t.EntryTimeMs.ToString(CultureInfo.InvariantCulture), IsoTime.Utc(t.EntryTimeMs), D(t.Entry), D(t.Quantity),
             t.ExitTimeMs.ToString(CultureInfo.InvariantCulture), IsoTime.Utc(t.ExitTimeMs), D(t.Exit), t.ExitReason.Code(), Quote(t.ExitDetail),
             D(t.PnlUsd), D(t.PnlR), D(t.FeesUsd));

@@ -61,6 +61,15 @@ public static class AkkaConfig
             config = config.WithFallback(ParseFile(files[i]));
         }
 
+        try
+        {
+            SnapshotInterval.Read(config);
+        }
+        catch (ConfigurationException e)
+        {
+            throw new HoconFileException(hoconDirectory, e.Message);
+        }
+
         return config.WithFallback(SqlPersistence.DefaultConfiguration);
     }
 

@@ -1,4 +1,5 @@
 using Akka.Persistence.Query;
+using Arbitrage.Core.Strategies;
 using Arbitrage.Engine.Strategies;
 
 namespace Arbitrage.Engine.Projections;
@@ -48,7 +49,7 @@ public sealed class SignalProjection : ProjectionHandler<SignalEmitted>
             ("@strategy_id", e.StrategyId),
             ("@strategy_version", e.StrategyVersion),
             ("@symbol", e.Symbol),
-            ("@direction", e.Direction),
+            ("@direction", e.Direction.ToString()),
             ("@time_ms", e.TimeMs),
             ("@score", e.Score),
             ("@threshold", e.Threshold),

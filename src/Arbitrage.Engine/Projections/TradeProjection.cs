@@ -57,7 +57,7 @@ public sealed class TradeClosedProjection : ProjectionHandler<TradeClosed>
             ("@id", e.SignalId),
             ("@symbol", e.Symbol),
             ("@strategy", e.StrategyId),
-            ("@direction", e.Direction == Core.Sizing.PositionSide.Long ? "long" : "short"),
+            ("@direction", e.Direction == Core.Execution.Direction.Long ? "long" : "short"),
             ("@entryTime", e.EntryTimeMs),
             ("@entry", D(e.Entry)),
             ("@qty", D(e.Quantity)),

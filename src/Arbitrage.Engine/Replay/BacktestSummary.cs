@@ -1,4 +1,5 @@
 using System.Globalization;
+using Arbitrage.Core.Execution;
 using Arbitrage.Engine.Execution;
 
 namespace Arbitrage.Engine.Replay;

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Akka.Actor;
+using Arbitrage.Core.Execution;
 using Arbitrage.Core.Risk;
+using Arbitrage.Core.Strategies;
 using Arbitrage.Engine.Execution;
 using Arbitrage.Engine.Execution.Paper;
 using Arbitrage.Engine.Risk;
@@ -97,7 +99,7 @@ internal static class PaperTrading
         {
             Receive<TradeClosed>(t => _trades.Add(t));
             Receive<SignalBlocked>(b => Count(b.Rule is { } rule ? JsonNamingPolicy.SnakeCaseLower.ConvertName(rule.ToString()) : "trading_off"));
-            Receive<SignalRejected>(r => Count(r.Code));
+            Receive<SignalRejected>(r => Count(r.Code.Code()));
             Receive<Get>(g => Sender.Tell(new PaperResult(_trades.ToArray(), new SortedDictionary<string, int>(_notTraded, StringComparer.Ordinal), g.OpenAtEnd)));
             ReceiveAny(_ => { }); // the guard's other risk events
         }

@@ -1,6 +1,7 @@
 using System.Text;
 using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
+using Arbitrage.Core.Strategies;
 using Arbitrage.Engine.Strategies;
 using Arbitrage.Engine.Symbols;
 using Arbitrage.Engine.Topics;

@@ -1,6 +1,7 @@
 using Arbitrage.Core.Indicators;
 using System.Globalization;
 using System.Text;
+using Arbitrage.Core.Strategies;
 using Arbitrage.Core.Text;
 using Arbitrage.Engine.Strategies;
 using Arbitrage.Engine.Symbols;
@@ -42,7 +43,7 @@ public static class ReplayCsv
         sb.Append(s.TimeMs.ToString(CultureInfo.InvariantCulture)).Append(',')
             .Append(s.Symbol).Append(',')
             .Append(Quote(s.StrategyId)).Append(',')
-            .Append(s.Direction.ToLowerInvariant()).Append(',')
+            .Append(s.Direction == Core.Execution.Direction.Long ? "long" : "short").Append(',')
             .Append(Number(s.Score)).Append(',')
             .Append(Number(s.Entry)).Append(',')
             .Append(Number(s.StopLoss)).Append(',')

@@ -5,7 +5,9 @@ using Akka.Persistence;
 using Akka.Persistence.Journal;
 using Arbitrage.Core.Execution;
 using Arbitrage.Core.Risk;
+using Arbitrage.Core.Strategies;
 using Arbitrage.Engine.Execution;
+using Arbitrage.Engine.Persistence;
 using Arbitrage.Engine.Strategies;
 using Arbitrage.Engine.Supervision;
 
@@ -18,6 +20,7 @@ namespace Arbitrage.Engine.Risk;
 /// (tag <c>risk</c>) and published before its action (flatten, close) goes to the executor. Supervises the
 /// executor: restarts it on an exception (its state returns from its journal), escalates on repeated failure.
 /// Operator commands (kill/resume, parameters, close a position, trading on/off) are persisted before they take effect.
+/// Snapshots its durable state (<see cref="RiskGuardSnapshot"/>) every <see cref="SnapshotInterval"/> events; older ones are deleted.
 /// </summary>
 public sealed class RiskGuardActor : ReceivePersistentActor
 {
@@ -29,7 +32,10 @@ public sealed class RiskGuardActor : ReceivePersistentActor
     private readonly IExchangeGateway _gateway;
     private readonly IActorRef? _publisher;
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly SnapshotInterval _snapshots = SnapshotInterval.From(Context.System.Settings.Config);
     private RiskState _state;
+    private RiskParameters? _parametersSet; // by an operator; null while the configured ones apply
+    private long _journalNowMs; // the latest event time in the journal (what a recovery from events alone would restore)
     private IActorRef _executor = ActorRefs.Nobody;
     private IReadOnlyList<HeldPosition> _positions = [];
     private bool _executorReady;
@@ -52,6 +58,15 @@ public sealed class RiskGuardActor : ReceivePersistentActor
         _state = RiskState.Initial(settings.Parameters, 0) with { DisconnectedSinceMs = null };
         PersistenceId = settings.PersistenceId;
 
+        Recover<SnapshotOffer>(o =>
+        {
+            if (o.Snapshot is not RiskGuardSnapshot snapshot) return;
+            _state = snapshot.Restore(_state);
+            _parametersSet = snapshot.Parameters;
+            _tradingEnabled = snapshot.TradingEnabled;
+            _nowMs = _journalNowMs = snapshot.NowMs;
+            _snapshots.Recovered(o.Metadata.SequenceNr);
+        });
         Recover<IRiskEvent>(Recovered);
 
         // Akka's in-memory journals replay the Tagged wrapper; the SQL journal stores and replays the event alone.
@@ -61,6 +76,7 @@ public sealed class RiskGuardActor : ReceivePersistentActor
         });
         Recover<RecoveryCompleted>(_ =>
         {
+            SnapshotIfDue();
             StartExecutor();
 
             // Under a BufferingBackoffSupervisor (the node's singleton): what arrived while we were down comes now.
@@ -146,13 +162,21 @@ public sealed class RiskGuardActor : ReceivePersistentActor
         });
         Command<ExecutionAlert>(a =>
         {
-            _log.Error("Risk guard: execution alert {0} on {1}: {2}", a.Kind, a.Symbol, a.Detail);
-            Persist(new Tagged(new ExecutionAlertRaised(a.Kind, a.Symbol, a.SignalId, a.Detail, Math.Max(_nowMs, a.TimeMs)), Tags), t => Publish(t.Payload));
+            _log.Error("Risk guard: execution alert {0} on {1}: {2}", a.Kind.Code(), a.Symbol, a.Detail);
+            Persist(new Tagged(new ExecutionAlertRaised(a.Kind, a.Symbol, a.SignalId, a.Detail, Math.Max(_nowMs, a.TimeMs)), Tags), t =>
+            {
+                Journaled(t);
+                Publish(t.Payload);
+            });
         });
         Command<PositionWrittenOff>(Publish);
         Command<TradeAborted>(Publish);
         Command<SignalRejected>(Publish);
         Command<ReconciliationDifference>(Publish);
+        Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
+        Command<SaveSnapshotFailure>(f => _log.Warning(f.Cause, "Risk guard: snapshot failed; the journal still has every event"));
+        Command<DeleteSnapshotsSuccess>(_ => { });
+        Command<DeleteSnapshotsFailure>(f => _log.Warning(f.Cause, "Risk guard: older snapshots not deleted; the next save tries again"));
         Command<Terminated>(t =>
         {
             if (!t.ActorRef.Equals(_executor)) return;
@@ -170,6 +194,7 @@ public sealed class RiskGuardActor : ReceivePersistentActor
         {
             case RiskParametersSet p:
                 _state = RiskRules.WithParameters(_state, p.Parameters);
+                _parametersSet = p.Parameters;
                 break;
             case TradingEnabledSet te:
                 _tradingEnabled = te.Enabled;
@@ -177,6 +202,22 @@ public sealed class RiskGuardActor : ReceivePersistentActor
         }
 
         _nowMs = Math.Max(_nowMs, e.AtMs);
+        _journalNowMs = Math.Max(_journalNowMs, e.AtMs);
+    }
+
+    /// <summary>
+    /// An event is journaled: its time counts for the snapshot; <paramref name="last"/> (the last of its command's events, when
+    /// the state holds them all and nothing after) saves the snapshot when due.
+    /// </summary>
+    private void Journaled(Tagged t, bool last = true)
+    {
+        _journalNowMs = Math.Max(_journalNowMs, ((IRiskEvent)t.Payload).AtMs);
+        if (last) SnapshotIfDue();
+    }
+
+    private void SnapshotIfDue()
+    {
+        if (_snapshots.Due(LastSequenceNr)) SaveSnapshot(RiskGuardSnapshot.Of(_state, _parametersSet, _tradingEnabled, _journalNowMs));
     }
 
     /// <summary>Counts every message but the idle protocol's (journal answers included) for <see cref="AwaitRiskIdle"/>.</summary>
@@ -227,8 +268,11 @@ public sealed class RiskGuardActor : ReceivePersistentActor
         Advance(s.TimeMs);
         if (!_tradingEnabled)
         {
-            Persist(new Tagged(new SignalBlocked(s.SignalId, s.Symbol, null, "trading is switched off by an operator (paper off)", _nowMs), Tags),
-                t => Publish(t.Payload));
+            Persist(new Tagged(new SignalBlocked(s.SignalId, s.Symbol, null, "trading is switched off by an operator (paper off)", _nowMs), Tags), t =>
+            {
+                Journaled(t);
+                Publish(t.Payload);
+            });
             return;
         }
 
@@ -236,7 +280,11 @@ public sealed class RiskGuardActor : ReceivePersistentActor
         var verdict = RiskRules.EvaluateOrder(_state, new OrderCheck(s.Symbol, risk), _nowMs);
         if (verdict is RiskVerdict.Rejected r)
         {
-            Persist(new Tagged(new SignalBlocked(s.SignalId, s.Symbol, r.Rule, r.Reason, _nowMs), Tags), t => Publish(t.Payload));
+            Persist(new Tagged(new SignalBlocked(s.SignalId, s.Symbol, r.Rule, r.Reason, _nowMs), Tags), t =>
+            {
+                Journaled(t);
+                Publish(t.Payload);
+            });
             return;
         }
 
@@ -267,25 +315,16 @@ public sealed class RiskGuardActor : ReceivePersistentActor
         Persist(new Tagged(new RiskParametersSet(m.Parameters, m.By, _nowMs), Tags), t =>
         {
             _state = RiskRules.WithParameters(_state, m.Parameters);
+            _parametersSet = m.Parameters;
+            Journaled(t);
             Publish(t.Payload);
             replyTo.Tell(Status());
         });
     }
 
     /// <summary>Which parameter <see cref="RiskParameters.Validate"/> objects to, with its message; null when valid.</summary>
-    public static RiskParametersRejected? InvalidParameter(RiskParameters parameters)
-    {
-        if (parameters.Validate() is not { } reason) return null;
-        string[] names =
-        [
-            nameof(RiskParameters.RiskPerTradeUsd), nameof(RiskParameters.DailyLossLimitR), nameof(RiskParameters.MaxConsecutiveLosses),
-            nameof(RiskParameters.ConsecutiveLossPauseMs), nameof(RiskParameters.DisconnectGraceMs), nameof(RiskParameters.MinBalanceInR),
-            nameof(RiskParameters.StaleDataMs),
-        ];
-        var name = names.FirstOrDefault(n => reason.StartsWith(n + " ", StringComparison.Ordinal))
-            ?? (parameters.HoldAlertMs <= 0 ? nameof(RiskParameters.HoldAlertMs) : nameof(RiskParameters.HoldForceCloseMs));
-        return new RiskParametersRejected(name, reason);
-    }
+    public static RiskParametersRejected? InvalidParameter(RiskParameters parameters) =>
+        parameters.Validate() is { } problem ? new RiskParametersRejected(problem.Parameter, problem.Reason) : null;
 
     private void OnClosePosition(ClosePositionCommand m)
     {
@@ -298,6 +337,7 @@ public sealed class RiskGuardActor : ReceivePersistentActor
 
         Persist(new Tagged(new PositionCloseOrdered(m.Symbol, m.By, _nowMs), Tags), t =>
         {
+            Journaled(t);
             Publish(t.Payload);
             _executor.Tell(new ClosePosition(m.Symbol, ExitReason.ManualClose, $"closed by operator {m.By}", _nowMs));
             replyTo.Tell(Status());
@@ -316,6 +356,7 @@ public sealed class RiskGuardActor : ReceivePersistentActor
         Persist(new Tagged(new TradingEnabledSet(m.Enabled, m.By, _nowMs), Tags), t =>
         {
             _tradingEnabled = m.Enabled;
+            Journaled(t);
             Publish(t.Payload);
             replyTo.Tell(Status());
         });
@@ -337,6 +378,7 @@ public sealed class RiskGuardActor : ReceivePersistentActor
         var remaining = events.Length;
         PersistAll(events.Select(e => new Tagged(e, Tags)), t =>
         {
+            Journaled(t, last: remaining == 1);
             Publish(t.Payload);
             if (--remaining > 0) return;
             Act(actions);

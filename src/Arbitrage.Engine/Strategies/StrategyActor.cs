@@ -4,6 +4,7 @@ using Akka.Event;
 using Akka.Persistence;
 using Akka.Persistence.Journal;
 using Arbitrage.Core.Strategies;
+using Arbitrage.Engine.Persistence;
 using Arbitrage.Engine.Supervision;
 using Arbitrage.Engine.Symbols;
 using Arbitrage.Engine.Topics;
@@ -21,6 +22,7 @@ namespace Arbitrage.Engine.Strategies;
 /// down; the snapshots of that time wait in the supervisor, and the owner hands the next incarnation the signal whose
 /// write failed (<see cref="StrategyRecovered"/> / <see cref="ResumeStrategy"/>). A signal is written late, never
 /// dropped, and no snapshot is skipped. Without an owner (tests) it subscribes to the topics itself.
+/// Its cooldown book is snapshotted (<see cref="StrategySnapshot"/>) every <see cref="SnapshotInterval"/> signals.
 /// </summary>
 public sealed class StrategyActor : ReceivePersistentActor
 {
@@ -32,7 +34,12 @@ public sealed class StrategyActor : ReceivePersistentActor
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<string, MarketInputs> _inputs = new(StringComparer.Ordinal);
     private StrategyDefinition _definition;
+    private readonly SnapshotInterval _snapshots = SnapshotInterval.From(Context.System.Settings.Config);
     private CooldownBook _cooldowns = CooldownBook.Empty;
+
+    // The book as the journal has it: decisions take their cooldown before the signal is written (_cooldowns), a snapshot
+    // must hold only what is written.
+    private CooldownBook _journaled = CooldownBook.Empty;
     private ScoreWatch _watch = ScoreWatch.Empty;
     private int _pendingSubscriptions;
 
@@ -44,15 +51,22 @@ public sealed class StrategyActor : ReceivePersistentActor
         _owner = owner;
         PersistenceId = "strategy-" + definition.Id;
 
-        Recover<SignalEmitted>(e => _cooldowns = _cooldowns.Record(KeyOf(e), e.TimeMs));
+        Recover<SnapshotOffer>(o =>
+        {
+            if (o.Snapshot is not StrategySnapshot snapshot) return;
+            _cooldowns = _journaled = snapshot.ToBook();
+            _snapshots.Recovered(o.Metadata.SequenceNr);
+        });
+        Recover<SignalEmitted>(e => _cooldowns = _journaled = _journaled.Record(KeyOf(e), e.TimeMs));
 
         // Akka's in-memory journals replay the Tagged wrapper; the SQL journal stores and replays the event alone.
         Recover<Tagged>(t =>
         {
-            if (t.Payload is SignalEmitted e) _cooldowns = _cooldowns.Record(KeyOf(e), e.TimeMs);
+            if (t.Payload is SignalEmitted e) _cooldowns = _journaled = _journaled.Record(KeyOf(e), e.TimeMs);
         });
         Recover<RecoveryCompleted>(_ =>
         {
+            SnapshotIfDue();
             if (_owner is null)
             {
                 Subscribe();
@@ -120,6 +134,10 @@ public sealed class StrategyActor : ReceivePersistentActor
             _watch = ScoreWatch.Empty; // other signals or weights: the old watch no longer applies
         });
         Command<GetStrategyScore>(_ => Sender.Tell(StrategyScoreReport.Of(_definition, _watch)));
+        Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
+        Command<SaveSnapshotFailure>(f => _log.Warning(f.Cause, "Strategy {0}: snapshot failed; the journal still has every signal", _definition.Id));
+        Command<DeleteSnapshotsSuccess>(_ => { });
+        Command<DeleteSnapshotsFailure>(f => _log.Warning(f.Cause, "Strategy {0}: older snapshots not deleted; the next save tries again", _definition.Id));
 
         // A command, so it waits behind any Persist in flight: a signal being written is still handed on.
         Command<StopStrategy>(_ => Context.Stop(Self));
@@ -151,7 +169,12 @@ public sealed class StrategyActor : ReceivePersistentActor
     }
 
     private static CooldownKey KeyOf(SignalEmitted e) =>
-        new(e.StrategyId, e.Symbol, Enum.Parse<SignalDirection>(e.Direction));
+        new(e.StrategyId, e.Symbol, e.Direction.ToSignalDirection());
+
+    private void SnapshotIfDue()
+    {
+        if (_snapshots.Due(LastSequenceNr)) SaveSnapshot(StrategySnapshot.Of(_journaled));
+    }
 
     private void Subscribe()
     {
@@ -187,6 +210,8 @@ public sealed class StrategyActor : ReceivePersistentActor
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         Persist(new Tagged(emitted, [SignalTag]), _ =>
         {
+            _journaled = _journaled.Record(KeyOf(emitted), emitted.TimeMs);
+            SnapshotIfDue();
             Telemetry.EngineMetrics.JournalWriteMs.Record(
                 System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, new KeyValuePair<string, object?>("writer", "strategy"));
             _mediator.Tell(new Publish(EngineTopics.Signals, emitted));

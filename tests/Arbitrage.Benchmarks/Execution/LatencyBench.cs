@@ -6,14 +6,17 @@ using Arbitrage.Binance.Rest;
 using Arbitrage.Binance.Rest.Models;
 using Arbitrage.Binance.Signing;
 using Arbitrage.Binance.Tapes;
+using Arbitrage.Core.Execution;
 using Arbitrage.Core.Risk;
 using Arbitrage.Core.Sizing;
+using Arbitrage.Core.Strategies;
 using Arbitrage.Engine.Execution;
 using Arbitrage.Engine.Execution.Live;
 using Arbitrage.Engine.Persistence;
 using Arbitrage.Engine.Risk;
 using Arbitrage.Engine.Strategies;
 using Arbitrage.Simulator;
+using OrderType = Arbitrage.Core.Execution.OrderType;
 
 namespace Arbitrage.Benchmarks.Execution;
 
@@ -156,7 +159,7 @@ public static class LatencyBench
             // The previous trade's last order events may still be on their way to the executor ("symbol_busy"):
             // such a signal is refused by design; wait until idle and send a fresh one (only the placed one is timed).
             var attemptId = attempt == 0 ? id : $"{id}-r{attempt}";
-            var signal = new SignalEmitted(attemptId, "bench", "1", Symbol, "Long", timeMs, 80, 75, (double)Price, 1.0, 98, 102, 104, []);
+            var signal = new SignalEmitted(attemptId, "bench", "1", Symbol, Direction.Long, timeMs, 80, 75, (double)Price, 1.0, 98, 102, 104, []);
             var placed = timed.Expect(ClientOrderIds.For(attemptId, OrderLeg.Entry), attemptId);
             t0 = Stopwatch.GetTimestamp();
             guard.Tell(signal);
@@ -197,7 +200,7 @@ public static class LatencyBench
         var times = new double[n];
         for (var i = 0; i < n; i++)
         {
-            var order = new OrderRequest($"{prefix}{run}-{i}", Symbol, i % 2 == 0 ? OrderSide.Buy : OrderSide.Sell, OrderType.Market, 1m, null, i % 2 == 1);
+            var order = new OrderRequest($"{prefix}{run}-{i}", Symbol, i % 2 == 0 ? Side.Buy : Side.Sell, OrderType.Market, 1m, null, i % 2 == 1);
             var t0 = Stopwatch.GetTimestamp();
             var r = await live.PlaceAsync(order);
             times[i] = Ms(Stopwatch.GetTimestamp() - t0);
@@ -206,7 +209,7 @@ public static class LatencyBench
 
         if (n % 2 == 1)
         {
-            var r = await live.PlaceAsync(new OrderRequest($"{prefix}{run}-flat", Symbol, OrderSide.Sell, OrderType.Market, 1m, null, true));
+            var r = await live.PlaceAsync(new OrderRequest($"{prefix}{run}-flat", Symbol, Side.Sell, OrderType.Market, 1m, null, true));
             if (!r.Success) throw new InvalidOperationException($"baseline flatten: {r.Error}");
         }
 
@@ -284,7 +287,7 @@ public static class LatencyBench
         public void Refused(SignalRejected r)
         {
             if (_bySignal.TryRemove(r.SignalId, out var clientOrderId) && _waiting.TryRemove(clientOrderId, out var tcs))
-                tcs.TrySetException(new SignalRefusedException(r.Code, r.Reason));
+                tcs.TrySetException(new SignalRefusedException(r.Code.Code(), r.Reason));
         }
 
         public void Subscribe(IActorRef listener) => inner.Subscribe(listener);

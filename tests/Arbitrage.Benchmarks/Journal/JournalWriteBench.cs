@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Akka.Actor;
 using Akka.Persistence;
+using Arbitrage.Core.Serialization;
 using Arbitrage.Engine.Persistence;
 using Arbitrage.Engine.Serialization;
 

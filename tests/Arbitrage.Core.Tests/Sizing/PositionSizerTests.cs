@@ -1,3 +1,4 @@
+using Arbitrage.Core.Execution;
 using Arbitrage.Core.Sizing;
 using CsCheck;
 
@@ -12,7 +13,7 @@ public class PositionSizerTests
     public void Long_is_sized_on_the_widened_rounded_distance()
     {
         var r = Assert.IsType<SizeResult.Ok>(PositionSizer.Size(2m, 60000.05m, 59500.07m, Btc));
-        Assert.Equal(PositionSide.Long, r.Side);
+        Assert.Equal(Direction.Long, r.Side);
         Assert.Equal(60000.1m, r.Entry);      // entry rounded up (away from the stop)
         Assert.Equal(59500.0m, r.StopLoss);   // stop rounded down (away from the entry)
         Assert.Equal(0.003m, r.Quantity);     // 2 / 500.1 = 0.003999… → 0.003
@@ -24,7 +25,7 @@ public class PositionSizerTests
     public void Short_is_sized_with_stop_above_entry()
     {
         var r = Assert.IsType<SizeResult.Ok>(PositionSizer.Size(2m, 3000.004m, 3030.016m, Eth));
-        Assert.Equal(PositionSide.Short, r.Side);
+        Assert.Equal(Direction.Short, r.Side);
         Assert.Equal(3000.00m, r.Entry);
         Assert.Equal(3030.02m, r.StopLoss);
         Assert.Equal(0.066m, r.Quantity);     // 2 / 30.02 = 0.0666… → 0.066

@@ -1,3 +1,4 @@
+using Arbitrage.Core.Execution;
 using Arbitrage.Core.Sizing;
 
 namespace Arbitrage.Core.Tests.Sizing;
@@ -30,10 +31,10 @@ public class StepRoundingTests
     [Fact]
     public void Stop_and_entry_round_away_from_each_other()
     {
-        Assert.Equal(99.9m, StepRounding.StopAwayFromEntry(99.95m, PositionSide.Long, 0.1m));
-        Assert.Equal(100.0m, StepRounding.StopAwayFromEntry(99.95m, PositionSide.Short, 0.1m));
-        Assert.Equal(100.1m, StepRounding.EntryAwayFromStop(100.01m, PositionSide.Long, 0.1m));
-        Assert.Equal(100.0m, StepRounding.EntryAwayFromStop(100.09m, PositionSide.Short, 0.1m));
+        Assert.Equal(99.9m, StepRounding.StopAwayFromEntry(99.95m, Direction.Long, 0.1m));
+        Assert.Equal(100.0m, StepRounding.StopAwayFromEntry(99.95m, Direction.Short, 0.1m));
+        Assert.Equal(100.1m, StepRounding.EntryAwayFromStop(100.01m, Direction.Long, 0.1m));
+        Assert.Equal(100.0m, StepRounding.EntryAwayFromStop(100.09m, Direction.Short, 0.1m));
     }
 
     [Fact]

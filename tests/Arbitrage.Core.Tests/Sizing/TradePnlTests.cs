@@ -1,3 +1,4 @@
+using Arbitrage.Core.Execution;
 using Arbitrage.Core.Sizing;
 using CsCheck;
 
@@ -10,7 +11,7 @@ public class TradePnlTests
     [Fact]
     public void Long_tp1_then_tp2_with_fees()
     {
-        var t = BracketTrade.Open(PositionSide.Long, Fill.WithFeeRate(100m, 1.000m, Taker), 98m, 101m, 102m, 2m, 0.001m, 0.001m);
+        var t = BracketTrade.Open(Direction.Long, Fill.WithFeeRate(100m, 1.000m, Taker), 98m, 101m, 102m, 2m, 0.001m, 0.001m);
         Assert.Equal(0.500m, t.Tp1Quantity);
 
         t = t.OnTakeProfit1(101m, Taker);
@@ -32,7 +33,7 @@ public class TradePnlTests
     [Fact]
     public void Short_stopped_at_break_even_after_tp1_keeps_tp1_profit_minus_fees()
     {
-        var t = BracketTrade.Open(PositionSide.Short, new Fill(3000m, 0.003m, 0m), 3020m, 2985m, 2970m, 2m, 0.001m, 0.001m);
+        var t = BracketTrade.Open(Direction.Short, new Fill(3000m, 0.003m, 0m), 3020m, 2985m, 2970m, 2m, 0.001m, 0.001m);
         Assert.Equal(0.001m, t.Tp1Quantity); // half of 0.003 rounded down to the step
         t = t.OnTakeProfit1(2985m, 0m).CloseRemaining(t.Entry.Price, 0m);
         Assert.Equal(0.015m, t.Realised.GrossUsd); // 15 × 0.001 + 0 × 0.002
@@ -56,7 +57,7 @@ public class TradePnlTests
         Assert.Equal((0.5m, 0.5m), TradePnl.SplitAtTp1(1m, 0.001m, 0.001m));
         // Half (0.004) would be below minQty 0.005: no split.
         Assert.Equal((0.009m, 0m), TradePnl.SplitAtTp1(0.009m, 0.001m, 0.005m));
-        var t = BracketTrade.Open(PositionSide.Long, new Fill(10m, 0.001m, 0m), 9m, 11m, 12m, 1m, 0.001m, 0.001m)
+        var t = BracketTrade.Open(Direction.Long, new Fill(10m, 0.001m, 0m), 9m, 11m, 12m, 1m, 0.001m, 0.001m)
             .OnTakeProfit1(11m, 0m);
         Assert.True(t.IsClosed);
     }
@@ -65,7 +66,7 @@ public class TradePnlTests
     public void Closing_more_than_the_entry_is_a_bug()
     {
         Assert.Throws<ArgumentException>(() =>
-            TradePnl.Realised(PositionSide.Long, new Fill(1m, 1m, 0m), [new Fill(2m, 0.6m, 0m), new Fill(2m, 0.6m, 0m)], 1m));
+            TradePnl.Realised(Direction.Long, new Fill(1m, 1m, 0m), [new Fill(2m, 0.6m, 0m), new Fill(2m, 0.6m, 0m)], 1m));
     }
 
     [Fact]
@@ -74,7 +75,7 @@ public class TradePnlTests
         Gen.Select(Gen.Bool, Gen.Int[1, 100_000], Gen.Int[1, 200_000], Gen.Int[1, 200_000], Gen.Int[1, 200_000], Gen.Decimal[0m, 0.001m], Gen.Decimal[0.5m, 10m])
             .Sample((isLong, qtySteps, entryTicks, tp1Ticks, exitTicks, fee, risk) =>
             {
-                var side = isLong ? PositionSide.Long : PositionSide.Short;
+                var side = isLong ? Direction.Long : Direction.Short;
                 decimal qty = qtySteps * 0.001m, entry = entryTicks * 0.01m, tp1 = tp1Ticks * 0.01m, exit = exitTicks * 0.01m;
                 var t = BracketTrade.Open(side, Fill.WithFeeRate(entry, qty, fee), entry * 0.9m, tp1, tp1, risk, 0.001m, 0.001m);
                 var partial = t.OnTakeProfit1(tp1, fee);

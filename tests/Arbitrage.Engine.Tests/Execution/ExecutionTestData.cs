@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
 using Akka.Actor;
-using Arbitrage.Binance.Rest.Models;
+using Arbitrage.Core.Execution;
 using Arbitrage.Core.Sizing;
+using Arbitrage.Core.Strategies;
 using Arbitrage.Engine.Execution;
 using Arbitrage.Engine.Strategies;
 
@@ -20,12 +21,12 @@ internal static class ExecutionTestData
     public static ExecutorSettings Settings(string? persistenceId = null, int maxPositions = 3) =>
         new(Filters, maxPositions, 0.0004m, TimeSpan.FromMilliseconds(20), 3, persistenceId ?? "executor-" + Guid.NewGuid().ToString("N"));
 
-    public static SignalEmitted Signal(string id, string symbol, string direction, double entry, double sl, double tp1, double tp2, long timeMs) =>
+    public static SignalEmitted Signal(string id, string symbol, Direction direction, double entry, double sl, double tp1, double tp2, long timeMs) =>
         new(id, "test", "1", symbol, direction, timeMs, 80, 75, entry, 1.0, sl, tp1, tp2, []);
 
     /// <summary>Long BTCUSDT at 100, stop 98 (R = 2 USD → 1 BTC), TP1 102, TP2 104.</summary>
     public static SignalEmitted LongBtc(string id = "t-BTCUSDT-L-1", long timeMs = T0) =>
-        Signal(id, "BTCUSDT", "Long", 100, 98, 102, 104, timeMs);
+        Signal(id, "BTCUSDT", Direction.Long, 100, 98, 102, 104, timeMs);
 }
 
 /// <summary>
@@ -168,7 +169,7 @@ internal sealed class FakeGateway : IExchangeGateway
     {
         var byPos = _orders.Values.Where(o => o.FilledQuantity > 0m)
             .GroupBy(o => o.Symbol)
-            .Select(g => new GatewayPosition(g.Key, g.Sum(o => o.Side == OrderSide.Buy ? o.FilledQuantity : -o.FilledQuantity), FillPrice))
+            .Select(g => new GatewayPosition(g.Key, g.Sum(o => o.Side == Side.Buy ? o.FilledQuantity : -o.FilledQuantity), FillPrice))
             .Where(p => p.Quantity != 0m)
             .ToArray();
         return Task.FromResult(GatewayResult<IReadOnlyList<GatewayPosition>>.Ok(byPos));

@@ -1,4 +1,3 @@
-using Arbitrage.Binance.Rest.Models;
 using Arbitrage.Core.Execution;
 using Arbitrage.Engine.Execution;
 using static Arbitrage.Engine.Tests.Execution.ExecutionTestData;
@@ -13,10 +12,10 @@ public sealed class ExecutorExitReasonTests
     [Fact]
     public void A_rejected_protective_stop_closes_the_position_as_protection_failed_with_the_stop_in_the_detail()
     {
-        var settings = Settings();
+        var settings = Settings().Rules;
         var state = ExecutorLogic.OnSignal(ExecutorState.Empty, LongBtc(Id), 2m, settings).State;
         var entry = ClientOrderIds.For(Id, OrderLeg.Entry);
-        state = ExecutorLogic.Observe(state, Order(entry, OrderSide.Buy, OrderType.Market, 1m, 100m, T0 + 1), settings).State;
+        state = ExecutorLogic.Observe(state, Order(entry, Side.Buy, OrderType.Market, 1m, 100m, T0 + 1), settings).State;
         var stop = ClientOrderIds.For(Id, OrderLeg.StopLoss);
         Assert.True(state.Orders.ContainsKey(stop)); // the bracket is armed
 
@@ -26,7 +25,7 @@ public sealed class ExecutorExitReasonTests
         Assert.Equal((ExitReason.ProtectionFailed, detail), (flatten.Reason, flatten.Detail));
 
         var close = ClientOrderIds.For(Id, OrderLeg.Close);
-        var closed = ExecutorLogic.Observe(rejected.State, Order(close, OrderSide.Sell, OrderType.Market, 1m, 99.5m, T0 + 2), settings);
+        var closed = ExecutorLogic.Observe(rejected.State, Order(close, Side.Sell, OrderType.Market, 1m, 99.5m, T0 + 2), settings);
         var trade = Assert.Single(closed.Events.OfType<TradeClosed>());
         Assert.Equal((ExitReason.ProtectionFailed, detail, 99.5m), (trade.ExitReason, trade.ExitDetail, trade.Exit));
     }
@@ -34,20 +33,20 @@ public sealed class ExecutorExitReasonTests
     [Fact]
     public void A_flatten_keeps_the_first_reason_asked_for()
     {
-        var settings = Settings();
+        var settings = Settings().Rules;
         var state = ExecutorLogic.OnSignal(ExecutorState.Empty, LongBtc(Id), 2m, settings).State;
-        state = ExecutorLogic.Observe(state, Order(ClientOrderIds.For(Id, OrderLeg.Entry), OrderSide.Buy, OrderType.Market, 1m, 100m, T0 + 1), settings).State;
+        state = ExecutorLogic.Observe(state, Order(ClientOrderIds.For(Id, OrderLeg.Entry), Side.Buy, OrderType.Market, 1m, 100m, T0 + 1), settings).State;
 
         state = ExecutorLogic.Flatten(state, null, ExitReason.DailyLoss, "daily loss -5 R ≤ −5 R on UTC day 2024-05-08", T0 + 2).State;
         var again = ExecutorLogic.Flatten(state, "BTCUSDT", ExitReason.ManualClose, "closed by operator ops", T0 + 3);
         Assert.Empty(again.Events); // already closing
 
-        var closed = ExecutorLogic.Observe(again.State, Order(ClientOrderIds.For(Id, OrderLeg.Close), OrderSide.Sell, OrderType.Market, 1m, 99m, T0 + 4), settings);
+        var closed = ExecutorLogic.Observe(again.State, Order(ClientOrderIds.For(Id, OrderLeg.Close), Side.Sell, OrderType.Market, 1m, 99m, T0 + 4), settings);
         var trade = Assert.Single(closed.Events.OfType<TradeClosed>());
         Assert.Equal((ExitReason.DailyLoss, "daily loss -5 R ≤ −5 R on UTC day 2024-05-08"), (trade.ExitReason, trade.ExitDetail));
     }
 
-    private static GatewayOrder Order(string clientOrderId, OrderSide side, OrderType type, decimal quantity, decimal price, long timeMs) =>
-        new(clientOrderId, "BTCUSDT", side, type, quantity, null, ReduceOnly: side == OrderSide.Sell, // a long: selling closes it
+    private static GatewayOrder Order(string clientOrderId, Side side, OrderType type, decimal quantity, decimal price, long timeMs) =>
+        new(clientOrderId, "BTCUSDT", side, type, quantity, null, ReduceOnly: side == Side.Sell, // a long: selling closes it
             GatewayOrderStatus.Filled, quantity, price, price * quantity * 0.0004m, timeMs);
 }

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Arbitrage.Core.Execution;
 using Arbitrage.Engine.Execution;
 using Arbitrage.Engine.Tests.Symbols;
 using Xunit.Abstractions;
@@ -27,7 +28,7 @@ public sealed class ExecutorIdempotencyTests(ITestOutputHelper output) : SqliteT
 
         fake.HangAfterRecording = false;
         var second = Sys.ActorOf(ExecutorActor.Props(settings, fake, TestActor));
-        var adopted = FishForMessage<ReconciliationDifference>(d => d.Kind == "order_adopted");
+        var adopted = FishForMessage<ReconciliationDifference>(d => d.Kind == DifferenceKind.OrderAdopted);
         Assert.Equal(Entry, adopted.ClientOrderId);
         var ready = FishForMessage<ExecutorReady>(_ => true);
         Assert.Equal(1, ready.OpenTrades);
@@ -54,7 +55,7 @@ public sealed class ExecutorIdempotencyTests(ITestOutputHelper output) : SqliteT
 
         fake.HangBeforeRecording = false;
         Sys.ActorOf(ExecutorActor.Props(settings, fake, TestActor));
-        var diff = FishForMessage<ReconciliationDifference>(d => d.Kind == "intent_not_sent");
+        var diff = FishForMessage<ReconciliationDifference>(d => d.Kind == DifferenceKind.IntentNotSent);
         Assert.Equal(Entry, diff.ClientOrderId);
         var aborted = FishForMessage<TradeAborted>(_ => true);
         Assert.Equal(Signal, aborted.SignalId);
@@ -112,10 +113,10 @@ public sealed class ExecutorIdempotencyTests(ITestOutputHelper output) : SqliteT
     public async Task Orphan_orders_at_the_exchange_are_canceled_at_start_and_recorded()
     {
         var fake = new FakeGateway();
-        await fake.PlaceAsync(new OrderRequest("manual-1", "BTCUSDT", Binance.Rest.Models.OrderSide.Sell,
-            Binance.Rest.Models.OrderType.StopMarket, 1m, 90m, true));
+        await fake.PlaceAsync(new OrderRequest("manual-1", "BTCUSDT", Side.Sell,
+            OrderType.StopMarket, 1m, 90m, true));
         Sys.ActorOf(ExecutorActor.Props(Settings(), fake, TestActor));
-        var diff = FishForMessage<ReconciliationDifference>(d => d.Kind == "orphan_order");
+        var diff = FishForMessage<ReconciliationDifference>(d => d.Kind == DifferenceKind.OrphanOrder);
         Assert.Equal("manual-1", diff.ClientOrderId);
         AwaitCondition(() => fake.Orders["manual-1"].Status == GatewayOrderStatus.Canceled);
     }

@@ -1,5 +1,4 @@
 using Akka.Actor;
-using Arbitrage.Binance.Rest.Models;
 using Arbitrage.Core.Execution;
 using Arbitrage.Engine.Execution;
 using Arbitrage.Engine.Tests.Symbols;
@@ -117,7 +116,7 @@ public sealed class ExecutorOrderCallsTests(ITestOutputHelper output) : SqliteTe
         exec.Tell(new ExecuteSignal(LongBtc(Signal), 2m));
 
         var alert = FishForMessage<ExecutionAlert>(_ => true, TimeSpan.FromSeconds(10));
-        Assert.Equal((ExecutionAlertKinds.ProtectionMissing, "BTCUSDT", Signal), (alert.Kind, alert.Symbol, alert.SignalId));
+        Assert.Equal((ExecutionAlertKind.ProtectionMissing, "BTCUSDT", Signal), (alert.Kind, alert.Symbol, alert.SignalId));
         Assert.Contains("no protective stop at the exchange for 1 BTCUSDT", alert.Detail);
         var closed = FishForMessage<TradeClosed>(_ => true);
         Assert.Equal(ExitReason.ProtectionFailed, closed.ExitReason);

@@ -26,7 +26,7 @@ public sealed class ExitReasonStoredFormatTests : IDisposable
     [Fact]
     public void The_v1_layout_is_what_the_previous_version_wrote()
     {
-        var v1 = new TradeClosedV1("v51-BTCUSDT-L-1778198400000", "BTCUSDT", "v51_baseline", PositionSide.Long, 1778198400000, 100m, 1m,
+        var v1 = new TradeClosedV1("v51-BTCUSDT-L-1778198400000", "BTCUSDT", "v51_baseline", Direction.Long, 1778198400000, 100m, 1m,
             1778198460000, 99.5m, "kill switch by ops: manual test", -0.58m, -0.29m, 0.08m, 1778198460000);
         var s = Serializer();
         Assert.Equal("execution-trade-closed.v1", s.Manifest(v1));
@@ -46,7 +46,7 @@ public sealed class ExitReasonStoredFormatTests : IDisposable
         var row = TradeClosedV1Row.Replace("kill switch by ops: manual test", stored, StringComparison.Ordinal);
         var read = Assert.IsType<TradeClosed>(Serializer().FromBinary(Encoding.UTF8.GetBytes(row), "execution-trade-closed.v1"));
         Assert.Equal(
-            new TradeClosed("v51-BTCUSDT-L-1778198400000", "BTCUSDT", "v51_baseline", PositionSide.Long, 1778198400000, 100m, 1m, 1778198460000, 99.5m,
+            new TradeClosed("v51-BTCUSDT-L-1778198400000", "BTCUSDT", "v51_baseline", Direction.Long, 1778198400000, 100m, 1m, 1778198460000, 99.5m,
                 reason, detail, -0.58m, -0.29m, 0.08m, 1778198460000),
             read);
     }
@@ -54,7 +54,7 @@ public sealed class ExitReasonStoredFormatTests : IDisposable
     [Fact]
     public void A_v2_trade_stores_the_code_and_the_detail()
     {
-        var closed = new TradeClosed("v51-BTCUSDT-L-1778198400000", "BTCUSDT", "v51_baseline", PositionSide.Long, 1778198400000, 100m, 1m, 1778198460000, 99.5m,
+        var closed = new TradeClosed("v51-BTCUSDT-L-1778198400000", "BTCUSDT", "v51_baseline", Direction.Long, 1778198400000, 100m, 1m, 1778198460000, 99.5m,
             ExitReason.DailyLoss, "daily loss -5 R ≤ −5 R on UTC day 2026-05-08", -0.58m, -0.29m, 0.08m, 1778198460000);
         var s = Serializer();
         var bytes = s.ToBinary(closed);

@@ -33,7 +33,7 @@ public sealed class LiveModeGuardAndCsvTests
     public void Trades_csv_has_the_agreed_header_and_exact_invariant_rows()
     {
         // 2026-05-08T00:00:00Z; the exit 46.25 s later.
-        var t = new TradeClosed("t-BTCUSDT-L-1", "BTCUSDT", "v51", PositionSide.Long, 1_778_198_400_000, 100m, 1m, 1_778_198_446_250, 103m,
+        var t = new TradeClosed("t-BTCUSDT-L-1", "BTCUSDT", "v51", Direction.Long, 1_778_198_400_000, 100m, 1m, 1_778_198_446_250, 103m,
             ExitReason.Tp2, "", 2.9188m, 1.4594m, 0.0812m, 1_778_198_446_250);
         var w = new StringWriter();
         TradesCsv.Write(w, [t, t with { SignalId = "a", ExitTimeMs = 1_778_198_405_000, ExitReason = ExitReason.KillSwitch, ExitDetail = "kill switch by ops: \"a\", b" }]);
@@ -47,7 +47,7 @@ public sealed class LiveModeGuardAndCsvTests
     [Fact]
     public void Every_exit_reason_is_written_as_its_short_code()
     {
-        var t = new TradeClosed("t", "BTCUSDT", "v51", PositionSide.Short, 0, 1m, 1m, 0, 1m, ExitReason.Unknown, "", 0m, 0m, 0m, 0);
+        var t = new TradeClosed("t", "BTCUSDT", "v51", Direction.Short, 0, 1m, 1m, 0, 1m, ExitReason.Unknown, "", 0m, 0m, 0m, 0);
         foreach (var reason in ExitReasons.All)
         {
             var row = TradesCsv.Row(t with { ExitReason = reason }).Split(',');

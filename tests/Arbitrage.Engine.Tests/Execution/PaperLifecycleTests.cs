@@ -1,5 +1,4 @@
 using Akka.Actor;
-using Arbitrage.Binance.Rest.Models;
 using Arbitrage.Core.Execution;
 using Arbitrage.Core.Risk;
 using Arbitrage.Core.Sizing;
@@ -25,7 +24,7 @@ public sealed class PaperLifecycleTests(ITestOutputHelper output) : RiskGuardTes
 
         var orders = PaperOrders().ToDictionary(o => o.ClientOrderId);
         var entry = orders[id + "-E"];
-        Assert.Equal((OrderSide.Buy, OrderType.Market, 1m, GatewayOrderStatus.Filled), (entry.Side, entry.Type, entry.Quantity, entry.Status));
+        Assert.Equal((Side.Buy, OrderType.Market, 1m, GatewayOrderStatus.Filled), (entry.Side, entry.Type, entry.Quantity, entry.Status));
         Assert.Equal((OrderType.StopMarket, 1m, 98m, true), (orders[id + "-S"].Type, orders[id + "-S"].Quantity, orders[id + "-S"].StopPrice!.Value, orders[id + "-S"].ReduceOnly));
         Assert.Equal((OrderType.TakeProfitMarket, 0.5m, 102m), (orders[id + "-1"].Type, orders[id + "-1"].Quantity, orders[id + "-1"].StopPrice!.Value));
         Assert.Equal((OrderType.TakeProfitMarket, 0.5m, 104m), (orders[id + "-2"].Type, orders[id + "-2"].Quantity, orders[id + "-2"].StopPrice!.Value));
@@ -43,7 +42,7 @@ public sealed class PaperLifecycleTests(ITestOutputHelper output) : RiskGuardTes
         // By hand: 1 BTC long at 100 (fee 100 × 0.0004 = 0.04); 0.5 out at 102 (+1.00, fee 0.0204);
         // 0.5 out at 104 (+2.00, fee 0.0208). Net 3 − 0.0812 = 2.9188 USD = 1.4594 R (R = 2 USD).
         Assert.Equal(id, closed.SignalId);
-        Assert.Equal(PositionSide.Long, closed.Direction);
+        Assert.Equal(Direction.Long, closed.Direction);
         Assert.Equal((T0, 100m, 1m), (closed.EntryTimeMs, closed.Entry, closed.Quantity));
         Assert.Equal((T0 + 45_000, 103m, ExitReason.Tp2, ""), (closed.ExitTimeMs, closed.Exit, closed.ExitReason, closed.ExitDetail));
         Assert.Equal(0.0812m, closed.FeesUsd);
@@ -70,9 +69,10 @@ public sealed class PaperLifecycleTests(ITestOutputHelper output) : RiskGuardTes
 
         // 2 USD of risk over a 49 USD stop distance is 0.04 ETH = 2 USD notional, below minNotional 5.
         guard.Tell(new MarketTick("ETHUSDT", 50m, T0 + 15_000));
-        guard.Tell(Signal("t-ETHUSDT-L-1", "ETHUSDT", "Long", 50, 1, 51, 52, T0 + 15_000));
+        guard.Tell(Signal("t-ETHUSDT-L-1", "ETHUSDT", Direction.Long, 50, 1, 51, 52, T0 + 15_000));
         var rejected = Events.FishForMessage<SignalRejected>(_ => true);
-        Assert.Equal("size_below_min_notional", rejected.Code);
+        Assert.Equal(RejectCode.SizeBelowMinNotional, rejected.Code);
+        Assert.Equal("size_below_min_notional", rejected.Code.Code());
         Assert.Contains("minNotional", rejected.Reason);
     }
 
@@ -83,7 +83,7 @@ public sealed class PaperLifecycleTests(ITestOutputHelper output) : RiskGuardTes
         guard.Tell(new MarketTick("BTCUSDT", 100m, T0));
         guard.Tell(new MarketTick("ETHUSDT", 50m, T0));
         guard.Tell(LongBtc("t-BTCUSDT-L-1", T0));
-        guard.Tell(Signal("t-ETHUSDT-S-1", "ETHUSDT", "Short", 50, 51, 49, 48, T0));
+        guard.Tell(Signal("t-ETHUSDT-S-1", "ETHUSDT", Direction.Short, 50, 51, 49, 48, T0));
         AwaitArmed("t-BTCUSDT-L-1");
         AwaitArmed("t-ETHUSDT-S-1");
         AwaitCondition(() => StatusOf(guard).Positions.Count == 2);

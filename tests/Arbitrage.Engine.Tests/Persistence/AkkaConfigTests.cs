@@ -32,6 +32,33 @@ public sealed class AkkaConfigTests
         Assert.DoesNotContain("Password", pg.Describe(), StringComparison.OrdinalIgnoreCase);
     }
 
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-5")]
+    [InlineData("often")]
+    public void A_snapshot_interval_that_is_not_a_whole_number_of_at_least_one_is_refused_naming_the_key(string value)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"arb-snapshot-every-{Guid.NewGuid():N}.conf");
+        File.WriteAllText(file, $"{SnapshotInterval.ConfigKey} = {value}");
+        try
+        {
+            var e = Assert.Throws<HoconFileException>(() => AkkaConfig.Build(RepoPaths.Hocon, Database.From(new StorageOptions { DataDir = "/tmp/x" }), [file]));
+            Assert.Contains($"{SnapshotInterval.ConfigKey} must be a whole number ≥ 1 (got '{value}')", e.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void The_shipped_snapshot_interval_is_1000_events()
+    {
+        var config = AkkaConfig.Build(RepoPaths.Hocon, Database.From(new StorageOptions { DataDir = "/tmp/x" }));
+        Assert.Equal(1000, SnapshotInterval.From(config).Every);
+        Assert.Equal(SnapshotInterval.DefaultEvery, SnapshotInterval.From(Akka.Configuration.Config.Empty).Every);
+    }
+
     [Fact]
     public void A_malformed_connection_string_names_the_key()
     {

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Persistence;
+using Arbitrage.Core.Serialization;
 using Arbitrage.Engine.Persistence;
 using Arbitrage.Engine.Serialization;
 using Arbitrage.Testing;

@@ -1,5 +1,6 @@
 using System.Text;
 using Akka.Actor;
+using Arbitrage.Core.Serialization;
 using Arbitrage.Engine.Serialization;
 
 namespace Arbitrage.Engine.Tests.Persistence;

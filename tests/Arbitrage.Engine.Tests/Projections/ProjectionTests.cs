@@ -5,6 +5,7 @@ using Akka.Persistence.Journal;
 using Akka.Persistence.Query;
 using Arbitrage.Core.Execution;
 using Arbitrage.Core.Sizing;
+using Arbitrage.Core.Strategies;
 using Arbitrage.Engine.Audit;
 using Arbitrage.Engine.Execution;
 using Arbitrage.Engine.Persistence;
@@ -47,7 +48,7 @@ public sealed class ProjectionTests
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
     public static SignalEmitted Signal(string id, string symbol = "BTCUSDT", string strategy = "s1") =>
-        new(id, strategy, "1", symbol, "Long", 1_700_000_000_000, 71.5, 60, 100, 2, 97, 103, 106,
+        new(id, strategy, "1", symbol, Direction.Long, 1_700_000_000_000, 71.5, 60, 100, 2, 97, 103, 106,
             [new SignalContributionRecord("rsi", 10, 1, "ok", 28.5)]);
 
     [SkippableTheory]
@@ -209,7 +210,7 @@ public sealed class ProjectionTests
                 var projections = system.StartProjections(db, [new TradeClosedProjection()], ProjectionSettings.Default with { BatchWindow = TimeSpan.FromMilliseconds(20) });
                 var writer = system.ActorOf(Props.Create(() => new TaggedWriter("executor-test", "order")));
                 await writer.Ask<TradeClosed>(
-                    new TradeClosed("new-1", "BTCUSDT", "v51", PositionSide.Short, 10, 100m, 1m, 20, 101m,
+                    new TradeClosed("new-1", "BTCUSDT", "v51", Direction.Short, 10, 100m, 1m, 20, 101m,
                         ExitReason.HoldTimeout, "BTCUSDT held 70 min (≥ 70 min) since x", -1m, -0.5m, 0.08m, 20),
                     Patience);
                 await UntilAsync(() => CountAsync(db, TradeClosedProjection.Table), 2);

@@ -8,7 +8,7 @@ namespace Arbitrage.Engine.Tests.Replay;
 public sealed class BacktestSummaryTests
 {
     private static TradeClosed Trade(string id, long exitMs, decimal pnlUsd) =>
-        new(id, "BTCUSDT", "s", PositionSide.Long, exitMs - 60_000, 100m, 1m, exitMs, 100m, ExitReason.StopLoss, "", pnlUsd, pnlUsd / 2m, 0.1m, exitMs);
+        new(id, "BTCUSDT", "s", Direction.Long, exitMs - 60_000, 100m, 1m, exitMs, 100m, ExitReason.StopLoss, "", pnlUsd, pnlUsd / 2m, 0.1m, exitMs);
 
     [Fact]
     public void Drawdown_runs_on_the_cumulative_pnl_in_exit_order_from_zero()

@@ -119,7 +119,7 @@ public sealed class RiskGuardOpsCommandTests(ITestOutputHelper output) : RiskGua
         Assert.Equal((false, "ops"), Events.FishForMessage<TradingEnabledSet>(_ => true) is var e ? (e.Enabled, e.By) : default);
 
         guard.Tell(new MarketTick("ETHUSDT", 50m, T0 + 1_000));
-        guard.Tell(Signal("t-ETHUSDT-S-1", "ETHUSDT", "Short", 50, 51, 49, 48, T0 + 1_000));
+        guard.Tell(Signal("t-ETHUSDT-S-1", "ETHUSDT", Direction.Short, 50, 51, 49, 48, T0 + 1_000));
         var blocked = Events.FishForMessage<SignalBlocked>(_ => true);
         Assert.Equal(("t-ETHUSDT-S-1", null), (blocked.SignalId, blocked.Rule));
         Assert.Contains("trading is switched off", blocked.Reason);

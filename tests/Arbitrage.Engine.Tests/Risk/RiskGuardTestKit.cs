@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.TestKit;
+using Arbitrage.Core.Execution;
 using Arbitrage.Core.Risk;
 using Arbitrage.Engine.Execution;
 using Arbitrage.Engine.Execution.Paper;
@@ -57,5 +58,5 @@ public abstract class RiskGuardTestKit : SqliteTestKit
     protected IReadOnlyList<GatewayOrder> PaperOpenOrders() => Paper.OpenOrdersAsync().GetAwaiter().GetResult().Value!;
 
     protected static TradeClosed Result(int n, decimal pnlR, long timeMs) =>
-        new($"x-{n}", "XRPUSDT", "test", Core.Sizing.PositionSide.Long, timeMs - 60_000, 1m, 1m, timeMs, 1m, Core.Execution.ExitReason.StopLoss, "", pnlR * 2m, pnlR, 0m, timeMs);
+        new($"x-{n}", "XRPUSDT", "test", Core.Execution.Direction.Long, timeMs - 60_000, 1m, 1m, timeMs, 1m, Core.Execution.ExitReason.StopLoss, "", pnlR * 2m, pnlR, 0m, timeMs);
 }

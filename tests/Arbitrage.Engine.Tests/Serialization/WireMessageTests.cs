@@ -6,6 +6,8 @@ using Akka.Actor;
 using Akka.Configuration;
 using Arbitrage.Binance.Streams;
 using Arbitrage.Core.Risk;
+using Arbitrage.Core.Serialization;
+using Arbitrage.Core.Strategies;
 using Arbitrage.Engine.Risk;
 using Arbitrage.Engine.Serialization;
 using Arbitrage.Engine.Strategies;
@@ -95,6 +97,19 @@ public sealed class WireMessageTests : IDisposable
         Assert.Equal(state.Breakers.OrderBy(b => b.Key), read.State.Breakers.OrderBy(b => b.Key));
         Assert.Equal("BTCUSDT", Assert.Single(read.Positions).Symbol);
         Assert.Equal(Json(status), Json(read));
+    }
+
+    [Fact]
+    public void An_account_problem_crosses_nodes_with_its_code_as_before_the_domain_had_reject_codes()
+    {
+        var notReady = new Engine.Execution.AccountNotReady([new Engine.Execution.Live.AccountProblem("BTCUSDT", Core.Execution.RejectCode.LeverageMismatch, "leverage 20, configured 5")]);
+
+        var (copy, serializer) = RoundTrip(notReady);
+
+        // What the version with string codes wrote.
+        Assert.Equal("""{"problems":[{"symbol":"BTCUSDT","code":"leverage_mismatch","reason":"leverage 20, configured 5"}]}""",
+            System.Text.Encoding.UTF8.GetString(serializer.ToBinary(notReady)));
+        Assert.Equal(notReady.Problems, Assert.IsType<Engine.Execution.AccountNotReady>(copy).Problems);
     }
 
     [Fact]

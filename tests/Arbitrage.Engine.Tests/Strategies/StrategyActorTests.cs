@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.TestKit;
+using Arbitrage.Core.Execution;
 using Arbitrage.Core.Indicators;
 using Arbitrage.Core.Strategies;
 using Arbitrage.Engine.Strategies;
@@ -38,7 +39,7 @@ public sealed class StrategyActorTests(ITestOutputHelper output) : SqliteTestKit
 
         var signals = Enumerable.Range(0, 5).Select(_ => NextSignal(mediator)).ToArray();
         Assert.Equal(
-            [(T0, "Long"), (T0 + 30_000, "Short"), (T0 + (10 * Minute), "Long"), (T0 + (10 * Minute) + 30_000, "Short"), (T0 + (10 * Minute) + 45_000, "Long")],
+            [(T0, Direction.Long), (T0 + 30_000, Direction.Short), (T0 + (10 * Minute), Direction.Long), (T0 + (10 * Minute) + 30_000, Direction.Short), (T0 + (10 * Minute) + 45_000, Direction.Long)],
             signals.Select(s => (s.TimeMs, s.Direction)));
         Assert.Equal(["BTCUSDT", "BTCUSDT", "BTCUSDT", "BTCUSDT", "ETHUSDT"], signals.Select(s => s.Symbol));
 
@@ -84,7 +85,7 @@ public sealed class StrategyActorTests(ITestOutputHelper output) : SqliteTestKit
         batched.Tell(new IndicatorSnapshotBatch(Symbol, ticks[3..]));
         var actual = Enumerable.Range(0, 3).Select(_ => NextSignal(batchMediator)).ToArray();
 
-        Assert.Equal([(T0, "Long"), (T0 + 30_000, "Short"), (T0 + (10 * Minute), "Long")], actual.Select(s => (s.TimeMs, s.Direction)));
+        Assert.Equal([(T0, Direction.Long), (T0 + 30_000, Direction.Short), (T0 + (10 * Minute), Direction.Long)], actual.Select(s => (s.TimeMs, s.Direction)));
         static object Key(SignalEmitted s) => (s.Symbol, s.TimeMs, s.Direction, s.Score, s.Entry, s.StopLoss, s.TakeProfit1, s.TakeProfit2, s.BreakdownJson());
         Assert.Equal(expected.Select(Key), actual.Select(Key));
         Assert.Equal(actual, Enumerable.Range(0, 3).Select(_ => batchRisk.ExpectMsg<SignalEmitted>()));

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.TestKit;
+using Arbitrage.Core.Strategies;
 using Arbitrage.Engine.Strategies;
 using Arbitrage.Engine.Symbols;
 using Arbitrage.Engine.Tests.Strategies;

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Arbitrage.Core.Execution;
+using Arbitrage.Core.Strategies;
 using Arbitrage.Engine.Strategies;
 using Arbitrage.Node.Auth;
 
@@ -10,7 +12,7 @@ namespace Arbitrage.Node.Tests.Api;
 public sealed class ReadAndOpsTests(ApiHost host)
 {
     private static SignalEmitted Signal(string id, string symbol, string strategy) =>
-        new(id, strategy, "1", symbol, "Long", 1_700_000_000_000, 70, 60, 100, 2, 97, 103, 106, [new SignalContributionRecord("rsi", 10, 1, "ok", 28)]);
+        new(id, strategy, "1", symbol, Direction.Long, 1_700_000_000_000, 70, 60, 100, 2, 97, 103, 106, [new SignalContributionRecord("rsi", 10, 1, "ok", 28)]);
 
     private Task<long> AuditRowsAsync(string? auditId = null) =>
         host.ScalarAsync(auditId is null ? "SELECT COUNT(*) FROM read_audit" : $"SELECT COUNT(*) FROM read_audit WHERE audit_id = '{auditId}'");

@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Arbitrage.Core.Risk;
 using Arbitrage.Node.Api.Live;
 using Arbitrage.Node.Auth;
 using Arbitrage.Testing;
@@ -26,11 +27,11 @@ public sealed partial class ReadmeOperatingTests
 
     private static string Camel(string name) => JsonNamingPolicy.CamelCase.ConvertName(name);
 
-    /// <summary>Every concrete type of the engine that the SSE stream would pass on, with its stream.</summary>
+    /// <summary>Every concrete type of the domain and the engine that the SSE stream would pass on, with its stream.</summary>
     private static Dictionary<string, (Type Type, string Stream)> StreamedTypes()
     {
         var streamed = new Dictionary<string, (Type, string)>(StringComparer.Ordinal);
-        foreach (var type in typeof(Engine.Risk.IRiskEvent).Assembly.GetTypes())
+        foreach (var type in typeof(IRiskEvent).Assembly.GetTypes().Concat(typeof(Engine.Risk.RiskGuardActor).Assembly.GetTypes()))
         {
             if (!type.IsClass || type.IsAbstract || type.ContainsGenericParameters || typeof(Delegate).IsAssignableFrom(type))
             {

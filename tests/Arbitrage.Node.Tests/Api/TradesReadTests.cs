@@ -15,7 +15,7 @@ public sealed class TradesReadTests
     [Fact]
     public void The_trades_stream_sends_the_exit_code_and_detail()
     {
-        var closed = new TradeClosed("t-1", "BTCUSDT", "v51", PositionSide.Long, 1, 100m, 1m, 2, 99m, ExitReason.HoldTimeout, "BTCUSDT held 70 min", -1m, -0.5m, 0.08m, 2);
+        var closed = new TradeClosed("t-1", "BTCUSDT", "v51", Direction.Long, 1, 100m, 1m, 2, 99m, ExitReason.HoldTimeout, "BTCUSDT held 70 min", -1m, -0.5m, 0.08m, 2);
         var json = JsonSerializer.Serialize(closed, LiveStreamActor.Json);
         Assert.Contains("\"exitReason\":\"hold_timeout\",\"exitDetail\":\"BTCUSDT held 70 min\"", json, StringComparison.Ordinal);
     }

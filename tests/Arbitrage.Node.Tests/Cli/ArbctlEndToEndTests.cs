@@ -3,6 +3,8 @@ using System.Net.Sockets;
 using System.Text.Json;
 using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
+using Arbitrage.Core.Execution;
+using Arbitrage.Core.Strategies;
 using Arbitrage.Engine.Strategies;
 using Arbitrage.Engine.Topics;
 using Arbitrage.Node.Tests.Live;
@@ -149,5 +151,5 @@ public sealed class ArbctlEndToEndTests(BridgeHost host) : IDisposable
     }
 
     private static SignalEmitted Signal(string id, string symbol) =>
-        new(id, "tail-test", "1", symbol, "Short", 1_700_000_000_000, 70, 60, 100, 2, 103, 97, 94, []);
+        new(id, "tail-test", "1", symbol, Direction.Short, 1_700_000_000_000, 70, 60, 100, 2, 103, 97, 94, []);
 }

@@ -2,6 +2,9 @@ using System.Net;
 using System.Text.Json;
 using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
+using Arbitrage.Core.Execution;
+using Arbitrage.Core.Risk;
+using Arbitrage.Core.Strategies;
 using Arbitrage.Engine.Risk;
 using Arbitrage.Engine.Strategies;
 using Arbitrage.Engine.Topics;
@@ -13,7 +16,7 @@ namespace Arbitrage.Node.Tests.Live;
 public sealed class LiveStreamTests(BridgeHost host)
 {
     private static SignalEmitted Signal(string id, string symbol) =>
-        new(id, "live-test", "1", symbol, "Long", 1_700_000_000_000, 70, 60, 100, 2, 97, 103, 106, [new SignalContributionRecord("rsi", 10, 1, "ok", 28)]);
+        new(id, "live-test", "1", symbol, Direction.Long, 1_700_000_000_000, 70, 60, 100, 2, 97, 103, 106, [new SignalContributionRecord("rsi", 10, 1, "ok", 28)]);
 
     [Fact]
     public async Task Published_signal_reaches_the_stream_and_other_symbols_are_filtered_out()

@@ -1,5 +1,6 @@
 using Arbitrage.Binance.Rest;
 using Arbitrage.Binance.Rest.Models;
+using Arbitrage.Core.Execution;
 
 namespace Arbitrage.Engine.Execution.Live;
 
@@ -25,11 +26,11 @@ public sealed record AccountSettings(
 }
 
 /// <summary>Why the account is not fit to trade <paramref name="Symbol"/> (<c>*</c>: any symbol), with a stable <paramref name="Code"/>.</summary>
-public sealed record AccountProblem(string Symbol, string Code, string Reason)
+public sealed record AccountProblem(string Symbol, RejectCode Code, string Reason)
 {
     public const string AnySymbol = "*";
 
-    public override string ToString() => $"{Symbol}: {Reason} ({Code})";
+    public override string ToString() => $"{Symbol}: {Reason} ({Code.Code()})";
 }
 
 /// <summary>The outcome of <see cref="LiveAccountSetup.ApplyAsync"/>: empty <see cref="Problems"/> = ready.</summary>
@@ -50,12 +51,12 @@ public sealed record AccountCheck(IReadOnlyList<AccountProblem> Problems)
 /// </summary>
 public static class LiveAccountSetup
 {
-    public const string HedgeMode = "hedge_mode";
-    public const string LeverageMismatch = "leverage_mismatch";
-    public const string MarginTypeMismatch = "margin_type_mismatch";
-    public const string SetFailed = "account_setting_failed";
-    public const string Unverified = "account_unverified";
-    public const string NotReported = "account_not_reported";
+    public const RejectCode HedgeMode = RejectCode.HedgeMode;
+    public const RejectCode LeverageMismatch = RejectCode.LeverageMismatch;
+    public const RejectCode MarginTypeMismatch = RejectCode.MarginTypeMismatch;
+    public const RejectCode SetFailed = RejectCode.AccountSettingFailed;
+    public const RejectCode Unverified = RejectCode.AccountUnverified;
+    public const RejectCode NotReported = RejectCode.AccountNotReported;
 
     public static async Task<AccountCheck> ApplyAsync(BinanceRestClient rest, AccountSettings settings, CancellationToken ct = default)
     {

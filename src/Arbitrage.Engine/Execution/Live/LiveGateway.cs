@@ -3,6 +3,8 @@ using Akka.Actor;
 using Arbitrage.Binance.Rest;
 using Arbitrage.Binance.Rest.Models;
 using Arbitrage.Binance.UserData;
+using Arbitrage.Core.Execution;
+using OrderType = Arbitrage.Core.Execution.OrderType;
 
 namespace Arbitrage.Engine.Execution.Live;
 
@@ -252,7 +254,7 @@ public sealed class LiveGateway : IExchangeGateway, IPatientGateway, IAccountPre
         switch (r.Type)
         {
             case OrderType.Market:
-                return GatewayResult<NewOrder>.Ok(new NewOrder(r.Symbol, r.Side, OrderType.Market)
+                return GatewayResult<NewOrder>.Ok(new NewOrder(r.Symbol, r.Side.ToWire(), r.Type.ToWire())
                 {
                     Quantity = r.Quantity,
                     ReduceOnly = r.ReduceOnly,
@@ -261,7 +263,7 @@ public sealed class LiveGateway : IExchangeGateway, IPatientGateway, IAccountPre
             case OrderType.StopMarket or OrderType.TakeProfitMarket:
                 if (r.StopPrice is not { } stop || stop <= 0m)
                     return GatewayResult<NewOrder>.Fail(GatewayErrorKind.Rejected, $"{r.Type} needs a positive stop price");
-                return GatewayResult<NewOrder>.Ok(new NewOrder(r.Symbol, r.Side, r.Type)
+                return GatewayResult<NewOrder>.Ok(new NewOrder(r.Symbol, r.Side.ToWire(), r.Type.ToWire())
                 {
                     Quantity = r.Quantity,
                     StopPrice = stop,
@@ -294,39 +296,17 @@ public sealed class LiveGateway : IExchangeGateway, IPatientGateway, IAccountPre
     /// <summary>Binance's "ClientOrderId is duplicated": an order under this id exists already.</summary>
     public const int DuplicateClientOrderId = -4116;
 
-    public static GatewayOrderStatus ParseStatus(string status) => status switch
-    {
-        "NEW" => GatewayOrderStatus.New,
-        "PARTIALLY_FILLED" => GatewayOrderStatus.PartiallyFilled,
-        "FILLED" => GatewayOrderStatus.Filled,
-        "CANCELED" => GatewayOrderStatus.Canceled,
-        "REJECTED" => GatewayOrderStatus.Rejected,
-        "EXPIRED" or "EXPIRED_IN_MATCH" => GatewayOrderStatus.Expired,
-        _ => GatewayOrderStatus.New,
-    };
-
-    private static OrderType? ParseType(string? type) => type switch
-    {
-        "MARKET" => OrderType.Market,
-        "LIMIT" => OrderType.Limit,
-        "STOP_MARKET" => OrderType.StopMarket,
-        "TAKE_PROFIT_MARKET" => OrderType.TakeProfitMarket,
-        _ => null,
-    };
-
-    private static OrderSide ParseSide(string side) => side == "SELL" ? OrderSide.Sell : OrderSide.Buy;
-
     /// <summary>A REST answer as a gateway order (the request we sent fills in what Binance reports differently once triggered).</summary>
     private GatewayOrder ToGateway(OrderInfo o)
     {
         Tracked? t;
         lock (_gate) t = _tracked.GetValueOrDefault(o.ClientOrderId);
-        var type = t?.Request.Type ?? ParseType(o.OrigType) ?? ParseType(o.Type) ?? OrderType.Market;
+        var type = t?.Request.Type ?? DomainOrders.ParseType(o.OrigType) ?? DomainOrders.ParseType(o.Type) ?? OrderType.Market;
         var fee = t is not null && t.FilledQuantity == o.ExecutedQty && o.ExecutedQty > 0m ? t.FeesUsd : null;
-        return new GatewayOrder(o.ClientOrderId, o.Symbol, ParseSide(o.Side), type,
+        return new GatewayOrder(o.ClientOrderId, o.Symbol, DomainOrders.ParseSide(o.Side), type,
             o.OrigQty != 0m ? o.OrigQty : t?.Request.Quantity ?? 0m,
             o.StopPrice != 0m ? o.StopPrice : t?.Request.StopPrice,
-            o.ReduceOnly, ParseStatus(o.Status), o.ExecutedQty, o.AvgPrice, fee, o.UpdateTime);
+            o.ReduceOnly, DomainOrders.ParseStatus(o.Status), o.ExecutedQty, o.AvgPrice, fee, o.UpdateTime);
     }
 
     private GatewayOrder Remember(OrderInfo o)
@@ -403,11 +383,11 @@ public sealed class LiveGateway : IExchangeGateway, IPatientGateway, IAccountPre
                 }
             }
 
-            var type = t?.Request.Type ?? ParseType(u.OrderType) ?? OrderType.Market;
-            var order = new GatewayOrder(u.ClientOrderId, u.Symbol, ParseSide(u.Side), type,
+            var type = t?.Request.Type ?? DomainOrders.ParseType(u.OrderType) ?? OrderType.Market;
+            var order = new GatewayOrder(u.ClientOrderId, u.Symbol, DomainOrders.ParseSide(u.Side), type,
                 u.OriginalQty != 0m ? u.OriginalQty : t?.Request.Quantity ?? 0m,
                 u.StopPrice != 0m ? u.StopPrice : t?.Request.StopPrice,
-                u.ReduceOnly, ParseStatus(u.Status), u.CumulativeFilledQty, u.AveragePrice,
+                u.ReduceOnly, DomainOrders.ParseStatus(u.Status), u.CumulativeFilledQty, u.AveragePrice,
                 t is not null && t.FilledQuantity == u.CumulativeFilledQty && u.CumulativeFilledQty > 0m ? t.FeesUsd : null,
                 u.TransactionTime != 0 ? u.TransactionTime : u.EventTime);
             if (t is not null && (t.Last is null || t.Last.FilledQuantity <= order.FilledQuantity)) t.Last = order;

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Arbitrage.Core.Execution;
 
 namespace Arbitrage.Engine.Execution.Paper;
 

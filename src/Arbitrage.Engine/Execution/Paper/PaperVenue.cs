@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using Akka.Actor;
-using Arbitrage.Binance.Rest.Models;
+using Arbitrage.Core.Execution;
 
 namespace Arbitrage.Engine.Execution.Paper;
 
@@ -62,7 +62,7 @@ public sealed record PaperVenueState(
             {
                 var o = s.Orders[f.ClientOrderId];
                 var pos = s.Positions.GetValueOrDefault(o.Symbol);
-                var signed = o.Side == OrderSide.Buy ? 1m : -1m;
+                var signed = o.Side == Side.Buy ? 1m : -1m;
                 var newQty = pos.Quantity + signed * f.Quantity;
                 var realised = 0m;
                 var entry = pos.EntryPrice;
@@ -219,10 +219,10 @@ public static class PaperVenue
     }
 
     /// <summary>What a reduce-only order of <paramref name="side"/> can reduce on <paramref name="symbol"/> (≥ 0).</summary>
-    private static decimal Reducible(PaperVenueState s, string symbol, OrderSide side)
+    private static decimal Reducible(PaperVenueState s, string symbol, Side side)
     {
         var pos = s.Positions.GetValueOrDefault(symbol).Quantity;
-        return Math.Sign(pos) == (side == OrderSide.Buy ? -1 : 1) ? Math.Abs(pos) : 0m;
+        return Math.Sign(pos) == (side == Side.Buy ? -1 : 1) ? Math.Abs(pos) : 0m;
     }
 
     /// <summary>The whole order filled at <paramref name="price"/> plus slippage; a reduce-only order is clipped, and expires with nothing to reduce.</summary>
@@ -231,7 +231,7 @@ public static class PaperVenue
         var qty = o.ReduceOnly ? Math.Min(o.Quantity, Reducible(s, o.Symbol, o.Side)) : o.Quantity;
         if (qty == 0m) return new PaperOrderEnded(o.ClientOrderId, GatewayOrderStatus.Expired, timeMs);
         var slip = settings.SlippageBps / 10_000m;
-        var fillPrice = o.Side == OrderSide.Buy ? price * (1m + slip) : price * (1m - slip);
+        var fillPrice = o.Side == Side.Buy ? price * (1m + slip) : price * (1m - slip);
         return new PaperOrderFilled(o.ClientOrderId, qty, fillPrice, fillPrice * qty * settings.TakerFeeRate, timeMs);
     }
 
@@ -244,10 +244,10 @@ public static class PaperVenue
 
     private static bool Triggers(GatewayOrder o, decimal price) => (o.Type, o.Side) switch
     {
-        (OrderType.StopMarket, OrderSide.Sell) => price <= o.StopPrice,
-        (OrderType.StopMarket, OrderSide.Buy) => price >= o.StopPrice,
-        (OrderType.TakeProfitMarket, OrderSide.Sell) => price >= o.StopPrice,
-        (OrderType.TakeProfitMarket, OrderSide.Buy) => price <= o.StopPrice,
+        (OrderType.StopMarket, Side.Sell) => price <= o.StopPrice,
+        (OrderType.StopMarket, Side.Buy) => price >= o.StopPrice,
+        (OrderType.TakeProfitMarket, Side.Sell) => price >= o.StopPrice,
+        (OrderType.TakeProfitMarket, Side.Buy) => price <= o.StopPrice,
         _ => false,
     };
 }

@@ -2,6 +2,8 @@ using Akka.Actor;
 using Akka.Event;
 using Akka.Pattern;
 using Akka.Persistence;
+using Arbitrage.Engine.Persistence;
+using Arbitrage.Core.Execution;
 
 namespace Arbitrage.Engine.Execution.Paper;
 
@@ -41,12 +43,11 @@ public sealed record GetPaperAccount : INoSerializationVerificationNeeded;
 /// <see cref="PaperGatewaySettings.PersistenceId"/>), so its orders, fills, positions and balance survive a restart exactly
 /// as a real exchange's do, and the executor reconciles against it like against Binance. A thin shell over the pure
 /// <see cref="PaperVenue"/>: each decision's events are journaled before the caller hears the answer and before fills are
-/// pushed to the listener (<see cref="OrderUpdate"/>). Snapshot every <see cref="SnapshotEvery"/> events.
+/// pushed to the listener (<see cref="OrderUpdate"/>). Snapshot every <see cref="SnapshotInterval"/> events; older ones are deleted.
 /// </summary>
 public sealed class PaperVenueActor : ReceivePersistentActor
 {
-    public const int SnapshotEvery = 500;
-
+    private readonly SnapshotInterval _snapshots = SnapshotInterval.From(Context.System.Settings.Config);
     private readonly PaperGatewaySettings _settings;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private PaperVenueState _state = PaperVenueState.Empty;
@@ -60,11 +61,14 @@ public sealed class PaperVenueActor : ReceivePersistentActor
 
         Recover<SnapshotOffer>(o =>
         {
-            if (o.Snapshot is PaperVenueSnapshot s) _state = PaperVenueState.From(s);
+            if (o.Snapshot is not PaperVenueSnapshot s) return;
+            _state = PaperVenueState.From(s);
+            _snapshots.Recovered(o.Metadata.SequenceNr);
         });
         Recover<IPaperVenueEvent>(e => _state = _state.Apply(e));
         Recover<RecoveryCompleted>(_ =>
         {
+            if (_snapshots.Due(LastSequenceNr)) SaveSnapshot(_state.ToSnapshot());
             if (_state.Opened) return;
             Persist(new PaperAccountOpened(settings.StartingBalanceUsd, 0), e => _state = _state.Apply(e));
         });
@@ -117,7 +121,7 @@ public sealed class PaperVenueActor : ReceivePersistentActor
             _state = outcome.State;
             foreach (var u in outcome.Updates) _listener.Tell(u);
             replyTo.Tell(outcome.Answer);
-            if (LastSequenceNr % SnapshotEvery < outcome.Events.Count) SaveSnapshot(_state.ToSnapshot());
+            if (_snapshots.Due(LastSequenceNr)) SaveSnapshot(_state.ToSnapshot());
         });
     }
 }

@@ -1,4 +1,4 @@
-using Arbitrage.Binance.Rest.Models;
+using Arbitrage.Core.Execution;
 using Arbitrage.Engine.Serialization;
 
 namespace Arbitrage.Engine.Execution.Paper;
@@ -18,7 +18,7 @@ public sealed record PaperAccountOpened(decimal BalanceUsd, long TimeMs) : IPape
 public sealed record PaperOrderAccepted(
     string ClientOrderId,
     string Symbol,
-    OrderSide Side,
+    Side Side,
     OrderType Type,
     decimal Quantity,
     decimal? StopPrice,

@@ -1,4 +1,7 @@
 using System.Text.RegularExpressions;
+using Arbitrage.Core.Execution;
+using Arbitrage.Core.Risk;
+using Arbitrage.Core.Strategies;
 using Arbitrage.Engine.Execution;
 using Arbitrage.Engine.Risk;
 using Arbitrage.Engine.Strategies;

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Hosting;
+using Arbitrage.Core.Risk;
 using Arbitrage.Engine.Persistence;
 using Arbitrage.Engine.Projections;
 using Arbitrage.Engine.Risk;
@@ -111,7 +112,7 @@ public static class EngineStateEndpoints
             }
 
             Add("@limit", take);
-            command.CommandText = $"SELECT seq, kind, at_ms, detail_json FROM {RiskHistoryProjection<Engine.Risk.KillSwitchEngaged>.Table} " +
+            command.CommandText = $"SELECT seq, kind, at_ms, detail_json FROM {RiskHistoryProjection<KillSwitchEngaged>.Table} " +
                 (where.Count > 0 ? "WHERE " + string.Join(" AND ", where) + " " : string.Empty) + "ORDER BY seq DESC LIMIT @limit";
             var rows = new List<RiskEventView>();
             await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);

@@ -5,6 +5,7 @@ using Arbitrage.Binance.Rest;
 using Arbitrage.Binance.Rest.Models;
 using Arbitrage.Binance.Signing;
 using Arbitrage.Binance.Tapes;
+using Arbitrage.Core.Execution;
 using Arbitrage.Core.Risk;
 using Arbitrage.Engine.Execution;
 using Arbitrage.Engine.Execution.Live;
@@ -165,7 +166,7 @@ public sealed partial class LiveAccountAndKillSwitchTests(ITestOutputHelper outp
         guard.Tell(new MarketTick("ETHUSDT", 50m, T0 + 2000));
 
         guard.Tell(LongBtc("k-BTCUSDT-L-1", T0 + 2000));
-        guard.Tell(Signal("k-ETHUSDT-L-1", "ETHUSDT", "Long", 50, 49, 51, 52, T0 + 2000)); // R 2 USD over 1 → 2 ETH
+        guard.Tell(Signal("k-ETHUSDT-L-1", "ETHUSDT", Direction.Long, 50, 49, 51, 52, T0 + 2000)); // R 2 USD over 1 → 2 ETH
         await UntilAsync(() => new[] { "k-BTCUSDT-L-1", "k-ETHUSDT-L-1" }.All(id =>
             new[] { "-S", "-1", "-2" }.All(leg => host.Exchange.FindByClientId(id + leg).Count == 1)), "both brackets at the simulator");
         Assert.Equal((1m, 2m), (host.Exchange.Position("BTCUSDT").Amount, host.Exchange.Position("ETHUSDT").Amount));

@@ -99,7 +99,7 @@ public sealed class LiveFaultTests(ITestOutputHelper output) : SqliteTestKit(out
         sim.Host.Control.ReleasePlacements();
 
         var alert = await events.FishForMessageAsync<ExecutionAlertRaised>(_ => true, StormWait);
-        Assert.Equal((ExecutionAlertKinds.ProtectionMissing, LiveTape.Symbol, id), (alert.Kind, alert.Symbol, alert.SignalId));
+        Assert.Equal((ExecutionAlertKind.ProtectionMissing, LiveTape.Symbol, id), (alert.Kind, alert.Symbol, alert.SignalId));
         Assert.Contains("429", alert.Detail);
         var closed = await events.FishForMessageAsync<TradeClosed>(_ => true, StormWait);
         Assert.Equal(ExitReason.ProtectionFailed, closed.ExitReason);

@@ -1,5 +1,5 @@
 using Akka.TestKit;
-using Arbitrage.Binance.Rest.Models;
+using Arbitrage.Core.Execution;
 using Arbitrage.Engine.Execution;
 using Arbitrage.Simulator.Control;
 using Xunit.Abstractions;
@@ -12,10 +12,10 @@ public sealed class LiveGatewaySimulatorTests(ITestOutputHelper output) : Akka.T
     private const string Btc = LiveTape.Symbol;
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
 
-    private static OrderRequest Market(string id, OrderSide side, decimal qty, bool reduceOnly = false) =>
+    private static OrderRequest Market(string id, Side side, decimal qty, bool reduceOnly = false) =>
         new(id, Btc, side, OrderType.Market, qty, null, reduceOnly);
 
-    private static OrderRequest Conditional(string id, OrderType type, OrderSide side, decimal qty, decimal stop) =>
+    private static OrderRequest Conditional(string id, OrderType type, Side side, decimal qty, decimal stop) =>
         new(id, Btc, side, type, qty, stop, ReduceOnly: true);
 
     private async Task<OrderUpdate> NextUpdateAsync(TestProbe probe, string clientOrderId, GatewayOrderStatus status) =>
@@ -29,7 +29,7 @@ public sealed class LiveGatewaySimulatorTests(ITestOutputHelper output) : Akka.T
         sim.Gateway.Subscribe(listener.Ref);
         sim.Host.Control.Step(2); // last 101
 
-        var entry = await sim.Gateway.PlaceAsync(Market("e-1", OrderSide.Buy, 1m));
+        var entry = await sim.Gateway.PlaceAsync(Market("e-1", Side.Buy, 1m));
         Assert.True(entry.Success, entry.Error?.ToString());
         Assert.Equal((GatewayOrderStatus.Filled, 1m, 101m, OrderType.Market), (entry.Value!.Status, entry.Value.FilledQuantity, entry.Value.AveragePrice, entry.Value.Type));
         Assert.Equal(101m * LiveSim.TakerRate, entry.Value.FeeUsd); // the answer waited for the stream's commission
@@ -37,16 +37,16 @@ public sealed class LiveGatewaySimulatorTests(ITestOutputHelper output) : Akka.T
         var fill = await NextUpdateAsync(listener, "e-1", GatewayOrderStatus.Filled);
         Assert.Equal((1m, 101m, 101m * LiveSim.TakerRate), (fill.LastFillQuantity, fill.LastFillPrice, fill.LastFillFeeUsd));
         Assert.Equal((1m, 101m, 101m * LiveSim.TakerRate), (fill.Order.FilledQuantity, fill.Order.AveragePrice, fill.Order.FeeUsd));
-        Assert.Equal(OrderSide.Buy, fill.Order.Side);
+        Assert.Equal(Side.Buy, fill.Order.Side);
 
-        var sl = await sim.Gateway.PlaceAsync(Conditional("s-1", OrderType.StopMarket, OrderSide.Sell, 1m, 98m));
-        var tp = await sim.Gateway.PlaceAsync(Conditional("t-1", OrderType.TakeProfitMarket, OrderSide.Sell, 1m, 103m));
+        var sl = await sim.Gateway.PlaceAsync(Conditional("s-1", OrderType.StopMarket, Side.Sell, 1m, 98m));
+        var tp = await sim.Gateway.PlaceAsync(Conditional("t-1", OrderType.TakeProfitMarket, Side.Sell, 1m, 103m));
         Assert.True(sl.Success && tp.Success, $"{sl.Error} {tp.Error}");
         Assert.Equal((GatewayOrderStatus.New, OrderType.StopMarket, 98m, true), (sl.Value!.Status, sl.Value.Type, sl.Value.StopPrice, sl.Value.ReduceOnly));
         Assert.Equal((GatewayOrderStatus.New, OrderType.TakeProfitMarket, 103m), (tp.Value!.Status, tp.Value.Type, tp.Value.StopPrice));
 
         var queried = await sim.Gateway.QueryAsync(Btc, "s-1");
-        Assert.Equal((GatewayOrderStatus.New, OrderType.StopMarket, OrderSide.Sell, 1m, 98m), (queried.Value!.Status, queried.Value.Type, queried.Value.Side, queried.Value.Quantity, queried.Value.StopPrice));
+        Assert.Equal((GatewayOrderStatus.New, OrderType.StopMarket, Side.Sell, 1m, 98m), (queried.Value!.Status, queried.Value.Type, queried.Value.Side, queried.Value.Quantity, queried.Value.StopPrice));
         var open = await sim.Gateway.OpenOrdersAsync();
         Assert.Equal(["s-1", "t-1"], open.Value!.Select(o => o.ClientOrderId).Order().ToArray());
 
@@ -77,7 +77,7 @@ public sealed class LiveGatewaySimulatorTests(ITestOutputHelper output) : Akka.T
         sim.Gateway.Subscribe(listener.Ref);
         sim.Host.Control.Step(1);
 
-        Assert.True((await sim.Gateway.PlaceAsync(Market("short-e", OrderSide.Sell, 2m))).Success);
+        Assert.True((await sim.Gateway.PlaceAsync(Market("short-e", Side.Sell, 2m))).Success);
         var positions = (await sim.Gateway.PositionsAsync()).Value!;
         var p = Assert.Single(positions);
         Assert.Equal((Btc, -2m, 100m), (p.Symbol, p.Quantity, p.EntryPrice));
@@ -86,12 +86,12 @@ public sealed class LiveGatewaySimulatorTests(ITestOutputHelper output) : Akka.T
         Assert.Equal(sim.Host.Exchange.AvailableBalance(), (await sim.Gateway.BalanceAsync()).Value);
         Assert.True(sim.Host.Exchange.AvailableBalance() < sim.Host.Exchange.WalletBalance(), "margin is held");
 
-        Assert.True((await sim.Gateway.PlaceAsync(Conditional("short-s", OrderType.StopMarket, OrderSide.Buy, 2m, 102m))).Success);
+        Assert.True((await sim.Gateway.PlaceAsync(Conditional("short-s", OrderType.StopMarket, Side.Buy, 2m, 102m))).Success);
         sim.Host.Control.Step(1); // 101: not yet
         Assert.Equal(GatewayOrderStatus.New, (await sim.Gateway.QueryAsync(Btc, "short-s")).Value!.Status);
         sim.Host.Control.Step(1); // 102.5: through the stop
         var stop = await NextUpdateAsync(listener, "short-s", GatewayOrderStatus.Filled);
-        Assert.Equal((OrderSide.Buy, OrderType.StopMarket, 2m, 102.5m), (stop.Order.Side, stop.Order.Type, stop.Order.FilledQuantity, stop.LastFillPrice));
+        Assert.Equal((Side.Buy, OrderType.StopMarket, 2m, 102.5m), (stop.Order.Side, stop.Order.Type, stop.Order.FilledQuantity, stop.LastFillPrice));
         Assert.Equal(2m * 102.5m * LiveSim.TakerRate, stop.LastFillFeeUsd);
 
         Assert.Empty((await sim.Gateway.PositionsAsync()).Value!);
@@ -109,7 +109,7 @@ public sealed class LiveGatewaySimulatorTests(ITestOutputHelper output) : Akka.T
         sim.Host.Control.PlayToEnd();
         sim.Host.Control.FailNext(new FaultRule(FaultKind.Unknown503, PathContains: "/fapi/v1/order", AfterAccept: true));
 
-        var placed = await sim.Gateway.PlaceAsync(Market("sig-42-E", OrderSide.Buy, 1m));
+        var placed = await sim.Gateway.PlaceAsync(Market("sig-42-E", Side.Buy, 1m));
         Assert.Equal(GatewayErrorKind.UnknownStatus, placed.Error!.Kind);
 
         var found = await sim.Gateway.QueryAsync(Btc, "sig-42-E");
@@ -131,13 +131,13 @@ public sealed class LiveGatewaySimulatorTests(ITestOutputHelper output) : Akka.T
         sim.Host.Control.PlayToEnd();
         sim.Host.Control.FailNext(new FaultRule(fault, PathContains: "/fapi/v1/order"));
 
-        var placed = await sim.Gateway.PlaceAsync(Market("lost-E", OrderSide.Buy, 1m));
+        var placed = await sim.Gateway.PlaceAsync(Market("lost-E", Side.Buy, 1m));
         Assert.Equal(GatewayErrorKind.UnknownStatus, placed.Error!.Kind);
         Assert.Equal(GatewayErrorKind.NotFound, (await sim.Gateway.QueryAsync(Btc, "lost-E")).Error!.Kind);
         Assert.Empty(sim.Host.Exchange.Orders);
 
         // Only now may the same client id be sent again; it is placed once.
-        Assert.Equal(GatewayOrderStatus.Filled, (await sim.Gateway.PlaceAsync(Market("lost-E", OrderSide.Buy, 1m))).Value!.Status);
+        Assert.Equal(GatewayOrderStatus.Filled, (await sim.Gateway.PlaceAsync(Market("lost-E", Side.Buy, 1m))).Value!.Status);
         Assert.Single(sim.Host.Exchange.FindByClientId("lost-E"));
     }
 
@@ -147,22 +147,22 @@ public sealed class LiveGatewaySimulatorTests(ITestOutputHelper output) : Akka.T
         await using var sim = await LiveSim.StartAsync(new LiveTape().Trades(100m));
         sim.Host.Control.PlayToEnd();
 
-        var reduceOnly = await sim.Gateway.PlaceAsync(Market("ro", OrderSide.Sell, 1m, reduceOnly: true));
+        var reduceOnly = await sim.Gateway.PlaceAsync(Market("ro", Side.Sell, 1m, reduceOnly: true));
         Assert.Equal(GatewayErrorKind.Rejected, reduceOnly.Error!.Kind);
         Assert.Contains("-2022", reduceOnly.Error.Message);
-        var wouldTrigger = await sim.Gateway.PlaceAsync(new OrderRequest("wt", Btc, OrderSide.Sell, OrderType.StopMarket, 1m, 101m, false));
+        var wouldTrigger = await sim.Gateway.PlaceAsync(new OrderRequest("wt", Btc, Side.Sell, OrderType.StopMarket, 1m, 101m, false));
         Assert.Equal(GatewayErrorKind.Rejected, wouldTrigger.Error!.Kind);
         Assert.Contains("-2021", wouldTrigger.Error.Message);
-        Assert.Equal(GatewayErrorKind.Rejected, (await sim.Gateway.PlaceAsync(Market("bad id!", OrderSide.Buy, 1m))).Error!.Kind);
-        Assert.Equal(GatewayErrorKind.Rejected, (await sim.Gateway.PlaceAsync(Market("zero", OrderSide.Buy, 0m))).Error!.Kind);
+        Assert.Equal(GatewayErrorKind.Rejected, (await sim.Gateway.PlaceAsync(Market("bad id!", Side.Buy, 1m))).Error!.Kind);
+        Assert.Equal(GatewayErrorKind.Rejected, (await sim.Gateway.PlaceAsync(Market("zero", Side.Buy, 0m))).Error!.Kind);
         Assert.Equal(GatewayErrorKind.Rejected,
-            (await sim.Gateway.PlaceAsync(new OrderRequest("nostop", Btc, OrderSide.Sell, OrderType.StopMarket, 1m, null, true))).Error!.Kind);
+            (await sim.Gateway.PlaceAsync(new OrderRequest("nostop", Btc, Side.Sell, OrderType.StopMarket, 1m, null, true))).Error!.Kind);
         Assert.Empty(sim.Host.Exchange.Orders);
 
         sim.Host.Control.FailNext(new FaultRule(FaultKind.RateLimited, PathContains: "/fapi/v2/positionRisk", RetryAfterSeconds: 30));
         Assert.Equal(GatewayErrorKind.Unavailable, (await sim.Gateway.PositionsAsync()).Error!.Kind);
         // The client now refuses locally until Retry-After: a placement is not sent, and says so.
-        Assert.Equal(GatewayErrorKind.Unavailable, (await sim.Gateway.PlaceAsync(Market("later", OrderSide.Buy, 1m))).Error!.Kind);
+        Assert.Equal(GatewayErrorKind.Unavailable, (await sim.Gateway.PlaceAsync(Market("later", Side.Buy, 1m))).Error!.Kind);
         Assert.Empty(sim.Host.Exchange.Orders);
     }
 
@@ -173,8 +173,8 @@ public sealed class LiveGatewaySimulatorTests(ITestOutputHelper output) : Akka.T
         var listener = CreateTestProbe();
         sim.Gateway.Subscribe(listener.Ref);
         sim.Host.Control.Step(1);
-        Assert.True((await sim.Gateway.PlaceAsync(Market("rc-E", OrderSide.Buy, 1m))).Success);
-        Assert.True((await sim.Gateway.PlaceAsync(Conditional("rc-1", OrderType.TakeProfitMarket, OrderSide.Sell, 1m, 103m))).Success);
+        Assert.True((await sim.Gateway.PlaceAsync(Market("rc-E", Side.Buy, 1m))).Success);
+        Assert.True((await sim.Gateway.PlaceAsync(Conditional("rc-1", OrderType.TakeProfitMarket, Side.Sell, 1m, 103m))).Success);
         await NextUpdateAsync(listener, "rc-1", GatewayOrderStatus.New);
 
         Assert.Equal(1, sim.Host.Control.DropAllWebSockets());

@@ -74,7 +74,7 @@ public sealed class LiveLifecycleTests(ITestOutputHelper output) : SqliteTestKit
 
         // By hand, simulator taker fee 5 bps: 1 BTC long at 100 (fee 0.05); 0.5 out at 102 (+1.00, fee 0.0255);
         // 0.5 out at 104 (+2.00, fee 0.026). Net 3 − 0.1015 = 2.8985 USD = 1.44925 R (R = 2 USD). Real commissions, not estimates.
-        Assert.Equal((id, PositionSide.Long, ExitReason.Tp2, ""), (closed.SignalId, closed.Direction, closed.ExitReason, closed.ExitDetail));
+        Assert.Equal((id, Direction.Long, ExitReason.Tp2, ""), (closed.SignalId, closed.Direction, closed.ExitReason, closed.ExitDetail));
         Assert.Equal((100m, 1m, 103m), (closed.Entry, closed.Quantity, closed.Exit));
         Assert.Equal(0.1015m, closed.FeesUsd);
         Assert.Equal(2.8985m, closed.PnlUsd);

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Arbitrage.Core.Execution;
+using Arbitrage.Core.Risk;
 using Arbitrage.Engine.Execution;
 using Arbitrage.Engine.Execution.Paper;
 using Arbitrage.Engine.Risk;
@@ -67,7 +68,7 @@ public sealed class PaperRestartTests(ITestOutputHelper output) : RiskGuardTestK
 
         // The node comes back to an exchange that holds nothing of it (here: a venue with an empty journal).
         var again = Restart(guard, Paper.Settings with { PersistenceId = "paper-exchange-" + Guid.NewGuid().ToString("N") });
-        var mismatch = Events.FishForMessage<ReconciliationDifference>(d => d.Kind == "position_mismatch");
+        var mismatch = Events.FishForMessage<ReconciliationDifference>(d => d.Kind == DifferenceKind.PositionMismatch);
         Assert.Contains("journal expects 1, exchange holds 0", mismatch.Detail);
         Events.FishForMessage<ExecutorReady>(_ => true);
         Assert.Equal(["BTCUSDT"], StatusOf(again).Positions.Select(p => p.Symbol)); // a phantom: nothing held at the exchange
@@ -80,7 +81,7 @@ public sealed class PaperRestartTests(ITestOutputHelper output) : RiskGuardTestK
         Assert.Equal((Id, 1m, 0m, ExitReason.ManualClose, "closed by operator ops"),
             (cleared.SignalId, cleared.Quantity, cleared.ExchangeQuantity, cleared.Reason, cleared.Detail));
         var alert = Events.FishForMessage<ExecutionAlertRaised>(_ => true);
-        Assert.Equal((ExecutionAlertKinds.PositionCleared, "BTCUSDT", Id), (alert.Kind, alert.Symbol, alert.SignalId));
+        Assert.Equal((ExecutionAlertKind.PositionCleared, "BTCUSDT", Id), (alert.Kind, alert.Symbol, alert.SignalId));
         Assert.Contains("the exchange holds 0 BTCUSDT, the journal had 1", alert.Detail);
         AwaitCondition(() => StatusOf(again).Positions.Count == 0);
 
@@ -102,7 +103,7 @@ public sealed class PaperRestartTests(ITestOutputHelper output) : RiskGuardTestK
         reply.ExpectMsg<RiskStatus>();
         var cleared = Events.FishForMessage<PositionWrittenOff>(_ => true);
         Assert.Equal((ExitReason.KillSwitch, "kill switch by ops: phantom"), (cleared.Reason, cleared.Detail));
-        Events.FishForMessage<ExecutionAlertRaised>(a => a.Kind == ExecutionAlertKinds.PositionCleared);
+        Events.FishForMessage<ExecutionAlertRaised>(a => a.Kind == ExecutionAlertKind.PositionCleared);
         AwaitCondition(() => StatusOf(again).Positions.Count == 0);
     }
 }

@@ -1,10 +1,8 @@
 using System.Globalization;
-using Arbitrage.Binance.Rest.Models;
-using Arbitrage.Core.Execution;
 using Arbitrage.Core.Sizing;
-using Arbitrage.Engine.Strategies;
+using Arbitrage.Core.Strategies;
 
-namespace Arbitrage.Engine.Execution;
+namespace Arbitrage.Core.Execution;
 
 /// <summary>What the executor must do at the gateway once a decision's events are persisted.</summary>
 public abstract record ExecutionEffect
@@ -51,50 +49,45 @@ public sealed record ReconcileSnapshot(
 public static class ExecutorLogic
 {
     /// <summary>A signal the risk guard let through, sized with <paramref name="riskUsd"/> per trade.</summary>
-    public static ExecutionDecision OnSignal(ExecutorState state, SignalEmitted s, decimal riskUsd, ExecutorSettings settings)
+    public static ExecutionDecision OnSignal(ExecutorState state, SignalEmitted s, decimal riskUsd, ExecutionRules rules)
     {
         var d = new ExecutionDecision(state);
-        if (state.SeenSignals.Contains(s.SignalId)) return d;
+        if (AlreadyHandled(d, s)) return d;
         var now = Math.Max(state.LastEventMs, s.TimeMs);
 
-        void Reject(string code, string reason) => d.Emit(new SignalRejected(s.SignalId, s.Symbol, code, reason, now));
+        void Reject(RejectCode code, string reason) => d.Emit(new SignalRejected(s.SignalId, s.Symbol, code, reason, now));
 
-        if (!settings.Filters.TryGetValue(s.Symbol, out var filters))
+        if (!rules.Filters.TryGetValue(s.Symbol, out var filters))
         {
-            Reject("no_filters", $"{s.Symbol}: no exchange filters (tickSize/stepSize) configured for this symbol");
+            Reject(RejectCode.NoFilters, $"{s.Symbol}: no exchange filters (tickSize/stepSize) configured for this symbol");
             return d;
         }
 
         if (state.Trades.Values.FirstOrDefault(t => t.Symbol == s.Symbol) is { } busy)
         {
-            Reject("symbol_busy", $"{s.Symbol}: trade {busy.Plan.SignalId} is still open on this symbol (one position per symbol)");
+            Reject(RejectCode.SymbolBusy, $"{s.Symbol}: trade {busy.Plan.SignalId} is still open on this symbol (one position per symbol)");
             return d;
         }
 
         var active = state.ActiveTrades.Count();
-        if (active >= settings.MaxConcurrentPositions)
+        if (active >= rules.MaxConcurrentPositions)
         {
-            Reject("max_positions", $"{active} positions open, the maximum is {settings.MaxConcurrentPositions}");
+            Reject(RejectCode.MaxPositions, $"{active} positions open, the maximum is {rules.MaxConcurrentPositions}");
             return d;
         }
 
-        if (!Enum.TryParse<PositionSide>(s.Direction, ignoreCase: false, out var direction))
-        {
-            Reject("bad_direction", $"direction '{s.Direction}' is neither Long nor Short");
-            return d;
-        }
-
+        var direction = s.Direction;
         var size = PositionSizer.Size(riskUsd, (decimal)s.Entry, (decimal)s.StopLoss, filters, OrderKind.Market);
         if (size is SizeResult.Rejected r)
         {
-            Reject("size_" + SnakeCase(r.Code.ToString()), r.Reason);
+            Reject(RejectCodes.Of(r.Code), r.Reason);
             return d;
         }
 
         var ok = (SizeResult.Ok)size;
         if (ok.Side != direction)
         {
-            Reject("bad_levels", $"{s.Symbol}: a {direction} signal with stop {F((decimal)s.StopLoss)} on the wrong side of entry {F((decimal)s.Entry)}");
+            Reject(RejectCode.BadLevels, $"{s.Symbol}: a {direction} signal with stop {F((decimal)s.StopLoss)} on the wrong side of entry {F((decimal)s.Entry)}");
             return d;
         }
 
@@ -104,21 +97,52 @@ public static class ExecutorLogic
             ok.Quantity, riskUsd, tick, filters.StepFor(OrderKind.Market), filters.MinQtyFor(OrderKind.Market), now);
         d.Emit(plan);
         var entry = new OrderIntent(ClientOrderIds.For(s.SignalId, OrderLeg.Entry), s.SignalId, s.Symbol, OrderLeg.Entry,
-            Open(direction), OrderType.Market, ok.Quantity, null, false, now);
+            direction.OpeningSide(), OrderType.Market, ok.Quantity, null, false, now);
         d.Emit(entry);
         d.Do(new ExecutionEffect.Place(entry));
         return d;
     }
 
     /// <summary>
+    /// A signal the account cannot trade (its settings are not as configured, <paramref name="code"/> says which): refused
+    /// once, like any other refusal (a repeat is ignored).
+    /// </summary>
+    public static ExecutionDecision Refuse(ExecutorState state, SignalEmitted s, RejectCode code, string reason)
+    {
+        var d = new ExecutionDecision(state);
+        if (AlreadyHandled(d, s)) return d;
+        d.Emit(new SignalRejected(s.SignalId, s.Symbol, code, reason, Math.Max(state.LastEventMs, s.TimeMs)));
+        return d;
+    }
+
+    /// <summary>
+    /// A repeat of a signal already planned or refused: nothing to do. A signal too old to tell from a forgotten repeat
+    /// (<see cref="ExecutorState.SignalMemoryMs"/>) is refused as <see cref="RejectCode.StaleSignal"/>, never traded.
+    /// </summary>
+    private static bool AlreadyHandled(ExecutionDecision d, SignalEmitted s)
+    {
+        var state = d.State;
+        if (state.HasSeen(s.SignalId)) return true;
+        if (!state.Remembers(s.TimeMs))
+        {
+            d.Emit(new SignalRejected(s.SignalId, s.Symbol, RejectCode.StaleSignal,
+                $"signal at {s.TimeMs} is more than {ExecutorState.SignalMemoryMs / 3_600_000} h older than the executor's last event ({state.LastEventMs}): " +
+                "it cannot be told from a repeat of a signal already handled", state.LastEventMs));
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>
     /// The exchange reports <paramref name="o"/> (an update, a placement/cancel answer, or a query). Unknown
     /// client ids are ignored (reconciliation deals with them). Cumulative figures make repeats harmless.
     /// </summary>
-    public static ExecutionDecision Observe(ExecutorState state, GatewayOrder o, ExecutorSettings settings,
+    public static ExecutionDecision Observe(ExecutorState state, GatewayOrder o, ExecutionRules rules,
         decimal? lastFillQty = null, decimal? lastFillPrice = null, decimal? lastFillFee = null)
     {
         var d = new ExecutionDecision(state);
-        Observe(d, o, settings, lastFillQty, lastFillPrice, lastFillFee);
+        Observe(d, o, rules, lastFillQty, lastFillPrice, lastFillFee);
         return d;
     }
 
@@ -163,8 +187,8 @@ public static class ExecutorLogic
     /// <summary>
     /// The exchange holds <paramref name="exchangeQuantity"/> (signed) on the symbol of a trade being flattened whose close
     /// order ended with part of the position still in the journal. None held in the trade's direction: the rest is cleared
-    /// (<see cref="PositionWrittenOff"/> and a <see cref="ExecutionAlertKinds.PositionCleared"/> alert saying why); some
-    /// held: an operator must look (<see cref="ExecutionAlertKinds.CloseFailed"/>). <paramref name="reason"/> and
+    /// (<see cref="PositionWrittenOff"/> and a <see cref="ExecutionAlertKind.PositionCleared"/> alert saying why); some
+    /// held: an operator must look (<see cref="ExecutionAlertKind.CloseFailed"/>). <paramref name="reason"/> and
     /// <paramref name="detail"/> are those of the flatten that asked.
     /// </summary>
     public static ExecutionDecision OnExchangePosition(ExecutorState state, string signalId, decimal exchangeQuantity, ExitReason reason, string detail, long nowMs)
@@ -179,25 +203,25 @@ public static class ExecutorLogic
         var state = d.State;
         if (!state.Trades.TryGetValue(signalId, out var t) || t.Finished || t.Flatten is null || t.OpenQuantity <= 0m) return;
         if (!state.Orders.TryGetValue(ClientOrderIds.For(signalId, OrderLeg.Close), out var close) || !close.IsFinal) return;
-        var direction = t.Plan.Side == PositionSide.Long ? 1m : -1m;
+        var direction = t.Plan.Side.Sign();
         var held = Math.Max(0m, exchangeQuantity * direction);
         var journal = t.OpenQuantity * direction;
         if (held == 0m)
         {
             var why = $"the exchange holds {F(exchangeQuantity)} {t.Symbol}, the journal had {F(journal)} (trade {signalId}); cleared on {reason.Code()}: {detail}";
             d.Emit(new PositionWrittenOff(signalId, t.Symbol, t.OpenQuantity, exchangeQuantity, reason, detail, now));
-            d.Emit(new ExecutionAlert(ExecutionAlertKinds.PositionCleared, t.Symbol, signalId, why, now));
+            d.Emit(new ExecutionAlert(ExecutionAlertKind.PositionCleared, t.Symbol, signalId, why, now));
             CancelWorking(d, t, except: null);
             return;
         }
 
-        d.Emit(new ExecutionAlert(ExecutionAlertKinds.CloseFailed, t.Symbol, signalId,
+        d.Emit(new ExecutionAlert(ExecutionAlertKind.CloseFailed, t.Symbol, signalId,
             $"close {close.Intent.ClientOrderId} ended {close.EndStatus} after {F(close.FilledQuantity)} of {F(close.Intent.Quantity)}; the exchange still holds " +
             $"{F(exchangeQuantity)} {t.Symbol}, the journal {F(journal)}: close it at the exchange, then close it here again to clear it", now));
     }
 
     /// <summary>
-    /// The protection deadline of a trade passed (the executor's timer, <see cref="ExecutorSettings.ProtectionTimeout"/> after
+    /// The protection deadline of a trade passed (the executor's timer, <c>ExecutorSettings.ProtectionTimeout</c> after
     /// its first protective stop was sent): still no stop working at the exchange while a position is held → alert and close
     /// at market (<see cref="ExitReason.ProtectionFailed"/>), as the kill switch would. <paramref name="why"/>: what kept the stop out.
     /// </summary>
@@ -208,7 +232,7 @@ public static class ExecutorLogic
         if (state.IsProtected(t)) return d;
         var now = Math.Max(state.LastEventMs, nowMs);
         var detail = $"no protective stop at the exchange for {F(t.OpenQuantity)} {t.Symbol} (trade {signalId}): {why}; closing at market";
-        d.Emit(new ExecutionAlert(ExecutionAlertKinds.ProtectionMissing, t.Symbol, signalId, detail, now));
+        d.Emit(new ExecutionAlert(ExecutionAlertKind.ProtectionMissing, t.Symbol, signalId, detail, now));
         d.Emit(new FlattenRequested(signalId, ExitReason.ProtectionFailed, detail, now));
         ProceedWithFlatten(d, signalId);
         return d;
@@ -219,7 +243,7 @@ public static class ExecutorLogic
     /// ones it never saw (an entry that never left is abandoned; protection is sent again under the same
     /// id), cancel orders we do not own, and record every difference, including positions.
     /// </summary>
-    public static ExecutionDecision Reconcile(ExecutorState state, ReconcileSnapshot snap, ExecutorSettings settings, long nowMs)
+    public static ExecutionDecision Reconcile(ExecutorState state, ReconcileSnapshot snap, ExecutionRules rules, long nowMs)
     {
         var d = new ExecutionDecision(state);
         var now = Math.Max(state.LastEventMs, nowMs);
@@ -232,25 +256,25 @@ public static class ExecutorLogic
                 var o = answer.Value!;
                 if (!rec.Accepted || o.FilledQuantity != rec.FilledQuantity || o.IsFinal)
                 {
-                    d.Emit(new ReconciliationDifference("order_adopted", rec.Intent.Symbol, id,
+                    d.Emit(new ReconciliationDifference(DifferenceKind.OrderAdopted, rec.Intent.Symbol, id,
                         $"journal: {(rec.Accepted ? "accepted" : "intent only")}, filled {F(rec.FilledQuantity)}; exchange: {o.Status}, filled {F(o.FilledQuantity)}", now));
                 }
 
-                Observe(d, o, settings, null, null, null);
+                Observe(d, o, rules, null, null, null);
             }
             else if (answer.Error!.Kind == GatewayErrorKind.NotFound)
             {
                 var trade = d.State.TradeOf(id);
                 if (rec.Intent.Leg == OrderLeg.Entry || trade is { Finished: true } || trade is { Flatten: not null } && rec.Intent.Leg != OrderLeg.Close)
                 {
-                    d.Emit(new ReconciliationDifference("intent_not_sent", rec.Intent.Symbol, id,
+                    d.Emit(new ReconciliationDifference(DifferenceKind.IntentNotSent, rec.Intent.Symbol, id,
                         "the exchange never received this order (restart before it was sent); abandoned", now));
                     d.Emit(new OrderEnded(id, GatewayOrderStatus.Canceled, "never reached the exchange", now));
                     React(d, rec.Intent.SignalId, rec.Intent.Leg, ended: true);
                 }
                 else
                 {
-                    d.Emit(new ReconciliationDifference("intent_resent", rec.Intent.Symbol, id,
+                    d.Emit(new ReconciliationDifference(DifferenceKind.IntentResent, rec.Intent.Symbol, id,
                         "the exchange never received this protective order; sent again under the same client id", now));
                     d.Do(new ExecutionEffect.Place(rec.Intent));
                 }
@@ -277,7 +301,7 @@ public static class ExecutorLogic
         foreach (var o in snap.OpenOrders.OrderBy(o => o.ClientOrderId, StringComparer.Ordinal))
         {
             if (d.State.Orders.TryGetValue(o.ClientOrderId, out var mine) && !mine.IsFinal) continue;
-            d.Emit(new ReconciliationDifference("orphan_order", o.Symbol, o.ClientOrderId,
+            d.Emit(new ReconciliationDifference(DifferenceKind.OrphanOrder, o.Symbol, o.ClientOrderId,
                 $"open {o.Type} {o.Side} {F(o.Quantity)} at the exchange that no open trade owns; canceled", now));
             d.Do(new ExecutionEffect.Cancel(o.Symbol, o.ClientOrderId));
         }
@@ -290,7 +314,7 @@ public static class ExecutorLogic
             var a = actual.GetValueOrDefault(symbol);
             if (e != a)
             {
-                d.Emit(new ReconciliationDifference("position_mismatch", symbol, null,
+                d.Emit(new ReconciliationDifference(DifferenceKind.PositionMismatch, symbol, null,
                     $"journal expects {F(e)}, exchange holds {F(a)}; left for an operator", now));
             }
         }
@@ -300,7 +324,7 @@ public static class ExecutorLogic
 
     // ---- internals ----
 
-    private static void Observe(ExecutionDecision d, GatewayOrder o, ExecutorSettings settings,
+    private static void Observe(ExecutionDecision d, GatewayOrder o, ExecutionRules rules,
         decimal? lastFillQty, decimal? lastFillPrice, decimal? lastFillFee)
     {
         if (!d.State.Orders.TryGetValue(o.ClientOrderId, out var rec)) return;
@@ -322,11 +346,11 @@ public static class ExecutorLogic
                 : (o.AveragePrice * o.FilledQuantity - rec.FilledNotional) / delta;
             var fee = lastFillQty == delta && lastFillFee is { } lf ? lf
                 : o.FeeUsd is { } cum ? cum - rec.FeesUsd
-                : price * delta * settings.TakerFeeRate;
+                : price * delta * rules.TakerFeeRate;
             var trade = d.State.TradeOf(id);
             if (trade is { Finished: true })
             {
-                d.Emit(new ReconciliationDifference("fill_after_close", o.Symbol, id,
+                d.Emit(new ReconciliationDifference(DifferenceKind.FillAfterClose, o.Symbol, id,
                     $"{F(delta)} filled at {F(price)} after the trade closed", now));
             }
 
@@ -391,7 +415,7 @@ public static class ExecutorLogic
             // TP1 done: the rest is protected at break-even. The old stop stays until the exchange has accepted the new
             // one (Observe cancels it then), so the position is never unprotected (both are reduce-only).
             var be = new OrderIntent(ClientOrderIds.For(signalId, OrderLeg.BreakEven), signalId, p.Symbol, OrderLeg.BreakEven,
-                Close(p.Side), OrderType.StopMarket, t.OpenQuantity, StepRounding.Nearest(t.EntryAveragePrice, p.TickSize), true, now);
+                p.Side.ClosingSide(), OrderType.StopMarket, t.OpenQuantity, StepRounding.Nearest(t.EntryAveragePrice, p.TickSize), true, now);
             d.Emit(be);
             d.Do(new ExecutionEffect.Place(be));
             return;
@@ -401,7 +425,7 @@ public static class ExecutorLogic
             && rec.EndStatus is GatewayOrderStatus.Rejected or GatewayOrderStatus.Expired && t.Flatten is null)
         {
             var detail = $"protective stop {rec.Intent.ClientOrderId} {rec.EndStatus}: closing unprotected position";
-            d.Emit(new ExecutionAlert(ExecutionAlertKinds.ProtectionFailed, p.Symbol, signalId, detail, now));
+            d.Emit(new ExecutionAlert(ExecutionAlertKind.ProtectionFailed, p.Symbol, signalId, detail, now));
             d.Emit(new FlattenRequested(signalId, ExitReason.ProtectionFailed, detail, now));
             ProceedWithFlatten(d, signalId);
             return;
@@ -420,7 +444,7 @@ public static class ExecutorLogic
         var now = d.State.LastEventMs;
         var qty = t.EntryQuantity;
         var (tp1, rest) = TradePnl.SplitAtTp1(qty, p.StepSize, p.MinQty);
-        var side = Close(p.Side);
+        var side = p.Side.ClosingSide();
         var legs = new List<OrderIntent>
         {
             new(ClientOrderIds.For(p.SignalId, OrderLeg.StopLoss), p.SignalId, p.Symbol, OrderLeg.StopLoss, side, OrderType.StopMarket, qty, p.StopLoss, true, now),
@@ -457,7 +481,7 @@ public static class ExecutorLogic
         var id = ClientOrderIds.For(t.Plan.SignalId, OrderLeg.Close);
         if (d.State.Orders.ContainsKey(id)) return;
         CancelWorking(d, t, except: OrderLeg.Entry);
-        var close = new OrderIntent(id, t.Plan.SignalId, t.Symbol, OrderLeg.Close, Close(t.Plan.Side), OrderType.Market,
+        var close = new OrderIntent(id, t.Plan.SignalId, t.Symbol, OrderLeg.Close, t.Plan.Side.ClosingSide(), OrderType.Market,
             t.OpenQuantity, null, true, d.State.LastEventMs);
         d.Emit(close);
         d.Do(new ExecutionEffect.Place(close));
@@ -491,12 +515,6 @@ public static class ExecutorLogic
         OrderLeg.Close when t.Flatten is { } f => (f.Reason, f.Detail),
         var leg => (ExitReason.Unknown, $"last exit fill on the {leg} leg without a flatten request"),
     };
-
-    private static OrderSide Open(PositionSide side) => side == PositionSide.Long ? OrderSide.Buy : OrderSide.Sell;
-
-    private static OrderSide Close(PositionSide side) => side == PositionSide.Long ? OrderSide.Sell : OrderSide.Buy;
-
-    private static string SnakeCase(string s) => string.Concat(s.Select((c, i) => i > 0 && char.IsUpper(c) ? "_" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
 
     internal static string F(decimal v) => v.ToString("0.############################", CultureInfo.InvariantCulture);
 }

@@ -1,8 +1,9 @@
-namespace Arbitrage.Engine.Serialization;
+namespace Arbitrage.Core.Serialization;
 
 /// <summary>
-/// Marker for everything that reaches the journal or the snapshot store. Bound in hocon/akka.conf to
-/// <see cref="PersistedMessageSerializer"/>; every implementing type carries a <see cref="ManifestAttribute"/>.
+/// Marker for everything that reaches the journal or the snapshot store. Bound in hocon/akka.conf to the engine's
+/// <c>PersistedMessageSerializer</c>; every implementing type carries a <see cref="ManifestAttribute"/>. Here, beside the
+/// domain's events, so Core can declare what it persists without knowing how (no Akka in Core).
 /// </summary>
 public interface IPersistedMessage;
 

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Arbitrage.Engine.Execution;
+namespace Arbitrage.Core.Execution;
 
 /// <summary>The legs of a bracket trade and their 2-character client-id suffixes.</summary>
 public enum OrderLeg
@@ -24,7 +24,7 @@ public enum OrderLeg
 /// Client order ids derived only from the signal id and the leg, so the same intent always carries
 /// the same id: a restart or a retry can be recognised by the exchange and by reconciliation, never
 /// doubled. Binance accepts <c>^[\.A-Z\:/a-z0-9_-]{1,36}$</c>; signal ids are at most 34 characters
-/// (<see cref="Core.Strategies.SignalId.MaxLength"/>), any other id is hashed to fit.
+/// (<see cref="Strategies.SignalId.MaxLength"/>), any other id is hashed to fit.
 /// </summary>
 public static class ClientOrderIds
 {

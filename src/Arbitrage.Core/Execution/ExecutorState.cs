@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using Arbitrage.Core.Risk;
 using Arbitrage.Core.Sizing;
 
-namespace Arbitrage.Engine.Execution;
+namespace Arbitrage.Core.Execution;
 
 /// <summary>One order of a trade: the intent as persisted plus what the exchange has reported of it.</summary>
 public sealed record OrderRecord(
@@ -56,21 +56,44 @@ public sealed record TradeRecord(
 
 /// <summary>
 /// The executor's durable state, changed only by <see cref="Apply"/>: open trades by signal id, their
-/// orders by client id, and the signal ids already handled (so a redelivered signal is never traded twice).
+/// orders by client id, and the signal ids handled within <see cref="SignalMemoryMs"/> of its event time (so a redelivered
+/// signal is never traded twice, and the set does not grow with the age of the account).
 /// </summary>
+/// <param name="SeenSignals">Signal id → event time it was planned or refused at; ids older than the memory are dropped.</param>
+/// <param name="LastEventMs">Event time of the latest event (the executor's clock).</param>
 public sealed record ExecutorState(
     ImmutableDictionary<string, TradeRecord> Trades,
     ImmutableDictionary<string, OrderRecord> Orders,
-    ImmutableHashSet<string> SeenSignals,
+    ImmutableDictionary<string, long> SeenSignals,
     long LastEventMs,
     int TradesClosed)
 {
+    /// <summary>
+    /// How long (event time) a handled signal id is remembered: 24 h. Every repeat that can reach the executor (a strategy
+    /// writing a signal again after a journal outage, a supervisor handing on what it kept, a singleton moving) comes within
+    /// seconds to minutes of the first; a signal older than this is refused (<see cref="RejectCode.StaleSignal"/>), never traded.
+    /// </summary>
+    public const long SignalMemoryMs = 24 * 3_600_000L;
+
+    // Forgetting runs when the clock enters a new hour, so the set holds at most 25 h of signals and Apply stays O(1) otherwise.
+    private const long ForgetEveryMs = 3_600_000L;
+
     public static readonly ExecutorState Empty = new(
         ImmutableDictionary<string, TradeRecord>.Empty.WithComparers(StringComparer.Ordinal),
         ImmutableDictionary<string, OrderRecord>.Empty.WithComparers(StringComparer.Ordinal),
-        ImmutableHashSet<string>.Empty.WithComparer(StringComparer.Ordinal),
+        ImmutableDictionary<string, long>.Empty.WithComparers(StringComparer.Ordinal),
         0,
         0);
+
+    /// <summary>The signal was planned or refused (within the memory).</summary>
+    public bool HasSeen(string signalId) => SeenSignals.ContainsKey(signalId);
+
+    /// <summary>
+    /// A signal at <paramref name="signalTimeMs"/> would still be found by <see cref="HasSeen"/> had it been handled: every
+    /// id handled at or after <see cref="LastEventMs"/> − <see cref="SignalMemoryMs"/> is kept (an id is handled no earlier
+    /// than its signal's time).
+    /// </summary>
+    public bool Remembers(long signalTimeMs) => signalTimeMs >= LastEventMs - SignalMemoryMs;
 
     /// <summary>Trades that still hold (or are about to hold) a position.</summary>
     public IEnumerable<TradeRecord> ActiveTrades => Trades.Values.Where(t => !t.Finished);
@@ -91,7 +114,7 @@ public sealed record ExecutorState(
             if (t.Finished) continue; // a written-off trade keeps its open quantity, not its position
             var q = t.OpenQuantity;
             if (q == 0m) continue;
-            d[t.Symbol] = d.GetValueOrDefault(t.Symbol) + (t.Plan.Side == PositionSide.Long ? q : -q);
+            d[t.Symbol] = d.GetValueOrDefault(t.Symbol) + (t.Plan.Side == Direction.Long ? q : -q);
         }
 
         return d;
@@ -107,14 +130,15 @@ public sealed record ExecutorState(
     public ExecutorState Apply(IExecutionEvent e)
     {
         var s = this with { LastEventMs = Math.Max(LastEventMs, e.TimeMs) };
+        if (s.LastEventMs / ForgetEveryMs != LastEventMs / ForgetEveryMs) s = s.ForgetOldSignals();
         switch (e)
         {
             case SignalRejected r:
-                return s with { SeenSignals = s.SeenSignals.Add(r.SignalId) };
+                return s with { SeenSignals = s.SeenSignals.SetItem(r.SignalId, r.TimeMs) };
             case TradePlanned p:
                 return s with
                 {
-                    SeenSignals = s.SeenSignals.Add(p.SignalId),
+                    SeenSignals = s.SeenSignals.SetItem(p.SignalId, p.TimeMs),
                     Trades = s.Trades.SetItem(p.SignalId, new TradeRecord(p, ImmutableList<string>.Empty, 0m, 0m, 0m, null,
                         ImmutableList<Fill>.Empty, 0, null, null, false)),
                 };
@@ -174,6 +198,47 @@ public sealed record ExecutorState(
             default:
                 throw new ArgumentOutOfRangeException(nameof(e), e, "unknown execution event");
         }
+    }
+
+    /// <summary>The state as stored in a snapshot (<see cref="FromSnapshot"/> gives it back).</summary>
+    public ExecutorSnapshot ToSnapshot() => new(
+        Trades.Values.OrderBy(t => t.Plan.SignalId, StringComparer.Ordinal)
+            .Select(t => new ExecutorSnapshot.Trade(t.Plan, t.OrderIds, t.EntryQuantity, t.EntryNotional, t.EntryFeesUsd, t.EntryTimeMs,
+                t.Exits, t.LastExitTimeMs, t.LastExitLeg, t.Flatten, t.Finished))
+            .ToArray(),
+        Orders.Values.OrderBy(o => o.Intent.ClientOrderId, StringComparer.Ordinal)
+            .Select(o => new ExecutorSnapshot.Order(o.Intent, o.Accepted, o.FilledQuantity, o.FilledNotional, o.FeesUsd, o.EndStatus))
+            .ToArray(),
+        SeenSignals.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => new ExecutorSnapshot.Seen(kv.Key, kv.Value)).ToArray(),
+        LastEventMs,
+        TradesClosed);
+
+    public static ExecutorState FromSnapshot(ExecutorSnapshot s)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        return Empty with
+        {
+            Trades = Empty.Trades.SetItems(s.Trades.Select(t => KeyValuePair.Create(t.Plan.SignalId, new TradeRecord(
+                t.Plan, [.. t.OrderIds], t.EntryQuantity, t.EntryNotional, t.EntryFeesUsd, t.EntryTimeMs, [.. t.Exits], t.LastExitTimeMs,
+                t.LastExitLeg, t.Flatten, t.Finished)))),
+            Orders = Empty.Orders.SetItems(s.Orders.Select(o => KeyValuePair.Create(o.Intent.ClientOrderId,
+                new OrderRecord(o.Intent, o.Accepted, o.FilledQuantity, o.FilledNotional, o.FeesUsd, o.EndStatus)))),
+            SeenSignals = Empty.SeenSignals.SetItems(s.SeenSignals.Select(x => KeyValuePair.Create(x.SignalId, x.TimeMs))),
+            LastEventMs = s.LastEventMs,
+            TradesClosed = s.TradesClosed,
+        };
+    }
+
+    private ExecutorState ForgetOldSignals()
+    {
+        var before = LastEventMs - SignalMemoryMs;
+        List<string>? old = null;
+        foreach (var (id, at) in SeenSignals)
+        {
+            if (at < before) (old ??= []).Add(id);
+        }
+
+        return old is null ? this : this with { SeenSignals = SeenSignals.RemoveRange(old) };
     }
 
     private ExecutorState WithOrder(string clientOrderId, Func<OrderRecord, OrderRecord> change) =>

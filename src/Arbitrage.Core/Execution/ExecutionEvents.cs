@@ -1,9 +1,6 @@
-using Arbitrage.Binance.Rest.Models;
-using Arbitrage.Core.Execution;
-using Arbitrage.Core.Sizing;
-using Arbitrage.Engine.Serialization;
+using Arbitrage.Core.Serialization;
 
-namespace Arbitrage.Engine.Execution;
+namespace Arbitrage.Core.Execution;
 
 /// <summary>An event of the executor's journal (tag <c>order</c>); every one carries its event time.</summary>
 public interface IExecutionEvent : IPersistedEvent
@@ -11,9 +8,9 @@ public interface IExecutionEvent : IPersistedEvent
     long TimeMs { get; }
 }
 
-/// <summary>A signal that will not be traded, and why (sizing, position limits, duplicate symbol, missing filters).</summary>
+/// <summary>A signal that will not be traded: <paramref name="Code"/> says why (sizing, position limits, busy symbol, missing filters, the account), <paramref name="Reason"/> in words.</summary>
 [Manifest("execution-signal-rejected.v1")]
-public sealed record SignalRejected(string SignalId, string Symbol, string Code, string Reason, long TimeMs) : IExecutionEvent;
+public sealed record SignalRejected(string SignalId, string Symbol, RejectCode Code, string Reason, long TimeMs) : IExecutionEvent;
 
 /// <summary>A signal accepted for trading, sized. Persisted with the entry's <see cref="OrderIntent"/>.</summary>
 [Manifest("execution-trade-planned.v1")]
@@ -21,7 +18,7 @@ public sealed record TradePlanned(
     string SignalId,
     string StrategyId,
     string Symbol,
-    PositionSide Side,
+    Direction Side,
     decimal Entry,
     decimal StopLoss,
     decimal TakeProfit1,
@@ -40,7 +37,7 @@ public sealed record OrderIntent(
     string SignalId,
     string Symbol,
     OrderLeg Leg,
-    OrderSide Side,
+    Side Side,
     OrderType Type,
     decimal Quantity,
     decimal? StopPrice,
@@ -94,7 +91,7 @@ public sealed record TradeClosed(
     string SignalId,
     string Symbol,
     string StrategyId,
-    PositionSide Direction,
+    Direction Direction,
     long EntryTimeMs,
     decimal Entry,
     decimal Quantity,
@@ -116,7 +113,7 @@ public sealed record TradeClosedV1(
     string SignalId,
     string Symbol,
     string StrategyId,
-    PositionSide Direction,
+    Direction Direction,
     long EntryTimeMs,
     decimal Entry,
     decimal Quantity,
@@ -135,33 +132,16 @@ public sealed record TradeClosedV1(
     }
 }
 
-/// <summary>A difference between the journal and the exchange found (and resolved) at reconciliation.</summary>
+/// <summary>A difference between the journal and the exchange found (and resolved) at reconciliation: <paramref name="Kind"/> which.</summary>
 [Manifest("execution-reconciled.v1")]
-public sealed record ReconciliationDifference(string Kind, string Symbol, string? ClientOrderId, string Detail, long TimeMs) : IExecutionEvent;
+public sealed record ReconciliationDifference(DifferenceKind Kind, string Symbol, string? ClientOrderId, string Detail, long TimeMs) : IExecutionEvent;
 
 /// <summary>
 /// Something an operator must see (ARCHITECTURE §13): a position found or left unprotected, a position cleared, a close that
 /// did not close. The risk guard records and publishes it as <see cref="Risk.ExecutionAlertRaised"/>; the executor logs it as an error.
-/// <paramref name="Kind"/> is one of <see cref="ExecutionAlertKinds"/>.
 /// </summary>
 [Manifest("execution-alert.v1")]
-public sealed record ExecutionAlert(string Kind, string Symbol, string? SignalId, string Detail, long TimeMs) : IExecutionEvent;
-
-/// <summary>The kinds of <see cref="ExecutionAlert"/>.</summary>
-public static class ExecutionAlertKinds
-{
-    /// <summary>No protective stop reached the exchange in time (rate limits, outages): the position is closed at market.</summary>
-    public const string ProtectionMissing = "protection_missing";
-
-    /// <summary>A protective stop was rejected or expired at the exchange: the position is closed at market.</summary>
-    public const string ProtectionFailed = "protection_failed";
-
-    /// <summary>A close found that the exchange holds none of the position the journal had: the journal's position was cleared.</summary>
-    public const string PositionCleared = "position_cleared";
-
-    /// <summary>A close order ended and the exchange still holds the position: left for an operator.</summary>
-    public const string CloseFailed = "close_failed";
-}
+public sealed record ExecutionAlert(ExecutionAlertKind Kind, string Symbol, string? SignalId, string Detail, long TimeMs) : IExecutionEvent;
 
 /// <summary>
 /// The trade's open <paramref name="Quantity"/> was cleared from the journal because the exchange holds none of it

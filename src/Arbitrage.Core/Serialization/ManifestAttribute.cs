@@ -1,4 +1,4 @@
-namespace Arbitrage.Engine.Serialization;
+namespace Arbitrage.Core.Serialization;
 
 /// <summary>
 /// The stable name a persisted type is stored under, e.g. <c>signal-emitted.v1</c>. Never rename one:

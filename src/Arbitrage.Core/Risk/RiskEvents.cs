@@ -1,7 +1,6 @@
-using Arbitrage.Core.Risk;
-using Arbitrage.Engine.Serialization;
+using Arbitrage.Core.Serialization;
 
-namespace Arbitrage.Engine.Risk;
+namespace Arbitrage.Core.Risk;
 
 /// <summary>
 /// An event of the risk guard's journal (tag <c>risk</c>), also published on the <c>risk</c> topic. The
@@ -58,7 +57,7 @@ public sealed record TradingEnabledSet(bool Enabled, string By, long AtMs) : IRi
 /// a close that did not close): recorded here so operators see it in the risk history and on the live stream.
 /// </summary>
 [Manifest("risk-execution-alert.v1")]
-public sealed record ExecutionAlertRaised(string Kind, string Symbol, string? SignalId, string Detail, long AtMs) : IRiskEvent;
+public sealed record ExecutionAlertRaised(Execution.ExecutionAlertKind Kind, string Symbol, string? SignalId, string Detail, long AtMs) : IRiskEvent;
 
 /// <summary>Maps between the pure transitions and their persisted form.</summary>
 public static class RiskEventMapping
