@@ -1,7 +1,6 @@
 using Arbitrage.Core.Indicators;
 using System.Globalization;
 using System.Text;
-using Arbitrage.Core.Text;
 using Arbitrage.Engine.Strategies;
 using Arbitrage.Engine.Symbols;
 

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Hosting;
+using Arbitrage.Engine.Hosting;
 using Arbitrage.Engine.Persistence;
 using Arbitrage.Engine.Projections;
 using Arbitrage.Engine.Risk;
