@@ -84,7 +84,7 @@ internal sealed class ReplayEngine : IAsyncDisposable
         }
 
         var gateway = options.TradesOut is null ? null : new CallCountingGateway(new PaperGateway(options.Paper));
-        var config = Hocon(sqlite, counted: gateway is not null).WithFallback(AkkaConfig.Build(options.HoconDirectory, database));
+        var config = Hocon(sqlite, backtest: gateway is not null).WithFallback(AkkaConfig.Build(options.HoconDirectory, database));
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Services.AddAkka("replay", (akka, _) =>
         {
@@ -181,8 +181,28 @@ internal sealed class ReplayEngine : IAsyncDisposable
         StartSteps.Add(("account", clock.Elapsed));
     }
 
+    /// <summary>
+    /// A backtest's strategies (their supervisor, and each strategy with its backoff supervisor) share one thread: they take
+    /// a tick in the order the supervisor routes it, their journal answers come in the order they wrote, so signals of one
+    /// tick from several strategies reach the risk guard in the same order on every run (on a pool of threads, the first
+    /// journal write to finish would go first).
+    /// </summary>
+    private const string Backtest = """
+
+        arbitrage.replay.strategies-dispatcher {
+          type = ForkJoinDispatcher
+          throughput = 100
+          dedicated-thread-pool { thread-count = 1, threadtype = background }
+        }
+        akka.actor.deployment {
+          "/strategies/strategies" { dispatcher = arbitrage.replay.strategies-dispatcher }
+          "/strategies/strategies/*" { dispatcher = arbitrage.replay.strategies-dispatcher }
+          "/strategies/strategies/*/*" { dispatcher = arbitrage.replay.strategies-dispatcher }
+        }
+        """;
+
     /// <summary>The replay's own settings over the node's HOCON files.</summary>
-    private static Config Hocon(bool sqlite, bool counted)
+    private static Config Hocon(bool sqlite, bool backtest)
     {
         var replay = ConfigurationFactory.ParseString("""
             akka.loglevel = WARNING
@@ -214,6 +234,6 @@ internal sealed class ReplayEngine : IAsyncDisposable
                 """).WithFallback(replay);
         }
 
-        return counted ? ConfigurationFactory.ParseString(CountingMailbox.Hocon).WithFallback(replay) : replay;
+        return backtest ? ConfigurationFactory.ParseString(CountingMailbox.Hocon + Backtest).WithFallback(replay) : replay;
     }
 }

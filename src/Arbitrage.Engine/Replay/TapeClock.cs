@@ -91,13 +91,11 @@ internal sealed class TapeClock : IDisposable
                 await barrier.SettleAsync(ct).ConfigureAwait(false);
             }
 
+            // One symbol after the other: the strategies get the symbols' ticks in symbol order (a topic keeps the order of
+            // what reached it; two symbol actors publishing at once would not).
             foreach (var s in due)
             {
                 engine.Region.Tell(new AdvanceClock(s.Symbol, t));
-            }
-
-            foreach (var s in due)
-            {
                 await ExpectTickAsync(engine.Collector, s, t, ct).ConfigureAwait(false);
             }
 
