@@ -170,10 +170,15 @@ internal sealed class ReplayEngine : IAsyncDisposable
         await Guard.Ask<RiskStatus>(new GetRiskStatus(), StartTimeout, ct).ConfigureAwait(false);
         var executor = await System.ActorSelection(EngineComposition.ExecutorPath).ResolveOne(StartTimeout, ct).ConfigureAwait(false);
         Barrier = new TradingBarrier(Guard, executor, gateway, MessageCount.Get(System));
-        var status = await Barrier.SettleAsync(ct).ConfigureAwait(false);
-        if (!status.ExecutorReady || status.State.BalanceUsd is null)
+
+        // The executor says it is ready from a deferred handler (after its reconciliation's journal writes), which a
+        // barrier does not wait for: settle until the guard has heard it.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(StartTimeout);
+        var status = await Barrier.SettleAsync(deadline.Token).ConfigureAwait(false);
+        while (!status.ExecutorReady || status.State.BalanceUsd is null)
         {
-            throw new InvalidOperationException("replay: the paper account did not start (executor not reconciled or no balance)");
+            status = await Barrier.SettleAsync(deadline.Token).ConfigureAwait(false);
         }
 
         AccountAtStart = status;

@@ -64,12 +64,31 @@ internal sealed class TapeClock : IDisposable
     /// <summary>Feeds the whole tape; returns the guard's settled status after the last trade (positions still open).</summary>
     public async Task<RiskStatus> RunAsync(ReplayEngine engine, CancellationToken ct)
     {
+        // One deadline for each step, re-armed as it starts: a step that stalls (an actor that never answers) fails the
+        // replay instead of hanging it, without a timer per ask.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        try
+        {
+            return await RunAsync(engine, deadline).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            throw new TimeoutException($"replay: a step of the tape clock did not complete within {Timeout.TotalSeconds:0} s");
+        }
+    }
+
+    private async Task<RiskStatus> RunAsync(ReplayEngine engine, CancellationTokenSource deadline)
+    {
         var barrier = engine.Barrier ?? throw new InvalidOperationException("a backtest's engine has an account");
         var guard = engine.Guard!;
+        deadline.CancelAfter(Timeout);
+        var strategies = await StrategiesAsync(engine.System, deadline.Token).ConfigureAwait(false);
         var flat = engine.AccountAtStart!.Positions.Count == 0;
         while (NextTick() is { } tick)
         {
-            ct.ThrowIfCancellationRequested();
+            deadline.CancelAfter(Timeout);
+            var step = deadline.Token;
+            step.ThrowIfCancellationRequested();
             var (t, due) = tick;
             foreach (var s in due)
             {
@@ -88,7 +107,7 @@ internal sealed class TapeClock : IDisposable
             guard.Tell(new RiskTick(t));
             if (!flat)
             {
-                await barrier.SettleAsync(ct).ConfigureAwait(false);
+                await barrier.SettleAsync(step).ConfigureAwait(false);
             }
 
             // One symbol after the other: the strategies get the symbols' ticks in symbol order (a topic keeps the order of
@@ -96,24 +115,25 @@ internal sealed class TapeClock : IDisposable
             foreach (var s in due)
             {
                 engine.Region.Tell(new AdvanceClock(s.Symbol, t));
-                await ExpectTickAsync(engine.Collector, s, t, ct).ConfigureAwait(false);
+                await ExpectTickAsync(engine.Collector, s, t, step).ConfigureAwait(false);
             }
 
-            if (await SignalsAsync(engine.Strategies, ct).ConfigureAwait(false) || !flat)
+            if (await SignalsAsync(strategies, step).ConfigureAwait(false) || !flat)
             {
-                flat = (await barrier.SettleAsync(ct).ConfigureAwait(false)).Positions.Count == 0;
+                flat = (await barrier.SettleAsync(step).ConfigureAwait(false)).Positions.Count == 0;
             }
 
             Progress();
         }
 
+        deadline.CancelAfter(Timeout);
         foreach (var s in _symbols.Values.OrderBy(s => s.Symbol, StringComparer.Ordinal))
         {
             Send(engine.Region, s, s.Rest());
-            await engine.Region.Ask<EndOfFeed>(new EndOfFeed(s.Symbol), Timeout, ct).ConfigureAwait(false);
+            await engine.Region.Ask<EndOfFeed>(new EndOfFeed(s.Symbol), deadline.Token).ConfigureAwait(false);
         }
 
-        return await barrier.SettleAsync(ct).ConfigureAwait(false);
+        return await barrier.SettleAsync(deadline.Token).ConfigureAwait(false);
     }
 
     public void Dispose()
@@ -225,7 +245,7 @@ internal sealed class TapeClock : IDisposable
     /// </summary>
     private async Task ExpectTickAsync(IActorRef collector, SymbolTape s, long t, CancellationToken ct)
     {
-        var tick = (await collector.Ask<IndicatorSnapshot>(new ReplayCollector.AwaitTick(s.Symbol, t), Timeout, ct).ConfigureAwait(false)).Values;
+        var tick = (await collector.Ask<IndicatorSnapshot>(new ReplayCollector.AwaitTick(s.Symbol, t), ct).ConfigureAwait(false)).Values;
         if (tick.TimeMs != t || !tick.LastPrice.Equals(s.LastPrice))
         {
             throw new InvalidOperationException(
@@ -242,26 +262,44 @@ internal sealed class TapeClock : IDisposable
         }
     }
 
-    /// <summary>Waits until every strategy has scored every tick released so far; true when they emitted signals meanwhile.</summary>
-    private async Task<bool> SignalsAsync(IActorRef strategies, CancellationToken ct)
+    /// <summary>The strategies as their supervisor routes to them (each behind its backoff supervisor, which forwards asks).</summary>
+    private async Task<IActorRef[]> StrategiesAsync(ActorSystem system, CancellationToken ct)
     {
-        var deadline = Stopwatch.StartNew();
+        var strategies = new IActorRef[_strategies.Count];
+        for (var i = 0; i < strategies.Length; i++)
+        {
+            var path = $"/user/{Hosting.EngineComposition.StrategiesName}/{Hosting.EngineComposition.StrategiesName}/{StrategiesActor.ChildName(_strategies[i].Id)}";
+            strategies[i] = await system.ActorSelection(path).ResolveOne(Timeout, ct).ConfigureAwait(false);
+        }
+
+        return strategies;
+    }
+
+    /// <summary>
+    /// Waits until every strategy has scored every tick released so far (asked directly: an ask queues behind the ticks
+    /// their supervisor already routed to them; one that overtakes a tick still on its way is asked again); true when
+    /// they emitted signals meanwhile. A strategy answers after the journal writes of its signals, which it hands the
+    /// guard first.
+    /// </summary>
+    private async Task<bool> SignalsAsync(IActorRef[] strategies, CancellationToken ct)
+    {
         Count = (Count.Ticks + 1, Count.Polls);
+        var reports = new Task<StrategyScoreReport>[strategies.Length];
         while (true)
         {
             Count = (Count.Ticks, Count.Polls + 1);
-            var scores = await strategies.Ask<StrategyScores>(GetStrategyScores.Instance, Timeout, ct).ConfigureAwait(false);
-            if (scores.Strategies.Count == _expectedTicks.Count && scores.Strategies.All(r => r.Ticks == _expectedTicks[r.StrategyId]))
+            for (var i = 0; i < strategies.Length; i++)
             {
-                var signals = scores.Strategies.Sum(r => r.Signals);
+                reports[i] = strategies[i].Ask<StrategyScoreReport>(GetStrategyScore.Instance, ct);
+            }
+
+            await Task.WhenAll(reports).ConfigureAwait(false);
+            if (reports.All(r => r.Result.Ticks == _expectedTicks[r.Result.StrategyId]))
+            {
+                var signals = reports.Sum(r => r.Result.Signals);
                 var emitted = signals != _signals;
                 _signals = signals;
                 return emitted;
-            }
-
-            if (deadline.Elapsed > Timeout)
-            {
-                throw new TimeoutException($"replay: the strategies did not score the ticks released within {Timeout.TotalSeconds:0} s");
             }
         }
     }

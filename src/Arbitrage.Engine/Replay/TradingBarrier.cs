@@ -16,12 +16,10 @@ namespace Arbitrage.Engine.Replay;
 /// </summary>
 internal sealed class TradingBarrier(IActorRef guard, IActorRef executor, CallCountingGateway gateway, MessageCount count)
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(1);
-
     /// <summary>Barriers passed, and probe rounds they took.</summary>
     public (long Settles, long Rounds) Count { get; private set; }
 
-    /// <summary>The guard's status once settled.</summary>
+    /// <summary>The guard's status once settled; <paramref name="ct"/> carries the caller's deadline.</summary>
     public async Task<RiskStatus> SettleAsync(CancellationToken ct)
     {
         Count = (Count.Settles + 1, Count.Rounds);
@@ -30,9 +28,9 @@ internal sealed class TradingBarrier(IActorRef guard, IActorRef executor, CallCo
             Count = (Count.Settles, Count.Rounds + 1);
             var enqueued = count.Enqueued;
             var calls = gateway.Started;
-            var status = await guard.Ask<RiskStatus>(new GetRiskStatus(), Timeout, ct).ConfigureAwait(false);
-            await executor.Ask<ExecutorStatus>(new GetExecutorStatus(), Timeout, ct).ConfigureAwait(false);
-            await gateway.Answered().WaitAsync(Timeout, ct).ConfigureAwait(false);
+            var status = await guard.Ask<RiskStatus>(new GetRiskStatus(), ct).ConfigureAwait(false);
+            await executor.Ask<ExecutorStatus>(new GetExecutorStatus(), ct).ConfigureAwait(false);
+            await gateway.Answered().WaitAsync(ct).ConfigureAwait(false);
             if (count.Enqueued - enqueued == 2 && gateway.Started == calls)
             {
                 return status;
