@@ -22,7 +22,7 @@ public sealed record TradeBatch(string Symbol, Trade[] Trades, int Count, long S
 [Manifest("symbol-trade-batch-ack.v1")]
 public sealed record TradeBatchAck(string Symbol, long Sequence, int Ticks, long LastAggId) : IWireMessage;
 
-/// <summary>Event-time heartbeat (live feed silent): evaluates the ticks now due.</summary>
+/// <summary>Event time moved on without a trade (a silent live feed's heartbeat, a backtest's tape clock): evaluates the ticks now due.</summary>
 [Manifest("symbol-advance-clock.v1")]
 public sealed record AdvanceClock(string Symbol, long NowMs) : ISymbolMessage, IWireMessage;
 
