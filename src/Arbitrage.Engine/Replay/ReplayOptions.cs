@@ -35,15 +35,18 @@ public sealed record ReplayOptions
     /// </summary>
     public string? JournalDirectory { get; init; }
 
-    /// <summary>Trades per TradeBatch message (and so per IndicatorSnapshotBatch and per strategy journal write).</summary>
+    /// <summary>
+    /// Trades per TradeBatch message (and so per IndicatorSnapshotBatch and per strategy journal write) of a replay
+    /// without an account; a backtest's tape clock sends each tick's trades.
+    /// </summary>
     public int BatchSize { get; init; } = 16_384;
 
-    /// <summary>Batches in flight to the symbol actors before the reader waits for acknowledgements.</summary>
+    /// <summary>Batches in flight to the symbol actors before the reader waits for acknowledgements (without an account).</summary>
     public int MaxInFlight { get; init; } = 4;
 
     /// <summary>
     /// Trades the reader may parse ahead while the engine starts (it starts with the replay; the engine takes
-    /// ≈ 0.4 s): 2 M trades ≈ 80 MB at most, whatever the batch size.
+    /// ≈ 0.4 s): 2 M trades ≈ 80 MB at most, whatever the batch size (without an account).
     /// </summary>
     public int PrefetchTrades { get; init; } = 2 << 20;
 
