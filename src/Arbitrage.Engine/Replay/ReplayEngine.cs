@@ -33,9 +33,10 @@ internal sealed class ReplayEngine : IAsyncDisposable
     private readonly IHost _host;
     private readonly bool _sqlite;
 
-    private ReplayEngine(IHost host, bool sqlite)
+    private ReplayEngine(IHost host, bool sqlite, List<(string Step, TimeSpan At)> startSteps)
     {
         _host = host;
+        StartSteps = startSteps;
         _sqlite = sqlite;
         System = host.Services.GetRequiredService<ActorSystem>();
         var registry = host.Services.GetRequiredService<ActorRegistry>();
@@ -65,8 +66,8 @@ internal sealed class ReplayEngine : IAsyncDisposable
     /// <summary>The account as it starts (settled): a journal directory may hold one from an earlier run.</summary>
     public RiskStatus? AccountAtStart { get; private set; }
 
-    /// <summary>Wall-clock marks of the start (host, collector, strategies, account).</summary>
-    public List<(string Step, TimeSpan At)> StartSteps { get; } = [];
+    /// <summary>Wall-clock marks of the start (actor system, member up, engine, collector and strategies, account).</summary>
+    public List<(string Step, TimeSpan At)> StartSteps { get; }
 
     /// <summary>Starts the engine and waits until it can take the first tick: the collector subscribed, every strategy
     /// recovered and subscribed, and (a backtest) the executor reconciled with the paper venue and the balance known.</summary>
@@ -84,6 +85,7 @@ internal sealed class ReplayEngine : IAsyncDisposable
         }
 
         var gateway = options.TradesOut is null ? null : new CallCountingGateway(new PaperGateway(options.Paper));
+        var steps = new List<(string Step, TimeSpan At)> { ("configuration", clock.Elapsed) };
         var config = Hocon(sqlite, backtest: gateway is not null).WithFallback(AkkaConfig.Build(options.HoconDirectory, database));
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Services.AddAkka("replay", (akka, _) =>
@@ -98,7 +100,21 @@ internal sealed class ReplayEngine : IAsyncDisposable
             akka.WithClustering(new ClusterOptions { Roles = [EngineSetup.EngineRole] });
             akka.WithActors((system, _) =>
             {
+                steps.Add(("actor system", clock.Elapsed));
+
+                // The journal starts while the node joins itself: the strategies (singletons, so started once the node
+                // is up) recover from it at once.
+                var persistence = Akka.Persistence.Persistence.Instance.Apply(system);
+                persistence.JournalFor(null);
+                persistence.SnapshotStoreFor(null);
                 var cluster = Akka.Cluster.Cluster.Get(system);
+                cluster.RegisterOnMemberUp(() =>
+                {
+                    lock (steps)
+                    {
+                        steps.Add(("member up", clock.Elapsed));
+                    }
+                });
                 cluster.Join(cluster.SelfAddress);
             });
             akka.AddArbitrageEngine(new EngineSetup
@@ -121,8 +137,12 @@ internal sealed class ReplayEngine : IAsyncDisposable
         try
         {
             await host.StartAsync(ct).ConfigureAwait(false);
-            engine = new ReplayEngine(host, sqlite);
-            engine.StartSteps.Add(("actor system", clock.Elapsed));
+            lock (steps)
+            {
+                steps.Add(("engine", clock.Elapsed));
+            }
+
+            engine = new ReplayEngine(host, sqlite, steps);
             await engine.ReadyAsync(options, rows, gateway, clock, ct).ConfigureAwait(false);
             return engine;
         }
@@ -159,7 +179,10 @@ internal sealed class ReplayEngine : IAsyncDisposable
         var strategiesReady = Strategies.Ask<StrategiesReady>(new AwaitStrategiesReady(), StartTimeout, ct);
         await subscribed.ConfigureAwait(false);
         await strategiesReady.ConfigureAwait(false);
-        StartSteps.Add(("collector + strategies", clock.Elapsed));
+        lock (StartSteps)
+        {
+            StartSteps.Add(("collector + strategies", clock.Elapsed));
+        }
         if (gateway is null || Guard is null)
         {
             return;
@@ -183,7 +206,10 @@ internal sealed class ReplayEngine : IAsyncDisposable
 
         AccountAtStart = status;
 
-        StartSteps.Add(("account", clock.Elapsed));
+        lock (StartSteps)
+        {
+            StartSteps.Add(("account", clock.Elapsed));
+        }
     }
 
     /// <summary>

@@ -156,7 +156,7 @@ public static class ReplayRunner
         var phases = new ReplayPhases(feed.StartedAt, feed.FedAt - feed.StartedAt, collectedAt - feed.FedAt, clock.Elapsed - collectedAt, feed.ReaderParsing, feed.ReaderWaiting);
         if (Environment.GetEnvironmentVariable("ARB_REPLAY_PHASES") == "1")
         {
-            options.Progress?.WriteLine("replay: engine start: " + Steps(engine.StartSteps));
+            options.Progress?.WriteLine("replay: engine start: " + Steps(engine.StartSteps.OrderBy(s => s.At)));
             options.Progress?.WriteLine("replay: outputs: " + Steps(outputSteps));
             options.Progress?.WriteLine($"replay: phases: {phases}; GC {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} (paused {GC.GetTotalPauseDuration().TotalSeconds:0.000} s, {GC.GetTotalAllocatedBytes() / 1e6:N0} MB allocated), " +
                 $"JIT {System.Runtime.JitInfo.GetCompiledMethodCount():N0} methods in {System.Runtime.JitInfo.GetCompilationTime().TotalSeconds:0.000} s (process so far)");
