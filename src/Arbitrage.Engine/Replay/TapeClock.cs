@@ -113,7 +113,6 @@ internal sealed class TapeClock : IDisposable
                 engine.Region.Tell(new AdvanceClock(s.Symbol, t));
                 await ExpectTickAsync(engine.Collector, s, t, step).ConfigureAwait(false);
             }
-
             if (await SignalsAsync(strategies, step).ConfigureAwait(false) || !flat)
             {
                 flat = (await barrier.SettleAsync(step).ConfigureAwait(false)).Positions.Count == 0;
@@ -171,29 +170,35 @@ internal sealed class TapeClock : IDisposable
         }
     }
 
-    /// <summary>The strategies as their supervisor routes to them (each behind its backoff supervisor, which forwards asks).</summary>
-    private async Task<IActorRef[]> StrategiesAsync(ActorSystem system, CancellationToken ct)
+    /// <summary>
+    /// The strategies' supervisor (the singleton itself, not its proxy) and the strategies as it routes to them (each
+    /// behind its backoff supervisor, which forwards asks).
+    /// </summary>
+    private async Task<(IActorRef Supervisor, IActorRef[] Strategies)> StrategiesAsync(ActorSystem system, CancellationToken ct)
     {
+        var supervisor = $"/user/{Hosting.EngineComposition.StrategiesName}/{Hosting.EngineComposition.StrategiesName}";
         var strategies = new IActorRef[_strategies.Count];
         for (var i = 0; i < strategies.Length; i++)
         {
-            var path = $"/user/{Hosting.EngineComposition.StrategiesName}/{Hosting.EngineComposition.StrategiesName}/{StrategiesActor.ChildName(_strategies[i].Id)}";
-            strategies[i] = await system.ActorSelection(path).ResolveOne(Timeout, ct).ConfigureAwait(false);
+            strategies[i] = await system.ActorSelection($"{supervisor}/{StrategiesActor.ChildName(_strategies[i].Id)}").ResolveOne(Timeout, ct).ConfigureAwait(false);
         }
 
-        return strategies;
+        return (await system.ActorSelection(supervisor).ResolveOne(Timeout, ct).ConfigureAwait(false), strategies);
     }
 
     /// <summary>
-    /// Waits until every strategy has scored every tick released so far (asked directly: an ask queues behind the ticks
-    /// their supervisor already routed to them; one that overtakes a tick still on its way is asked again); true when
-    /// they emitted signals meanwhile. A strategy answers after the journal writes of its signals, which it hands the
-    /// guard first.
+    /// Waits until every strategy has scored every tick released so far; true when they emitted signals meanwhile. First
+    /// the strategies' supervisor answers a question, so it has routed the ticks that reached it before (the collector has
+    /// them: the same topic delivered them to both); then each strategy is asked its score report, which queues behind
+    /// those ticks and comes after the journal writes of its signals, handed to the guard first. A report short of a tick
+    /// (one still on its way) is asked for again.
     /// </summary>
-    private async Task<bool> SignalsAsync(IActorRef[] strategies, CancellationToken ct)
+    private async Task<bool> SignalsAsync((IActorRef Supervisor, IActorRef[] Strategies) route, CancellationToken ct)
     {
         Count = (Count.Ticks + 1, Count.Polls);
+        var strategies = route.Strategies;
         var reports = new Task<StrategyScoreReport>[strategies.Length];
+        await route.Supervisor.Ask<StrategyList>(new ListStrategies(), ct).ConfigureAwait(false);
         while (true)
         {
             Count = (Count.Ticks, Count.Polls + 1);
