@@ -170,47 +170,28 @@ internal sealed class TapeClock : IDisposable
         }
     }
 
-    /// <summary>
-    /// The strategies' supervisor (the singleton itself, not its proxy) and the strategies as it routes to them (each
-    /// behind its backoff supervisor, which forwards asks).
-    /// </summary>
-    private async Task<(IActorRef Supervisor, IActorRef[] Strategies)> StrategiesAsync(ActorSystem system, CancellationToken ct)
-    {
-        var supervisor = $"/user/{Hosting.EngineComposition.StrategiesName}/{Hosting.EngineComposition.StrategiesName}";
-        var strategies = new IActorRef[_strategies.Count];
-        for (var i = 0; i < strategies.Length; i++)
-        {
-            strategies[i] = await system.ActorSelection($"{supervisor}/{StrategiesActor.ChildName(_strategies[i].Id)}").ResolveOne(Timeout, ct).ConfigureAwait(false);
-        }
-
-        return (await system.ActorSelection(supervisor).ResolveOne(Timeout, ct).ConfigureAwait(false), strategies);
-    }
+    /// <summary>The strategies' supervisor: the singleton itself, not its proxy (one hop less per tick).</summary>
+    private static async Task<IActorRef> StrategiesAsync(ActorSystem system, CancellationToken ct) =>
+        await system.ActorSelection($"/user/{Hosting.EngineComposition.StrategiesName}/{Hosting.EngineComposition.StrategiesName}")
+            .ResolveOne(Timeout, ct).ConfigureAwait(false);
 
     /// <summary>
-    /// Waits until every strategy has scored every tick released so far; true when they emitted signals meanwhile. First
-    /// the strategies' supervisor answers a question, so it has routed the ticks that reached it before (the collector has
-    /// them: the same topic delivered them to both); then each strategy is asked its score report, which queues behind
-    /// those ticks and comes after the journal writes of its signals, handed to the guard first. A report short of a tick
-    /// (one still on its way) is asked for again.
+    /// Waits until every strategy has scored every tick released so far; true when they emitted signals meanwhile. The
+    /// strategies' supervisor asks each strategy for its score report (which counts the ticks it saw) after routing the
+    /// ticks that reached it before this ask — the collector has them, and the same topic delivered them to both — and a
+    /// strategy answers after the journal writes of its signals, which it hands the guard first. Reports short of a tick
+    /// (one still on its way) are asked for again.
     /// </summary>
-    private async Task<bool> SignalsAsync((IActorRef Supervisor, IActorRef[] Strategies) route, CancellationToken ct)
+    private async Task<bool> SignalsAsync(IActorRef strategies, CancellationToken ct)
     {
         Count = (Count.Ticks + 1, Count.Polls);
-        var strategies = route.Strategies;
-        var reports = new Task<StrategyScoreReport>[strategies.Length];
-        await route.Supervisor.Ask<StrategyList>(new ListStrategies(), ct).ConfigureAwait(false);
         while (true)
         {
             Count = (Count.Ticks, Count.Polls + 1);
-            for (var i = 0; i < strategies.Length; i++)
+            var reports = (await strategies.Ask<StrategyScores>(GetStrategyScores.Instance, ct).ConfigureAwait(false)).Strategies;
+            if (reports.Count == _expectedTicks.Count && reports.All(r => r.Ticks == _expectedTicks[r.StrategyId]))
             {
-                reports[i] = strategies[i].Ask<StrategyScoreReport>(GetStrategyScore.Instance, ct);
-            }
-
-            await Task.WhenAll(reports).ConfigureAwait(false);
-            if (reports.All(r => r.Result.Ticks == _expectedTicks[r.Result.StrategyId]))
-            {
-                var signals = reports.Sum(r => r.Result.Signals);
+                var signals = reports.Sum(r => r.Signals);
                 var emitted = signals != _signals;
                 _signals = signals;
                 return emitted;

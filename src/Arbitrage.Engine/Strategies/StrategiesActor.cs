@@ -158,9 +158,6 @@ public sealed class StrategiesActor : ReceiveActor, IWithTimers
     public static Props Props(StrategiesSettings settings, IActorRef mediator, IActorRef? riskGuard) =>
         Akka.Actor.Props.Create(() => new StrategiesActor(settings, mediator, riskGuard));
 
-    /// <summary>The name of a strategy's (backoff supervisor) child.</summary>
-    public static string ChildName(string strategyId) => "strategy-" + Uri.EscapeDataString(strategyId);
-
     protected override void PreStart()
     {
         // One subscription for every strategy: a strategy down after a journal failure misses nothing (see Route).
@@ -238,7 +235,7 @@ public sealed class StrategiesActor : ReceiveActor, IWithTimers
         var actor = Context.ActorOf(
             BufferingBackoffSupervisor.Props(
                 StrategyActor.Props(definition, _mediator, _riskGuard, Self), "strategy", finalStop: m => m is StopStrategy),
-            ChildName(definition.Id));
+            "strategy-" + Uri.EscapeDataString(definition.Id));
         _running[definition.Id] = (definition, file, actor);
         _mediator.Tell(new Publish(EngineTopics.StrategyEvents, new StrategyFileLoaded(file, definition.Id, definition.Version, definition.Enabled)));
     }
