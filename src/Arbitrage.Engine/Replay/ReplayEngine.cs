@@ -30,16 +30,18 @@ internal sealed class ReplayEngine : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
 
-    private readonly IHost _host;
+    private readonly ServiceProvider _services;
+    private readonly IHostedService _akka;
     private readonly bool _sqlite;
 
-    private ReplayEngine(IHost host, bool sqlite, List<(string Step, TimeSpan At)> startSteps)
+    private ReplayEngine(ServiceProvider services, IHostedService akka, bool sqlite, List<(string Step, TimeSpan At)> startSteps)
     {
-        _host = host;
+        _services = services;
+        _akka = akka;
         StartSteps = startSteps;
         _sqlite = sqlite;
-        System = host.Services.GetRequiredService<ActorSystem>();
-        var registry = host.Services.GetRequiredService<ActorRegistry>();
+        System = services.GetRequiredService<ActorSystem>();
+        var registry = services.GetRequiredService<ActorRegistry>();
         Region = registry.Get<SymbolRegion>();
         Strategies = registry.Get<StrategiesActor>();
         Guard = registry.TryGet<RiskGuard>(out var guard) ? guard : null;
@@ -87,8 +89,10 @@ internal sealed class ReplayEngine : IAsyncDisposable
         var gateway = options.TradesOut is null ? null : new CallCountingGateway(new PaperGateway(options.Paper));
         var steps = new List<(string Step, TimeSpan At)> { ("configuration", clock.Elapsed) };
         var config = Hocon(sqlite, backtest: gateway is not null).WithFallback(AkkaConfig.Build(options.HoconDirectory, database));
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Services.AddAkka("replay", (akka, _) =>
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton<IHostApplicationLifetime, Microsoft.Extensions.Hosting.Internal.ApplicationLifetime>(); // told when the actor system ends
+        services.AddAkka("replay", (akka, _) =>
         {
             akka.AddHocon(config, HoconAddMode.Append);
             if (sqlite)
@@ -132,17 +136,19 @@ internal sealed class ReplayEngine : IAsyncDisposable
             });
         });
 
-        var host = builder.Build();
+        // Akka.Hosting's service alone: a replay needs no host around it (configuration, environment, console lifetime).
+        var provider = services.BuildServiceProvider();
+        var akka = provider.GetServices<IHostedService>().Single();
         var engine = (ReplayEngine?)null;
         try
         {
-            await host.StartAsync(ct).ConfigureAwait(false);
+            await akka.StartAsync(ct).ConfigureAwait(false);
             lock (steps)
             {
                 steps.Add(("engine", clock.Elapsed));
             }
 
-            engine = new ReplayEngine(host, sqlite, steps);
+            engine = new ReplayEngine(provider, akka, sqlite, steps);
             await engine.ReadyAsync(options, rows, gateway, clock, ct).ConfigureAwait(false);
             return engine;
         }
@@ -154,7 +160,7 @@ internal sealed class ReplayEngine : IAsyncDisposable
             }
             else
             {
-                host.Dispose();
+                await provider.DisposeAsync().ConfigureAwait(false);
             }
 
             throw;
@@ -164,8 +170,8 @@ internal sealed class ReplayEngine : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         using var stop = new CancellationTokenSource(StartTimeout);
-        await _host.StopAsync(stop.Token).ConfigureAwait(false);
-        _host.Dispose();
+        await _akka.StopAsync(stop.Token).ConfigureAwait(false);
+        await _services.DisposeAsync().ConfigureAwait(false);
         if (_sqlite)
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
