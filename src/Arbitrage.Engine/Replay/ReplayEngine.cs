@@ -247,19 +247,19 @@ internal sealed class ReplayEngine : IAsyncDisposable
             akka.cluster.min-nr-of-members = 1
             # Engine start counts in a replay: the coordinator keeps its (one-node, throw-away) state in memory instead
             # of journaling it, the region registers with it on a short interval instead of the default 2 s that made the
-            # first batch wait for the first retry, and proxies look for their singleton every 50 ms instead of every 1 s.
+            # first batch wait for the first retry, and proxies look for their singleton every 10 ms instead of every 1 s.
             akka.cluster.sharding.state-store-mode = ddata
             akka.cluster.sharding.retry-interval = 100ms
-            akka.cluster.singleton-proxy.singleton-identification-interval = 50ms
+            akka.cluster.singleton-proxy.singleton-identification-interval = 10ms
             # The proxies count that interval as if it were 1 s: at the singletons' stop they warned of a singleton "not
             # found after 30 seconds". A replay's singletons are local, and one that never starts fails the start anyway.
             akka.cluster.singleton-proxy.log-singleton-identification-failure = off
             # So does engine stop: the singleton managers wait hand-over-retry-interval (1 s) for a successor before they
-            # stop (a one-node replay has none), and the leader moves the leaving node to Exiting on its leader-actions
-            # tick, every 1 s and first after periodic-tasks-initial-delay (1 s).
+            # stop (a one-node replay has none), and the leader moves the node up at start, and to Exiting when it leaves,
+            # on its leader-actions tick (every 1 s, first after periodic-tasks-initial-delay, 1 s).
             akka.cluster.singleton.hand-over-retry-interval = 50ms
-            akka.cluster.periodic-tasks-initial-delay = 50ms
-            akka.cluster.leader-actions-interval = 50ms
+            akka.cluster.periodic-tasks-initial-delay = 10ms
+            akka.cluster.leader-actions-interval = 10ms
             akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
             """);
         if (!sqlite)
