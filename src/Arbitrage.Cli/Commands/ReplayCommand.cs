@@ -5,7 +5,7 @@ using Arbitrage.Engine.Replay;
 
 namespace Arbitrage.Cli.Commands;
 
-/// <summary><c>arbctl replay</c>: the production actors over tapes at maximum speed, in-process.</summary>
+/// <summary><c>arbctl replay</c>: the engine as the node composes it, over tapes at maximum speed, in-process.</summary>
 public static class ReplayCommand
 {
     public static Command Create()
@@ -19,10 +19,10 @@ public static class ReplayCommand
         var strategies = new Option<string>("--strategies") { Description = "Strategies directory.", DefaultValueFactory = _ => "strategies" };
         var indicatorsOut = new Option<string?>("--indicators-out") { Description = "Indicators CSV (one row per symbol per tick)." };
         var signalsOut = new Option<string?>("--signals-out") { Description = "Signals CSV." };
-        var tradesOut = new Option<string?>("--trades-out") { Description = "Trades CSV of the paper executor (risk guard + executor + paper gateway)." };
+        var tradesOut = new Option<string?>("--trades-out") { Description = "Trades CSV of the backtest: the risk guard, executor and paper venue trade the signals in the same run, tick by tick." };
         var carryOut = new Option<string?>("--carry-out") { Description = "Carry backtest CSV over the tapes' markPrice frames (strategies/carry/carry_funding.json)." };
         var hocon = new Option<string?>("--hocon") { Description = "HOCON directory (default ./hocon or the copy beside arbctl)." };
-        var journalDir = new Option<string?>("--journal-dir") { Description = "Keep the replay's journal (signals, paper executor events) in SQLite in this directory (default: in memory)." };
+        var journalDir = new Option<string?>("--journal-dir") { Description = "Keep the replay's journal (signals, risk guard, executor and paper venue events) in SQLite in this directory (default: in memory)." };
         var batch = new Option<int>("--batch-size") { Description = "Trades per actor message.", DefaultValueFactory = _ => new ReplayOptions { Tapes = [], StrategiesDirectory = "", HoconDirectory = "" }.BatchSize };
 
         var command = new Command("replay", "Replay tapes through the production actors at maximum speed (event time).")

@@ -44,11 +44,17 @@ public sealed class SymbolIndicators
     private IndicatorValues _last;
     private bool _hasLast;
 
+    /// <summary>Event time between two ticks.</summary>
+    public const long TickIntervalMs = TickMs;
+
     /// <summary>The values of the last evaluated tick; null before the first one.</summary>
     public IndicatorValues? Last => _hasLast ? _last : null;
 
     /// <summary>The next tick to be evaluated; null before the first trade.</summary>
     public long? NextTickMs => _nextTick == long.MinValue ? null : _nextTick;
+
+    /// <summary>The first tick of a symbol whose first trade is at <paramref name="firstTradeMs"/>: the first multiple of 15 000 strictly after it.</summary>
+    public static long FirstTickAfter(long firstTradeMs) => ((firstTradeMs / TickMs) + 1) * TickMs;
 
     /// <summary>Evaluates the ticks due at the trade's time (through <paramref name="sink"/>), then adds the trade.</summary>
     public void OnTrade(in Trade trade, ITickSink sink)
@@ -128,7 +134,7 @@ public sealed class SymbolIndicators
             // First trade: it opens the clock, the first block and the first candle.
             long block = time / TickMs;
             _currentBlock = block;
-            _nextTick = (block + 1) * TickMs;
+            _nextTick = FirstTickAfter(time);
             _windows.Start(block);
             _candles.Start(block / BlocksPerCandle);
             return;

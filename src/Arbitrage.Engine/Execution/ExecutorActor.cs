@@ -35,13 +35,10 @@ public sealed class ExecutorActor : ReceivePersistentActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly SnapshotInterval _snapshots = SnapshotInterval.From(Context.System.Settings.Config);
     private readonly Dictionary<string, OrderCalls> _calls = new(StringComparer.Ordinal);
-    private readonly List<(AwaitExecutorIdle Probe, IActorRef ReplyTo)> _parkedProbes = [];
     private ExecutorState _state = ExecutorState.Empty;
     private IReadOnlyList<Core.Risk.HeldPosition> _reportedPositions = [];
     private bool _ready;
     private Live.AccountCheck? _account;
-    private long _handled;
-    private int _inFlight;
 
     public ExecutorActor(ExecutorSettings settings, IExchangeGateway gateway, IActorRef? reportTo)
     {
@@ -67,13 +64,6 @@ public sealed class ExecutorActor : ReceivePersistentActor, IWithTimers
     }
 
     public override string PersistenceId { get; }
-
-    /// <summary>Counts every message but idle probes (journal answers included) for <see cref="AwaitExecutorIdle"/>.</summary>
-    protected override bool AroundReceive(Receive receive, object message)
-    {
-        if (message is not AwaitExecutorIdle) _handled++;
-        return base.AroundReceive(receive, message);
-    }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -101,7 +91,7 @@ public sealed class ExecutorActor : ReceivePersistentActor, IWithTimers
         Command<QueryCompleted>(OnQueried);
         Command<CancelCompleted>(OnCanceled);
         Command<PositionCompleted>(OnPositionRead);
-        Command<PriceApplied>(_ => Landed());
+        Command<PriceApplied>(_ => { }); // its fills came before it, as OrderUpdates
         Command<RetryOrderCall>(OnRetry);
         Command<RetryPositionRead>(m => ReadPosition(m.Request));
         Command<ProtectionDeadline>(OnProtectionDeadline);
@@ -110,14 +100,12 @@ public sealed class ExecutorActor : ReceivePersistentActor, IWithTimers
         Command<ClosePosition>(m => Run(ExecutorLogic.Flatten(_state, m.Symbol, m.Reason, m.Detail, m.TimeMs)));
         Command<BalanceCompleted>(m =>
         {
-            Landed();
             if (m.Result.Success) ReportTo.Tell(new BalanceReport(m.Result.Value, _state.LastEventMs));
             else _log.Warning("Executor: balance query failed: {0}", m.Result.Error);
         });
         Command<GetExecutorStatus>(_ => Sender.Tell(new ExecutorStatus(true, _state)));
         Command<ReconcileCompleted>(_ => { });
         Command<RetryReconcile>(_ => { });
-        Command<AwaitExecutorIdle>(OnAwaitIdle);
         Snapshots();
     }
 
@@ -145,21 +133,6 @@ public sealed class ExecutorActor : ReceivePersistentActor, IWithTimers
         }
 
         Run(ExecutorLogic.OnSignal(_state, s, m.RiskUsd, _settings.Rules));
-    }
-
-    private void OnAwaitIdle(AwaitExecutorIdle m)
-    {
-        // Calls to the exchange still out will bring answers: wait for them (released by Landed).
-        if (_inFlight > 0)
-        {
-            _parkedProbes.Add((m, Sender));
-            return;
-        }
-
-        // Nothing handled since this probe was queued: nothing was ahead of it and nothing new was caused.
-        // Otherwise queue it again behind whatever that handling sent to this actor.
-        if (m.Seen == _handled) Sender.Tell(new ExecutorIdle(m.Token));
-        else Self.Forward(m with { Seen = _handled });
     }
 
     // ---- reconciliation ----
@@ -312,7 +285,6 @@ public sealed class ExecutorActor : ReceivePersistentActor, IWithTimers
 
     private void OnPlaced(PlaceCompleted m)
     {
-        Landed();
         var id = m.Intent.ClientOrderId;
         var calls = CallsOf(m.Intent.Symbol, id);
         calls.Placing = false;
@@ -347,7 +319,6 @@ public sealed class ExecutorActor : ReceivePersistentActor, IWithTimers
 
     private void OnQueried(QueryCompleted m)
     {
-        Landed();
         var id = m.ClientOrderId;
         var calls = CallsOf(m.Symbol, id);
         calls.Querying = false;
@@ -393,7 +364,6 @@ public sealed class ExecutorActor : ReceivePersistentActor, IWithTimers
 
     private void OnCanceled(CancelCompleted m)
     {
-        Landed();
         var id = m.ClientOrderId;
         var calls = CallsOf(m.Symbol, id);
         calls.Cancelling = false;
@@ -512,7 +482,6 @@ public sealed class ExecutorActor : ReceivePersistentActor, IWithTimers
 
     private void OnPositionRead(PositionCompleted m)
     {
-        Landed();
         var r = m.Request;
         if (!m.Result.Success)
         {
@@ -536,7 +505,6 @@ public sealed class ExecutorActor : ReceivePersistentActor, IWithTimers
         // Fills the paper venue produces arrive as OrderUpdates before its answer.
         if (_gateway is IPriceDrivenGateway paper)
         {
-            _inFlight++;
             paper.OnPriceAsync(m.Symbol, m.Price, m.TimeMs).PipeTo(Self, success: () => new PriceApplied(), failure: _ => new PriceApplied());
         }
     }
@@ -545,20 +513,9 @@ public sealed class ExecutorActor : ReceivePersistentActor, IWithTimers
         Send(_gateway.BalanceAsync(), r => new BalanceCompleted(r),
             e => new BalanceCompleted(GatewayResult<decimal>.Fail(GatewayErrorKind.Unavailable, e.Message)));
 
-    /// <summary>Starts a call whose answer comes back to this actor (counted until it does, for <see cref="AwaitExecutorIdle"/>).</summary>
-    private void Send<T>(Task<T> call, Func<T, object> success, Func<Exception, object> failure)
-    {
-        _inFlight++;
+    /// <summary>Starts a call whose answer comes back to this actor.</summary>
+    private void Send<T>(Task<T> call, Func<T, object> success, Func<Exception, object> failure) =>
         call.PipeTo(Self, success: success, failure: failure);
-    }
-
-    /// <summary>An answer came back; the last one releases the idle probes that waited for it.</summary>
-    private void Landed()
-    {
-        if (--_inFlight > 0 || _parkedProbes.Count == 0) return;
-        foreach (var (probe, replyTo) in _parkedProbes) Self.Tell(probe with { Seen = -1 }, replyTo);
-        _parkedProbes.Clear();
-    }
 
     // ---- running decisions ----
 

@@ -66,19 +66,6 @@ public sealed record ClosePosition(string Symbol, ExitReason Reason, string Deta
 [Manifest("market-tick.v1")]
 public sealed record MarketTick(string Symbol, decimal Price, long TimeMs) : IWireMessage;
 
-/// <summary>
-/// Answered with <see cref="ExecutorIdle"/> (same <paramref name="Token"/>) once the executor has handled
-/// every message queued before it and everything those caused (journal writes, gateway answers sent to
-/// itself): it waits while a call to the exchange (or the paper venue) is unanswered, and re-queues itself
-/// until no other message was handled in between. Retries waiting for their backoff are not waited for.
-/// </summary>
-public sealed record AwaitExecutorIdle(long Token) : INoSerializationVerificationNeeded
-{
-    internal long Seen { get; init; } = -1;
-}
-
-public sealed record ExecutorIdle(long Token) : INoSerializationVerificationNeeded;
-
 /// <summary>Ask for <see cref="ExecutorStatus"/>.</summary>
 public sealed record GetExecutorStatus : INoSerializationVerificationNeeded;
 

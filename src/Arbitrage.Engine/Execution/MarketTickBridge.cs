@@ -16,18 +16,27 @@ public sealed class MarketTickBridge : ReceiveActor
     public MarketTickBridge(IActorRef mediator, IActorRef riskGuard)
     {
         Receive<SubscribeAck>(_ => { });
-        Receive<IndicatorSnapshot>(s =>
+        Receive<IndicatorSnapshot>(s => Tick(riskGuard, s));
+        Receive<IndicatorSnapshotBatch>(b =>
         {
-            var price = s.Values.LastPrice;
-            if (double.IsFinite(price) && price > 0)
+            foreach (var s in b.Snapshots)
             {
-                riskGuard.Tell(new MarketTick(s.Symbol, (decimal)price, s.Values.TimeMs));
+                Tick(riskGuard, s);
             }
-
-            riskGuard.Tell(new RiskTick(s.Values.TimeMs));
         });
         Receive<IndicatorStreamEnded>(_ => { });
         mediator.Tell(new Subscribe(EngineTopics.Indicators, Self));
+    }
+
+    private static void Tick(IActorRef riskGuard, IndicatorSnapshot s)
+    {
+        var price = s.Values.LastPrice;
+        if (double.IsFinite(price) && price > 0)
+        {
+            riskGuard.Tell(new MarketTick(s.Symbol, (decimal)price, s.Values.TimeMs));
+        }
+
+        riskGuard.Tell(new RiskTick(s.Values.TimeMs));
     }
 
     public static Props Props(IActorRef mediator, IActorRef riskGuard) =>

@@ -26,6 +26,12 @@ public sealed class RiskGuardActor : ReceivePersistentActor
 {
     public const string RiskTag = "risk";
 
+    /// <summary>The guard's name under its <see cref="BufferingBackoffSupervisor"/> (<see cref="SupervisedProps"/>).</summary>
+    public const string SupervisedName = "guard";
+
+    /// <summary>The executor's name under the guard.</summary>
+    public const string ExecutorName = "executor";
+
     private static readonly string[] Tags = [RiskTag];
 
     private readonly RiskGuardSettings _settings;
@@ -41,11 +47,6 @@ public sealed class RiskGuardActor : ReceivePersistentActor
     private bool _executorReady;
     private bool _clockStarted;
     private long _nowMs;
-    private readonly List<IActorRef> _idleWaiters = [];
-    private long _handled;
-    private long _handledAtProbe;
-    private long _probe;
-    private bool _probing;
     private bool _tradingEnabled = true;
     private bool? _gatewayConnected;
 
@@ -119,26 +120,6 @@ public sealed class RiskGuardActor : ReceivePersistentActor
         Command<ClosePositionCommand>(OnClosePosition);
         Command<SetTradingEnabled>(OnSetTradingEnabled);
         Command<GetRiskStatus>(_ => Sender.Tell(Status()));
-        Command<AwaitRiskIdle>(_ =>
-        {
-            _idleWaiters.Add(Sender);
-            if (!_probing) ProbeExecutor();
-        });
-        Command<ExecutorIdle>(m =>
-        {
-            if (!_probing || m.Token != _probe) return;
-            // Anything handled meanwhile (executor reports, journal answers) may have sent the executor more work.
-            if (_handled != _handledAtProbe)
-            {
-                ProbeExecutor();
-                return;
-            }
-
-            _probing = false;
-            var status = Status();
-            foreach (var waiter in _idleWaiters) waiter.Tell(status);
-            _idleWaiters.Clear();
-        });
 
         // From the executor.
         Command<ExecutorReady>(m =>
@@ -220,13 +201,6 @@ public sealed class RiskGuardActor : ReceivePersistentActor
         if (_snapshots.Due(LastSequenceNr)) SaveSnapshot(RiskGuardSnapshot.Of(_state, _parametersSet, _tradingEnabled, _journalNowMs));
     }
 
-    /// <summary>Counts every message but the idle protocol's (journal answers included) for <see cref="AwaitRiskIdle"/>.</summary>
-    protected override bool AroundReceive(Receive receive, object message)
-    {
-        if (message is not (AwaitRiskIdle or ExecutorIdle)) _handled++;
-        return base.AroundReceive(receive, message);
-    }
-
     private TimeSpan RestartWindow => _settings.RestartWindow ?? TimeSpan.FromMinutes(1);
 
     /// <param name="publisher">Receiver of every risk event (a listener, or the DistributedPubSub mediator with <see cref="RiskGuardSettings.PublishTopic"/>).</param>
@@ -239,7 +213,7 @@ public sealed class RiskGuardActor : ReceivePersistentActor
     /// reach it when it is back. Asks go to the supervisor, which forwards them with their sender.
     /// </summary>
     public static Props SupervisedProps(RiskGuardSettings settings, IExchangeGateway gateway, IActorRef? publisher = null) =>
-        BufferingBackoffSupervisor.Props(Props(settings, gateway, publisher), "guard");
+        BufferingBackoffSupervisor.Props(Props(settings, gateway, publisher), SupervisedName);
 
     protected override SupervisorStrategy SupervisorStrategy() =>
         new OneForOneStrategy(_settings.MaxExecutorRestarts, RestartWindow, ex =>
@@ -251,16 +225,8 @@ public sealed class RiskGuardActor : ReceivePersistentActor
     private void StartExecutor()
     {
         if (_gateway is IConnectionReportingGateway reporting) reporting.WatchConnection(Self);
-        _executor = Context.ActorOf(ExecutorActor.Props(_settings.Executor, _gateway), "executor");
+        _executor = Context.ActorOf(ExecutorActor.Props(_settings.Executor, _gateway), ExecutorName);
         Context.Watch(_executor);
-    }
-
-    /// <summary>Asks the executor to answer once idle; everything the guard sent it before is ahead of the probe.</summary>
-    private void ProbeExecutor()
-    {
-        _probing = true;
-        _handledAtProbe = _handled;
-        _executor.Tell(new AwaitExecutorIdle(++_probe));
     }
 
     private void OnSignal(SignalEmitted s)

@@ -78,15 +78,6 @@ public sealed record SetTradingEnabled(bool Enabled, string By) : IWireMessage;
 [Manifest("get-risk-status.v1")]
 public sealed record GetRiskStatus : IWireMessage;
 
-/// <summary>
-/// Answered with <see cref="RiskStatus"/> once the guard and its executor are idle: every message sent to
-/// them before this one has been handled, with the journal writes, gateway answers and reports it caused
-/// (ping-pong until neither handled anything in between). A step barrier for drivers of event time (replay,
-/// backtests); <see cref="GetRiskStatus"/> only waits for the guard's own mailbox. Timers are not waited for.
-/// </summary>
-[Manifest("await-risk-idle.v1")]
-public sealed record AwaitRiskIdle : IWireMessage;
-
 /// <param name="TradingEnabled">False while an operator has switched trading off (<see cref="SetTradingEnabled"/>).</param>
 [Manifest("risk-status.v1")]
 /// <remarks>

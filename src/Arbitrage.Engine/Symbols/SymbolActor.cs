@@ -16,17 +16,13 @@ namespace Arbitrage.Engine.Symbols;
 /// <param name="Feed">The stream it owns (live); null when trades are pushed to it (replay, tests).</param>
 /// <param name="HeartbeatInterval">Wall-clock interval of the event-time heartbeat for a silent live feed.</param>
 /// <param name="RecorderPath">Actor path of the local <c>agg_trades</c> recorder (live); null = no recording.</param>
-/// <param name="PublishTickBatches">Publish the ticks of one ingest as one <see cref="IndicatorSnapshotBatch"/>
-/// (replay: one pub-sub hop per trade batch, not per tick) instead of one <see cref="IndicatorSnapshot"/> per tick (live).</param>
-public sealed record SymbolSettings(long SnapshotEveryMs = 300_000, ISymbolFeedFactory? Feed = null, TimeSpan? HeartbeatInterval = null, string? RecorderPath = null, bool PublishTickBatches = false)
-{
-    public static SymbolSettings Replay { get; } = new(SnapshotEveryMs: 0, PublishTickBatches: true);
-}
+public sealed record SymbolSettings(long SnapshotEveryMs = 300_000, ISymbolFeedFactory? Feed = null, TimeSpan? HeartbeatInterval = null, string? RecorderPath = null);
 
 /// <summary>
 /// One symbol's indicator state (ARCHITECTURE §2, §4): ingests trades exactly once in agg-id order,
-/// evaluates every 15 s event-time tick and publishes an <see cref="IndicatorSnapshot"/> per tick (or, in a
-/// replay, one <see cref="IndicatorSnapshotBatch"/> per ingested trade batch).
+/// evaluates every 15 s event-time tick and publishes the ticks of each ingest (a trade batch, a feed element, a clock
+/// advance) as one message: an <see cref="IndicatorSnapshot"/> for one tick, an <see cref="IndicatorSnapshotBatch"/> for
+/// several (a replay's batch of trades, a live catch-up), so the pub-sub hop is paid per ingest, not per tick.
 /// Persistent through snapshots only: the indicator state is the state, trades are not journaled
 /// (they live in the agg_trades table), so recovery is one read however long the window. With a recorder,
 /// a snapshot is saved only once the recorder has stored every trade up to its agg-id cursor, so after a
@@ -238,9 +234,14 @@ public sealed class SymbolActor : ReceivePersistentActor, ITickSink, IWithTimers
     private int PublishTicks()
     {
         var n = _ticks.Count;
-        if (_settings.PublishTickBatches)
+        if (n > 0)
         {
-            if (n > 0)
+            object published;
+            if (n == 1)
+            {
+                published = new IndicatorSnapshot(_symbol, _ticks[0]);
+            }
+            else
             {
                 var snapshots = new IndicatorSnapshot[n];
                 for (var i = 0; i < n; i++)
@@ -248,23 +249,11 @@ public sealed class SymbolActor : ReceivePersistentActor, ITickSink, IWithTimers
                     snapshots[i] = new IndicatorSnapshot(_symbol, _ticks[i]);
                 }
 
-                var batch = new IndicatorSnapshotBatch(_symbol, snapshots);
-                _mediator.Tell(new Publish(EngineTopics.Indicators, batch));
-                _mediator.Tell(new Publish(EngineTopics.IndicatorsOf(_symbol), batch));
+                published = new IndicatorSnapshotBatch(_symbol, snapshots);
             }
-        }
-        else
-        {
-            foreach (var values in _ticks)
-            {
-                var snapshot = new IndicatorSnapshot(_symbol, values);
-                _mediator.Tell(new Publish(EngineTopics.Indicators, snapshot));
-                _mediator.Tell(new Publish(EngineTopics.IndicatorsOf(_symbol), snapshot));
-            }
-        }
 
-        if (n > 0)
-        {
+            _mediator.Tell(new Publish(EngineTopics.Indicators, published));
+            _mediator.Tell(new Publish(EngineTopics.IndicatorsOf(_symbol), published));
             var lastTick = _ticks[^1].TimeMs;
             _ticks.Clear();
             if (_settings.SnapshotEveryMs > 0 && (_lastSnapshotEventMs == long.MinValue || lastTick - _lastSnapshotEventMs >= _settings.SnapshotEveryMs))

@@ -22,7 +22,7 @@ public sealed record TradeBatch(string Symbol, Trade[] Trades, int Count, long S
 [Manifest("symbol-trade-batch-ack.v1")]
 public sealed record TradeBatchAck(string Symbol, long Sequence, int Ticks, long LastAggId) : IWireMessage;
 
-/// <summary>Event-time heartbeat (live feed silent): evaluates the ticks now due.</summary>
+/// <summary>Event time moved on without a trade (a silent live feed's heartbeat, a backtest's tape clock): evaluates the ticks now due.</summary>
 [Manifest("symbol-advance-clock.v1")]
 public sealed record AdvanceClock(string Symbol, long NowMs) : ISymbolMessage, IWireMessage;
 
@@ -64,14 +64,13 @@ public sealed record SymbolIndicatorsReply(
 [Manifest("symbol-not-configured.v1")]
 public sealed record SymbolNotConfigured(string Symbol, IReadOnlyList<string> Configured) : IWireMessage, Akka.Event.IDeadLetterSuppression;
 
-/// <summary>Published on <c>indicators</c> and <c>indicators.SYMBOL</c> at every evaluation tick.</summary>
+/// <summary>One evaluation tick, published on <c>indicators</c> and <c>indicators.SYMBOL</c> (alone, or in an <see cref="IndicatorSnapshotBatch"/>).</summary>
 [Manifest("indicator-snapshot.v1")]
 public sealed record IndicatorSnapshot(string Symbol, IndicatorValues Values) : IWireMessage;
 
 /// <summary>
-/// The ticks one ingest produced, in tick order, published instead of one <see cref="IndicatorSnapshot"/> per
-/// tick when <see cref="SymbolSettings.PublishTickBatches"/> is on (replay): one pub-sub hop per trade batch.
-/// Subscribers handle it as its snapshots one after the other.
+/// The ticks one ingest produced when it produced several (a replay's batch of trades, a live catch-up), in tick order:
+/// one pub-sub hop per ingest. Subscribers handle it as its snapshots one after the other.
 /// </summary>
 [Manifest("indicator-snapshot-batch.v1")]
 public sealed record IndicatorSnapshotBatch(string Symbol, IReadOnlyList<IndicatorSnapshot> Snapshots) : IWireMessage;

@@ -86,7 +86,7 @@ public static class HealthEndpoints
 
     private static async Task<FeedHealth[]> FeedsAsync(ActorRegistry registry, IEnumerable<string> symbols, CancellationToken ct)
     {
-        if (!registry.TryGet<Hosting.SymbolRegion>(out var region))
+        if (!registry.TryGet<Engine.Hosting.SymbolRegion>(out var region))
         {
             return [];
         }
@@ -129,7 +129,7 @@ public static class HealthEndpoints
 
     private static async Task<PartHealth> RiskGuardAsync(ActorRegistry registry, CancellationToken ct)
     {
-        if (!registry.TryGet<Hosting.RiskGuard>(out var guard))
+        if (!registry.TryGet<Engine.Hosting.RiskGuard>(out var guard))
         {
             return new PartHealth("risk-guard", false, "not started on this node");
         }

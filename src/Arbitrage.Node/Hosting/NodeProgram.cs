@@ -138,7 +138,7 @@ public static class NodeProgram
         builder.Services.AddSingleton(startup.Database);
         builder.Services.AddSingleton(new NodeInfo(startup.Database, Stopwatch.StartNew()));
         builder.Services.AddArbitrageAuth(builder.Configuration, startup.Database);
-        builder.Services.AddSingleton<IRiskOps>(sp => new ActorRiskOps(sp.GetRequiredService<IRequiredActor<RiskGuard>>(), OpsEndpoints.DefaultAskTimeout));
+        builder.Services.AddSingleton<IRiskOps>(sp => new ActorRiskOps(sp.GetRequiredService<IRequiredActor<Engine.Hosting.RiskGuard>>(), OpsEndpoints.DefaultAskTimeout));
         builder.Services.AddArbitrageOps();
         builder.Services.AddFundingReadModel(startup.Database);
         builder.Services.AddHostedService<FundingBackfillService>();
@@ -181,8 +181,8 @@ public static class NodeProgram
                     cluster.Join(cluster.SelfAddress);
                 }
             });
-            akka.WithTrading(options, startup.Database, startup.Filters ?? new Dictionary<string, Core.Sizing.SymbolFilters>(), startup.LiveGateway, startup.CarryGateway);
-            akka.WithSignalPipeline(options, startup.Feed, startup.Tape, startup.Sentiment);
+            akka.WithEngine(options, startup.Feed, startup.Tape, startup.Filters ?? new Dictionary<string, Core.Sizing.SymbolFilters>(), startup.LiveGateway, startup.Sentiment);
+            akka.WithTrading(options, startup.Database, startup.CarryGateway);
             if (options.Recording.Tape is { } tapePath && startup.Streams is { } streams)
             {
                 akka.WithActors((system, registry) =>
@@ -190,7 +190,7 @@ public static class NodeProgram
                     // Starts once the symbols' own feeds are connected: against the simulator the first
                     // subscriber starts the playback, and that must be the trading feed, not the recorder.
                     system.ActorOf(
-                        Props.Create(() => new TapeRecordingStarter(registry.Get<SymbolRegion>(), options.Exchange.Symbols, tapePath, streams)),
+                        Props.Create(() => new TapeRecordingStarter(registry.Get<Engine.Hosting.SymbolRegion>(), options.Exchange.Symbols, tapePath, streams)),
                         "tape-recording");
                 });
             }

@@ -135,7 +135,6 @@ public static class LatencyBench
                 var s = await guard.Ask<RiskStatus>(new GetRiskStatus(), Timeout);
                 return s.ExecutorReady && s.State.BalanceUsd is not null;
             }, "executor ready, balance known");
-            await guard.Ask<RiskStatus>(new AwaitRiskIdle(), Timeout);
 
             // Warm-up (JIT, connection pool, journal), then the measured signals.
             for (var i = 0; i < WarmUp; i++) await SignalAsync(guard, timed, host, $"w-{level}-{i}", tick);
@@ -170,7 +169,7 @@ public static class LatencyBench
             }
             catch (SignalRefusedException e) when (e.Code == "symbol_busy" && attempt < 5)
             {
-                await guard.Ask<RiskStatus>(new AwaitRiskIdle(), Timeout);
+                await UntilFlatAsync(guard, host, attemptId);
             }
             catch (TimeoutException)
             {
@@ -180,18 +179,20 @@ public static class LatencyBench
         }
 
         // Close: the guard must know the position first (OpenPositionsChanged after the entry fill).
-        await UntilAsync(async () =>
-        {
-            await guard.Ask<RiskStatus>(new AwaitRiskIdle(), Timeout);
-            return await guard.Ask<object>(new ClosePositionCommand(Symbol, "bench"), Timeout) is RiskStatus;
-        }, $"close of {id} accepted");
-        await UntilAsync(async () =>
-        {
-            var s = await guard.Ask<RiskStatus>(new AwaitRiskIdle(), Timeout);
-            return s.Positions.Count == 0 && host.Exchange.Position(Symbol).Amount == 0m && host.Exchange.OpenOrders(null).Count == 0;
-        }, $"{id} flat");
+        await UntilAsync(
+            async () => await guard.Ask<object>(new ClosePositionCommand(Symbol, "bench"), Timeout) is RiskStatus,
+            $"close of {id} accepted");
+        await UntilFlatAsync(guard, host, id);
         return (Ms(called - t0), Ms(returned - t0));
     }
+
+    /// <summary>Until neither the guard nor the exchange holds a position or a working order.</summary>
+    private static Task UntilFlatAsync(IActorRef guard, SimulatorHost host, string id) =>
+        UntilAsync(async () =>
+        {
+            var s = await guard.Ask<RiskStatus>(new GetRiskStatus(), Timeout);
+            return s.Positions.Count == 0 && host.Exchange.Position(Symbol).Amount == 0m && host.Exchange.OpenOrders(null).Count == 0;
+        }, $"{id} flat");
 
     /// <summary>Bare REST round trips: MARKET orders of 1 BTC (100 USD) alternating buy/sell (flat every second order).</summary>
     private static async Task<double[]> BaselineAsync(LiveGateway live, int n, string prefix)

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Arbitrage.Core.Text;
+using Arbitrage.Engine.Replay;
 using BenchmarkDotNet.Attributes;
 
 namespace Arbitrage.Benchmarks.Parsing;

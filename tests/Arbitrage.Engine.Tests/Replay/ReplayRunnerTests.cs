@@ -17,6 +17,11 @@ public abstract class ReplayTwice : IAsyncLifetime
 
     protected abstract string Tape { get; }
 
+    /// <summary>The shipped strategies/ unless a fixture brings its own.</summary>
+    protected virtual string Strategies => RepoPaths.Strategies;
+
+    protected string Work => _dir;
+
     public Trade[] Trades { get; private set; } = [];
 
     public string Symbol { get; private set; } = "";
@@ -32,7 +37,7 @@ public abstract class ReplayTwice : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var strategies = RepoPaths.Strategies;
+        var strategies = Strategies;
         var symbolTrades = TapeReader.ReadTrades(Tape).ToArray();
         Symbol = symbolTrades[0].Symbol;
         Trades = symbolTrades.Select(t => t.Trade).ToArray();
@@ -85,11 +90,42 @@ public sealed class HftReplay : ReplayTwice
 }
 
 /// <summary>
+/// The bundled fixture with two copies of the trades-only example (ids <c>a_first</c>, <c>b_second</c>): both signal at the
+/// same ticks, so their signals reach the risk guard in the same tick, one of them while the other's trade is open.
+/// </summary>
+public sealed class TwoStrategiesReplay : ReplayTwice
+{
+    protected override string Tape => Path.Combine(RepoPaths.Fixtures, "BTCUSD_PERP-aggTrades-2026-05-08.head20000.zip");
+
+    protected override string Strategies
+    {
+        get
+        {
+            var dir = Path.Combine(Work, "two-strategies");
+            if (!Directory.Exists(dir))
+            {
+                Directory.CreateDirectory(dir);
+                var example = File.ReadAllText(Path.Combine(RepoPaths.Strategies, "example_trades_only.json"));
+                foreach (var (id, tag) in new[] { ("a_first", "a"), ("b_second", "b") })
+                {
+                    var json = System.Text.Json.Nodes.JsonNode.Parse(example)!;
+                    json["id"] = id;
+                    json["tag"] = tag;
+                    File.WriteAllText(Path.Combine(dir, id + ".json"), json.ToJsonString());
+                }
+            }
+
+            return dir;
+        }
+    }
+}
+
+/// <summary>
 /// ReplayRunner end to end (ARCHITECTURE §3): the production actors over a real tape give byte-identical files
 /// on every run, with the contract headers, values equal to a naive recompute from the raw trades, and signals
 /// whose stops and targets are the entry ∓ ATR multiples of the indicators row at the same tick.
 /// </summary>
-public sealed class ReplayRunnerTests(CsvReplay csv, HftReplay hft) : IClassFixture<CsvReplay>, IClassFixture<HftReplay>
+public sealed class ReplayRunnerTests(CsvReplay csv, HftReplay hft, TwoStrategiesReplay two) : IClassFixture<CsvReplay>, IClassFixture<HftReplay>, IClassFixture<TwoStrategiesReplay>
 {
     private const string Example = "example_trades_only";
 
@@ -204,6 +240,22 @@ public sealed class ReplayRunnerTests(CsvReplay csv, HftReplay hft) : IClassFixt
             Assert.Contains(t[11], new[] { "stop_loss", "break_even", "tp1", "tp2" });
             Assert.Equal("", t[12]);
         }
+    }
+
+    [Fact]
+    public void Signals_of_two_strategies_on_one_tick_reach_the_guard_in_strategy_order_on_every_run()
+    {
+        Assert.Equal(two.TradeRuns[0], two.TradeRuns[1]);
+        var signals = Rows(two.Runs[0].Signals, fields: 10);
+        Assert.Equal(signals.Count(s => s[2] == "a_first"), signals.Count(s => s[2] == "b_second"));
+        Assert.All(signals.GroupBy(s => s[0]), tick => Assert.Equal(["a_first", "b_second"], tick.Select(s => s[2])));
+
+        // The same signals, one tick: the first strategy's trades, the second finds the symbol busy every time.
+        var trades = Rows(two.TradeRuns[0], fields: 16);
+        Assert.NotEmpty(trades);
+        Assert.All(trades, t => Assert.Equal("a_first", t[2]));
+        var backtest = two.Summary!.Backtest!;
+        Assert.True(backtest.NotTraded["symbol_busy"] >= signals.Count / 2, backtest.Describe());
     }
 
     [Fact]

@@ -13,7 +13,8 @@ public sealed class RiskGuardOpsCommandTests(ITestOutputHelper output) : RiskGua
 {
     private IActorRef Restart(IActorRef guard)
     {
-        Assert.IsType<RiskStatus>(Ask(guard, new AwaitRiskIdle())); // nothing in flight (executor journal writes included)
+        // The account at rest before the stop: the guard knows the venue's positions, and a flat account has no working order left.
+        AwaitCondition(() => StatusOf(guard).Positions.Count == PaperPositions().Count && (PaperPositions().Count > 0 || PaperOpenOrders().Count == 0));
         Watch(guard);
         Sys.Stop(guard);
         ExpectTerminated(guard);

@@ -16,6 +16,12 @@ public abstract class SqliteTestKit : Akka.TestKit.Xunit2.TestKit
     {
     }
 
+    /// <param name="extra">Configuration over the production HOCON (highest priority).</param>
+    protected SqliteTestKit(ITestOutputHelper output, Config extra)
+        : this(NewDatabase(extra), output)
+    {
+    }
+
     private SqliteTestKit((Config Config, string Directory) db, ITestOutputHelper output)
         : base(db.Config, "test", output)
     {
@@ -36,10 +42,11 @@ public abstract class SqliteTestKit : Akka.TestKit.Xunit2.TestKit
         }
     }
 
-    private static (Config, string) NewDatabase()
+    private static (Config, string) NewDatabase(Config? extra = null)
     {
         var db = TestDatabases.NewSqliteFile(out var directory);
         db.PrepareAsync(TimeSpan.FromSeconds(10)).GetAwaiter().GetResult();
-        return (AkkaConfig.Build(RepoPaths.Hocon, db, [RepoPaths.TestHocon], includeCluster: false), directory);
+        var config = AkkaConfig.Build(RepoPaths.Hocon, db, [RepoPaths.TestHocon], includeCluster: false);
+        return (extra is null ? config : extra.WithFallback(config), directory);
     }
 }

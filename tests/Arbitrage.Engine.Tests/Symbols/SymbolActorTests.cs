@@ -135,23 +135,22 @@ public sealed class SymbolActorTests(ITestOutputHelper output) : SqliteTestKit(o
     }
 
     [Fact]
-    public void With_replay_settings_each_ingest_publishes_one_batch_on_both_topics_holding_the_per_tick_snapshots()
+    public void Each_ingest_publishes_its_ticks_as_one_message_on_both_topics_a_snapshot_or_a_batch_of_them()
     {
         var tape = TapeReader.ReadTrades(Path.Combine(RepoPaths.Fixtures, CsvFixture)).Select(t => t.Trade).ToArray();
-        var perTickMediator = CreateTestProbe();
-        var perTick = Sys.ActorOf(SymbolActor.Props("PERTICK", OnRequestOnly, perTickMediator));
-        var expected = FeedAll(perTick, perTickMediator, "PERTICK", tape, 0, tape.Length);
-        Assert.True(expected.Count > 250, $"only {expected.Count} ticks");
+        var direct = new Collect();
+        new SymbolIndicators().OnTrades(tape, direct);
 
+        // Trades one by one (an ingest rarely spans a tick), then batches of 333 (each spans many).
         var mediator = CreateTestProbe();
-        var batched = Sys.ActorOf(SymbolActor.Props("BATCHED", SymbolSettings.Replay, mediator));
+        var actor = Sys.ActorOf(SymbolActor.Props("INGEST", OnRequestOnly, mediator));
         var actual = new List<IndicatorValues>();
-        var batches = 0;
-        for (var i = 0; i < tape.Length; i += 333)
+        var (singles, batches) = (0, 0);
+        for (var i = 0; i < tape.Length; i += i < 2_000 ? 1 : 333)
         {
             var probe = CreateTestProbe();
-            var trades = tape[i..Math.Min(tape.Length, i + 333)];
-            batched.Tell(new TradeBatch("BATCHED", trades, trades.Length, _sequence++), probe);
+            var trades = tape[i..Math.Min(tape.Length, i + (i < 2_000 ? 1 : 333))];
+            actor.Tell(new TradeBatch("INGEST", trades, trades.Length, _sequence++), probe);
             var ack = probe.ExpectMsg<TradeBatchAck>();
             if (ack.Ticks == 0)
             {
@@ -159,21 +158,22 @@ public sealed class SymbolActorTests(ITestOutputHelper output) : SqliteTestKit(o
                 continue;
             }
 
-            // One publish per topic per ingest, whatever the number of ticks it produced.
             var all = mediator.ExpectMsg<Publish>();
             var own = mediator.ExpectMsg<Publish>();
             Assert.False(mediator.HasMessages);
-            Assert.Equal((EngineTopics.Indicators, EngineTopics.IndicatorsOf("BATCHED")), (all.Topic, own.Topic));
-            var batch = Assert.IsType<IndicatorSnapshotBatch>(all.Message);
-            Assert.Same(batch, own.Message);
-            Assert.Equal(ack.Ticks, batch.Snapshots.Count);
-            Assert.All(batch.Snapshots, s => Assert.Equal("BATCHED", s.Symbol));
-            actual.AddRange(batch.Snapshots.Select(s => s.Values));
-            batches++;
+            Assert.Equal((EngineTopics.Indicators, EngineTopics.IndicatorsOf("INGEST")), (all.Topic, own.Topic));
+            Assert.Same(all.Message, own.Message);
+            IReadOnlyList<IndicatorSnapshot> snapshots = ack.Ticks == 1
+                ? [Assert.IsType<IndicatorSnapshot>(all.Message)]
+                : Assert.IsType<IndicatorSnapshotBatch>(all.Message).Snapshots;
+            Assert.Equal(ack.Ticks, snapshots.Count);
+            Assert.All(snapshots, s => Assert.Equal("INGEST", s.Symbol));
+            actual.AddRange(snapshots.Select(s => s.Values));
+            _ = ack.Ticks == 1 ? singles++ : batches++;
         }
 
-        Assert.Equal(expected, actual);
-        Assert.True(batches < expected.Count, $"{batches} batches for {expected.Count} ticks");
+        Assert.Equal(direct.Values, actual);
+        Assert.True(singles > 50 && batches > 5, $"{singles} single ticks, {batches} batches");
     }
 
     [Theory]
@@ -287,31 +287,37 @@ public sealed class SymbolActorTests(ITestOutputHelper output) : SqliteTestKit(o
         var probe = CreateTestProbe();
         actor.Tell(new GetSymbolIndicators(symbol), probe);
         probe.ExpectMsg<SymbolIndicatorsReply>();
-        var values = new List<IndicatorValues>();
-        while (mediator.HasMessages)
-        {
-            values.AddRange(Published(mediator, symbol, 1));
-        }
-
+        var values = mediator.HasMessages ? PublishedOnce(mediator, symbol) : [];
+        Assert.False(mediator.HasMessages);
         return values;
     }
 
+    /// <summary>What one ingest published: nothing for no tick, else one message on each topic (the snapshot, or a batch of them).</summary>
     private static List<IndicatorValues> Published(TestProbe mediator, string symbol, int ticks)
     {
-        var values = new List<IndicatorValues>(ticks);
-        for (var i = 0; i < ticks; i++)
+        if (ticks == 0)
         {
-            var all = mediator.ExpectMsg<Publish>();
-            var own = mediator.ExpectMsg<Publish>();
-            Assert.Equal(EngineTopics.Indicators, all.Topic);
-            Assert.Equal(EngineTopics.IndicatorsOf(symbol), own.Topic);
-            var snapshot = Assert.IsType<IndicatorSnapshot>(all.Message);
-            Assert.Equal(symbol, snapshot.Symbol);
-            Assert.Equal(snapshot, own.Message);
-            values.Add(snapshot.Values);
+            return [];
         }
 
+        var values = PublishedOnce(mediator, symbol);
+        Assert.Equal(ticks, values.Count);
         return values;
+    }
+
+    private static List<IndicatorValues> PublishedOnce(TestProbe mediator, string symbol)
+    {
+        var all = mediator.ExpectMsg<Publish>();
+        var own = mediator.ExpectMsg<Publish>();
+        Assert.Equal(EngineTopics.Indicators, all.Topic);
+        Assert.Equal(EngineTopics.IndicatorsOf(symbol), own.Topic);
+        Assert.Same(all.Message, own.Message);
+        IReadOnlyList<IndicatorSnapshot> snapshots = all.Message is IndicatorSnapshotBatch batch
+            ? batch.Snapshots
+            : [Assert.IsType<IndicatorSnapshot>(all.Message)];
+        Assert.Equal(snapshots.Count > 1, all.Message is IndicatorSnapshotBatch);
+        Assert.All(snapshots, s => Assert.Equal(symbol, s.Symbol));
+        return snapshots.Select(s => s.Values).ToList();
     }
 
     private sealed class Collect : ITickSink

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using System.Threading.Channels;
 using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
+using Arbitrage.Engine.Symbols;
 
 namespace Arbitrage.Node.Api.Live;
 
@@ -76,6 +77,17 @@ public sealed class LiveStreamActor : ReceiveActor
 
     private void Forward(object message)
     {
+        if (message is IndicatorSnapshotBatch batch)
+        {
+            // A symbol publishes the ticks of one ingest together (a catch-up): clients get one event per tick, as always.
+            foreach (var snapshot in batch.Snapshots)
+            {
+                Forward(snapshot);
+            }
+
+            return;
+        }
+
         var stream = LiveTopics.StreamOf(message);
         if (stream is null || !_streams.Contains(stream))
         {

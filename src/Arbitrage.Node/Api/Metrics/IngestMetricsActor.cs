@@ -37,6 +37,13 @@ public sealed class IngestMetricsActor : ReceiveActor, IWithTimers
         _lag = metrics.CreateGauge("arb_ingest_lag_seconds", "The exchange's clock (wall clock; the tape's clock in a simulation) minus the event time of the symbol's last tick.", ["symbol"]);
 
         Receive<IndicatorSnapshot>(OnSnapshot);
+        Receive<IndicatorSnapshotBatch>(b =>
+        {
+            foreach (var s in b.Snapshots)
+            {
+                OnSnapshot(s);
+            }
+        });
         Receive<Sample>(_ => OnSample());
         Receive<SubscribeAck>(_ => { });
     }

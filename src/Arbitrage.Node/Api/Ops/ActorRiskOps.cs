@@ -12,7 +12,7 @@ public sealed class ActorRiskOps(Func<CancellationToken, Task<IActorRef>> guard,
     /// <summary>Merge-and-set attempts when another operator changes the parameters in between.</summary>
     public const int ParameterAttempts = 3;
 
-    public ActorRiskOps(IRequiredActor<Hosting.RiskGuard> guard, TimeSpan timeout)
+    public ActorRiskOps(IRequiredActor<Engine.Hosting.RiskGuard> guard, TimeSpan timeout)
         : this(ct => guard.GetAsync(ct), timeout)
     {
     }

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Hosting;
 using Arbitrage.Core.Risk;
+using Arbitrage.Engine.Hosting;
 using Arbitrage.Engine.Persistence;
 using Arbitrage.Engine.Projections;
 using Arbitrage.Engine.Risk;

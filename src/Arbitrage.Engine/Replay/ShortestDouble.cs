@@ -4,7 +4,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace Arbitrage.Core.Text;
+namespace Arbitrage.Engine.Replay;
 
 /// <summary>
 /// Shortest round-trip double → text, byte-for-byte what <c>double.TryFormat(dst, out n, "R", CultureInfo.InvariantCulture)</c>

@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text;
-using Arbitrage.Core.Text;
+using Arbitrage.Engine.Replay;
 using CsCheck;
 
-namespace Arbitrage.Core.Tests.Text;
+namespace Arbitrage.Engine.Tests.Replay;
 
 /// <summary>ShortestDouble against the judge it imitates: .NET's own "R" with the invariant culture, byte for byte.</summary>
 public class ShortestDoubleTests
