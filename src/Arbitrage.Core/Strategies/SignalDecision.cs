@@ -106,7 +106,7 @@ public sealed record SignalDecision(
     /// <summary>
     /// The actors' form of <see cref="Evaluate"/>: null when the tick does not emit (disabled, symbol not covered,
     /// no direction, score below threshold, no ATR or price, cooling down) — decided without allocating, with the
-    /// score computed bit-identically (<see cref="SignalScorer.ScoreOnly"/>) — otherwise exactly <see cref="Evaluate"/>'s decision.
+    /// score computed bit-identically (<c>SignalScorer.ScoreOnly</c>) — otherwise exactly <see cref="Evaluate"/>'s decision.
     /// </summary>
     public static SignalDecision? EvaluateCandidate(
         StrategyDefinition strategy, string symbol, in IndicatorValues values, MarketInputs inputs, CooldownBook cooldowns) =>

@@ -4,7 +4,6 @@ using Arbitrage.Core.Risk;
 using Arbitrage.Core.Sizing;
 using Arbitrage.Core.Strategies;
 using Arbitrage.Engine.Serialization;
-using Arbitrage.Engine.Strategies;
 
 namespace Arbitrage.Engine.Execution;
 

@@ -1,5 +1,3 @@
-using Arbitrage.Core.Funding;
-
 namespace Arbitrage.Engine.Funding;
 
 /// <summary>What a backfill did. <paramref name="Error"/> set when the source failed part-way (rows before it are kept; run again to resume).</summary>

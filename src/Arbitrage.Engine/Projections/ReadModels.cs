@@ -1,5 +1,4 @@
 using Arbitrage.Core.Risk;
-using Arbitrage.Engine.Risk;
 
 namespace Arbitrage.Engine.Projections;
 

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Akka.Persistence.Query;
 using Arbitrage.Core.Risk;
-using Arbitrage.Engine.Risk;
 using Arbitrage.Engine.Serialization;
 
 namespace Arbitrage.Engine.Projections;

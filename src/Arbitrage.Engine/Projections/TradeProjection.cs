@@ -1,7 +1,6 @@
 using System.Globalization;
 using Akka.Persistence.Query;
 using Arbitrage.Core.Execution;
-using Arbitrage.Engine.Execution;
 
 namespace Arbitrage.Engine.Projections;
 

@@ -1,4 +1,3 @@
-using Akka;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using Arbitrage.Binance.Streams;

@@ -5,7 +5,6 @@ using Akka.Cluster.Tools.PublishSubscribe;
 using Arbitrage.Core.Execution;
 using Arbitrage.Core.Risk;
 using Arbitrage.Core.Strategies;
-using Arbitrage.Engine.Execution;
 using Arbitrage.Engine.Risk;
 using Arbitrage.Engine.Strategies;
 using Arbitrage.Engine.Symbols;

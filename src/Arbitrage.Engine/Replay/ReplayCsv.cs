@@ -1,9 +1,7 @@
-using Arbitrage.Core.Indicators;
 using System.Globalization;
 using System.Text;
+using Arbitrage.Core.Indicators;
 using Arbitrage.Core.Strategies;
-using Arbitrage.Core.Text;
-using Arbitrage.Engine.Strategies;
 using Arbitrage.Engine.Symbols;
 
 namespace Arbitrage.Engine.Replay;

@@ -1,5 +1,5 @@
-using Arbitrage.Engine.Execution.Paper;
 using Arbitrage.Core.Strategies;
+using Arbitrage.Engine.Execution.Paper;
 
 namespace Arbitrage.Engine.Replay;
 

@@ -3,12 +3,10 @@ using Akka.Actor;
 using Arbitrage.Binance.Protocol;
 using Arbitrage.Binance.Tapes;
 using Arbitrage.Core.Execution;
-using Arbitrage.Core.MarketData;
 using Arbitrage.Core.Strategies;
 using Arbitrage.Engine.Execution;
 using Arbitrage.Engine.Funding;
 using Arbitrage.Engine.Funding.Carry;
-using Arbitrage.Engine.Strategies;
 
 namespace Arbitrage.Engine.Replay;
 

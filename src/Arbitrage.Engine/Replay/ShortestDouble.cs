@@ -518,7 +518,6 @@ public static class ShortestDouble
         {
             WritePair(ref Unsafe.Add(ref dst, end - 2), v % 100);
             v /= 100;
-            end -= 2;
         }
 
         if (v >= 10)

@@ -8,7 +8,6 @@ using Arbitrage.Core.Risk;
 using Arbitrage.Core.Strategies;
 using Arbitrage.Engine.Execution;
 using Arbitrage.Engine.Persistence;
-using Arbitrage.Engine.Strategies;
 using Arbitrage.Engine.Supervision;
 
 namespace Arbitrage.Engine.Risk;

@@ -79,11 +79,11 @@ public sealed record SetTradingEnabled(bool Enabled, string By) : IWireMessage;
 public sealed record GetRiskStatus : IWireMessage;
 
 /// <param name="TradingEnabled">False while an operator has switched trading off (<see cref="SetTradingEnabled"/>).</param>
-[Manifest("risk-status.v1")]
 /// <remarks>
 /// An answer can reach an asker that gave up (a health check or a read while the guard was down and its supervisor kept
 /// the ask): expected, so not a logged dead letter.
 /// </remarks>
+[Manifest("risk-status.v1")]
 public sealed record RiskStatus(RiskState State, bool ExecutorReady, IReadOnlyList<HeldPosition> Positions, long NowMs, bool TradingEnabled = true)
     : IWireMessage, Akka.Event.IDeadLetterSuppression;
 

@@ -1,6 +1,4 @@
-using Akka.Actor;
 using Akka.Hosting;
-using Arbitrage.Binance.Streams;
 using Arbitrage.Core.Sizing;
 using Arbitrage.Engine.Execution;
 using Arbitrage.Engine.Execution.Paper;

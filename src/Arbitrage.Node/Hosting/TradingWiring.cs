@@ -1,10 +1,7 @@
 using Akka.Cluster.Hosting;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Hosting;
-using Arbitrage.Binance.Streams;
 using Arbitrage.Core.Funding.Carry;
-using Arbitrage.Core.Risk;
-using Arbitrage.Core.Sizing;
 using Arbitrage.Core.Strategies;
 using Arbitrage.Engine.Audit;
 using Arbitrage.Engine.Funding;

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using Arbitrage.Simulator.Http;
 using Arbitrage.Simulator.Market;

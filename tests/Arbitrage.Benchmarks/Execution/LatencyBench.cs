@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Globalization;
 using Akka.Actor;
 using Arbitrage.Binance.Rest;
-using Arbitrage.Binance.Rest.Models;
 using Arbitrage.Binance.Signing;
 using Arbitrage.Binance.Tapes;
 using Arbitrage.Core.Execution;
@@ -14,7 +13,6 @@ using Arbitrage.Engine.Execution;
 using Arbitrage.Engine.Execution.Live;
 using Arbitrage.Engine.Persistence;
 using Arbitrage.Engine.Risk;
-using Arbitrage.Engine.Strategies;
 using Arbitrage.Simulator;
 using OrderType = Arbitrage.Core.Execution.OrderType;
 

@@ -3,7 +3,6 @@ using Akka.Actor;
 using Akka.Persistence;
 using Arbitrage.Core.Serialization;
 using Arbitrage.Engine.Persistence;
-using Arbitrage.Engine.Serialization;
 
 namespace Arbitrage.Benchmarks.Journal;
 

@@ -7,9 +7,8 @@ using System.Net.Http.Json;
 using System.Reflection;
 using System.Security.Cryptography;
 using System.Text.Json;
-using System.Text.RegularExpressions;
-using Microsoft.Data.Sqlite;
 using Arbitrage.Testing;
+using Microsoft.Data.Sqlite;
 
 namespace Arbitrage.Benchmarks.Load;
 

@@ -2,7 +2,6 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
-using Arbitrage.Binance.Rest;
 using Arbitrage.Binance.Rest.Models;
 using Arbitrage.Binance.UserData;
 using Arbitrage.Simulator;

@@ -1,7 +1,6 @@
 using System.Net;
 using Arbitrage.Binance.Rest;
 using Arbitrage.Binance.Rest.Models;
-using Arbitrage.Simulator;
 using Arbitrage.Simulator.Control;
 using Arbitrage.Simulator.Exchange;
 

@@ -1,7 +1,6 @@
 using Arbitrage.Binance.Rest.Models;
 using Arbitrage.Binance.Streams;
 using Arbitrage.Binance.Tests.Simulator;
-using Arbitrage.Core.Books;
 using Arbitrage.Simulator.Tape;
 using static Arbitrage.Binance.Streams.FeedEvent;
 

@@ -4,7 +4,6 @@ using Arbitrage.Core.Execution;
 using Arbitrage.Core.Sizing;
 using Arbitrage.Core.Strategies;
 using Arbitrage.Engine.Execution;
-using Arbitrage.Engine.Strategies;
 
 namespace Arbitrage.Engine.Tests.Execution;
 

@@ -1,8 +1,6 @@
 using System.Text;
 using Akka.Actor;
 using Arbitrage.Core.Execution;
-using Arbitrage.Core.Sizing;
-using Arbitrage.Engine.Execution;
 using Arbitrage.Engine.Serialization;
 
 namespace Arbitrage.Engine.Tests.Execution;

@@ -1,6 +1,5 @@
 using Arbitrage.Binance.Rest.Models;
 using Arbitrage.Core.Execution;
-using Arbitrage.Core.Sizing;
 using Arbitrage.Engine.Execution;
 
 namespace Arbitrage.Engine.Tests.Execution;

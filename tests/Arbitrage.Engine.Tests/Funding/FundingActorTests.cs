@@ -1,7 +1,6 @@
 using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Arbitrage.Engine.Funding;
-using Arbitrage.Engine.Persistence;
 using Arbitrage.Testing;
 
 namespace Arbitrage.Engine.Tests.Funding;

@@ -1,7 +1,6 @@
 using Akka.Actor;
 using Arbitrage.Engine.Persistence;
 using Arbitrage.Testing;
-using LinqToDB;
 using LinqToDB.Data;
 using Microsoft.Data.Sqlite;
 

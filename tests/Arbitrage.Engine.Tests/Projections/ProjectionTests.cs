@@ -4,13 +4,10 @@ using Akka.Persistence;
 using Akka.Persistence.Journal;
 using Akka.Persistence.Query;
 using Arbitrage.Core.Execution;
-using Arbitrage.Core.Sizing;
 using Arbitrage.Core.Strategies;
 using Arbitrage.Engine.Audit;
-using Arbitrage.Engine.Execution;
 using Arbitrage.Engine.Persistence;
 using Arbitrage.Engine.Projections;
-using Arbitrage.Engine.Strategies;
 using Arbitrage.Testing;
 
 namespace Arbitrage.Engine.Tests.Projections;

@@ -1,5 +1,4 @@
 using Arbitrage.Core.Execution;
-using Arbitrage.Core.Sizing;
 using Arbitrage.Engine.Execution;
 using Arbitrage.Engine.Replay;
 

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Reflection;
 using System.Runtime.Serialization;
 using System.Text.Json;
 using Akka.Actor;

@@ -1,5 +1,4 @@
 using Akka.Configuration;
-using Akka.Persistence;
 using Akka.Persistence.TestKit;
 using Arbitrage.Testing;
 using Xunit.Abstractions;

@@ -1,6 +1,5 @@
 using Akka.Actor;
 using Arbitrage.Core.Risk;
-using Arbitrage.Engine.Execution;
 using Arbitrage.Engine.Execution.Paper;
 using Arbitrage.Engine.Risk;
 using Arbitrage.Engine.Supervision;

@@ -3,7 +3,6 @@ using Akka;
 using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Streams.Dsl;
-using Akka.TestKit;
 using Arbitrage.Binance.Streams;
 using Arbitrage.Core.MarketData;
 using Arbitrage.Engine.Recording;

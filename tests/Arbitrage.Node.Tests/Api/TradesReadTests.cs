@@ -1,7 +1,5 @@
 using System.Text.Json;
 using Arbitrage.Core.Execution;
-using Arbitrage.Core.Sizing;
-using Arbitrage.Engine.Execution;
 using Arbitrage.Engine.Projections;
 using Arbitrage.Node.Api.Live;
 using Arbitrage.Node.Api.Read;

@@ -5,7 +5,6 @@ using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Arbitrage.Core.Execution;
 using Arbitrage.Core.Strategies;
-using Arbitrage.Engine.Strategies;
 using Arbitrage.Engine.Topics;
 using Arbitrage.Node.Tests.Live;
 

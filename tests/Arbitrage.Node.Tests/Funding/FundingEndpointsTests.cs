@@ -1,17 +1,17 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
 using System.Text.Json;
 using Arbitrage.Core.Funding;
 using Arbitrage.Engine.Funding;
-using System.Security.Cryptography;
 using Arbitrage.Node.Api.Errors;
 using Arbitrage.Node.Api.Funding;
 using Arbitrage.Node.Auth;
 using Arbitrage.Testing;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,9 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
-using Arbitrage.Binance.Tapes;
 using Arbitrage.Testing;
 using Arbitrage.Testing.Faults;
-using Microsoft.Data.Sqlite;
 
 namespace Arbitrage.Node.Tests.Hosting;
 

@@ -3,8 +3,8 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
 using Arbitrage.Testing;
+using Microsoft.Data.Sqlite;
 
 namespace Arbitrage.Node.Tests.Hosting;
 

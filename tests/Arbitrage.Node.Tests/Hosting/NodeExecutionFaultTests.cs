@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Net;
-using System.Text.Json;
 using Arbitrage.Testing;
 using Arbitrage.Testing.Faults;
 using Microsoft.Data.Sqlite;

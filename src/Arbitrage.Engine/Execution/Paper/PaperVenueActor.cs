@@ -2,8 +2,8 @@ using Akka.Actor;
 using Akka.Event;
 using Akka.Pattern;
 using Akka.Persistence;
-using Arbitrage.Engine.Persistence;
 using Arbitrage.Core.Execution;
+using Arbitrage.Engine.Persistence;
 
 namespace Arbitrage.Engine.Execution.Paper;
 

@@ -1,5 +1,4 @@
 using Arbitrage.Core.Execution;
-using Arbitrage.Engine.Serialization;
 
 namespace Arbitrage.Engine.Execution.Paper;
 

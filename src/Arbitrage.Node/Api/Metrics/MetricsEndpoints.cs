@@ -1,4 +1,3 @@
-using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Hosting;
 using Prometheus;

@@ -12,7 +12,7 @@ using static Arbitrage.Engine.Tests.Execution.ExecutionTestData;
 namespace Arbitrage.Engine.Tests.Execution.Live;
 
 /// <summary>
-/// Rate-limit storms and a slow exchange against the real <see cref="Live.LiveGateway"/> and the Binance simulator on
+/// Rate-limit storms and a slow exchange against the real <see cref="Arbitrage.Engine.Execution.Live.LiveGateway"/> and the Binance simulator on
 /// 127.0.0.1 (issue 13, item 4): nothing is stranded at the exchange, the symbol is free afterwards, and a position that
 /// could not be protected in time is closed and alerted.
 /// </summary>

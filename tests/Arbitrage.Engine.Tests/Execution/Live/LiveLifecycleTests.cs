@@ -1,7 +1,6 @@
 using Akka.Actor;
 using Arbitrage.Core.Execution;
 using Arbitrage.Core.Risk;
-using Arbitrage.Core.Sizing;
 using Arbitrage.Engine.Execution;
 using Arbitrage.Engine.Risk;
 using Arbitrage.Engine.Tests.Symbols;

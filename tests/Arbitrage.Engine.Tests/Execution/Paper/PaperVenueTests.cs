@@ -1,5 +1,4 @@
 using Arbitrage.Core.Execution;
-using Arbitrage.Engine.Execution;
 using Arbitrage.Engine.Execution.Paper;
 using static Arbitrage.Engine.Tests.Execution.ExecutionTestData;
 

@@ -1,6 +1,6 @@
 using Arbitrage.Core.Funding;
-using Arbitrage.Engine.Funding;
 using Arbitrage.Core.Funding.Carry;
+using Arbitrage.Engine.Funding;
 using Arbitrage.Engine.Funding.Carry;
 using Arbitrage.Engine.Tests.Symbols;
 using Xunit.Abstractions;

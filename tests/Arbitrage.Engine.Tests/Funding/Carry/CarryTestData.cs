@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Arbitrage.Core.Funding;
-using Arbitrage.Engine.Funding;
 using Arbitrage.Core.Funding.Carry;
+using Arbitrage.Engine.Funding;
 using Arbitrage.Engine.Funding.Carry;
 
 namespace Arbitrage.Engine.Tests.Funding.Carry;
