@@ -24,6 +24,7 @@ internal sealed class TapeCursor : ITradeBufferSink, IDisposable
 
     public TapeCursor(string path, int batchSize)
     {
+        Path = path;
         _reading = Task.Factory.StartNew(
             () =>
             {
@@ -50,6 +51,9 @@ internal sealed class TapeCursor : ITradeBufferSink, IDisposable
             TaskCreationOptions.LongRunning,
             TaskScheduler.Default);
     }
+
+    /// <summary>The tape's file.</summary>
+    public string Path { get; }
 
     /// <summary>Time the reader spent parsing (not waiting for the clock to take its batches).</summary>
     public TimeSpan Parsing => Stopwatch.GetElapsedTime(0, Volatile.Read(ref _busyTicks));

@@ -22,12 +22,14 @@ internal sealed class TapeFeeder : ITradeBufferSink
     private readonly Dictionary<string, long> _sequences = new(StringComparer.Ordinal);
     private readonly List<Task> _pending = [];
     private readonly Queue<(string Symbol, Trade[] Buffer, int Count)> _early = new();
+    private readonly TapeSymbolSources _sources = new();
     private readonly TaskCompletionSource<IActorRef> _region = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _lastProgressMs;
     private long _returnedAt;
     private long _busy;
     private long _waiting;
     private Exception? _failure;
+    private string _tape = "";
 
     private TapeFeeder(ReplayOptions options, Stopwatch clock)
     {
@@ -55,6 +57,7 @@ internal sealed class TapeFeeder : ITradeBufferSink
             {
                 foreach (var tape in options.Tapes)
                 {
+                    feeder._tape = tape;
                     TapeReader.ReadTrades(tape, symbol: null, feeder, options.BatchSize);
                     ct.ThrowIfCancellationRequested();
                 }
@@ -91,6 +94,16 @@ internal sealed class TapeFeeder : ITradeBufferSink
         if (_failure is not null)
         {
             throw new InvalidOperationException("replay feed failed", _failure);
+        }
+
+        try
+        {
+            _sources.Add(_tape, symbol, buffer.AsSpan(0, count));
+        }
+        catch
+        {
+            Return(buffer);
+            throw;
         }
 
         var now = Stopwatch.GetTimestamp();

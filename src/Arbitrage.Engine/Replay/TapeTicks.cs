@@ -16,6 +16,7 @@ internal sealed class TapeTicks : IDisposable
 {
     private readonly TapeCursor[] _tapes;
     private readonly Dictionary<string, SymbolTape> _symbols = new(StringComparer.Ordinal);
+    private readonly TapeSymbolSources _sources = new();
 
     public TapeTicks(IReadOnlyList<string> tapes)
     {
@@ -110,6 +111,7 @@ internal sealed class TapeTicks : IDisposable
     private void Read(TapeCursor tape)
     {
         var (symbol, buffer, count) = tape.Take();
+        _sources.Add(tape.Path, symbol, buffer.AsSpan(0, count));
         if (!_symbols.TryGetValue(symbol, out var s))
         {
             _symbols[symbol] = s = new SymbolTape(symbol, buffer[0].TimeMs);
