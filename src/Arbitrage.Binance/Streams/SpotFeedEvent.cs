@@ -42,7 +42,8 @@ public enum SpotUnsyncedReason
 /// must not be used (its cycles are not evaluated).
 /// </summary>
 /// <param name="EventTimeMs">Exchange time of the diff (Update); of the last replayed diff, else the latest one seen on the
-/// connection (Synced: spot snapshots carry no time); of the latest frame seen on the connection (Unsynced).</param>
+/// connection (Synced: spot snapshots carry no time); of the latest diff seen on the connection (Unsynced). 0 while the
+/// connection has carried no diff at all (unknown).</param>
 /// <param name="LastUpdateId">The book's update id after the event (0 when Unsynced).</param>
 /// <param name="ReceivedAt">Local time the frame (or, for Synced, the snapshot) arrived: the start of update → decision latency.</param>
 public sealed record SpotBookEvent(
