@@ -46,13 +46,37 @@ internal sealed class SpotBookSync : GraphStage<FlowShape<WsEvent, SpotFeedEvent
 
     private readonly record struct SnapshotAnswer(Pair Pair, int Generation, BinanceResult<DepthSnapshot> Result, Exception? Exception);
 
-    /// <summary>One pair's synchronizer and which generation its snapshot has been asked for.</summary>
+    /// <summary>One pair's synchronizer, which generation its snapshot has been asked for, and that request.</summary>
     private sealed class Pair(string symbol, SpotBookFeedSettings settings)
     {
         public readonly BookSynchronizer Sync = new(symbol, DepthSequenceRule.Spot, settings.MaxBufferedDiffs);
         public int RequestedGeneration = -1;
+        private CancellationTokenSource? _fetch;
 
         public string Symbol => Sync.Symbol;
+
+        /// <summary>The cancellation of a new request (its fetch disposes it); the previous request, if still waiting, is cancelled.</summary>
+        public CancellationTokenSource NewFetch(CancellationToken stage)
+        {
+            CancelFetch();
+            _fetch = CancellationTokenSource.CreateLinkedTokenSource(stage);
+            return _fetch;
+        }
+
+        /// <summary>A request of an older generation would only spend request weight on an answer nobody reads.</summary>
+        public void CancelFetch()
+        {
+            try
+            {
+                _fetch?.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // that fetch has finished
+            }
+
+            _fetch = null;
+        }
     }
 
     private sealed class Logic : TimerGraphStageLogic, IInHandler, IOutHandler
@@ -89,7 +113,14 @@ internal sealed class SpotBookSync : GraphStage<FlowShape<WsEvent, SpotFeedEvent
 
         public override void PreStart() => _onSnapshot = GetAsyncCallback<SnapshotAnswer>(OnSnapshot);
 
-        public override void PostStop() => _cts.Cancel();
+        public override void PostStop()
+        {
+            _cts.Cancel();
+            foreach (var p in _pairs.Values)
+            {
+                p.CancelFetch();
+            }
+        }
 
         public void OnPush()
         {
@@ -125,6 +156,7 @@ internal sealed class SpotBookSync : GraphStage<FlowShape<WsEvent, SpotFeedEvent
                         }
 
                         p.Sync.Disconnect(); // a snapshot still in flight belongs to the dead connection
+                        p.CancelFetch();
                         CancelTimer(p);
                     }
 
@@ -267,18 +299,22 @@ internal sealed class SpotBookSync : GraphStage<FlowShape<WsEvent, SpotFeedEvent
             }
         }
 
-        private void Fetch(Pair p) => _ = FetchAsync(p, p.Sync.Generation);
+        private void Fetch(Pair p) => _ = FetchAsync(p, p.Sync.Generation, p.NewFetch(_cts.Token));
 
-        private async Task FetchAsync(Pair p, int generation)
+        private async Task FetchAsync(Pair p, int generation, CancellationTokenSource cancel)
         {
             try
             {
-                var r = await _stage._snapshots.GetAsync(p.Symbol, _settings.SnapshotLimit, _cts.Token).ConfigureAwait(false);
+                var r = await _stage._snapshots.GetAsync(p.Symbol, _settings.SnapshotLimit, cancel.Token).ConfigureAwait(false);
                 _onSnapshot(new SnapshotAnswer(p, generation, r, null));
             }
             catch (Exception e)
             {
                 _onSnapshot(new SnapshotAnswer(p, generation, default, e));
+            }
+            finally
+            {
+                cancel.Dispose();
             }
         }
 

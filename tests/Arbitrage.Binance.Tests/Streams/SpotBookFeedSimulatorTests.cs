@@ -70,8 +70,10 @@ public class SpotBookFeedSimulatorTests(ITestOutputHelper output) : StreamTestBa
     {
         await using var h = await StartAsync();
         // Snapshots only once a pair's first diff is in (Binance's procedure): no quiet-pair timer within the test.
-        var probe = Run(h, Settings(s => s with { QuietSyncAfter = TimeSpan.FromHours(1) }));
+        var weight = new SlidingWindowBudget(6000, TimeSpan.FromMinutes(1));
+        var probe = Run(h, Settings(s => s with { QuietSyncAfter = TimeSpan.FromHours(1) }), SpotBookFeed.RestSnapshots(h.Client, weight));
         await probe.WaitForAsync(e => e is SpotConnectionEvent { Connected: true }, "the connection");
+        Assert.Equal(0, weight.Used); // connected, but no snapshot before a diff
         await Until(() => h.Host.State.Hub.SessionCount == 1, "the simulator to register the session");
         var (streams, _) = h.Host.State.Hub.Subscriptions();
         Assert.Equal(["btcusdt@bookTicker", "btcusdt@depth", "ethbtc@bookTicker", "ethbtc@depth", "ethusdt@bookTicker", "ethusdt@depth"], streams);
@@ -85,6 +87,8 @@ public class SpotBookFeedSimulatorTests(ITestOutputHelper output) : StreamTestBa
             var synced = (SpotBookEvent)await Synced(probe, symbol);
             Assert.True(synced.Bids.Count > 0 && synced.Asks.Count > 0);
         }
+
+        Assert.Equal(150, weight.Used); // one 1000-level snapshot (weight 50) per pair
 
         await PlayToEndAndCompareAsync(h, probe);
         probe.KillSwitch.Shutdown();
@@ -238,6 +242,29 @@ public class SpotBookFeedSimulatorTests(ITestOutputHelper output) : StreamTestBa
         await Synced(probe, waiting);
         probe.KillSwitch.Shutdown();
         Assert.Equal(50, weight.Used);
+    }
+
+    [Fact]
+    public async Task A_drop_cancels_the_snapshot_requests_still_waiting_for_weight()
+    {
+        await using var h = await StartAsync();
+        var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        var weight = new SlidingWindowBudget(50, TimeSpan.FromMinutes(1), clock); // one 1000-level snapshot a minute
+        var probe = Run(h, Settings(), SpotBookFeed.RestSnapshots(h.Client, weight));
+        var first = (SpotBookEvent)await probe.WaitForAsync(e => e is SpotBookEvent { Kind: SpotBookEventKind.Synced }, "the first pair synced");
+        await Until(() => weight.Waiting == 2, "the other two waiting for weight");
+
+        h.Host.Control.DropAllWebSockets();
+        await probe.WaitForAsync(e => e is SpotConnectionEvent { Connected: true }, "the reconnect");
+        // The new connection asks for three snapshots; the two of the dead connection no longer wait.
+        await Until(() => weight.Waiting == 3 && clock.ArmedTimers == 1, "three requests of the new connection waiting");
+
+        clock.Advance(TimeSpan.FromMinutes(1));
+        var next = (SpotBookEvent)await probe.WaitForAsync(e => e is SpotBookEvent { Kind: SpotBookEventKind.Synced }, "the next pair synced");
+        Assert.Equal(first.Symbol, next.Symbol); // the first in line is the new connection's first request, not a dead one's
+        Assert.Equal(2, next.Snapshots);
+        await Until(() => weight.Waiting == 2, "the other two waiting");
+        probe.KillSwitch.Shutdown();
     }
 
     [Fact]
