@@ -23,6 +23,15 @@ public sealed record SymbolSpec
     public decimal MinQty { get; init; } = 0.001m;
     public decimal MaxQty { get; init; } = 1_000m;
     public decimal MinNotional { get; init; } = 5m;
+
+    /// <summary>exchangeInfo <c>status</c> (spot: TRADING, BREAK, HALT, ...; a test can list a pair that does not trade).</summary>
+    public string Status { get; init; } = "TRADING";
+
+    /// <summary>Base asset; null = split from the symbol by its quote suffix (USDT, USDC, FDUSD, BUSD, BTC, ETH, BNB, USD).</summary>
+    public string? BaseAsset { get; init; }
+
+    /// <summary>Quote asset; null = split from the symbol.</summary>
+    public string? QuoteAsset { get; init; }
 }
 
 /// <summary>Fees in basis points of notional.</summary>

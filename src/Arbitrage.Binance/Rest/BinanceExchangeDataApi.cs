@@ -115,7 +115,7 @@ public sealed class BinanceExchangeDataApi
         : e.GetDecimal();
 
     /// <summary>Parsed by the shared wire-format parser (Protocol/DepthSnapshotFrame).</summary>
-    private static DepthSnapshot ParseDepth(byte[] body)
+    internal static DepthSnapshot ParseDepth(byte[] body)
     {
         var levels = new DepthLevelBuffer(1024);
         if (!DepthSnapshotFrame.TryParse(body, levels, out var info, out var error))

@@ -24,6 +24,12 @@ public sealed record BinanceRestOptions
     /// <summary>USD-M user-data WebSocket base (<c>/private</c>; connect to <c>{base}/ws?listenKey=</c>).</summary>
     public Uri WsPrivateBaseUrl { get; init; } = new("wss://fstream.binance.com/private");
 
+    /// <summary>
+    /// Spot market-data WebSocket base (<c>{base}/stream?streams=</c>). Binance also serves it market-data-only at
+    /// <c>wss://data-stream.binance.vision</c>; spot testnet: <c>wss://stream.testnet.binance.vision</c>.
+    /// </summary>
+    public Uri WsSpotBaseUrl { get; init; } = new("wss://stream.binance.com:9443");
+
     /// <summary>Timeout of market-data and account reads.</summary>
     public TimeSpan ReadTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
@@ -50,6 +56,7 @@ public sealed record BinanceRestOptions
             WsPublicBaseUrl = new Uri(ws, "/public"),
             WsMarketBaseUrl = new Uri(ws, "/market"),
             WsPrivateBaseUrl = new Uri(ws, "/private"),
+            WsSpotBaseUrl = new Uri(ws, "/"),
         };
     }
 }

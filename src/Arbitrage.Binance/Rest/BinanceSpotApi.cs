@@ -4,8 +4,8 @@ using Arbitrage.Binance.Rest.Models;
 namespace Arbitrage.Binance.Rest;
 
 /// <summary>
-/// Spot orders and the spot account on <see cref="BinanceRestOptions.SpotRestBaseUrl"/> (<c>/api/v3</c>).
-/// Same semantics as <see cref="BinanceTradingApi"/>: a placement answered by 503, -1007 or a timeout is
+/// Spot market data (exchangeInfo, depth), orders and the spot account on <see cref="BinanceRestOptions.SpotRestBaseUrl"/> (<c>/api/v3</c>).
+/// Order calls have the same semantics as <see cref="BinanceTradingApi"/>: a placement answered by 503, -1007 or a timeout is
 /// <see cref="BinanceErrorKind.UnknownOrderStatus"/> and never retried here — query it by client order id
 /// with <see cref="GetOrderAsync"/> first. Refusals are <see cref="BinanceErrorKind.Rejected"/>; <see cref="RejectReason"/>
 /// tells the -2010 causes apart.
@@ -17,6 +17,44 @@ public sealed class BinanceSpotApi
     internal BinanceSpotApi(BinanceRestTransport transport) => _t = transport;
 
     private Uri Api => _t.Options.SpotRestBaseUrl;
+
+    /// <summary>
+    /// <c>GET /api/v3/exchangeInfo</c>: every pair of the venue (<paramref name="symbols"/> null), or only the named ones
+    /// (the <c>symbols=["BTCUSDT","ETHBTC"]</c> parameter; Binance refuses the whole request with -1121 when one is unknown).
+    /// Weight 20. Pairs of every status are returned; use <see cref="SpotExchangeInfo.Trading"/> for those that trade.
+    /// </summary>
+    public Task<BinanceResult<SpotExchangeInfo>> GetExchangeInfoAsync(IReadOnlyCollection<string>? symbols = null, CancellationToken ct = default)
+    {
+        var p = new RestParameters();
+        if (symbols is not null)
+        {
+            if (symbols.Count == 0)
+            {
+                throw new ArgumentException("Name at least one symbol, or pass null for the whole venue.", nameof(symbols));
+            }
+
+            p.Add("symbols", "[" + string.Join(',', symbols.Select(static s => "\"" + s.ToUpperInvariant() + "\"")) + "]");
+        }
+
+        return _t.SendAsync(HttpMethod.Get, Api, "/api/v3/exchangeInfo", p, Security.None, CallKind.Read, static b => SpotExchangeInfoParser.Parse(b), ct);
+    }
+
+    /// <summary><c>GET /api/v3/depth</c> (limit 1…5000; weight <see cref="DepthWeight"/>). Spot snapshots carry no event time.</summary>
+    public Task<BinanceResult<DepthSnapshot>> GetOrderBookAsync(string symbol, int? limit = null, CancellationToken ct = default) =>
+        _t.SendAsync(HttpMethod.Get, Api, "/api/v3/depth", new RestParameters().Add("symbol", symbol).Add("limit", limit),
+            Security.None, CallKind.Read, BinanceExchangeDataApi.ParseDepth, ct);
+
+    /// <summary>
+    /// Request weight of a spot depth snapshot by its limit (Binance spot REST docs, "Order book"): 1–100 → 5,
+    /// 101–500 → 25, 501–1000 → 50, 1001–5000 → 250. Binance's default limit is 100.
+    /// </summary>
+    public static int DepthWeight(int? limit) => (limit ?? 100) switch
+    {
+        <= 100 => 5,
+        <= 500 => 25,
+        <= 1000 => 50,
+        _ => 250,
+    };
 
     /// <summary><c>POST /api/v3/order</c>.</summary>
     public Task<BinanceResult<SpotOrderInfo>> PlaceOrderAsync(NewSpotOrder order, CancellationToken ct = default)

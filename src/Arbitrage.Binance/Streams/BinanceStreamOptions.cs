@@ -13,6 +13,8 @@ public enum StreamPath
     Market,
     /// <summary><c>/private</c>: user data (listenKey).</summary>
     Private,
+    /// <summary>Binance spot's market streams (one host for every kind: depth, bookTicker, trades).</summary>
+    Spot,
 }
 
 /// <summary>
@@ -37,6 +39,16 @@ public sealed record BinanceStreamOptions
 
     /// <summary>Base of the user-data stream (<c>wss://fstream.binance.com/private</c>).</summary>
     public Uri PrivateBaseUrl { get; init; } = new("wss://fstream.binance.com/private");
+
+    /// <summary>Base of Binance spot's market streams (<c>wss://stream.binance.com:9443</c>).</summary>
+    public Uri SpotBaseUrl { get; init; } = new("wss://stream.binance.com:9443");
+
+    /// <summary>
+    /// Connection attempts allowed per window, shared by every source given these options (null = no limit).
+    /// Binance counts attempts per IP (spot: 300 per 5 minutes, see <see cref="SpotBookFeedSettings"/>); an attempt
+    /// waits here for room before it dials, so a flapping network cannot get the IP banned.
+    /// </summary>
+    public Rest.SlidingWindowBudget? ConnectionAttempts { get; init; }
 
     /// <summary>First reconnect delay; also the time a connection must live for the back-off to reset (Akka's rule).</summary>
     public TimeSpan MinBackoff { get; init; } = TimeSpan.FromSeconds(1);
@@ -80,6 +92,7 @@ public sealed record BinanceStreamOptions
         StreamPath.Public => PublicBaseUrl,
         StreamPath.Market => MarketBaseUrl,
         StreamPath.Private => PrivateBaseUrl,
+        StreamPath.Spot => SpotBaseUrl,
         _ => throw new ArgumentOutOfRangeException(nameof(path), path, null),
     };
 
@@ -111,6 +124,7 @@ public sealed record BinanceStreamOptions
         PublicBaseUrl = rest.WsPublicBaseUrl,
         MarketBaseUrl = rest.WsMarketBaseUrl,
         PrivateBaseUrl = rest.WsPrivateBaseUrl,
+        SpotBaseUrl = rest.WsSpotBaseUrl,
     };
 
     /// <summary>Every path on one origin (the simulator, a proxy): <c>ws://host:port/public</c> and so on.</summary>

@@ -83,6 +83,11 @@ public static class BinanceWebSocketSource
 
         public int NextAttempt() => ++_attempts;
 
+        public void WaitingForSlot(TimeSpan wait, Rest.SlidingWindowBudget budget) =>
+            options.Log.LogWarning(
+                "WebSocket {Stream}: waiting up to {Seconds} s before connecting: {Capacity} connection attempts per {Window} are used up (Binance limits attempts per IP)",
+                _name, (long)Math.Ceiling(wait.TotalSeconds), budget.Capacity, budget.Window);
+
         public void Connected(WsConnected c)
         {
             var log = options.Log;
@@ -166,6 +171,12 @@ public static class BinanceWebSocketSource
         {
             var attempt = history.NextAttempt();
             var c = new WsConnection(url, options, history);
+            if (options.ConnectionAttempts is { } budget && !budget.TryTake(1, out var wait))
+            {
+                history.WaitingForSlot(wait, budget);
+                await budget.TakeAsync(1).ConfigureAwait(false);
+            }
+
             var ws = new ClientWebSocket();
             ws.Options.KeepAliveInterval = options.KeepAliveInterval;
             ws.Options.KeepAliveTimeout = options.KeepAliveTimeout;

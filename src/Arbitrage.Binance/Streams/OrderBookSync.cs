@@ -42,16 +42,7 @@ public sealed class OrderBookSync : GraphStage<FlowShape<WsEvent, FeedEvent>>
 
     protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) => new Logic(this);
 
-    private sealed record BufferedDiff(long First, long Final, long Prev, long EventTimeMs, PriceLevel[] Bids, PriceLevel[] Asks);
-
     private readonly record struct SnapshotAnswer(int Generation, BinanceResult<DepthSnapshot> Result, Exception? Exception);
-
-    private enum Mode
-    {
-        Disconnected,
-        Syncing,
-        Live,
-    }
 
     private sealed class Logic : TimerGraphStageLogic, IInHandler, IOutHandler
     {
@@ -60,21 +51,13 @@ public sealed class OrderBookSync : GraphStage<FlowShape<WsEvent, FeedEvent>>
         private readonly OrderBookSync _stage;
         private readonly OrderBookFeedSettings _settings;
         private readonly string _symbol;
-        private readonly LocalOrderBook _book;
+        private readonly BookSynchronizer _sync;
         private readonly DepthLevelBuffer _levels = new();
         private readonly SymbolTable _symbols = SymbolTable.Shared;
         private readonly Queue<FeedEvent> _ready = new();
-        private readonly List<BufferedDiff> _pending = [];
         private readonly CancellationTokenSource _cts = new();
         private Action<SnapshotAnswer> _onSnapshot = _ => { };
-        private Mode _mode = Mode.Disconnected;
-        private int _generation;
-        private int _snapshotAttempts;
-        private int _snapshotsApplied;
-        private int _gapResyncs;
         private bool _everConnected;
-        private DepthSnapshot? _snapshot; // kept until the first diff after it has been applied
-        private bool _bridged;
         private bool _upstreamDone;
 
         public Logic(OrderBookSync stage)
@@ -83,7 +66,7 @@ public sealed class OrderBookSync : GraphStage<FlowShape<WsEvent, FeedEvent>>
             _stage = stage;
             _settings = stage._settings;
             _symbol = _settings.Symbol.ToUpperInvariant();
-            _book = new LocalOrderBook(_settings.Rule);
+            _sync = new BookSynchronizer(_symbol, _settings.Rule, _settings.MaxBufferedDiffs);
             SetHandler(stage.In, this);
             SetHandler(stage.Out, this);
         }
@@ -105,10 +88,7 @@ public sealed class OrderBookSync : GraphStage<FlowShape<WsEvent, FeedEvent>>
                     break;
                 case WsDisconnected d:
                     _ready.Enqueue(new FeedStatusEvent(_symbol, FeedStatus.Disconnected, _stage._connection, d.Kind, d.Reason, d.Time));
-                    _mode = Mode.Disconnected;
-                    _generation++; // a snapshot still in flight belongs to the dead connection
-                    _pending.Clear();
-                    _book.Reset();
+                    _sync.Disconnect(); // a snapshot still in flight belongs to the dead connection
                     CancelTimer(SnapshotTimer);
                     break;
                 case WsFrame f:
@@ -175,56 +155,30 @@ public sealed class OrderBookSync : GraphStage<FlowShape<WsEvent, FeedEvent>>
                 return;
             }
 
-            switch (_mode)
+            switch (_sync.OnDiff(d, _levels.Bids, _levels.Asks, out var gapDetail))
             {
-                case Mode.Syncing:
-                    Buffer(d);
+                case DiffOutcome.Applied:
+                    _ready.Enqueue(Top(d.EventTimeMs));
                     break;
-                case Mode.Live:
-                    var r = Apply(d.FirstUpdateId, d.FinalUpdateId, d.PrevFinalUpdateId, _levels.Bids, _levels.Asks);
-                    if (r == BookApplyResult.Applied)
-                    {
-                        _ready.Enqueue(Top(d.EventTimeMs));
-                    }
-                    else if (r == BookApplyResult.Gap)
-                    {
-                        var detail = _settings.Rule == DepthSequenceRule.Futures
-                            ? $"diff U={d.FirstUpdateId} u={d.FinalUpdateId} pu={d.PrevFinalUpdateId} after u={_book.LastUpdateId}"
-                            : $"diff U={d.FirstUpdateId} u={d.FinalUpdateId} after u={_book.LastUpdateId}";
-                        _gapResyncs++;
-                        BeginSync(BookResyncReason.Gap, detail);
-                        Buffer(d); // the diff after the gap is still news; the snapshot decides whether it applies
-                    }
-
+                case DiffOutcome.Gap:
+                    Resynced(BookResyncReason.Gap, gapDetail!, TimeSpan.Zero);
+                    break;
+                case DiffOutcome.Overflowed:
+                    Resynced(BookResyncReason.StaleSnapshot, $"more than {_settings.MaxBufferedDiffs} diffs buffered while waiting for a snapshot", TimeSpan.Zero);
                     break;
             }
-        }
-
-        private void Buffer(in DepthUpdateEvent d)
-        {
-            if (_pending.Count >= _settings.MaxBufferedDiffs)
-            {
-                // A snapshot that slow is useless anyway: start over with a fresh one.
-                _pending.Clear();
-                Resync(BookResyncReason.StaleSnapshot, $"more than {_settings.MaxBufferedDiffs} diffs buffered while waiting for a snapshot", TimeSpan.Zero);
-            }
-
-            _pending.Add(new BufferedDiff(d.FirstUpdateId, d.FinalUpdateId, d.PrevFinalUpdateId, d.EventTimeMs, _levels.Bids.ToArray(), _levels.Asks.ToArray()));
         }
 
         private void BeginSync(BookResyncReason reason, string detail)
         {
-            _pending.Clear();
-            _book.Reset();
-            _snapshotAttempts = 0;
-            Resync(reason, detail, TimeSpan.Zero);
+            _sync.Begin();
+            Resynced(reason, detail, TimeSpan.Zero);
         }
 
-        private void Resync(BookResyncReason reason, string detail, TimeSpan delay)
+        /// <summary>The synchronizer waits for a snapshot: say so, and fetch one now or after <paramref name="delay"/>.</summary>
+        private void Resynced(BookResyncReason reason, string detail, TimeSpan delay)
         {
-            _mode = Mode.Syncing;
-            _generation++;
-            _ready.Enqueue(new BookResyncEvent(_symbol, reason, detail, _gapResyncs, Now));
+            _ready.Enqueue(new BookResyncEvent(_symbol, reason, detail, _sync.GapResyncs, Now));
             if (reason is BookResyncReason.Gap or BookResyncReason.StaleSnapshot)
             {
                 Log.Info("{0} book resync ({1}): {2}", _symbol, reason, detail);
@@ -243,13 +197,13 @@ public sealed class OrderBookSync : GraphStage<FlowShape<WsEvent, FeedEvent>>
 
         private void RequestSnapshot()
         {
-            if (_mode != Mode.Syncing)
+            if (_sync.Mode != BookSyncMode.Syncing)
             {
                 return;
             }
 
-            _snapshotAttempts++;
-            _ = FetchAsync(_generation);
+            _sync.CountSnapshotRequest();
+            _ = FetchAsync(_sync.Generation);
         }
 
         private async Task FetchAsync(int generation)
@@ -267,7 +221,7 @@ public sealed class OrderBookSync : GraphStage<FlowShape<WsEvent, FeedEvent>>
 
         private void OnSnapshot(SnapshotAnswer answer)
         {
-            if (answer.Generation != _generation || _mode != Mode.Syncing)
+            if (!_sync.Wants(answer.Generation))
             {
                 return; // superseded by a disconnect or a newer resync
             }
@@ -275,95 +229,32 @@ public sealed class OrderBookSync : GraphStage<FlowShape<WsEvent, FeedEvent>>
             if (answer.Exception is not null || !answer.Result.Success)
             {
                 var why = answer.Exception?.Message ?? answer.Result.Error?.ToString() ?? "unknown error";
-                Log.Warning("{0} depth snapshot failed (attempt {1}): {2}", _symbol, _snapshotAttempts, why);
+                Log.Warning("{0} depth snapshot failed (attempt {1}): {2}", _symbol, _sync.SnapshotAttempts, why);
                 ScheduleOnce(SnapshotTimer, RetryDelay());
                 return;
             }
 
             var s = answer.Result.Data!;
-            _snapshot = s;
-            _bridged = false;
-            _book.ApplySnapshot(s.LastUpdateId, ToLevels(s.Bids), ToLevels(s.Asks));
-            _snapshotsApplied++;
-            long eventTime = s.EventTime;
-            foreach (var d in _pending)
+            if (_sync.OnSnapshot(s, out var eventTime, out var stale) == SnapshotOutcome.Stale)
             {
-                var r = Apply(d.First, d.Final, d.Prev, d.Bids, d.Asks);
-                if (r == BookApplyResult.Gap)
-                {
-                    // The snapshot is older than the first buffered diff (or the buffer itself broke): a newer one fixes both.
-                    Resync(BookResyncReason.StaleSnapshot, $"snapshot lastUpdateId={s.LastUpdateId} does not bridge to buffered diff U={d.First} u={d.Final}", RetryDelay());
-                    Emit();
-                    PullIfRoom();
-                    return;
-                }
-
-                if (r == BookApplyResult.Applied)
-                {
-                    eventTime = d.EventTimeMs;
-                }
+                Resynced(BookResyncReason.StaleSnapshot, stale!, RetryDelay());
+            }
+            else
+            {
+                _ready.Enqueue(new BookSyncedEvent(_symbol, s.LastUpdateId, _sync.Book.LastUpdateId, _sync.SnapshotsApplied, Now));
+                _ready.Enqueue(Top(eventTime));
             }
 
-            _pending.Clear();
-            _mode = Mode.Live;
-            _ready.Enqueue(new BookSyncedEvent(_symbol, s.LastUpdateId, _book.LastUpdateId, _snapshotsApplied, Now));
-            _ready.Enqueue(Top(eventTime));
             Emit();
             PullIfRoom();
         }
 
-        /// <summary>
-        /// <see cref="LocalOrderBook.ApplyDiff"/>, plus one case its futures rule rejects: a snapshot taken
-        /// exactly at a diff boundary (lastUpdateId = u of a diff we never see) followed by the next diff,
-        /// <c>pu</c> = lastUpdateId but <c>U</c> &gt; lastUpdateId. That diff continues the snapshot, so it
-        /// is bridged by re-basing the (untouched) snapshot on <c>U</c>, instead of resyncing for nothing.
-        /// </summary>
-        private BookApplyResult Apply(long first, long final, long prev, ReadOnlySpan<PriceLevel> bids, ReadOnlySpan<PriceLevel> asks)
-        {
-            var r = _book.ApplyDiff(first, final, prev, bids, asks);
-            if (r == BookApplyResult.Gap && !_bridged && _snapshot is { } s && _settings.Rule == DepthSequenceRule.Futures
-                && prev == s.LastUpdateId && first > s.LastUpdateId)
-            {
-                _book.ApplySnapshot(first, ToLevels(s.Bids), ToLevels(s.Asks));
-                r = _book.ApplyDiff(first, final, prev, bids, asks);
-            }
-
-            if (r == BookApplyResult.Applied && !_bridged)
-            {
-                _bridged = true;
-                _snapshot = null;
-            }
-
-            return r;
-        }
-
-        private TimeSpan RetryDelay() => TimeSpan.FromTicks(Math.Min(
-            _settings.MaxSnapshotRetryDelay.Ticks,
-            _settings.SnapshotRetryDelay.Ticks * (1L << Math.Clamp(_snapshotAttempts - 1, 0, 20))));
+        private TimeSpan RetryDelay() => _sync.RetryDelay(_settings.SnapshotRetryDelay, _settings.MaxSnapshotRetryDelay);
 
         private BookUpdateEvent Top(long eventTimeMs)
         {
-            var bids = new PriceLevel[Math.Min(_settings.TopLevels, _book.BidCount)];
-            var asks = new PriceLevel[Math.Min(_settings.TopLevels, _book.AskCount)];
-            _book.CopyBids(bids);
-            _book.CopyAsks(asks);
-            return new BookUpdateEvent(_symbol, _book.LastUpdateId, eventTimeMs, bids, asks);
-        }
-
-        private static ReadOnlySpan<PriceLevel> ToLevels(IReadOnlyList<PriceLevel> levels)
-        {
-            if (levels is PriceLevel[] array)
-            {
-                return array;
-            }
-
-            var result = new PriceLevel[levels.Count];
-            for (var i = 0; i < result.Length; i++)
-            {
-                result[i] = levels[i];
-            }
-
-            return result;
+            var (bids, asks) = _sync.Top(_settings.TopLevels);
+            return new BookUpdateEvent(_symbol, _sync.Book.LastUpdateId, eventTimeMs, bids, asks);
         }
 
         private void Emit()
@@ -382,7 +273,7 @@ public sealed class OrderBookSync : GraphStage<FlowShape<WsEvent, FeedEvent>>
             }
 
             // While syncing keep reading so diffs are buffered rather than left in the socket.
-            if (_mode == Mode.Syncing || _ready.Count == 0)
+            if (_sync.Mode == BookSyncMode.Syncing || _ready.Count == 0)
             {
                 Pull(_stage.In);
             }

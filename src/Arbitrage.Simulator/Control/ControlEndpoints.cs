@@ -5,7 +5,7 @@ namespace Arbitrage.Simulator.Control;
 
 /// <summary>
 /// <see cref="SimulatorControl"/> over HTTP for the standalone process (no auth: loopback only):
-/// <c>POST /sim/control/drop-websockets</c>, <c>latency?ms=</c>, <c>fail?kind=429|418|403|500|503&amp;count=&amp;path=&amp;retryAfter=&amp;afterAccept=</c>,
+/// <c>POST /sim/control/drop-websockets[?stream=]</c> (all connections, or those carrying that stream), <c>latency?ms=</c>, <c>fail?kind=429|418|403|500|503&amp;count=&amp;path=&amp;retryAfter=&amp;afterAccept=</c>,
 /// <c>clear-faults</c>, <c>depth-gap?symbol=</c>, <c>expire-listen-key</c>, <c>play</c>, <c>pause</c>,
 /// <c>step?frames=</c>, <c>rewind?play=</c>, <c>hold-orders</c>, <c>release-orders</c>; <c>GET /sim/state</c>.
 /// </summary>
@@ -14,7 +14,8 @@ public static class ControlEndpoints
     public static void Map(IEndpointRouteBuilder app, SimulatorState state, SimulatorControl control)
     {
         var g = app.MapGroup("/sim/control");
-        g.MapPost("/drop-websockets", () => Results.Json(new { dropped = control.DropAllWebSockets() }));
+        g.MapPost("/drop-websockets", (string? stream) =>
+            Results.Json(new { dropped = stream is null ? control.DropAllWebSockets() : control.DropWebSockets(stream) }));
         g.MapPost("/latency", (int ms) =>
         {
             control.Latency = TimeSpan.FromMilliseconds(ms);

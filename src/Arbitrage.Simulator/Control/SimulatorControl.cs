@@ -83,6 +83,9 @@ public sealed class SimulatorControl
     /// <summary>Aborts every WebSocket connection; returns how many were cut.</summary>
     public int DropAllWebSockets() => _state.Hub.DropAll();
 
+    /// <summary>Aborts the WebSocket connections carrying <paramref name="stream"/> (e.g. <c>ethbtc@depth@100ms</c>); returns how many.</summary>
+    public int DropWebSockets(string stream) => _state.Hub.Drop(stream);
+
     /// <summary>The next depth diff (of <paramref name="symbol"/>, or any) updates the book but is not sent.</summary>
     public void ForceDepthGap(string? symbol = null) => _state.ForceDepthGap(symbol);
 

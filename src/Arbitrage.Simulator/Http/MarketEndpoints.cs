@@ -15,8 +15,18 @@ public sealed class MarketEndpoints(SimulatorState state, RestPipeline pipeline)
             var spot = prefix == "/api/v3";
             app.MapGet(prefix + "/ping", pipeline.Endpoint(1, EndpointSecurity.None, _ => Answer.Ok("{}")));
             app.MapGet(prefix + "/time", pipeline.Endpoint(1, EndpointSecurity.None, _ => Answer.Ok($"{{\"serverTime\":{state.WallNowMs}}}")));
-            app.MapGet(prefix + "/exchangeInfo", pipeline.Endpoint(1, EndpointSecurity.None, _ => Answer.Ok(ExchangeInfo(spot))));
-            app.MapGet(prefix + "/depth", pipeline.Endpoint(5, EndpointSecurity.None, Depth));
+            if (spot)
+            {
+                // Spot weights (Binance spot REST docs): exchangeInfo 20; depth 5/25/50/250 by limit.
+                app.MapGet(prefix + "/exchangeInfo", pipeline.Endpoint(20, EndpointSecurity.None, r => Answer.Ok(ExchangeInfo(spot: true, SpotSymbols(r)))));
+                app.MapGet(prefix + "/depth", pipeline.Endpoint(SpotDepthWeight, EndpointSecurity.None, r => Depth(r, spot: true)));
+            }
+            else
+            {
+                app.MapGet(prefix + "/exchangeInfo", pipeline.Endpoint(1, EndpointSecurity.None, _ => Answer.Ok(ExchangeInfo(spot: false, null))));
+                app.MapGet(prefix + "/depth", pipeline.Endpoint(5, EndpointSecurity.None, r => Depth(r, spot: false)));
+            }
+
             app.MapGet(prefix + "/aggTrades", pipeline.Endpoint(20, EndpointSecurity.None, AggTrades));
             app.MapGet(prefix + "/trades", pipeline.Endpoint(5, EndpointSecurity.None, AggTrades));
             app.MapGet(prefix + "/ticker/bookTicker", pipeline.Endpoint(2, EndpointSecurity.None, BookTicker));
@@ -31,7 +41,53 @@ public sealed class MarketEndpoints(SimulatorState state, RestPipeline pipeline)
     private SymbolMarket MarketOf(BinanceRequest r) =>
         state.Market(r.Symbol()) ?? throw new SimRequestException(SimError.Rejected(-1121, "Invalid symbol."));
 
-    private string ExchangeInfo(bool spot) => JsonText.Write(w =>
+    /// <summary>
+    /// The symbols a spot exchangeInfo asks for: <c>symbol=X</c>, <c>symbols=["X","Y"]</c> (as Binance, an unknown
+    /// one fails the whole request with -1121), or null for every symbol.
+    /// </summary>
+    private IReadOnlyList<string>? SpotSymbols(BinanceRequest r)
+    {
+        string[] wanted;
+        if (r.Get("symbols") is { } list)
+        {
+            try
+            {
+                wanted = JsonSerializer.Deserialize<string[]>(list) ?? throw new SimRequestException(SimError.BadParameter("symbols"));
+            }
+            catch (JsonException)
+            {
+                throw new SimRequestException(SimError.Rejected(-1100, "Illegal characters found in parameter 'symbols'; legal range is '^\\[(\"[A-Z0-9-_.]{1,20}\"(,\"[A-Z0-9-_.]{1,20}\"){0,}){0,1}\\]$'."));
+            }
+        }
+        else if (r.Get("symbol") is { } one)
+        {
+            wanted = [one];
+        }
+        else
+        {
+            return null;
+        }
+
+        var known = state.Symbols;
+        foreach (var s in wanted)
+        {
+            if (!known.Contains(s, StringComparer.Ordinal)) throw new SimRequestException(SimError.Rejected(-1121, "Invalid symbol."));
+        }
+
+        return wanted;
+    }
+
+    /// <summary>Spot depth weight by limit: 1–100 → 5, 101–500 → 25, 501–1000 → 50, 1001–5000 → 250.</summary>
+    private static int SpotDepthWeight(HttpRequest request) =>
+        (int.TryParse(request.Query["limit"].ToString(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var l) ? l : 100) switch
+        {
+            <= 100 => 5,
+            <= 500 => 25,
+            <= 1000 => 50,
+            _ => 250,
+        };
+
+    private string ExchangeInfo(bool spot, IReadOnlyList<string>? only) => JsonText.Write(w =>
     {
         w.WriteStartObject();
         w.WriteString("timezone", "UTC");
@@ -45,10 +101,13 @@ public sealed class MarketEndpoints(SimulatorState state, RestPipeline pipeline)
         w.WriteStartArray("exchangeFilters");
         w.WriteEndArray();
         w.WriteStartArray("symbols");
-        foreach (var symbol in state.Symbols.Order(StringComparer.Ordinal))
+        foreach (var symbol in only ?? state.Symbols.Order(StringComparer.Ordinal).ToArray())
         {
-            var spec = state.Options.SpecFor(symbol);
+            // Spot publishes the rules its account enforces (SpotOptions), USD-M the futures ones.
+            var spec = spot ? state.Options.Spot.SpecFor(symbol) : state.Options.SpecFor(symbol);
             var (baseAsset, quote) = SplitSymbol(symbol);
+            baseAsset = spec.BaseAsset ?? baseAsset;
+            quote = spec.QuoteAsset ?? quote;
             w.WriteStartObject();
             w.WriteString("symbol", symbol);
             if (!spot)
@@ -68,7 +127,7 @@ public sealed class MarketEndpoints(SimulatorState state, RestPipeline pipeline)
                 w.WriteString("liquidationFee", "0.012500");
                 w.WriteString("marketTakeBound", "0.05");
             }
-            w.WriteString("status", "TRADING");
+            w.WriteString("status", spec.Status);
             w.WriteString("baseAsset", baseAsset);
             w.WriteString("quoteAsset", quote);
             w.WriteNumber("baseAssetPrecision", 8);
@@ -139,10 +198,11 @@ public sealed class MarketEndpoints(SimulatorState state, RestPipeline pipeline)
 
     private static int Scale(decimal d) => (int)((decimal.GetBits(d / 1.0000000000000000000000000000m)[3] >> 16) & 0xFF);
 
-    private Answer Depth(BinanceRequest r)
+    /// <summary>USD-M: limit ≤ 1000 (default 500), with E and T. Spot: limit ≤ 5000 (default 100), lastUpdateId and levels only.</summary>
+    private Answer Depth(BinanceRequest r, bool spot)
     {
-        var limit = (int)(r.Long("limit") ?? 500);
-        if (limit is < 1 or > 1000) throw new SimRequestException(SimError.BadParameter("limit"));
+        var limit = (int)(r.Long("limit") ?? (spot ? 100 : 500));
+        if (limit < 1 || limit > (spot ? 5000 : 1000)) throw new SimRequestException(SimError.BadParameter("limit"));
         lock (state.Sync)
         {
             var m = MarketOf(r);
@@ -151,8 +211,12 @@ public sealed class MarketEndpoints(SimulatorState state, RestPipeline pipeline)
             {
                 w.WriteStartObject();
                 w.WriteNumber("lastUpdateId", book.LastUpdateId);
-                w.WriteNumber("E", book.LastEventTime == 0 ? state.TapeNowMs : book.LastEventTime);
-                w.WriteNumber("T", book.LastTransactionTime == 0 ? state.TapeNowMs : book.LastTransactionTime);
+                if (!spot)
+                {
+                    w.WriteNumber("E", book.LastEventTime == 0 ? state.TapeNowMs : book.LastEventTime);
+                    w.WriteNumber("T", book.LastTransactionTime == 0 ? state.TapeNowMs : book.LastTransactionTime);
+                }
+
                 Levels(w, "bids", book.Bids, limit);
                 Levels(w, "asks", book.Asks, limit);
                 w.WriteEndObject();

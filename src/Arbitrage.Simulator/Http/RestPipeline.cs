@@ -30,6 +30,10 @@ public sealed class RestPipeline(SimulatorState state, SimulatorControl control,
     public RequestDelegate Endpoint(int weight, EndpointSecurity security, Handler handler, bool placesOrder = false) =>
         ctx => RunAsync(ctx, weight, security, handler, placesOrder);
 
+    /// <summary>An endpoint whose weight depends on its parameters (spot depth by <c>limit</c>).</summary>
+    public RequestDelegate Endpoint(Func<HttpRequest, int> weight, EndpointSecurity security, Handler handler) =>
+        ctx => RunAsync(ctx, weight(ctx.Request), security, handler, placesOrder: false);
+
     private async Task RunAsync(HttpContext ctx, int weight, EndpointSecurity security, Handler handler, bool placesOrder)
     {
         var time = state.Options.Time;

@@ -3,9 +3,17 @@ using System.Text.Json;
 
 namespace Arbitrage.Simulator.Market;
 
-/// <summary>A price-level book rebuilt from the tape's snapshot and depth diffs.</summary>
+/// <summary>
+/// A price-level book rebuilt from the tape's snapshot and depth diffs. A recorder fetches its REST snapshot while
+/// diffs keep streaming, so a tape often shows diffs newer than the snapshot before the snapshot itself: those
+/// (the last <see cref="RecentDiffs"/>) are applied again on top of it, as a client bridging the snapshot would.
+/// </summary>
 public sealed class OrderBook
 {
+    /// <summary>Diffs kept to replay over a later snapshot.</summary>
+    public const int RecentDiffs = 64;
+
+    private readonly Queue<JsonElement> _recent = new();
     private readonly SortedDictionary<decimal, decimal> _bids = new(Comparer<decimal>.Create((a, b) => b.CompareTo(a)));
     private readonly SortedDictionary<decimal, decimal> _asks = new();
 
@@ -27,10 +35,19 @@ public sealed class OrderBook
         LastTransactionTime = r.TryGetProperty("T", out var t) ? t.GetInt64() : LastTransactionTime;
         Apply(_bids, r.GetProperty("bids"));
         Apply(_asks, r.GetProperty("asks"));
+        foreach (var diff in _recent) ApplyDiff(diff, remember: false); // only those newer than the snapshot apply
     }
 
-    public void ApplyDiff(JsonElement r)
+    public void ApplyDiff(JsonElement r) => ApplyDiff(r, remember: true);
+
+    private void ApplyDiff(JsonElement r, bool remember)
     {
+        if (remember)
+        {
+            _recent.Enqueue(r.Clone());
+            if (_recent.Count > RecentDiffs) _recent.Dequeue();
+        }
+
         var u = r.GetProperty("u").GetInt64();
         if (u <= LastUpdateId) return; // older than the snapshot
         LastUpdateId = u;
@@ -44,6 +61,7 @@ public sealed class OrderBook
     {
         _bids.Clear();
         _asks.Clear();
+        _recent.Clear();
         LastUpdateId = 0;
     }
 

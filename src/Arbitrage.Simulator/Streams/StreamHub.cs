@@ -146,12 +146,16 @@ public sealed class StreamHub(object sync)
     }
 
     /// <summary>Aborts every connection now.</summary>
-    public int DropAll()
+    public int DropAll() => Drop(null);
+
+    /// <summary>Aborts the connections subscribed to <paramref name="stream"/> (any name of it: <c>ethbtc@depth@100ms</c>), or all when null.</summary>
+    public int Drop(string? stream)
     {
-        StreamSession[] all;
-        lock (sync) all = _sessions.ToArray();
-        foreach (var s in all) s.Abort();
-        return all.Length;
+        StreamSession[] hit;
+        var key = stream is null ? null : StreamNames.Canonical(stream);
+        lock (sync) hit = _sessions.Where(s => key is null || s.ByKey.ContainsKey(key)).ToArray();
+        foreach (var s in hit) s.Abort();
+        return hit.Length;
     }
 
     internal void ResetFirstSubscriber()

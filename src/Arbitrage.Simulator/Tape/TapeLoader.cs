@@ -21,6 +21,7 @@ public static class TapeLoader
         {
             long clock = long.MinValue;
             var seq = 0;
+            var first = all.Count;
             foreach (var f in sources[tape])
             {
                 var frame = Classify(f);
@@ -28,11 +29,34 @@ public static class TapeLoader
                 clock = Math.Max(clock, frame.EventTimeMs);
                 all.Add((clock, tape, seq++, frame with { EventTimeMs = clock }));
             }
+            NameSnapshots(all, first);
         }
         all.Sort((a, b) => a.Time != b.Time ? a.Time.CompareTo(b.Time) : a.Tape != b.Tape ? a.Tape.CompareTo(b.Tape) : a.Seq.CompareTo(b.Seq));
         var result = new SimFrame[all.Count];
         for (var i = 0; i < result.Length; i++) result[i] = all[i].Frame;
         return result;
+    }
+
+    /// <summary>
+    /// A hftbacktest tape's REST snapshot line names no symbol; the tape records one symbol's streams, so a snapshot
+    /// without a symbol belongs to the one symbol whose depth diffs the same tape carries (left alone when there are several).
+    /// </summary>
+    private static void NameSnapshots(List<(long Time, int Tape, int Seq, SimFrame Frame)> all, int first)
+    {
+        string? only = null;
+        for (var i = first; i < all.Count; i++)
+        {
+            var f = all[i].Frame;
+            if (f.Kind != FrameKind.DepthUpdate || f.Symbol.Length == 0 || f.Symbol == only) continue;
+            if (only is not null) return;
+            only = f.Symbol;
+        }
+        if (only is null) return;
+        for (var i = first; i < all.Count; i++)
+        {
+            if (all[i].Frame is { Kind: FrameKind.DepthSnapshot, Symbol.Length: 0 } snap)
+                all[i] = all[i] with { Frame = snap with { Symbol = only, StreamKey = only.ToLowerInvariant() + "@depthSnapshot" } };
+        }
     }
 
     /// <summary>Null for frames the simulator has no use for (REST answers other than depth, malformed lines).</summary>

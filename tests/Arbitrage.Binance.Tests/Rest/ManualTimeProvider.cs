@@ -11,6 +11,12 @@ public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
 
     public override long TimestampFrequency => TimeSpan.TicksPerSecond;
 
+    /// <summary>Timers waiting to fire (a test waits for one to be armed before it advances the clock past it).</summary>
+    public int ArmedTimers
+    {
+        get { lock (_gate) return _timers.Count(t => t.DueAt != DateTimeOffset.MaxValue); }
+    }
+
     public override long GetTimestamp() => GetUtcNow().UtcTicks;
 
     public void Advance(TimeSpan by)

@@ -78,6 +78,29 @@ public sealed class FeedProbe<T>
         return p;
     }
 
+    /// <summary>Moves every element already emitted into <see cref="Seen"/> without waiting.</summary>
+    public void DrainAvailable()
+    {
+        while (_channel.Reader.TryRead(out var e))
+        {
+            Seen.Add(e);
+        }
+    }
+
+    /// <summary>The first element ever read that matches (already in <see cref="Seen"/>, or the next one to come).</summary>
+    public async Task<T> FirstAsync(Func<T, bool> match, string what, TimeSpan? timeout = null)
+    {
+        foreach (var e in Seen)
+        {
+            if (match(e))
+            {
+                return e;
+            }
+        }
+
+        return await WaitForAsync(match, what, timeout);
+    }
+
     /// <summary>Reads until an element matches; throws with what was seen when <paramref name="timeout"/> passes.</summary>
     public async Task<T> WaitForAsync(Func<T, bool> match, string what, TimeSpan? timeout = null)
     {
