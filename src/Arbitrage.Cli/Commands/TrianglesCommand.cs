@@ -84,6 +84,7 @@ internal static class TrianglesCommand
             return ExitCodes.Ok;
         }
 
+        UseColumnsWhenRedirected();
         var table = new Table().Border(TableBorder.Rounded).Title("triangle cycles");
         foreach (var column in new[] { "config", "cycle", "start", "notional", "leg 1", "leg 2", "leg 3" })
         {
@@ -183,6 +184,7 @@ internal static class TrianglesCommand
             throw new ArbctlException(ExitCodes.Error, $"{client.Url}/api/triangles answered without an \"open\" list");
         }
 
+        UseColumnsWhenRedirected();
         var table = new Table().Border(TableBorder.Rounded).Title("open triangle episodes");
         foreach (var column in new[] { "start", "venue", "cycle", "start asset", "notional", "evaluations", "peak net return", "peak at" })
         {
@@ -200,6 +202,15 @@ internal static class TrianglesCommand
         int recent = root.TryGetProperty("recent", out var r) && r.ValueKind == JsonValueKind.Array ? r.GetArrayLength() : 0;
         AnsiConsole.MarkupLine($"[grey]{open.GetArrayLength()} open, {recent} recent episode(s) on {Markup.Escape(client.Url)}[/]");
         return ExitCodes.Ok;
+    }
+
+    /// <summary>Spectre assumes 80 columns when stdout is not a terminal; a <c>COLUMNS</c> the caller exported wins (cycle ids and legs must not wrap in a pipe).</summary>
+    private static void UseColumnsWhenRedirected()
+    {
+        if (System.Console.IsOutputRedirected && int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), NumberStyles.None, CultureInfo.InvariantCulture, out var columns) && columns >= 40)
+        {
+            AnsiConsole.Profile.Width = columns;
+        }
     }
 
     private static bool SameNode(string a, string b) =>
