@@ -83,6 +83,11 @@ internal sealed class FullRescanDetector
 
     private void Store(int side, LegSide how, ReadOnlySpan<BookLevel> levels)
     {
+        if (_walk[side].Length < levels.Length)
+        {
+            _walk[side] = new LegLevel[levels.Length]; // once, for books deeper than any before (real tapes: 200 levels)
+        }
+
         for (int i = 0; i < levels.Length; i++)
         {
             _walk[side][i] = LegLevel.Of(how, levels[i]);
