@@ -11,5 +11,6 @@ internal static class EndToEndRegistry
         EndToEnd.Register("load", Load.LoadBench.RunAsync);
         EndToEnd.Register("latency", Execution.LatencyBench.RunAsync);
         EndToEnd.Register("recovery", Recovery.RecoveryBench.RunAsync);
+        EndToEnd.Register("tritape", Triangles.TriangleTapeBench.RunAsync);
     }
 }

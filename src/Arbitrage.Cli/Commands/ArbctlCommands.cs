@@ -20,6 +20,7 @@ public static class ArbctlCommands
         ReadCommands.Positions(),
         ReadCommands.Trades(),
         AdminCommands.Admin(),
+        TrianglesCommand.Create(),
     ];
 
     /// <summary>Parses and runs; a usage error prints the errors and exits 2 (System.CommandLine's default is 1).</summary>
