@@ -40,7 +40,7 @@ internal static class RealTape
     /// The folder holding <c>shared/data</c>, found by walking up from the test binaries (and, when they are
     /// built into a private artifacts folder outside the repository, from this source file).
     /// </summary>
-    private static string FindSharedData([CallerFilePath] string sourceFile = "")
+    internal static string FindSharedData([CallerFilePath] string sourceFile = "")
     {
         foreach (string start in new[] { AppContext.BaseDirectory, Path.GetDirectoryName(sourceFile) ?? "" })
         {
