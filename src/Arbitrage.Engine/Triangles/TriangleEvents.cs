@@ -13,7 +13,7 @@ public enum TriangleEpisodeEnd
     /// <summary>Its config changed or was removed (hot reload): the detector that tracked it is gone.</summary>
     Reconfigured,
 
-    /// <summary>Open when the detector last stopped: a restarted detector has no books, so the episode ends at its last known time.</summary>
+    /// <summary>Open when the detector last stopped: a restarted detector has no books, so the episode ends at the latest event time the journal holds.</summary>
     Restarted,
 }
 
