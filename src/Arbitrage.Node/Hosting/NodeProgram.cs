@@ -208,6 +208,7 @@ public static class NodeProgram
         app.MapOpenApi();
         app.MapAuthEndpoints();
         app.MapReadEndpoints();
+        app.MapTriangleEndpoints();
         app.MapEngineStateEndpoints();
         app.MapOpsEndpoints();
         app.MapFundingEndpoints();
