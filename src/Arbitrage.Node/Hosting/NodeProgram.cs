@@ -208,7 +208,6 @@ public static class NodeProgram
         app.MapOpenApi();
         app.MapAuthEndpoints();
         app.MapReadEndpoints();
-        app.MapTriangleEndpoints();
         app.MapEngineStateEndpoints();
         app.MapOpsEndpoints();
         app.MapFundingEndpoints();
