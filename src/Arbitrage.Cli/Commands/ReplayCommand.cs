@@ -12,7 +12,7 @@ public static class ReplayCommand
     {
         var tapes = new Option<string[]>("--tape")
         {
-            Description = "Tape file(s): Binance aggTrades CSV (plain/zip), .hftbt.gz, .cryptofeed.txt or JSONL. Repeatable.",
+            Description = "Tape file(s): Binance aggTrades CSV (plain/zip), .hftbt.gz, .cryptofeed.txt or JSONL (recorded frames, or order books for --triangles-out). Repeatable.",
             Required = true,
             AllowMultipleArgumentsPerToken = true,
         };
@@ -21,13 +21,14 @@ public static class ReplayCommand
         var signalsOut = new Option<string?>("--signals-out") { Description = "Signals CSV." };
         var tradesOut = new Option<string?>("--trades-out") { Description = "Trades CSV of the backtest: the risk guard, executor and paper venue trade the signals in the same run, tick by tick." };
         var carryOut = new Option<string?>("--carry-out") { Description = "Carry backtest CSV over the tapes' markPrice frames (strategies/carry/carry_funding.json)." };
+        var trianglesOut = new Option<string?>("--triangles-out") { Description = "Triangle episodes CSV: the book tapes (JSONL books) through the triangle detectors, configs from STRATEGIES/triangles/*.json." };
         var hocon = new Option<string?>("--hocon") { Description = "HOCON directory (default ./hocon or the copy beside arbctl)." };
         var journalDir = new Option<string?>("--journal-dir") { Description = "Keep the replay's journal (signals, risk guard, executor and paper venue events) in SQLite in this directory (default: in memory)." };
         var batch = new Option<int>("--batch-size") { Description = "Trades per actor message.", DefaultValueFactory = _ => new ReplayOptions { Tapes = [], StrategiesDirectory = "", HoconDirectory = "" }.BatchSize };
 
         var command = new Command("replay", "Replay tapes through the production actors at maximum speed (event time).")
         {
-            tapes, strategies, indicatorsOut, signalsOut, tradesOut, carryOut, hocon, journalDir, batch,
+            tapes, strategies, indicatorsOut, signalsOut, tradesOut, carryOut, trianglesOut, hocon, journalDir, batch,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -47,6 +48,7 @@ public static class ReplayCommand
                 SignalsOut = parse.GetValue(signalsOut),
                 TradesOut = parse.GetValue(tradesOut),
                 CarryOut = parse.GetValue(carryOut),
+                TrianglesOut = parse.GetValue(trianglesOut),
                 JournalDirectory = parse.GetValue(journalDir),
                 BatchSize = Math.Max(1, parse.GetValue(batch)),
                 Progress = Console.Error,

@@ -6,6 +6,7 @@ using Arbitrage.Engine.Market;
 using Arbitrage.Engine.Risk;
 using Arbitrage.Engine.Strategies;
 using Arbitrage.Engine.Symbols;
+using Arbitrage.Engine.Triangles;
 
 namespace Arbitrage.Engine.Hosting;
 
@@ -19,6 +20,7 @@ namespace Arbitrage.Engine.Hosting;
 public static class EngineComposition
 {
     public const string SymbolShards = "symbol";
+    public const string TriangleShards = "triangle";
     public const string RiskGuardName = "risk-guard";
     public const string StrategiesName = "strategies";
 
@@ -56,6 +58,13 @@ public static class EngineComposition
             SymbolShards,
             (system, _, _) => SymbolEntities.Factory(setup.Symbols, setup.Symbol, DistributedPubSub.Get(system).Mediator),
             new SymbolMessageExtractor(),
+            new ShardOptions { RememberEntities = false, Role = setup.Role });
+
+        // A triangle detector per venue (ARCHITECTURE §2): sharded like the symbols, so a cluster can place venues.
+        akka.WithShardRegion<TriangleRegion>(
+            TriangleShards,
+            (system, _, _) => venue => TriangleActor.Props(venue, DistributedPubSub.Get(system).Mediator, setup.TriangleFeeds),
+            new TriangleMessageExtractor(),
             new ShardOptions { RememberEntities = false, Role = setup.Role });
 
         akka.WithSingleton<StrategiesActor>(

@@ -1,11 +1,15 @@
 using Arbitrage.Engine.Execution;
 using Arbitrage.Engine.Market;
 using Arbitrage.Engine.Symbols;
+using Arbitrage.Engine.Triangles;
 
 namespace Arbitrage.Engine.Hosting;
 
 /// <summary>Registry key of the <c>symbol</c> shard region.</summary>
 public sealed class SymbolRegion;
+
+/// <summary>Registry key of the <c>triangle</c> shard region (a <see cref="TriangleActor"/> per venue).</summary>
+public sealed class TriangleRegion;
 
 /// <summary>Registry key of the risk-guard singleton (its proxy).</summary>
 public sealed class RiskGuard;
@@ -39,6 +43,9 @@ public sealed record EngineSetup
 
     /// <summary>The account side; null = none (a replay that writes no trades).</summary>
     public EngineTrading? Trading { get; init; }
+
+    /// <summary>Live books for the triangle detectors (the node); null = books are pushed to them (a replay, tests).</summary>
+    public ITriangleFeedFactory? TriangleFeeds { get; init; }
 
     public string Role { get; init; } = EngineRole;
 }

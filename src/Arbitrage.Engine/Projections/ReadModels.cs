@@ -24,5 +24,7 @@ public static class ReadModels
         new RiskHistoryProjection<PositionCloseOrdered>(),
         new RiskHistoryProjection<TradingEnabledSet>(),
         new RiskHistoryProjection<ExecutionAlertRaised>(),
+        new TriangleEpisodeOpenedProjection(),
+        new TriangleEpisodeClosedProjection(),
     ];
 }

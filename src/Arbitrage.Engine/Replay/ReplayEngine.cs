@@ -44,6 +44,7 @@ internal sealed class ReplayEngine : IAsyncDisposable
         var registry = services.GetRequiredService<ActorRegistry>();
         Region = registry.Get<SymbolRegion>();
         Strategies = registry.Get<StrategiesActor>();
+        Triangles = registry.Get<TriangleRegion>();
         Guard = registry.TryGet<RiskGuard>(out var guard) ? guard : null;
         Mediator = DistributedPubSub.Get(System).Mediator;
     }
@@ -53,6 +54,9 @@ internal sealed class ReplayEngine : IAsyncDisposable
     public IActorRef Mediator { get; }
 
     public IActorRef Region { get; }
+
+    /// <summary>The <c>triangle</c> shard region.</summary>
+    public IActorRef Triangles { get; }
 
     /// <summary>The strategies supervisor's proxy.</summary>
     public IActorRef Strategies { get; }

@@ -25,6 +25,15 @@ public sealed record ReplayOptions
     /// <summary>Carry backtest CSV over the tapes' markPrice frames (config: strategies/carry/carry_funding.json).</summary>
     public string? CarryOut { get; init; }
 
+    /// <summary>
+    /// Triangle episodes CSV (<see cref="Core.Triangles.TriangleEpisodesCsv"/>) of the book tapes (<see cref="BookTapes"/>)
+    /// through the triangle detectors, configs from <c>DIR/triangles/*.json</c>.
+    /// </summary>
+    public string? TrianglesOut { get; init; }
+
+    /// <summary>The taker fee of a triangle config that says <c>"account"</c> (a replay has no account): Binance spot's standard 0.1 %.</summary>
+    public double TriangleAccountTakerFee { get; init; } = 0.001;
+
     /// <summary>Paper account and risk per trade for <see cref="TradesOut"/>.</summary>
     public PaperGatewaySettings Paper { get; init; } = new(StartingBalanceUsd: 1_000m, TakerFeeRate: 0.0004m, SlippageBps: 1m);
 
@@ -71,11 +80,19 @@ public sealed record ReplaySummary(long Trades, IReadOnlyList<string> Symbols, i
             yield return $"strategy {s.StrategyId}: {s.Describe()}";
         }
 
+        if (Triangles is { } t)
+        {
+            yield return $"triangles: {t.Episodes} episode(s), {t.Open} open at the end";
+        }
+
         if (Backtest is { } b)
         {
             yield return "backtest: " + b.Describe();
         }
     }
+
+    /// <summary>Triangle episodes written (with <see cref="ReplayOptions.TrianglesOut"/>): all, and those open at the end.</summary>
+    public (int Episodes, int Open)? Triangles { get; init; }
 
     /// <summary>Where the time went (engine start, feed, draining the subscribers, outputs).</summary>
     public ReplayPhases? Phases { get; init; }

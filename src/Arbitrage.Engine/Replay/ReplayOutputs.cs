@@ -4,6 +4,7 @@ using Arbitrage.Binance.Protocol;
 using Arbitrage.Binance.Tapes;
 using Arbitrage.Core.Execution;
 using Arbitrage.Core.Strategies;
+using Arbitrage.Core.Triangles;
 using Arbitrage.Engine.Execution;
 using Arbitrage.Engine.Funding;
 using Arbitrage.Engine.Funding.Carry;
@@ -39,6 +40,10 @@ internal static class ReplayOutputs
 
         WriteAtomically(path, sb);
     }
+
+    /// <summary>The triangle episodes (<see cref="TriangleEpisodesCsv"/>: its header, sorted by (start_ms, cycle)).</summary>
+    public static void WriteTriangles(string path, IEnumerable<TriangleEpisodeRecord> episodes) =>
+        WriteAtomically(path, new StringBuilder(TriangleEpisodesCsv.Format(episodes)));
 
     /// <summary>
     /// The carry backtest (<see cref="CarryBacktest"/>, config strategies/carry/carry_funding.json) over the tapes'

@@ -32,6 +32,20 @@ public static class ReplayRunner
             }
         }
 
+        // Book tapes go to the triangle detectors, the others (trades) to the symbols.
+        var bookTapes = options.Tapes.Where(t => BookTapes.FormatOf(t) is not null).ToArray();
+        TriangleRun? triangles = null;
+        if (options.TrianglesOut is not null)
+        {
+            var configs = TriangleReplay.LoadConfigs(options.StrategiesDirectory);
+            triangles = new TriangleRun(configs, BookTapes.ReadAll(bookTapes));
+        }
+        else if (bookTapes.Length > 0)
+        {
+            throw new InvalidDataException($"{bookTapes[0]}: a book tape feeds the triangle detectors: add --triangles-out FILE");
+        }
+
+        options = options with { Tapes = options.Tapes.Except(bookTapes).ToArray() };
         var strategies = StrategyLoader.LoadDirectory(options.StrategiesDirectory);
         if (strategies.Errors.Count > 0)
         {
@@ -41,13 +55,13 @@ public static class ReplayRunner
         var clock = Stopwatch.StartNew();
         using var rows = options.IndicatorsOut is { } indicatorsFile ? new IndicatorCsvRows(indicatorsFile) : null;
         return options.TradesOut is null
-            ? await FeedAsync(options, strategies.Strategies, rows, clock, ct).ConfigureAwait(false)
-            : await BacktestAsync(options, strategies.Strategies, rows, clock, ct).ConfigureAwait(false);
+            ? await FeedAsync(options, strategies.Strategies, rows, triangles, clock, ct).ConfigureAwait(false)
+            : await BacktestAsync(options, strategies.Strategies, rows, triangles, clock, ct).ConfigureAwait(false);
     }
 
     /// <summary>Indicators and signals: the tapes as fast as the engine takes them.</summary>
     private static async Task<ReplaySummary> FeedAsync(
-        ReplayOptions options, IReadOnlyList<StrategyDefinition> strategies, IndicatorCsvRows? rows, Stopwatch clock, CancellationToken ct)
+        ReplayOptions options, IReadOnlyList<StrategyDefinition> strategies, IndicatorCsvRows? rows, TriangleRun? triangles, Stopwatch clock, CancellationToken ct)
     {
         // The reader starts with the process: the first batches are parsed while the engine starts.
         var feeder = TapeFeeder.Start(options, clock, ct);
@@ -69,7 +83,7 @@ public static class ReplayRunner
             }
 
             var feed = new Fed(feeder.Trades, symbols, startedAt, fedAt, feeder.Busy, feeder.Waiting);
-            return await FinishAsync(engine, options, strategies, rows, feed, backtest: null, clock, ct).ConfigureAwait(false);
+            return await FinishAsync(engine, options, strategies, rows, feed, backtest: null, triangles, clock, ct).ConfigureAwait(false);
         }
         finally
         {
@@ -81,7 +95,7 @@ public static class ReplayRunner
 
     /// <summary>A backtest: the account trades the signals as live, the tape clock paces the feed.</summary>
     private static async Task<ReplaySummary> BacktestAsync(
-        ReplayOptions options, IReadOnlyList<StrategyDefinition> strategies, IndicatorCsvRows? rows, Stopwatch clock, CancellationToken ct)
+        ReplayOptions options, IReadOnlyList<StrategyDefinition> strategies, IndicatorCsvRows? rows, TriangleRun? triangles, Stopwatch clock, CancellationToken ct)
     {
         using var tapes = TapeClock.Start(options, clock, strategies);
         await using var engine = await ReplayEngine.StartAsync(options, rows, clock, ct).ConfigureAwait(false);
@@ -100,13 +114,13 @@ public static class ReplayRunner
             options.Progress?.WriteLine($"replay: tape clock: {tapes.Count.Ticks:N0} ticks, {tapes.Count.Polls:N0} score reports; {engine.Barrier!.Count.Settles:N0} barriers in {engine.Barrier.Count.Rounds:N0} rounds");
         }
 
-        return await FinishAsync(engine, options, strategies, rows, feed, await backtest.ConfigureAwait(false), clock, ct).ConfigureAwait(false);
+        return await FinishAsync(engine, options, strategies, rows, feed, await backtest.ConfigureAwait(false), triangles, clock, ct).ConfigureAwait(false);
     }
 
     /// <summary>Waits for every tick and signal at the collector, then writes the outputs and sums up.</summary>
     private static async Task<ReplaySummary> FinishAsync(
         ReplayEngine engine, ReplayOptions options, IReadOnlyList<StrategyDefinition> strategies, IndicatorCsvRows? rows, Fed feed,
-        ReplayCollector.Backtest? backtest, Stopwatch clock, CancellationToken ct)
+        ReplayCollector.Backtest? backtest, TriangleRun? triangles, Stopwatch clock, CancellationToken ct)
     {
         var expect = new ReplayCollector.Expect(feed.Symbols, strategies.Select(s => (s.Id, (Func<string, bool>)s.AppliesTo)).ToArray());
         var complete = await engine.Collector.Ask<ReplayCollector.Complete>(expect, Timeout, ct).ConfigureAwait(false);
@@ -151,6 +165,16 @@ public static class ReplayRunner
             options.Progress?.WriteLine($"replay: carry backtest: {carries} carr{(carries == 1 ? "y" : "ies")} at {clock.Elapsed.TotalSeconds:0.000} s");
         }
 
+        (int, int)? triangleCount = null;
+        if (triangles is not null && options.TrianglesOut is { } trianglesOut)
+        {
+            var episodes = await TriangleReplay.RunAsync(
+                engine.System, engine.Triangles, engine.Mediator, triangles.Configs, triangles.Events, options.TriangleAccountTakerFee, options.BatchSize, ct).ConfigureAwait(false);
+            ReplayOutputs.WriteTriangles(trianglesOut, episodes);
+            triangleCount = (episodes.Count, episodes.Count(e => e.EndMs is null));
+            options.Progress?.WriteLine($"replay: triangles: {triangles.Events.Count:N0} book events, {episodes.Count:N0} episode(s) at {clock.Elapsed.TotalSeconds:0.000} s");
+        }
+
         clock.Stop();
         options.Progress?.WriteLine($"replay: outputs written at {clock.Elapsed.TotalSeconds:0.000} s");
         var phases = new ReplayPhases(feed.StartedAt, feed.FedAt - feed.StartedAt, collectedAt - feed.FedAt, clock.Elapsed - collectedAt, feed.ReaderParsing, feed.ReaderWaiting);
@@ -167,6 +191,7 @@ public static class ReplayRunner
             Phases = phases,
             Strategies = scores.Strategies,
             Backtest = summary,
+            Triangles = triangleCount,
         };
     }
 
@@ -181,6 +206,9 @@ public static class ReplayRunner
             return part;
         }));
     }
+
+    /// <summary>The triangle configs of a replay and its book tapes' events in event time.</summary>
+    private sealed record TriangleRun(IReadOnlyList<Core.Triangles.TriangleConfig> Configs, IReadOnlyList<Core.Triangles.BookTapeEvent> Events);
 
     /// <summary>What went in, and when: the engine was up at <paramref name="StartedAt"/>, the last trade in at <paramref name="FedAt"/>.</summary>
     private sealed record Fed(long Trades, IReadOnlyList<string> Symbols, TimeSpan StartedAt, TimeSpan FedAt, TimeSpan ReaderParsing, TimeSpan ReaderWaiting);

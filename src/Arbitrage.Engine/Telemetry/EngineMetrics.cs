@@ -23,4 +23,24 @@ public static class EngineMetrics
     /// <summary>Agg ids in those ranges, by symbol.</summary>
     public static readonly Counter<long> MissingTrades =
         Meter.CreateCounter<long>("arbitrage.feed.missing_trades", "{trade}", "Agg ids missing for good (in the reported gaps)");
+
+    /// <summary>Book events applied by the triangle detectors, by venue.</summary>
+    public static readonly Counter<long> TriangleBookUpdates =
+        Meter.CreateCounter<long>("arbitrage.triangles.book_updates", "{update}", "Book events applied by the triangle detectors");
+
+    /// <summary>Cycle evaluations (evaluated or infeasible) by the triangle detectors, by venue.</summary>
+    public static readonly Counter<long> TriangleEvaluations =
+        Meter.CreateCounter<long>("arbitrage.triangles.evaluations", "{evaluation}", "Cycle evaluations by the triangle detectors");
+
+    /// <summary>Microseconds inside the detector actor from taking a book to the detectors' decision, by venue.</summary>
+    public static readonly Histogram<double> TriangleDecisionUs =
+        Meter.CreateHistogram<double>("arbitrage.triangles.decision.duration", "us", "Book update to detection decision inside the triangle actor");
+
+    /// <summary>Open opportunity episodes, by venue (the actor adds its changes).</summary>
+    public static readonly UpDownCounter<long> TriangleOpenEpisodes =
+        Meter.CreateUpDownCounter<long>("arbitrage.triangles.open_episodes", "{episode}", "Open triangle opportunity episodes");
+
+    /// <summary>Pairs of the configured cycles whose book is not synchronised, by venue.</summary>
+    public static readonly UpDownCounter<long> TriangleUnsynchronisedBooks =
+        Meter.CreateUpDownCounter<long>("arbitrage.triangles.unsynchronised_books", "{book}", "Triangle pairs whose book is not synchronised");
 }

@@ -18,6 +18,9 @@ public static class EngineTopics
     /// <summary>Per-symbol inputs for strategies besides trades (<c>MarketInputsUpdated</c>).</summary>
     public const string MarketInputs = "market-inputs";
 
+    /// <summary>Triangle opportunity episodes opened and closed (<c>TriangleEpisodeChanged</c>), every venue.</summary>
+    public const string Triangles = "triangles";
+
     /// <summary>One symbol's indicator snapshots.</summary>
     public static string IndicatorsOf(string symbol) => "indicators." + symbol;
 }

@@ -1,4 +1,5 @@
 using Arbitrage.Core.Strategies;
+using Arbitrage.Core.Triangles;
 
 namespace Arbitrage.Node.Hosting;
 
@@ -31,7 +32,7 @@ public static class StrategyFilesCheck
 
     /// <summary>
     /// Null when every strategy file is valid; otherwise every problem, one line each (joined by '\n'),
-    /// naming the file, JSON path and rule — as the replay shows them.
+    /// naming the file, JSON path and rule — as the replay shows them (the strategy files, carry/ and triangles/).
     /// </summary>
     public static string? Validate(string directory)
     {
@@ -46,6 +47,12 @@ public static class StrategyFilesCheck
         if (File.Exists(carry))
         {
             errors.AddRange(CarryConfigLoader.Load(carry).Errors);
+        }
+
+        var triangles = Path.Combine(directory, "triangles");
+        if (Directory.Exists(triangles))
+        {
+            errors.AddRange(TriangleConfigLoader.LoadSet(Directory.GetFiles(triangles, "*.json").Select(f => (f, File.ReadAllText(f)))).Errors);
         }
 
         if (errors.Count > 0)

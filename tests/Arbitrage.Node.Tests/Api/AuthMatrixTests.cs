@@ -16,6 +16,7 @@ public sealed class AuthMatrixTests(ApiHost host)
         { "GET", "/api/me", Roles.Viewer },
         { "GET", "/api/signals", Roles.Viewer },
         { "GET", "/api/audit", Roles.Viewer },
+        { "GET", "/api/triangles", Roles.Viewer },
         { "POST", "/api/ops/kill", Roles.Operator },
         { "POST", "/api/ops/resume", Roles.Operator },
         { "POST", "/api/ops/strategies/alpha/enable", Roles.Operator },

@@ -130,6 +130,7 @@ public sealed partial class EveryEndpointTests(ProbedNode probed)
         ["POST /api/admin/users/{username}/unban"] = new("/api/admin/users/nobody/unban", BadPaths: [("/api/admin/users/NO%20ONE!/unban", HttpStatusCode.BadRequest, "username")]),
         ["PUT /api/admin/users/{username}/role"] = new("/api/admin/users/nobody/role"),
         ["GET /api/signals"] = new("/api/signals", [("limit=abc", "limit"), ("before=abc", "before"), ("symbol=BTC-USDT", "symbol"), ("strategy=a%20b", "strategy")]),
+        ["GET /api/triangles"] = new("/api/triangles", [("limit=abc", "limit"), ("limit=0", "limit"), ("venue=Binance%20Spot", "venue")]),
         ["GET /api/audit"] = new("/api/audit", [("limit=abc", "limit"), ("before=-1", "before"), ("user=X'--", "user"), ("command=DROP%20TABLE", "command")]),
         ["GET /api/risk"] = new("/api/risk"),
         ["GET /api/risk/history"] = new("/api/risk/history", [("limit=abc", "limit"), ("before=abc", "before"), ("limit=0", "limit"), ("kind=DROP%20TABLE", "kind")]),

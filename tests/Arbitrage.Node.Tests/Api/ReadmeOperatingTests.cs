@@ -86,7 +86,7 @@ public sealed partial class ReadmeOperatingTests
         Assert.Contains("arbctl register", section, StringComparison.Ordinal);
     }
 
-    [GeneratedRegex(@"^\| (signals|indicators|risk|trades|strategies) \| `(\w+)` \| (.+) \|$", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^\| (signals|indicators|risk|trades|strategies|triangles) \| `(\w+)` \| (.+) \|$", RegexOptions.Multiline)]
     private static partial Regex EventRow();
 
     [GeneratedRegex("```json\\s*(\\{.*?\\})\\s*```", RegexOptions.Singleline)]

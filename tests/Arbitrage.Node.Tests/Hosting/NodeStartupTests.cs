@@ -134,6 +134,23 @@ public sealed class NodeStartupTests : IDisposable
         Assert.False(Directory.Exists(Path.Combine(_work, "logs")), "nothing was started");
     }
 
+    [Fact]
+    public async Task An_invalid_triangle_config_refuses_start_naming_file_path_and_rule()
+    {
+        var strategies = Path.Combine(_work, "tri-strategies");
+        Directory.CreateDirectory(Path.Combine(strategies, "triangles"));
+        File.Copy(Path.Combine(RepoPaths.Strategies, "v51_baseline.json"), Path.Combine(strategies, "v51_baseline.json"));
+        var text = File.ReadAllText(Path.Combine(RepoPaths.Strategies, "triangles", "tri_binance.json"));
+        var file = Path.Combine(strategies, "triangles", "tri_bad.json");
+        File.WriteAllText(file, text.Replace("\"taker_fee\": 0.001", "\"taker_fee\": \"lots\"", StringComparison.Ordinal));
+
+        await using var node = NodeProcess.Start(_work, Env(new() { ["ARB__Paths__Strategies"] = strategies }));
+        Assert.Equal(2, await node.WaitExitAsync(ExitLimit));
+        var line = Assert.Single(node.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"arbitrage-node: {file}: $.taker_fee:", line, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_work, "logs")), "nothing was started");
+    }
+
     public static TheoryData<string> Cases => new()
     {
         "malformed-hocon",

@@ -7,11 +7,12 @@ using Arbitrage.Engine.Risk;
 using Arbitrage.Engine.Strategies;
 using Arbitrage.Engine.Symbols;
 using Arbitrage.Engine.Topics;
+using Arbitrage.Engine.Triangles;
 
 namespace Arbitrage.Node.Api.Live;
 
 /// <summary>
-/// The stream names a client asks for (<c>?topics=signals,indicators,risk,trades,strategies</c>), the pub-sub topics behind
+/// The stream names a client asks for (<c>?topics=signals,indicators,risk,trades,strategies,triangles</c>), the pub-sub topics behind
 /// them, and which published messages each stream passes on. <c>risk</c> and <c>trades</c> share the guard's topic.
 /// </summary>
 public static partial class LiveTopics
@@ -24,7 +25,10 @@ public static partial class LiveTopics
     /// <summary>Strategy files loaded, rejected or removed (the <c>strategy-events</c> topic).</summary>
     public const string Strategies = "strategies";
 
-    public static readonly IReadOnlyList<string> All = [Signals, Indicators, Risk, Trades, Strategies];
+    /// <summary>Triangle opportunity episodes opened and closed (the <c>triangles</c> topic).</summary>
+    public const string Triangles = "triangles";
+
+    public static readonly IReadOnlyList<string> All = [Signals, Indicators, Risk, Trades, Strategies, Triangles];
 
     /// <summary>Indicators are one message per symbol per tick: opt-in.</summary>
     public static readonly IReadOnlyList<string> Default = [Signals, Risk, Trades];
@@ -63,6 +67,7 @@ public static partial class LiveTopics
                 Signals => EngineTopics.Signals,
                 Indicators => symbol is null ? EngineTopics.Indicators : EngineTopics.IndicatorsOf(symbol),
                 Strategies => EngineTopics.StrategyEvents,
+                Triangles => EngineTopics.Triangles,
                 _ => RiskTopics.Risk,
             };
             if (!topics.Contains(topic))
@@ -83,6 +88,7 @@ public static partial class LiveTopics
         SignalRejected or ReconciliationDifference or ExecutorReady => Risk,
         StrategyFileLoaded or StrategyFileRejected or StrategyFileRemoved => Strategies,
         IRiskEvent => Risk,
+        TriangleEpisodeChanged => Triangles,
         _ => null,
     };
 

@@ -82,6 +82,7 @@ public static partial class ReadEndpoints
                 r.IsDBNull(7) ? null : r.GetInt64(7)), ct).ConfigureAwait(false);
             return Results.Ok(new Page<AuditRow>(rows, rows.Count == limit ? rows[^1].Seq : null));
         }).WithName("Audit");
+        app.MapTriangleEndpoints();
         return app;
     }
 

@@ -1,0 +1,216 @@
+using System.Text.Json;
+using Arbitrage.Core.Triangles;
+
+namespace Arbitrage.Engine.Triangles;
+
+/// <summary>
+/// One venue's detection state, without the actor: a <see cref="TriangleDetector"/> per enabled config, the pair →
+/// detectors index, and the episode events each book produces. <see cref="TriangleActor"/> journals and publishes them.
+/// </summary>
+internal sealed class TriangleVenue(string venue)
+{
+    private readonly List<Runner> _runners = [];
+    private readonly Dictionary<string, List<(Runner Runner, int Pair)>> _bySymbol = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _byExchangeSymbol = new(StringComparer.Ordinal);
+
+    public string Venue { get; } = venue;
+
+    public bool Configured { get; private set; }
+
+    /// <summary>The latest event time applied (0 before any).</summary>
+    public long LastEventMs { get; private set; }
+
+    public long BookUpdates { get; private set; }
+
+    public long Evaluations { get; private set; }
+
+    /// <summary>Evaluations made by the last <see cref="Apply"/> (for the metrics).</summary>
+    public int LastEvaluations { get; private set; }
+
+    /// <summary>The union of the configs' pairs (<c>BASE/QUOTE</c>): what a live feed subscribes to.</summary>
+    public IReadOnlyCollection<string> Symbols => _bySymbol.Keys;
+
+    public IReadOnlyList<string> ConfigIds => _runners.Select(r => r.Config.Id).ToArray();
+
+    public int Cycles => _runners.Sum(r => r.Detector.Universe.Cycles.Count);
+
+    public int OpenEpisodes => _runners.Sum(r => r.Detector.OpenEpisodeCount);
+
+    /// <summary>Pairs of any config that are unsynchronised (never had a book, or lost it), counted once per venue pair.</summary>
+    public int UnsynchronisedPairs
+    {
+        get
+        {
+            int n = 0;
+            foreach (var (_, list) in _bySymbol)
+            {
+                var (runner, pair) = list[0];
+                if (!runner.Detector.IsSynchronised(pair)) n++;
+            }
+
+            return n;
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="configs"/> of this venue on <paramref name="pairs"/>: an unchanged config keeps its detector;
+    /// a changed or removed one's open episodes close (<see cref="TriangleEpisodeEnd.Reconfigured"/>) into <paramref name="events"/>.
+    /// </summary>
+    public void Configure(IReadOnlyList<TriangleConfig> configs, IReadOnlyList<string> pairs, double? accountTakerFee, List<ITriangleEvent> events)
+    {
+        var venuePairs = new List<TradingPair>(pairs.Count);
+        foreach (var s in pairs)
+        {
+            if (TradingPair.TryParse(s, out var p)) venuePairs.Add(p);
+        }
+
+        var pairsKey = string.Join(',', pairs);
+        var old = _runners.ToDictionary(r => r.Config.Id, StringComparer.Ordinal);
+        _runners.Clear();
+        foreach (var config in configs)
+        {
+            if (!config.Enabled || !string.Equals(config.Venue, Venue, StringComparison.Ordinal)) continue;
+            var fee = config.TakerFeeFromAccount ? accountTakerFee : null;
+            var key = Fingerprint(config, fee, config.AllSymbols ? pairsKey : "");
+            if (old.Remove(config.Id, out var kept) && kept.Key == key)
+            {
+                _runners.Add(kept);
+                continue;
+            }
+
+            if (kept is not null) CloseAll(kept, TriangleEpisodeEnd.Reconfigured, events);
+            var settings = TriangleDetectorSettings.For(config, fee);
+            _runners.Add(new Runner(config, key, new TriangleDetector(config.UniverseOn(venuePairs), settings)));
+        }
+
+        foreach (var removed in old.Values) CloseAll(removed, TriangleEpisodeEnd.Reconfigured, events);
+
+        _bySymbol.Clear();
+        _byExchangeSymbol.Clear();
+        foreach (var runner in _runners)
+        {
+            var universe = runner.Detector.Universe;
+            for (int i = 0; i < universe.Pairs.Count; i++)
+            {
+                var pair = universe.Pairs[i];
+                if (!_bySymbol.TryGetValue(pair.Symbol, out var list)) _bySymbol[pair.Symbol] = list = [];
+                list.Add((runner, i));
+                _byExchangeSymbol[pair.Base + pair.Quote] = pair.Symbol;
+            }
+        }
+
+        Configured = true;
+    }
+
+    /// <summary>The <c>BASE/QUOTE</c> symbol of a venue's concatenated symbol (Binance spot <c>BTCUSDT</c>), if a config uses it.</summary>
+    public bool TryGetSymbol(string exchangeSymbol, out string symbol) => _byExchangeSymbol.TryGetValue(exchangeSymbol, out symbol!);
+
+    public bool Uses(string symbol) => _bySymbol.ContainsKey(symbol);
+
+    /// <summary>Applies one book event to every detector holding its pair; episode changes go to <paramref name="events"/>.</summary>
+    public void Apply(TriangleBook book, List<ITriangleEvent> events)
+    {
+        LastEvaluations = 0;
+        if (!_bySymbol.TryGetValue(book.Symbol, out var list)) return;
+        BookUpdates++;
+        if (book.TimeMs > LastEventMs) LastEventMs = book.TimeMs;
+        foreach (var (runner, pair) in list)
+        {
+            var detector = runner.Detector;
+            int changes = book.Synchronised
+                ? detector.Apply(pair, book.TimeMs, book.Bids, book.Asks)
+                : detector.MarkUnsynchronised(pair, book.TimeMs);
+            foreach (ref readonly var e in detector.Evaluations)
+            {
+                if (e.Status is CycleStatus.Evaluated or CycleStatus.Infeasible) LastEvaluations++;
+            }
+
+            if (changes == 0) continue;
+            foreach (ref readonly var change in detector.Changes)
+            {
+                events.Add(change.Kind == EpisodeChangeKind.Opened
+                    ? Opened(runner, change.Episode)
+                    : Closed(runner, change.Episode, End(change.Episode.EndedBy), change.Episode.EndMs ?? book.TimeMs));
+            }
+        }
+
+        Evaluations += LastEvaluations;
+    }
+
+    /// <summary>The open episodes with their current evaluations and peak.</summary>
+    public List<TriangleEpisodeRecord> Open()
+    {
+        var list = new List<TriangleEpisodeRecord>();
+        foreach (var runner in _runners)
+        {
+            foreach (var e in runner.Detector.OpenEpisodes())
+            {
+                list.Add(TriangleEpisodeRecord.From(runner.Detector.Universe, Venue, e));
+            }
+        }
+
+        return list;
+    }
+
+    /// <summary>The config id of each open episode, in <see cref="Open"/>'s order.</summary>
+    public List<(string ConfigId, TriangleEpisodeRecord Episode)> OpenByConfig()
+    {
+        var list = new List<(string, TriangleEpisodeRecord)>();
+        foreach (var runner in _runners)
+        {
+            foreach (var e in runner.Detector.OpenEpisodes())
+            {
+                list.Add((runner.Config.Id, TriangleEpisodeRecord.From(runner.Detector.Universe, Venue, e)));
+            }
+        }
+
+        return list;
+    }
+
+    public IReadOnlyList<TriangleConfigStatus> Status() =>
+        _runners.Select(r =>
+        {
+            var u = r.Detector.Universe;
+            int unsynced = 0;
+            for (int i = 0; i < u.Pairs.Count; i++)
+            {
+                if (!r.Detector.IsSynchronised(i)) unsynced++;
+            }
+
+            return new TriangleConfigStatus(r.Config.Id, u.Pairs.Count, u.Cycles.Count, unsynced, r.Detector.OpenEpisodeCount);
+        }).ToArray();
+
+    private void CloseAll(Runner runner, TriangleEpisodeEnd end, List<ITriangleEvent> events)
+    {
+        foreach (var e in runner.Detector.OpenEpisodes())
+        {
+            events.Add(Closed(runner, e, end, Math.Max(LastEventMs, e.StartMs)));
+        }
+    }
+
+    private TriangleEpisodeOpened Opened(Runner runner, in TriangleEpisode e)
+    {
+        var cycle = runner.Detector.Universe.Cycles[e.Cycle];
+        return new TriangleEpisodeOpened(Venue, runner.Config.Id, cycle.Id, cycle.StartAsset, cycle.Notional, e.StartMs, e.PeakNetReturn);
+    }
+
+    private TriangleEpisodeClosed Closed(Runner runner, in TriangleEpisode e, TriangleEpisodeEnd end, long endMs)
+    {
+        var cycle = runner.Detector.Universe.Cycles[e.Cycle];
+        return new TriangleEpisodeClosed(Venue, runner.Config.Id, cycle.Id, cycle.StartAsset, cycle.Notional, e.StartMs, endMs, e.Evaluations, e.PeakNetReturn, e.PeakMs, end);
+    }
+
+    private static TriangleEpisodeEnd End(EpisodeEnd end) => end switch
+    {
+        EpisodeEnd.BelowMinimum => TriangleEpisodeEnd.BelowMinimum,
+        EpisodeEnd.Infeasible => TriangleEpisodeEnd.Infeasible,
+        EpisodeEnd.Stale => TriangleEpisodeEnd.Stale,
+        _ => TriangleEpisodeEnd.Unsynchronised,
+    };
+
+    /// <summary>What makes a detector the same after a reload: the config as data, the fee it runs on and (for "*") the venue's pairs.</summary>
+    private static string Fingerprint(TriangleConfig config, double? fee, string pairs) =>
+        JsonSerializer.Serialize(config) + "|" + fee?.ToString("R", System.Globalization.CultureInfo.InvariantCulture) + "|" + pairs;
+
+    private sealed record Runner(TriangleConfig Config, string Key, TriangleDetector Detector);
+}

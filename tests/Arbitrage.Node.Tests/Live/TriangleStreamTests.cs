@@ -1,0 +1,40 @@
+using System.Text.Json;
+using Akka.Actor;
+using Arbitrage.Core.Triangles;
+using Arbitrage.Engine.Triangles;
+using Arbitrage.Node.Auth;
+using Arbitrage.Testing;
+
+namespace Arbitrage.Node.Tests.Live;
+
+/// <summary>The <c>triangles</c> stream carries the episodes a detector actor journals, as they open and close.</summary>
+[Collection(BridgeHostCollection.Name)]
+public sealed class TriangleStreamTests(BridgeHost host)
+{
+    [Fact]
+    public async Task A_detector_episode_reaches_the_triangles_stream_when_it_opens_and_when_it_closes()
+    {
+        await using var sse = await SseClient.OpenAsync(host.Http, "/api/stream?topics=triangles", host.Tokens[Roles.Viewer]);
+        Assert.Equal("ready", (await sse.NextAsync()).Type);
+
+        var venue = "sse-" + Guid.NewGuid().ToString("N")[..8];
+        var events = BookTape.Parse("gemini", File.ReadAllBytes(Path.Combine(RepoPaths.Fixtures, "gemini_BTCUSD_ETHUSD_ETHBTC_books_2021-04-17T1645Z_30s.top20.jsonl"))).Take(20).ToList();
+        var config = new TriangleConfig("all", venue, null, [new StartAsset("USD", 1000m)], 0m, -0.5m);
+        var actor = host.System.ActorOf(TriangleActor.Props(venue, host.Mediator));
+        await actor.Ask<TrianglesConfigured>(new ConfigureTriangles(venue, [config], ["BTC/USD", "ETH/USD", "ETH/BTC"], null), TimeSpan.FromSeconds(20));
+        await actor.Ask<TriangleBooksAck>(new TriangleBooks(venue, events.Select(e => new TriangleBook(e.Symbol, e.TimeMs, e.Bids, e.Asks)).ToArray(), 0), TimeSpan.FromSeconds(20));
+
+        var opened = await sse.NextAsync();
+        Assert.Equal("TriangleEpisodeChanged", opened.Type);
+        var body = JsonDocument.Parse(opened.Data).RootElement;
+        Assert.True(body.GetProperty("open").GetBoolean());
+        Assert.Equal(venue, body.GetProperty("episode").GetProperty("venue").GetString());
+        await sse.NextAsync(); // the other direction's episode
+
+        await actor.Ask<TriangleBooksAck>(new TriangleBooks(venue, [new TriangleBook("ETH/BTC", events[^1].TimeMs + 1, [], [], Synchronised: false)], 1), TimeSpan.FromSeconds(20));
+        var closed = JsonDocument.Parse((await sse.NextAsync()).Data).RootElement;
+        Assert.False(closed.GetProperty("open").GetBoolean());
+        Assert.Equal(events[^1].TimeMs + 1, closed.GetProperty("episode").GetProperty("endMs").GetInt64());
+        host.System.Stop(actor);
+    }
+}
