@@ -21,14 +21,21 @@ public static class ReplayCommand
         var signalsOut = new Option<string?>("--signals-out") { Description = "Signals CSV." };
         var tradesOut = new Option<string?>("--trades-out") { Description = "Trades CSV of the backtest: the risk guard, executor and paper venue trade the signals in the same run, tick by tick." };
         var carryOut = new Option<string?>("--carry-out") { Description = "Carry backtest CSV over the tapes' markPrice frames (strategies/carry/carry_funding.json)." };
-        var trianglesOut = new Option<string?>("--triangles-out") { Description = "Triangle episodes CSV: the book tapes (JSONL books) through the triangle detectors, configs from STRATEGIES/triangles/*.json." };
+        var trianglesOut = new Option<string?>("--triangles-out") { Description = "Triangle episodes CSV: the book tapes (JSONL books, Binance spot .hftbt.gz captures, the deep_orderbook zip) through the triangle detectors, configs from STRATEGIES/triangles/*.json." };
+        var bookApproximation = new Option<string>("--book-approximation")
+        {
+            Description = "Pairs of a book tape without depth diffs (the deep_orderbook zip's BTCUSDT/ETHUSDT): 'none' = their recorded snapshots only (cycles go stale between them); " +
+                "'top-moved-to-trades' = the last snapshot shifted so each trade's price is the top of book, an APPROXIMATION every episode row then says (reason approximated_books).",
+            DefaultValueFactory = _ => "none",
+        };
+        bookApproximation.AcceptOnlyFromAmong("none", "top-moved-to-trades");
         var hocon = new Option<string?>("--hocon") { Description = "HOCON directory (default ./hocon or the copy beside arbctl)." };
         var journalDir = new Option<string?>("--journal-dir") { Description = "Keep the replay's journal (signals, risk guard, executor and paper venue events) in SQLite in this directory (default: in memory)." };
         var batch = new Option<int>("--batch-size") { Description = "Trades per actor message.", DefaultValueFactory = _ => new ReplayOptions { Tapes = [], StrategiesDirectory = "", HoconDirectory = "" }.BatchSize };
 
         var command = new Command("replay", "Replay tapes through the production actors at maximum speed (event time).")
         {
-            tapes, strategies, indicatorsOut, signalsOut, tradesOut, carryOut, trianglesOut, hocon, journalDir, batch,
+            tapes, strategies, indicatorsOut, signalsOut, tradesOut, carryOut, trianglesOut, bookApproximation, hocon, journalDir, batch,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -49,6 +56,7 @@ public static class ReplayCommand
                 TradesOut = parse.GetValue(tradesOut),
                 CarryOut = parse.GetValue(carryOut),
                 TrianglesOut = parse.GetValue(trianglesOut),
+                BookApproximation = parse.GetValue(bookApproximation) == "top-moved-to-trades" ? BookApproximation.TopMovedToTrades : BookApproximation.None,
                 JournalDirectory = parse.GetValue(journalDir),
                 BatchSize = Math.Max(1, parse.GetValue(batch)),
                 Progress = Console.Error,

@@ -31,6 +31,12 @@ public sealed record ReplayOptions
     /// </summary>
     public string? TrianglesOut { get; init; }
 
+    /// <summary>
+    /// What a book tape's reader does with pairs it has no diffs for (the deep_orderbook recording): recorded books only
+    /// (<see cref="Binance.Tapes.BookApproximation.None"/>, the default), or a labelled approximation.
+    /// </summary>
+    public Binance.Tapes.BookApproximation BookApproximation { get; init; } = Binance.Tapes.BookApproximation.None;
+
     /// <summary>The taker fee of a triangle config that says <c>"account"</c> (a replay has no account): Binance spot's standard 0.1 %.</summary>
     public double TriangleAccountTakerFee { get; init; } = 0.001;
 

@@ -32,20 +32,29 @@ public static class ReplayRunner
             }
         }
 
-        // Book tapes go to the triangle detectors, the others (trades) to the symbols.
+        // Book tapes go to the triangle detectors, the others (trades) to the symbols; a Binance capture holds both. Without
+        // --triangles-out a capture is a trade tape as it always was, and a tape of books alone is refused.
         var bookTapes = options.Tapes.Where(t => BookTapes.FormatOf(t) is not null).ToArray();
+        var tradeTapes = options.Tapes.Where(t => BookTapes.FormatOf(t) is not { } f || f.HoldsTrades(t)).ToArray();
         TriangleRun? triangles = null;
         if (options.TrianglesOut is not null)
         {
             var configs = TriangleReplay.LoadConfigs(options.StrategiesDirectory);
-            triangles = new TriangleRun(configs, BookTapes.ReadAll(bookTapes));
+            var notes = new List<BookTapeNote>();
+            var events = BookTapes.ReadAll(bookTapes, new Binance.Tapes.BookTapeOptions(Approximation: options.BookApproximation), notes);
+            foreach (var note in notes)
+            {
+                options.Progress?.WriteLine($"replay: {Path.GetFileName(note.Path)}: {note.Text}");
+            }
+
+            triangles = new TriangleRun(configs, events, notes.Any(n => n.Approximated));
         }
-        else if (bookTapes.Length > 0)
+        else if (bookTapes.FirstOrDefault(t => !tradeTapes.Contains(t)) is { } booksOnly)
         {
-            throw new InvalidDataException($"{bookTapes[0]}: a book tape feeds the triangle detectors: add --triangles-out FILE");
+            throw new InvalidDataException($"{booksOnly}: a book tape feeds the triangle detectors: add --triangles-out FILE");
         }
 
-        options = options with { Tapes = options.Tapes.Except(bookTapes).ToArray() };
+        options = options with { Tapes = tradeTapes };
         var strategies = StrategyLoader.LoadDirectory(options.StrategiesDirectory);
         if (strategies.Errors.Count > 0)
         {
@@ -170,6 +179,13 @@ public static class ReplayRunner
         {
             var episodes = await TriangleReplay.RunAsync(
                 engine.System, engine.Triangles, engine.Mediator, triangles.Configs, triangles.Events, options.TriangleAccountTakerFee, options.BatchSize, ct).ConfigureAwait(false);
+            if (triangles.Approximated)
+            {
+                // Not recorded books: every row says so (the CSV's columns are a contract; its reason column carries it).
+                episodes = episodes.Select(e => e with { Reason = ApproximatedBooks }).ToList();
+                options.Progress?.WriteLine($"replay: APPROXIMATED books (--book-approximation top-moved-to-trades): every episode's reason is {ApproximatedBooks}");
+            }
+
             ReplayOutputs.WriteTriangles(trianglesOut, episodes);
             triangleCount = (episodes.Count, episodes.Count(e => e.EndMs is null));
             options.Progress?.WriteLine($"replay: triangles: {triangles.Events.Count:N0} book events, {episodes.Count:N0} episode(s) at {clock.Elapsed.TotalSeconds:0.000} s");
@@ -208,7 +224,10 @@ public static class ReplayRunner
     }
 
     /// <summary>The triangle configs of a replay and its book tapes' events in event time.</summary>
-    private sealed record TriangleRun(IReadOnlyList<Core.Triangles.TriangleConfig> Configs, IReadOnlyList<Core.Triangles.BookTapeEvent> Events);
+    /// <summary>The reason on every episode of a replay whose book tapes hold approximated books.</summary>
+    public const string ApproximatedBooks = "approximated_books";
+
+    private sealed record TriangleRun(IReadOnlyList<Core.Triangles.TriangleConfig> Configs, IReadOnlyList<Core.Triangles.BookTapeEvent> Events, bool Approximated);
 
     /// <summary>What went in, and when: the engine was up at <paramref name="StartedAt"/>, the last trade in at <paramref name="FedAt"/>.</summary>
     private sealed record Fed(long Trades, IReadOnlyList<string> Symbols, TimeSpan StartedAt, TimeSpan FedAt, TimeSpan ReaderParsing, TimeSpan ReaderWaiting);

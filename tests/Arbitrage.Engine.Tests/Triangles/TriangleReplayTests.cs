@@ -111,4 +111,75 @@ public sealed class TriangleReplayTests : IDisposable
         Assert.Contains("bad.json", bad.Message, StringComparison.Ordinal);
         Assert.Contains("taker_fee", bad.Message, StringComparison.Ordinal);
     }
+
+    private const string BinanceConfig = """
+        { "id": "tri_binance", "venue": "binance-spot", "symbols": ["BTC/USDT", "ETH/USDT", "ETH/BTC"],
+          "start_assets": { "USDT": 100, "BTC": 0.002 }, "taker_fee": 0.001, "min_net_return": -0.003, "staleness_ms": 5000, "enabled": true }
+        """;
+
+    /// <summary>The deep_orderbook 2 h recording (../shared/data; no licence file, so never a fixture).</summary>
+    private static string DeepOrderbook => Path.Combine(RepoPaths.Root, "..", "shared", "data", "binance_spot_BTCUSDT_ETHUSDT_ETHBTC_2020-11-01T09Z_2h.deep_orderbook.zip");
+
+    [Theory]
+    [InlineData(Binance.Tapes.BookApproximation.None)]
+    [InlineData(Binance.Tapes.BookApproximation.TopMovedToTrades)]
+    public async Task The_deep_orderbook_recording_replays_as_the_core_reference_and_approximated_books_label_every_row(Binance.Tapes.BookApproximation approximation)
+    {
+        var strategies = Strategies(("b.json", BinanceConfig));
+        var output = Path.Combine(_dir, "deep.csv");
+        var progress = new StringWriter();
+        var summary = await ReplayRunner.RunAsync(new ReplayOptions
+        {
+            Tapes = [DeepOrderbook],
+            StrategiesDirectory = strategies,
+            HoconDirectory = RepoPaths.Hocon,
+            TrianglesOut = output,
+            BookApproximation = approximation,
+            Progress = progress,
+        });
+
+        // The reference: the same reader's books through Core's detector, no actors.
+        var events = new Binance.Tapes.DeepOrderbookTape(DeepOrderbook, new Binance.Tapes.BookTapeOptions(Approximation: approximation)).Read().ToList();
+        var config = TriangleConfigLoader.LoadSet([("b.json", BinanceConfig)]).Configs.Single();
+        var reference = TriangleTapeDetection.Run(config, events);
+        var approximated = approximation != Binance.Tapes.BookApproximation.None;
+        if (approximated)
+        {
+            reference = reference.Select(e => e with { Reason = ReplayRunner.ApproximatedBooks }).ToList();
+        }
+
+        var csv = File.ReadAllText(output);
+        Assert.Equal(TriangleEpisodesCsv.Format(reference), csv);
+        var rows = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).ToArray();
+        Assert.NotEmpty(rows);
+        Assert.Equal(rows.Length, summary.Triangles!.Value.Episodes);
+        Assert.All(rows, r => Assert.EndsWith(approximated ? ",observed," + ReplayRunner.ApproximatedBooks : ",observed,", r, StringComparison.Ordinal));
+        Assert.Equal(approximated, progress.ToString().Contains("APPROXIMATED", StringComparison.Ordinal));
+        Assert.Contains("no depth diffs", progress.ToString(), StringComparison.Ordinal); // the reader says what it lacks either way
+    }
+
+    [Fact]
+    public async Task A_spot_capture_feeds_the_detectors_its_books_and_the_symbols_its_trades_unchanged()
+    {
+        var strategies = Strategies(("b.json", BinanceConfig));
+        string[] tapes =
+        [
+            Fixture("binance_spot_BTCUSDT_ws_depth100ms_bookTicker_trade_2024-08-08T2354Z_head3000.hftbt.gz"),
+            Fixture("binance_spot_ETHUSDT_ws_depth100ms_bookTicker_trade_2024-08-08T2354Z_head3000.hftbt.gz"),
+        ];
+        var withBooks = Path.Combine(_dir, "with.csv");
+        var without = Path.Combine(_dir, "without.csv");
+        var output = Path.Combine(_dir, "spot.csv");
+        var summary = await ReplayRunner.RunAsync(new ReplayOptions
+        {
+            Tapes = tapes, StrategiesDirectory = strategies, HoconDirectory = RepoPaths.Hocon, TrianglesOut = output, IndicatorsOut = withBooks,
+        });
+        await ReplayRunner.RunAsync(new ReplayOptions { Tapes = tapes, StrategiesDirectory = strategies, HoconDirectory = RepoPaths.Hocon, IndicatorsOut = without });
+
+        Assert.Equal(["BTCUSDT", "ETHUSDT"], summary.Symbols.Order(StringComparer.Ordinal));
+        Assert.Equal(File.ReadAllBytes(without), File.ReadAllBytes(withBooks));
+
+        // Two legs of the triangle: ETH/BTC never has a book, so no cycle is ever evaluated, not even at -0.3 %.
+        Assert.Equal(TriangleEpisodesCsv.Header + "\n", File.ReadAllText(output));
+    }
 }
