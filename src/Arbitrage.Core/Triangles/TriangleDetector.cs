@@ -19,8 +19,8 @@ namespace Arbitrage.Core.Triangles;
 /// <para>No allocation per call: books and result buffers are preallocated; a book side grows (once) only when a
 /// larger book than any before arrives.</para>
 /// <para>Hot path: each book side keeps its best level in the walk form of <see cref="LegConversion"/> in one flat
-/// array, so a leg that the best level fills (the usual case at detection notionals) is one comparison and three
-/// operations with no branch to mispredict; deeper legs walk the side (its walk form is refreshed lazily, on the first
+/// array, so a leg that the best level fills (the usual case at detection notionals) is one comparison and two
+/// floating-point operations; deeper legs walk the side (its walk form is refreshed lazily, on the first
 /// deep walk after an update). The numbers are the same to the last bit either way.</para>
 /// </remarks>
 public sealed class TriangleDetector
