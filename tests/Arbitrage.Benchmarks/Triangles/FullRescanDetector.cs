@@ -83,13 +83,9 @@ internal sealed class FullRescanDetector
 
     private void Store(int side, LegSide how, ReadOnlySpan<BookLevel> levels)
     {
-        for (int i = 0; i < levels.Length; i++)
-        {
-            _walk[side][i] = LegLevel.Of(how, levels[i]);
-        }
-
+        LegLevel.Fill(how, levels, _walk[side]);
         _count[side] = levels.Length;
-        _best[side] = levels.Length > 0 ? _walk[side][0] : new LegLevel(-1, 0, 1);
+        _best[side] = levels.Length > 0 ? _walk[side][0] : new LegLevel(-1, 0, 1, 0);
     }
 
     private bool Leg(int side, ref double amount)
@@ -97,7 +93,7 @@ internal sealed class FullRescanDetector
         ref readonly var best = ref _best[side];
         if (amount <= best.Cap)
         {
-            amount = amount * best.Mul / best.Div * _keep;
+            amount = ((side & 1) == 0 ? amount * best.Mul : amount / best.Div) * _keep;
             return true;
         }
 
