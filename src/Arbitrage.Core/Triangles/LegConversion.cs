@@ -19,70 +19,66 @@ public static class LegConversion
     public static bool TryConvert(LegSide side, double amount, ReadOnlySpan<BookLevel> levels, double takerFee, out double received)
     {
         Span<LegLevel> walk = levels.Length <= 256 ? stackalloc LegLevel[levels.Length] : new LegLevel[levels.Length];
-        for (int i = 0; i < levels.Length; i++)
-        {
-            walk[i] = LegLevel.Of(side, levels[i]);
-        }
-
+        LegLevel.Fill(side, levels, walk);
         return TryWalk(amount, ref MemoryMarshal.GetReference(walk), walk.Length, 1 - takerFee, out received);
     }
 
     /// <summary>
-    /// The walk of both sides in one branch-free form over <see cref="LegLevel"/>s: per level <c>take = min(left, cap)</c>,
-    /// <c>got += take·mul / div</c>, <c>left −= take</c>. <paramref name="keep"/> = 1 − fee (the caller computes it once;
-    /// it is the same double).
+    /// The walk of either side over its <see cref="LegLevel"/>s (<see cref="LegLevel.Fill"/>); <paramref name="keep"/> =
+    /// 1 − fee (the caller computes it once; it is the same double).
     /// </summary>
     /// <remarks>
-    /// Levels go two at a time and the early exit is tested once per two: once the amount is consumed a further level
-    /// takes exactly 0 and adds exactly 0, so the result is the same as stopping at once, and on books where one or two
-    /// levels fill a leg the mispredicted branches (which cost more than the arithmetic) halve. <c>left</c> reaches
-    /// exactly 0 when a level covers the rest (<c>take == left</c>), so <c>left == 0</c> is "fully consumed".
+    /// §7's walk, level by level: <c>take = min(left, cap)</c>, <c>got += take·mul/div</c>, <c>left −= take</c>. A
+    /// level that does not cover what is left is taken whole, so up to level i the walk has received exactly
+    /// <see cref="LegLevel.Before"/> (the same additions in the same order, done once when the side was filled) and
+    /// only <c>left</c> needs carrying: the level that covers the rest adds <c>left·mul/div</c> to it and the walk ends.
+    /// (<c>left == cap</c> takes the whole level and ends there too: the same sum.) Bit for bit the level-by-level walk.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static bool TryWalk(double amount, ref LegLevel levels, int count, double keep, out double received)
     {
         double left = amount;
-        double got = 0;
-        int i = 0;
-        for (; i + 1 < count; i += 2)
+        for (int i = 0; i < count; i++)
         {
-            ref LegLevel a = ref Unsafe.Add(ref levels, i);
-            double take = Math.Min(left, a.Cap);
-            got += take * a.Mul / a.Div;
-            left -= take;
-            ref LegLevel b = ref Unsafe.Add(ref levels, i + 1);
-            take = Math.Min(left, b.Cap);
-            got += take * b.Mul / b.Div;
-            left -= take;
-            if (left == 0)
+            ref LegLevel level = ref Unsafe.Add(ref levels, i);
+            if (left <= level.Cap)
             {
-                received = got * keep;
+                received = (level.Before + (left * level.Mul / level.Div)) * keep;
                 return true;
             }
+
+            left -= level.Cap;
         }
 
-        if (i < count)
-        {
-            ref LegLevel a = ref Unsafe.Add(ref levels, i);
-            double take = Math.Min(left, a.Cap);
-            got += take * a.Mul / a.Div;
-            left -= take;
-        }
-
-        received = got * keep;
-        return left == 0;
+        received = 0;
+        return false;
     }
 }
 
 /// <summary>
-/// A book level as one leg walks it: <see cref="Cap"/> = what the level absorbs of the amount, and the amount taken
-/// converts to <c>take·Mul/Div</c>. Selling base through a bid: (qty, price, 1) → <c>price·take</c>; buying base from
-/// an ask: (qty·price, 1, price) → <c>spend/price</c>. Multiplying or dividing by 1 is exact, so both are §7's formulas
-/// to the last bit.
+/// A book level as a leg walks it: <see cref="Cap"/> = what the level absorbs of the amount, which converts at
+/// <c>take·Mul/Div</c>; <see cref="Before"/> = what the better levels give when all taken. Selling base through a bid:
+/// (qty, price, 1) → <c>price·take</c>; buying base from an ask: (qty·price, 1, price) → <c>spend/price</c>. Multiplying
+/// or dividing by 1 is exact, so both are §7's formulas to the last bit.
 /// </summary>
-internal readonly record struct LegLevel(double Cap, double Mul, double Div)
+internal readonly record struct LegLevel(double Cap, double Mul, double Div, double Before)
 {
+    /// <summary>The walk form of a side's levels (best first) into <paramref name="walk"/> (at least as long).</summary>
+    public static void Fill(LegSide side, ReadOnlySpan<BookLevel> levels, Span<LegLevel> walk)
+    {
+        double before = 0;
+        for (int i = 0; i < levels.Length; i++)
+        {
+            var l = levels[i];
+            var w = side == LegSide.SellBase ? new LegLevel(l.Quantity, l.Price, 1, before) : new LegLevel(l.Quantity * l.Price, 1, l.Price, before);
+            walk[i] = w;
+            // A level taken whole: got += cap·mul/div, the walk's own addition.
+            before += w.Cap * w.Mul / w.Div;
+        }
+    }
+
+    /// <summary>The walk form of a side's best level (its <see cref="Before"/> is 0).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static LegLevel Of(LegSide side, BookLevel level) =>
-        side == LegSide.SellBase ? new(level.Quantity, level.Price, 1) : new(level.Quantity * level.Price, 1, level.Price);
+    public static LegLevel Best(LegSide side, BookLevel l) =>
+        side == LegSide.SellBase ? new(l.Quantity, l.Price, 1, 0) : new(l.Quantity * l.Price, 1, l.Price, 0);
 }

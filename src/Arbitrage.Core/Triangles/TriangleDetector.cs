@@ -19,14 +19,14 @@ namespace Arbitrage.Core.Triangles;
 /// <para>No allocation per call: books and result buffers are preallocated; a book side grows (once) only when a
 /// larger book than any before arrives.</para>
 /// <para>Hot path: each book side keeps its best level in the walk form of <see cref="LegConversion"/> in one flat
-/// array, so a leg that the best level fills (the usual case at detection notionals) is one comparison and three
-/// operations with no branch to mispredict; deeper legs walk the side (its walk form is refreshed lazily, on the first
+/// array, so a leg that the best level fills (the usual case at detection notionals) is one comparison and two
+/// floating-point operations; deeper legs walk the side (its walk form is refreshed lazily, on the first
 /// deep walk after an update). The numbers are the same to the last bit either way.</para>
 /// </remarks>
 public sealed class TriangleDetector
 {
     /// <summary>The best-level slot of an empty side: no amount is ≤ its cap, so every leg through it walks (and runs out).</summary>
-    private static readonly LegLevel NoLevel = new(-1, 0, 1);
+    private static readonly LegLevel NoLevel = new(-1, 0, 1, 0);
 
     private readonly TriangleUniverse _universe;
     private readonly PairBook[] _books;
@@ -212,8 +212,8 @@ public sealed class TriangleDetector
     private int Applied(int pair, PairBook book, long timeMs)
     {
         int bids = 2 * pair;
-        _best[bids] = book.BidCount > 0 ? LegLevel.Of(LegSide.SellBase, book.Bids[0]) : NoLevel;
-        _best[bids + 1] = book.AskCount > 0 ? LegLevel.Of(LegSide.BuyBase, book.Asks[0]) : NoLevel;
+        _best[bids] = book.BidCount > 0 ? LegLevel.Best(LegSide.SellBase, book.Bids[0]) : NoLevel;
+        _best[bids + 1] = book.AskCount > 0 ? LegLevel.Best(LegSide.BuyBase, book.Asks[0]) : NoLevel;
         _walkStale[bids] = true;
         _walkStale[bids + 1] = true;
         _synced[pair] = true;
@@ -331,12 +331,7 @@ public sealed class TriangleDetector
                 walk = new LegLevel[Math.Max(count, walk.Length * 2)];
             }
 
-            var how = bids ? LegSide.SellBase : LegSide.BuyBase;
-            for (int i = 0; i < count; i++)
-            {
-                walk[i] = LegLevel.Of(how, levels[i]);
-            }
-
+            LegLevel.Fill(bids ? LegSide.SellBase : LegSide.BuyBase, levels.AsSpan(0, count), walk);
             _walkCount[side] = count;
             _walkStale[side] = false;
         }

@@ -88,13 +88,9 @@ internal sealed class FullRescanDetector
             _walk[side] = new LegLevel[levels.Length]; // once, for books deeper than any before (real tapes: 200 levels)
         }
 
-        for (int i = 0; i < levels.Length; i++)
-        {
-            _walk[side][i] = LegLevel.Of(how, levels[i]);
-        }
-
+        LegLevel.Fill(how, levels, _walk[side]);
         _count[side] = levels.Length;
-        _best[side] = levels.Length > 0 ? _walk[side][0] : new LegLevel(-1, 0, 1);
+        _best[side] = levels.Length > 0 ? _walk[side][0] : new LegLevel(-1, 0, 1, 0);
     }
 
     private bool Leg(int side, ref double amount)
@@ -102,7 +98,7 @@ internal sealed class FullRescanDetector
         ref readonly var best = ref _best[side];
         if (amount <= best.Cap)
         {
-            amount = amount * best.Mul / best.Div * _keep;
+            amount = ((side & 1) == 0 ? amount * best.Mul : amount / best.Div) * _keep;
             return true;
         }
 

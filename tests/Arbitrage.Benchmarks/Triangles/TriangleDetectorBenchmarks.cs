@@ -8,13 +8,14 @@ namespace Arbitrage.Benchmarks.Triangles;
 /// rescan of every cycle per update (baseline), on the synthetic 93-pair / 798-cycle venue of <see cref="SyntheticVenue"/>.
 /// Per book update (OperationsPerInvoke): updates/s = 1e9 / Mean[ns]. Each update replaces a 10-level-a-side book.
 /// Scenarios: <c>top</c> = the example config ($100 notionals, fee 0.1 %, threshold +0.05 %: legs fill on
-/// the best level, episodes are rare); <c>deep</c> = $1000 notionals walking one to four levels and a threshold of
-/// −0.4 % that keeps about 60 % of the cycles in episodes that open and close all the time (a stress case).
+/// the best level, episodes are rare); <c>deep</c> = $1000 notionals, a quarter of the legs walking two to four
+/// levels; <c>churn</c> = deep, and a threshold of −0.4 % that keeps about 60 % of the cycles in episodes opening and
+/// closing at random (a stress case: every evaluation is a coin toss for the branch predictor).
 /// </summary>
 [MemoryDiagnoser]
 public class TriangleDetectorBenchmarks
 {
-    [Params("top", "deep")]
+    [Params("top", "deep", "churn")]
     public string Scenario { get; set; } = "top";
 
     private SyntheticVenue _venue = null!;
@@ -25,9 +26,8 @@ public class TriangleDetectorBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        bool deep = Scenario == "deep";
-        _venue = SyntheticVenue.Create(deep ? 1000 : 100);
-        var settings = new TriangleDetectorSettings(0.001, deep ? -0.004 : 0.0005, 5000);
+        _venue = SyntheticVenue.Create(Scenario == "top" ? 100 : 1000);
+        var settings = new TriangleDetectorSettings(0.001, Scenario == "churn" ? -0.004 : 0.0005, 5000);
         _incremental = new TriangleDetector(_venue.Universe, settings);
         _rescan = new FullRescanDetector(_venue.Universe, settings);
         _shift = 0;

@@ -52,4 +52,15 @@ public sealed class LegConversionTests
         Assert.False(LegConversion.TryConvert(LegSide.BuyBase, 1406, Asks, 0, out _));
         Assert.False(LegConversion.TryConvert(LegSide.BuyBase, 1, [], 0, out _));
     }
+
+    [Fact]
+    public void A_deep_book_is_walked_to_the_level_that_fills_the_amount()
+    {
+        // 1000 levels of 1 base, prices falling by 1 from 2000: selling 500.5 base takes 500 whole levels and half of one.
+        var bids = Enumerable.Range(0, 1000).Select(i => new BookLevel(2000 - i, 1)).ToArray();
+        Assert.True(LegConversion.TryConvert(LegSide.SellBase, 500.5, bids, 0, out double quote));
+        double expected = Enumerable.Range(0, 500).Sum(i => 2000.0 - i) + (0.5 * 1500);
+        Assert.Equal(expected, quote);
+        Assert.False(LegConversion.TryConvert(LegSide.SellBase, 1000.5, bids, 0, out _));
+    }
 }
