@@ -12,6 +12,7 @@ public sealed partial class NodeProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _stdout = new();
+    private readonly SemaphoreSlim _newOutput = new(0);
     private readonly StringBuilder _stderr = new();
     private readonly TaskCompletionSource<string> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _disposed;
@@ -106,6 +107,8 @@ public sealed partial class NodeProcess : IAsyncDisposable
                 node._stdout.AppendLine(e.Data);
             }
 
+            node._newOutput.Release();
+
             var m = ListeningLine().Match(e.Data);
             if (m.Success)
             {
@@ -139,6 +142,32 @@ public sealed partial class NodeProcess : IAsyncDisposable
         catch (Exception e) when (e is TimeoutException or InvalidOperationException)
         {
             throw new InvalidOperationException($"node did not start: {e.Message}\nstdout:\n{Stdout}\nstderr:\n{Stderr}", e);
+        }
+    }
+
+    /// <summary>
+    /// Waits until <paramref name="condition"/> holds for the node's stdout, checked again on every line it writes (no
+    /// polling); throws with the output when the node exits first or <paramref name="timeout"/> passes.
+    /// </summary>
+    public async Task WaitForOutputAsync(Func<string, bool> condition, TimeSpan timeout, string what)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        while (!condition(Stdout))
+        {
+            if (HasExited)
+            {
+                throw new InvalidOperationException($"node exited before {what}:\nstdout:\n{Stdout}\nstderr:\n{Stderr}");
+            }
+
+            try
+            {
+                // A line arrives, or the process exits (its last lines arrive first), or the deadline passes.
+                await _newOutput.WaitAsync(TimeSpan.FromSeconds(1), deadline.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"{what}: not within {timeout.TotalSeconds} s:\nstdout:\n{Stdout}\nstderr:\n{Stderr}");
+            }
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Arbitrage.Engine.Projections;
 using Arbitrage.Testing;
 
@@ -49,13 +48,9 @@ public sealed class NodeFreshDatabaseTests : IDisposable
         await node.WaitListeningAsync(Patience);
 
         var tags = ReadModels.DefaultHandlers().Select(h => h.Tag).Distinct(StringComparer.Ordinal).ToArray();
-        var deadline = Stopwatch.StartNew();
-        while (!tags.All(tag => node.Stdout.Contains($"Projection {ProjectionExtensions.ProjectionName(tag)} resumes", StringComparison.Ordinal)))
-        {
-            Assert.True(deadline.Elapsed < Patience, $"projections did not all resume within {Patience.TotalSeconds} s:\n{node.Stdout}\n{node.Stderr}");
-            Assert.False(node.HasExited, $"node exited:\n{node.Stdout}\n{node.Stderr}");
-            await Task.Delay(100);
-        }
+        await node.WaitForOutputAsync(
+            stdout => tags.All(tag => stdout.Contains($"Projection {ProjectionExtensions.ProjectionName(tag)} resumes", StringComparison.Ordinal)),
+            Patience, "every projection resumed");
 
         return node.Stdout + node.Stderr;
     }
