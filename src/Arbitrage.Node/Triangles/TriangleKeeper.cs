@@ -94,8 +94,15 @@ public sealed class TriangleKeeper : ReceiveActor, IWithTimers
         {
             foreach (var file in Directory.GetFiles(_settings.Directory, "*.json").Order(StringComparer.Ordinal))
             {
-                if (Accept(file, out var errors) is { } config) _files[Full(file)] = config;
-                else Rejected(file, errors, "rejected");
+                if (Accept(file, out var errors) is { } config)
+                {
+                    _files[Full(file)] = config;
+                    Loaded(file, config);
+                }
+                else
+                {
+                    Rejected(file, errors, "rejected");
+                }
             }
 
             if (_settings.Watch) Watch();
@@ -189,7 +196,7 @@ public sealed class TriangleKeeper : ReceiveActor, IWithTimers
 
         if (_files.TryGetValue(full, out var old) && Same(old, config)) return;
         _files[full] = config;
-        _log.Info("Triangle config {0} loaded: {1} on {2}{3}", file, config.Id, config.Venue, config.Enabled ? "" : " (disabled)");
+        Loaded(file, config);
         if (old is not null && old.Venue != config.Venue) Send(old.Venue);
         if (!_pairs.ContainsKey(config.Venue)) LoadPairs(config.Venue);
         Send(config.Venue);
@@ -200,6 +207,14 @@ public sealed class TriangleKeeper : ReceiveActor, IWithTimers
         if (File.Exists(full) || !_files.Remove(full, out var config)) return;
         _log.Warning("Triangle config file {0} was deleted: {1} stopped on {2}", full, config.Id, config.Venue);
         Send(config.Venue);
+    }
+
+    private void Loaded(string file, TriangleConfig config)
+    {
+        var fee = config.TakerFee is { } own
+            ? own.ToString(System.Globalization.CultureInfo.InvariantCulture)
+            : $"{_settings.AccountFee(config.Venue)?.ToString("R", System.Globalization.CultureInfo.InvariantCulture)} (account)";
+        _log.Info("Triangle config {0} loaded: {1} on {2}, taker fee {3}{4}", file, config.Id, config.Venue, fee, config.Enabled ? "" : " (disabled)");
     }
 
     private void Rejected(string file, IReadOnlyList<string> errors, string what)
