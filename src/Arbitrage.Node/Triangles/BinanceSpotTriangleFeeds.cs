@@ -102,7 +102,11 @@ public sealed class BinanceSpotTriangleFeeds(
             try
             {
                 var (subscribe, notTraded, alone) = Plan(symbols, await venue.TradingPairsAsync(ct).ConfigureAwait(false));
-                if (notTraded.Count > 0)
+                if (notTraded.Count > 0 && subscribe.Count + alone.Count == 0)
+                    // None at all: an exchange without these markets (the simulator over futures tapes), not a typo.
+                    log.LogInformation("Triangles {Venue}: the venue trades none of the configured pairs ({Pairs}): no book feed",
+                        BinanceSpotVenue.Name, string.Join(", ", notTraded));
+                else if (notTraded.Count > 0)
                     log.LogWarning("Triangles {Venue}: {Count} configured pair(s) not trading on the venue: {Pairs}; their cycles stay unevaluated",
                         BinanceSpotVenue.Name, notTraded.Count, string.Join(", ", notTraded));
                 if (alone.Count > 0)
