@@ -95,6 +95,7 @@ public sealed class SimulatorProcess : IAsyncDisposable
         env["ARB__Exchange__RestUrl"] = origin;
         env["ARB__Exchange__SpotRestUrl"] = origin;
         env["ARB__Exchange__WsUrl"] = WsOrigin;
+        env["ARB__Exchange__SpotWsUrl"] = WsOrigin;
         env["ARB__Exchange__Symbols__0"] = symbol;
     }
 

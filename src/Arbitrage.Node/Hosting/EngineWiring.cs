@@ -6,6 +6,7 @@ using Arbitrage.Engine.Hosting;
 using Arbitrage.Engine.Market;
 using Arbitrage.Engine.Recording;
 using Arbitrage.Engine.Symbols;
+using Arbitrage.Engine.Triangles;
 
 namespace Arbitrage.Node.Hosting;
 
@@ -18,7 +19,7 @@ public static class EngineWiring
 {
     public static AkkaConfigurationBuilder WithEngine(
         this AkkaConfigurationBuilder akka, NodeOptions options, ISymbolFeedFactory? feed, AggTradeStore? tape, IReadOnlyDictionary<string, SymbolFilters> filters,
-        IExchangeGateway? live = null, IMarketSentimentSource? sentiment = null)
+        IExchangeGateway? live = null, IMarketSentimentSource? sentiment = null, ITriangleFeedFactory? triangleFeeds = null)
     {
         if (tape is not null)
         {
@@ -33,6 +34,7 @@ public static class EngineWiring
             Symbols = options.Exchange.Symbols,
             Symbol = new SymbolSettings(Feed: feed, RecorderPath: tape is null ? null : "/user/trade-recorder"),
             Sentiment = sentiment,
+            TriangleFeeds = triangleFeeds,
             Trading = new EngineTrading(
                 live ?? new PaperGateway(paper),
                 new ExecutorSettings(new FilterBook(filters, FilterBook.Generic)),

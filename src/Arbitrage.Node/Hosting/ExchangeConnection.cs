@@ -64,6 +64,11 @@ public sealed class ExchangeConnection : IAsyncDisposable
                 rest = rest with { SpotRestBaseUrl = new Uri(options.SpotRestUrl) };
             }
 
+            if (!string.IsNullOrWhiteSpace(options.SpotWsUrl))
+            {
+                rest = rest with { WsSpotBaseUrl = new Uri(options.SpotWsUrl) };
+            }
+
             if (!string.IsNullOrWhiteSpace(options.WsUrl))
             {
                 var ws = options.WsUrl.TrimEnd('/');
@@ -182,6 +187,27 @@ public sealed class ExchangeConnection : IAsyncDisposable
         LiveGateway = gateway;
         LiveCarryGateway = new Engine.Funding.Carry.LiveCarryLegGateway(_signedClient!);
         return [];
+    }
+
+    /// <summary>Live mode: the spot account's taker commission rate (<c>GET /api/v3/account</c>), or why it cannot be read.</summary>
+    public async Task<(decimal? Fee, string? Error)> ReadSpotTakerFeeAsync(CancellationToken ct)
+    {
+        if (_signedClient is null)
+        {
+            return (null, "no signed client (live mode has not started)");
+        }
+
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        cts.CancelAfter(TimeSpan.FromSeconds(10));
+        try
+        {
+            var account = await _signedClient.Spot.GetAccountAsync(cts.Token).ConfigureAwait(false);
+            return account.Success ? (account.Data!.CommissionRates.Taker, null) : (null, account.Error!.ToString());
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return (null, "no answer within 10 s");
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -23,6 +23,28 @@ public sealed record NodeOptions
     public PaperOptions Paper { get; init; } = new();
 
     public ExecutionOptions Execution { get; init; } = new();
+
+    public TrianglesOptions Triangles { get; init; } = new();
+}
+
+/// <summary><c>Triangles</c>: the live triangle detectors (configs in <c>strategies/triangles/</c>).</summary>
+public sealed record TrianglesOptions
+{
+    /// <summary>
+    /// The taker fee (fraction per leg) that replaces <c>"taker_fee": "account"</c> in paper mode and against the
+    /// simulator's paper account; live mode reads the spot account's <c>commissionRates.taker</c> instead. Default 0.001
+    /// (Binance spot's base rate, 0.1 %, without BNB discount).
+    /// </summary>
+    public decimal PaperTakerFee { get; init; } = 0.001m;
+
+    /// <summary>How often the node re-sends each venue's configs to its detector (a moved or restarted entity gets them back).</summary>
+    public int ResendSeconds { get; init; } = 5;
+
+    /// <summary>The first invalid key as one line, else null.</summary>
+    public string? Validate() =>
+        PaperTakerFee is < 0m or >= 0.1m ? $"Triangles:PaperTakerFee must be in [0, 0.1), not {PaperTakerFee.ToString(System.Globalization.CultureInfo.InvariantCulture)}"
+        : ResendSeconds is < 1 or > 3600 ? $"Triangles:ResendSeconds must be 1..3600, not {ResendSeconds}"
+        : null;
 }
 
 /// <summary>
@@ -176,6 +198,12 @@ public sealed record ExchangeOptions
 
     /// <summary>WebSocket base URL override; the 2026 split paths /public, /market, /private are appended.</summary>
     public string? WsUrl { get; init; }
+
+    /// <summary>
+    /// Spot market-data WebSocket base override (the triangle detectors' books: <c>{base}/stream?streams=</c>); default
+    /// Binance production <c>wss://stream.binance.com:9443</c>. In sim mode it is the simulator's origin.
+    /// </summary>
+    public string? SpotWsUrl { get; init; }
 
     /// <summary><c>paper</c> (default: the paper account) or <c>live</c> (real orders through the Binance API).</summary>
     public string Mode { get; init; } = "paper";

@@ -15,6 +15,7 @@ using Arbitrage.Node.Api.Metrics;
 using Arbitrage.Node.Api.Ops;
 using Arbitrage.Node.Api.Read;
 using Arbitrage.Node.Auth;
+using Arbitrage.Node.Triangles;
 using Serilog;
 using Serilog.Events;
 using Serilog.Formatting.Compact;
@@ -71,7 +72,8 @@ public static class NodeProgram
         ExchangeConnection? exchange = null;
         try
         {
-            exchange = await ExchangeConnection.OpenAsync(options.Exchange, ct, new Serilog.Extensions.Logging.SerilogLoggerFactory(Log.Logger)).ConfigureAwait(false);
+            using var logs = new Serilog.Extensions.Logging.SerilogLoggerFactory(Log.Logger);
+            exchange = await ExchangeConnection.OpenAsync(options.Exchange, ct, logs).ConfigureAwait(false);
             if (options.Exchange.Mode == "live")
             {
                 var refusals = await exchange.StartLiveAsync(options.Exchange, ct, options.Execution).ConfigureAwait(false);
@@ -84,6 +86,13 @@ public static class NodeProgram
                 Log.Information("Live gateway: user-data stream connected; orders go to {Exchange}", exchange.Describe());
             }
 
+            var (triangleFee, feeError) = await TriangleAccountFeeAsync(options, exchange, ct).ConfigureAwait(false);
+            if (feeError is not null)
+            {
+                await Console.Error.WriteLineAsync($"arbitrage-node: live mode refused: {feeError}").ConfigureAwait(false);
+                return StartupError.InvalidConfiguration;
+            }
+
             options = options with { Exchange = options.Exchange with { Symbols = [.. exchange.Symbols] } };
             await NodeSchema.EnsureAsync(checkedOk.Database, ct).ConfigureAwait(false);
             var tape = new AggTradeStore(checkedOk.Database);
@@ -92,6 +101,7 @@ public static class NodeProgram
                 new StoredThenRestHistory(tape, new RestAggTradeHistory(exchange.PublicClient)),
                 exchange.FrameErrors);
             var filters = await exchange.LoadFiltersAsync(ct).ConfigureAwait(false);
+            var spotVenue = new BinanceSpotVenue(exchange.PublicClient);
             var startup = checkedOk with
             {
                 Feed = feed,
@@ -101,6 +111,9 @@ public static class NodeProgram
                 Sentiment = new Engine.Market.BinanceSentimentSource(exchange.PublicClient),
                 LiveGateway = exchange.LiveGateway,
                 CarryGateway = exchange.LiveCarryGateway,
+                TriangleFeeds = new BinanceSpotTriangleFeeds(spotVenue, exchange.PublicClient, exchange.Streams, logs.CreateLogger("Arbitrage.Node.Triangles"), exchange.FrameErrors),
+                TriangleVenues = spotVenue,
+                TriangleAccountFee = triangleFee,
             };
             builder.Services.AddSingleton(exchange);
             var app = Build(builder, options, startup);
@@ -180,8 +193,9 @@ public static class NodeProgram
                     cluster.Join(cluster.SelfAddress);
                 }
             });
-            akka.WithEngine(options, startup.Feed, startup.Tape, startup.Filters ?? new Dictionary<string, Core.Sizing.SymbolFilters>(), startup.LiveGateway, startup.Sentiment);
+            akka.WithEngine(options, startup.Feed, startup.Tape, startup.Filters ?? new Dictionary<string, Core.Sizing.SymbolFilters>(), startup.LiveGateway, startup.Sentiment, startup.TriangleFeeds);
             akka.WithTrading(options, startup.Database, startup.CarryGateway);
+            akka.WithTriangles(options, startup);
             if (options.Recording.Tape is { } tapePath && startup.Streams is { } streams)
             {
                 akka.WithActors((system, registry) =>
@@ -212,6 +226,35 @@ public static class NodeProgram
         app.MapOpsEndpoints();
         app.MapFundingEndpoints();
         return app;
+    }
+
+    /// <summary>
+    /// The fee for <c>"taker_fee": "account"</c>: paper mode's <c>Triangles:PaperTakerFee</c>; live, the spot account's
+    /// <c>commissionRates.taker</c> when an enabled binance-spot config asks for it (the problem as one line when it
+    /// cannot be read), else none.
+    /// </summary>
+    private static async Task<(double? Fee, string? Error)> TriangleAccountFeeAsync(NodeOptions options, ExchangeConnection exchange, CancellationToken ct)
+    {
+        if (options.Exchange.Mode != "live")
+        {
+            return ((double)options.Triangles.PaperTakerFee, null);
+        }
+
+        var directory = Path.Combine(options.Paths.Strategies, "triangles");
+        var configs = TriangleWiring.AccountFeeConfigs(directory, BinanceSpotVenue.Name);
+        if (configs.Count == 0)
+        {
+            return (null, null);
+        }
+
+        var (fee, error) = await exchange.ReadSpotTakerFeeAsync(ct).ConfigureAwait(false);
+        if (error is not null)
+        {
+            return (null, $"triangle config(s) {string.Join(", ", configs)} in {Path.GetFullPath(directory)} use \"taker_fee\": \"account\", but the spot account's commission rate (GET /api/v3/account) could not be read: {error}");
+        }
+
+        Log.Information("Triangles: \"account\" taker fee of {Configs} = {Fee} (binance-spot account commissionRates.taker)", string.Join(", ", configs), fee);
+        return ((double)fee!.Value, null);
     }
 
     private static Serilog.ILogger CreateLogger(string logDirectory) =>

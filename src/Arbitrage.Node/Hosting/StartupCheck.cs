@@ -46,6 +46,15 @@ public static class StartupCheck
         /// <summary>Live mode's carry legs (spot + perp on the exchange); null = paper legs.</summary>
         public Engine.Funding.Carry.ICarryLegGateway? CarryGateway { get; init; }
 
+        /// <summary>Live books for the triangle detectors (null: nothing streams, e.g. tests).</summary>
+        public Engine.Triangles.ITriangleFeedFactory? TriangleFeeds { get; init; }
+
+        /// <summary>Exchange pairs (<c>BASE/QUOTE</c>, trading) of a venue for the triangle configs; null: none known (tests).</summary>
+        public Triangles.ITriangleVenuePairs? TriangleVenues { get; init; }
+
+        /// <summary>The fee that replaces <c>"taker_fee": "account"</c> (the account's in live mode, the paper default otherwise); null = unknown.</summary>
+        public double? TriangleAccountFee { get; init; }
+
         /// <summary>SQLite: the lock on the data directory, held until the node exits (null on PostgreSQL).</summary>
         public DataDirectoryLock? DataLock { get; init; }
     }
@@ -106,12 +115,17 @@ public static class StartupCheck
             return (null, new StartupError($"Exchange:Kind (--exchange): must be 'binance' or 'sim', got '{options.Exchange.Kind}'.", StartupError.InvalidConfiguration));
         }
 
-        foreach (var (key, url) in new[] { ("Exchange:RestUrl", options.Exchange.RestUrl), ("Exchange:WsUrl", options.Exchange.WsUrl) })
+        foreach (var (key, url) in new[] { ("Exchange:RestUrl", options.Exchange.RestUrl), ("Exchange:WsUrl", options.Exchange.WsUrl), ("Exchange:SpotWsUrl", options.Exchange.SpotWsUrl) })
         {
             if (!string.IsNullOrWhiteSpace(url) && !Uri.TryCreate(url, UriKind.Absolute, out _))
             {
                 return (null, new StartupError($"{key} (ARB__{key.Replace(":", "__", StringComparison.Ordinal)}): not an absolute URL: '{url}'.", StartupError.InvalidConfiguration));
             }
+        }
+
+        if (options.Triangles.Validate() is { } triangles)
+        {
+            return (null, new StartupError(triangles, StartupError.InvalidConfiguration));
         }
 
         if (options.Exchange.Mode is not ("paper" or "live"))

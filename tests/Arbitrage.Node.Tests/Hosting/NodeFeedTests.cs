@@ -149,6 +149,8 @@ public sealed class NodeFeedTests : IDisposable
         // A closed loopback port: connection refused at once; the feed keeps retrying with backoff.
         env["ARB__Exchange__RestUrl"] = "http://127.0.0.1:9";
         env["ARB__Exchange__WsUrl"] = "ws://127.0.0.1:9";
+        env["ARB__Exchange__SpotRestUrl"] = "http://127.0.0.1:9";
+        env["ARB__Exchange__SpotWsUrl"] = "ws://127.0.0.1:9";
         env["ARB__Exchange__Symbols__0"] = "BTCUSDT";
 
         await using var node = NodeProcess.Start(_work, env);
@@ -172,6 +174,8 @@ public sealed class NodeFeedTests : IDisposable
         var env = Env();
         env["ARB__Exchange__RestUrl"] = "http://127.0.0.1:9";
         env["ARB__Exchange__WsUrl"] = "ws://127.0.0.1:9";
+        env["ARB__Exchange__SpotRestUrl"] = "http://127.0.0.1:9";
+        env["ARB__Exchange__SpotWsUrl"] = "ws://127.0.0.1:9";
 
         await using var node = NodeProcess.Start(_work, env, args.Split(' ', StringSplitOptions.RemoveEmptyEntries));
         using var http = new HttpClient { BaseAddress = await node.WaitListeningAsync(TimeSpan.FromSeconds(60)) };

@@ -90,6 +90,8 @@ public sealed class NodeStartupTests : IDisposable
         {
             ["ARB__Exchange__RestUrl"] = "http://127.0.0.1:9",
             ["ARB__Exchange__WsUrl"] = "ws://127.0.0.1:9",
+            ["ARB__Exchange__SpotRestUrl"] = "http://127.0.0.1:9",
+            ["ARB__Exchange__SpotWsUrl"] = "ws://127.0.0.1:9",
             ["ARB__Paths__Strategies"] = strategies,
         };
         await using var node = NodeProcess.Start(_work, Env(overrides), "--mode", "live");
