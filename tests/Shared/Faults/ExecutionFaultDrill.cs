@@ -163,7 +163,12 @@ public static class ExecutionFaultDrill
         await client.RegisterAndLoginAsync(Invite);
         await FaultDrills.UntilAsync(async () => (await sim.StateAsync()).GetProperty("streams").GetArrayLength() >= 1, "market stream subscribed", Deadline, first);
         await sim.PostAsync($"/sim/control/step?frames={Phase1Frames}");
-        await client.WaitForAsync("/api/positions", (s, b) => s == HttpStatusCode.OK && b.GetArrayLength() == 1, Deadline);
+        await FaultDrills.UntilAsync(async () =>
+            {
+                var (status, body) = await client.GetAsync("/api/positions");
+                return status == HttpStatusCode.OK && body.GetArrayLength() == 1;
+            },
+            "the paper position opened on the tape's first tick with an ATR", Deadline, first);
         await FaultDrills.UntilAsync(async () => await journal.CountAsync("executor", "execution-order-accepted.v1") >= 3,
             "stop and take-profits accepted (the entry filled at once)", Deadline, first);
 
