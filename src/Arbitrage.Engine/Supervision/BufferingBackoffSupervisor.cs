@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using Akka.Persistence;
 
 namespace Arbitrage.Engine.Supervision;
 
@@ -133,8 +134,9 @@ public sealed class BufferingBackoffSupervisor : UntypedActor, IWithTimers
             case ResetBackoff:
                 _failures = 0;
                 break;
-            case DeadLetter d when d.Recipient.Path.Equals(_childPath) && !d.Sender.Equals(Self):
-                // Sent to the child but still in its mailbox when it stopped: the next incarnation gets it.
+            case DeadLetter d when d.Recipient.Path.Equals(_childPath) && !d.Sender.Equals(Self) && d.Message is not (IJournalMessage or ISnapshotMessage):
+                // Sent to the child but still in its mailbox when it stopped: the next incarnation gets it. Not the journal's
+                // answers to the dead incarnation's writes (one failure per event of a failed batch): they were its, not ours.
                 _ready = false;
                 Buffer(d.Message, d.Sender);
                 break;

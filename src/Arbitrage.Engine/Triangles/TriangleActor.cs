@@ -8,6 +8,7 @@ using Akka.Streams;
 using Arbitrage.Binance.Streams;
 using Arbitrage.Core.Triangles;
 using Arbitrage.Engine.Persistence;
+using Arbitrage.Engine.Supervision;
 using Arbitrage.Engine.Telemetry;
 using Arbitrage.Engine.Topics;
 
@@ -60,6 +61,14 @@ public sealed class TriangleActor : ReceivePersistentActor
             }
         });
         Recover<ITriangleEvent>(Track);
+        Recover<Tagged>(t =>
+        {
+            // A journal that stores the tagging wrapper (the in-memory ones) replays it.
+            if (t.Payload is ITriangleEvent e) Track(e);
+        });
+
+        // Under a BufferingBackoffSupervisor (SupervisedProps): what arrived while the journal was down comes now.
+        Recover<RecoveryCompleted>(_ => Context.Parent.Tell(BufferingBackoffSupervisor.ChildReady.Instance));
 
         Command<ConfigureTriangles>(Configure);
         Command<TriangleBooks>(m =>
@@ -81,6 +90,16 @@ public sealed class TriangleActor : ReceivePersistentActor
 
     public static Props Props(string venue, IActorRef mediator, ITriangleFeedFactory? feeds = null) =>
         Akka.Actor.Props.Create(() => new TriangleActor(venue, mediator, feeds));
+
+    /// <summary>
+    /// The detector as the shard region runs it: under a <see cref="BufferingBackoffSupervisor"/>, so a journal that fails
+    /// (a write or the recovery) stops it only until the journal answers again, with a growing backoff, and what the
+    /// keeper and the feed sent meanwhile reaches it then. Restarted, it has no books and no configuration: the keeper's
+    /// next resend configures it, which restarts its feed and closes the episodes the journal holds open
+    /// (<see cref="TriangleEpisodeEnd.Restarted"/>).
+    /// </summary>
+    public static Props SupervisedProps(string venue, IActorRef mediator, ITriangleFeedFactory? feeds = null) =>
+        BufferingBackoffSupervisor.Props(Props(venue, mediator, feeds), "detector");
 
     /// <summary>The feed's stream ended (it restarts its connections itself, so only a bug or a shutdown ends it).</summary>
     public sealed record FeedEnded(string Reason) : INoSerializationVerificationNeeded;
