@@ -12,5 +12,6 @@ internal static class EndToEndRegistry
         EndToEnd.Register("latency", Execution.LatencyBench.RunAsync);
         EndToEnd.Register("recovery", Recovery.RecoveryBench.RunAsync);
         EndToEnd.Register("tritape", Triangles.TriangleTapeBench.RunAsync);
+        EndToEnd.Register("tridecision", Triangles.TriangleActorLatencyBench.RunAsync);
     }
 }
