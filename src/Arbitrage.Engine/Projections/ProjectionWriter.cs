@@ -11,17 +11,7 @@ public sealed class ProjectionWriter(DbConnection connection, DbTransaction tran
     /// <summary>Runs <paramref name="sql"/> with <c>@name</c> parameters; returns the affected row count.</summary>
     public async Task<int> ExecuteAsync(string sql, CancellationToken ct, params (string Name, object? Value)[] parameters)
     {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            var p = command.CreateParameter();
-            p.ParameterName = name;
-            p.Value = value ?? DBNull.Value;
-            command.Parameters.Add(p);
-        }
-
+        await using var command = connection.Command(sql, transaction, parameters);
         return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 }

@@ -33,7 +33,7 @@ public static class TriangleReadModel
         var open = await Episodes(connection, $"SELECT {Columns} FROM {Table} {filter} {and} end_ms IS NULL ORDER BY start_ms, venue, config_id, cycle", venueArg, ct).ConfigureAwait(false);
         var recent = await Episodes(connection, $"SELECT {Columns} FROM {Table} {filter} ORDER BY start_ms DESC, venue, config_id, cycle LIMIT @limit", [.. venueArg, ("@limit", (long)limit)], ct).ConfigureAwait(false);
         var cycles = new List<CycleRow>();
-        await using (var command = Command(connection, 
+        await using (var command = connection.Command(
             $"""
             SELECT g.venue, g.config_id, g.cycle, g.n, g.best, MIN(b.peak_ms)
             FROM (SELECT venue, config_id, cycle, COUNT(*) AS n, MAX(peak_net_return) AS best FROM {Table} {filter} GROUP BY venue, config_id, cycle) g
@@ -51,25 +51,9 @@ public static class TriangleReadModel
         return new View(open, recent, cycles);
     }
 
-    private static DbCommand Command(DbConnection connection, string sql, DbTransaction? transaction, (string Name, object? Value)[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.Transaction = transaction;
-        foreach (var (name, value) in parameters)
-        {
-            var p = command.CreateParameter();
-            p.ParameterName = name;
-            p.Value = value ?? DBNull.Value;
-            command.Parameters.Add(p);
-        }
-
-        return command;
-    }
-
     private static async Task<List<EpisodeRow>> Episodes(DbConnection connection, string sql, (string, object?)[] args, CancellationToken ct)
     {
-        await using var command = Command(connection, sql, null, args);
+        await using var command = connection.Command(sql, null, args);
         await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
         var rows = new List<EpisodeRow>();
         while (await reader.ReadAsync(ct).ConfigureAwait(false))

@@ -2,7 +2,6 @@ using System.Data.Common;
 using System.Security.Cryptography;
 using System.Text;
 using Arbitrage.Engine.Persistence;
-using Arbitrage.Node.Api.Read;
 
 namespace Arbitrage.Node.Auth;
 

@@ -46,7 +46,8 @@ public static class TriangleActorLatencyBench
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (ReferenceEquals(instrument, EngineMetrics.TriangleDecisionUs)) l.EnableMeasurementEvents(instrument);
+            // By name: the instrument publishes itself while EngineMetrics' static fields are still being assigned.
+            if (instrument.Meter.Name == EngineMetrics.MeterName && instrument.Name == "arbitrage.triangles.decision.duration") l.EnableMeasurementEvents(instrument);
         };
         listener.SetMeasurementEventCallback<double>((_, value, _, _) =>
         {
@@ -87,7 +88,9 @@ public static class TriangleActorLatencyBench
         });
         await Task.WhenAll(pending);
         wall.Stop();
+        var status = await actor.Ask<TriangleStatus>(new GetTriangleStatus("synthetic"), TimeSpan.FromSeconds(30));
         listener.Dispose();
+        Console.WriteLine($"the actor applied {status.BookUpdates:N0} book updates, {status.Evaluations:N0} cycle evaluations; its histogram holds {measured.Count:N0}");
         await system.Terminate();
 
         Console.WriteLine("| path | updates | p50 µs | p99 µs | p99.9 µs | max µs | updates/s |");

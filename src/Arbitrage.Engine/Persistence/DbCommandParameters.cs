@@ -1,9 +1,9 @@
 using System.Data.Common;
 
-namespace Arbitrage.Node.Api.Read;
+namespace Arbitrage.Engine.Persistence;
 
 /// <summary>Parameter binding for plain ADO commands that run unchanged on SQLite and PostgreSQL.</summary>
-internal static class DbCommandParameters
+public static class DbCommandParameters
 {
     /// <summary>Creates a command on <paramref name="connection"/> with <c>@name</c> parameters (values never spliced into SQL).</summary>
     public static DbCommand Command(this DbConnection connection, string sql, DbTransaction? transaction = null, params (string Name, object? Value)[] parameters)
