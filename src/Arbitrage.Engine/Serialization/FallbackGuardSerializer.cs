@@ -30,8 +30,10 @@ public sealed class FallbackGuardSerializer : Serializer
 
     private readonly NewtonSoftJsonSerializer _newtonsoft;
     private readonly bool _foreignByReference;
-    private readonly ConcurrentDictionary<long, object> _inFlight = new();
-    private long _next;
+    // Process-wide, not per instance: Akka may create more than one instance of a serializer (threads racing to the
+    // first use of a binding), and the bytes one wrote must be read by whichever instance deserializes them.
+    private static readonly ConcurrentDictionary<long, object> InFlight = new();
+    private static long _next;
 
     public FallbackGuardSerializer(ExtendedActorSystem system)
         : base(system)
@@ -56,7 +58,7 @@ public sealed class FallbackGuardSerializer : Serializer
         if (_foreignByReference)
         {
             var id = Interlocked.Increment(ref _next);
-            _inFlight[id] = obj;
+            InFlight[id] = obj;
             return BitConverter.GetBytes(id);
         }
 
@@ -67,7 +69,7 @@ public sealed class FallbackGuardSerializer : Serializer
     {
         if (_foreignByReference)
         {
-            return bytes.Length == sizeof(long) && _inFlight.TryRemove(BitConverter.ToInt64(bytes), out var value)
+            return bytes.Length == sizeof(long) && InFlight.TryRemove(BitConverter.ToInt64(bytes), out var value)
                 ? value
                 : throw new SerializationException($"{CheckOursOnlyKey} is on: {type?.FullName} bytes from another process cannot be read (a single-node diagnostic)");
         }

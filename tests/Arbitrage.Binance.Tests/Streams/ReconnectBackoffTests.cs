@@ -61,7 +61,9 @@ public class ReconnectBackoffTests : StreamTestBase
     public async Task A_connection_that_lived_longer_than_the_minimum_back_off_reconnects_after_the_minimum_again()
     {
         await using var h = await Simulator.SimHarness.StartAsync();
-        var options = Options(h) with { MinBackoff = TimeSpan.FromMilliseconds(100), MaxBackoff = TimeSpan.FromSeconds(5) };
+        // A minimum of 400 ms: a back-off that did not reset would wait ≥ 800 ms, then ≥ 1600 ms; the margin between
+        // 400 and 800 absorbs a loaded machine's scheduling delays.
+        var options = Options(h) with { MinBackoff = TimeSpan.FromMilliseconds(400), MaxBackoff = TimeSpan.FromSeconds(10) };
         var url = options.CombinedStreamUrl(StreamPath.Market, ["btcusdt@aggTrade"]);
         var probe = Run(BinanceWebSocketSource.Create(url, options));
 
@@ -70,7 +72,7 @@ public class ReconnectBackoffTests : StreamTestBase
             var c = (WsConnected)await probe.WaitForAsync(e => e is WsConnected, $"connection {i}");
             Assert.Equal(i, c.Attempt);
             await Until(() => h.Host.State.Hub.SessionCount == 1, "the simulator to register the session");
-            await Until(() => options.Time.GetUtcNow() - c.Time > TimeSpan.FromMilliseconds(150), "the connection to outlive the minimum back-off");
+            await Until(() => options.Time.GetUtcNow() - c.Time > TimeSpan.FromMilliseconds(450), "the connection to outlive the minimum back-off");
             h.Host.Control.DropAllWebSockets();
             var d = (WsDisconnected)await probe.WaitForAsync(e => e is WsDisconnected, $"disconnect {i}");
             Assert.Equal(DisconnectKind.Error, d.Kind);
@@ -81,9 +83,9 @@ public class ReconnectBackoffTests : StreamTestBase
         probe.KillSwitch.Shutdown();
         for (var i = 0; i < 2; i++)
         {
-            // The back-off resets after a healthy connection: ~100 ms each time, not 200 then 400.
+            // The back-off resets after a healthy connection: ~400 ms each time, not 800 then 1600.
             var gap = connects[i + 1].Time - disconnects[i].Time;
-            Assert.True(gap < TimeSpan.FromMilliseconds(190 + 100 * i), $"reconnect {i + 1} took {gap.TotalMilliseconds:F0} ms");
+            Assert.True(gap < TimeSpan.FromMilliseconds(760), $"reconnect {i + 1} took {gap.TotalMilliseconds:F0} ms");
         }
     }
 

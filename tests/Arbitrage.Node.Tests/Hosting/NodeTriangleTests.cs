@@ -79,9 +79,11 @@ public sealed class NodeTriangleTests : IAsyncLifetime
 
         // Hot reload, invalid: rejected with file, JSON path and rule; the config in force stays (its episodes stay open).
         File.WriteAllText(ConfigFile, File.ReadAllText(ConfigFile).Replace("\"min_net_return\": -0.5", "\"min_net_return\": \"low\"", StringComparison.Ordinal));
-        await FaultDrills.UntilAsync(() => Task.FromResult(node.Stdout.Contains("rejected on reload; the config in force stays", StringComparison.Ordinal)),
-            "the rejection of the invalid file", Deadline, node);
-        var rejection = node.Stdout.Split('\n').First(l => l.Contains("rejected on reload", StringComparison.Ordinal));
+        // The watcher may see the file half written first (rejected as unreadable JSON): wait for the rule's rejection.
+        static string? Rejection(string stdout) => stdout.Split('\n').FirstOrDefault(l =>
+            l.Contains("rejected on reload; the config in force stays", StringComparison.Ordinal) && l.Contains("$.min_net_return", StringComparison.Ordinal));
+        await FaultDrills.UntilAsync(() => Task.FromResult(Rejection(node.Stdout) is not null), "the rejection of the invalid file", Deadline, node);
+        var rejection = Rejection(node.Stdout)!;
         Assert.Contains("tri_binance.json", rejection, StringComparison.Ordinal);
         Assert.Contains("$.min_net_return", rejection, StringComparison.Ordinal);
         Assert.Contains("[type]", rejection, StringComparison.Ordinal);

@@ -71,6 +71,22 @@ public static class PostgresOutageDrill
 
             // The whole tape, then every signal up to its last trade (ticks after it depend on how long a run keeps going).
             await anonymous.WaitForAsync("/api/health", (_, h) => h.ValueKind == JsonValueKind.Object && LastTick(h) >= tapeEnd, TimeSpan.FromSeconds(300));
+
+            // The signals projection has caught up with every signal journaled so far (a loaded machine projects late:
+            // an empty page read too early must not pass for a settled one).
+            await using (var journal = new Npgsql.NpgsqlConnection(schema.ConnectionString))
+            {
+                await journal.OpenAsync();
+                const string Caught = """
+                    SELECT COALESCE((SELECT ordering FROM projection_offsets WHERE name = 'tag:signal'), 0)
+                         >= COALESCE((SELECT MAX(ordering) FROM journal WHERE manifest = 'signal-emitted.v1'), 0)
+                    """;
+                await FaultDrills.UntilAsync(async () =>
+                {
+                    await using var command = new Npgsql.NpgsqlCommand(Caught, journal);
+                    return (bool)(await command.ExecuteScalarAsync())!;
+                }, "the signals projection to catch up with the journal", TimeSpan.FromSeconds(120), node);
+            }
             IReadOnlyList<string> signals = [];
             IReadOnlyList<string> previous = ["-"];
             try
@@ -79,7 +95,7 @@ public static class PostgresOutageDrill
                 await client.WaitForAsync("/api/signals?limit=500", (s, b) =>
                 {
                     signals = SignalsUpTo(b, tapeEnd);
-                    var done = s == HttpStatusCode.OK && (expected is null ? signals.SequenceEqual(previous) : signals.SequenceEqual(expected));
+                    var done = s == HttpStatusCode.OK && (expected is null ? signals.Count > 0 && signals.SequenceEqual(previous) : signals.SequenceEqual(expected));
                     previous = signals;
                     return done;
                 }, TimeSpan.FromSeconds(60));
@@ -92,13 +108,15 @@ public static class PostgresOutageDrill
             // The market tape recorded meanwhile was kept and written when the database came back.
             await using var connection = new Npgsql.NpgsqlConnection(schema.ConnectionString);
             await connection.OpenAsync();
-            long rows;
-            using (var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+            long rows = 0;
+            try
             {
-                while ((rows = await CountAsync(connection, "SELECT count(*) FROM agg_trades")) < TapeTrades && !deadline.IsCancellationRequested)
-                {
-                    await Task.Delay(200, CancellationToken.None);
-                }
+                await FaultDrills.UntilAsync(async () => (rows = await CountAsync(connection, "SELECT count(*) FROM agg_trades")) >= TapeTrades,
+                    "every trade of the tape in agg_trades", TimeSpan.FromSeconds(30));
+            }
+            catch (TimeoutException)
+            {
+                // The caller compares the count with the tape's and reports it.
             }
 
             return new PostgresOutageRun(signals, rows, await CountAsync(connection, "SELECT count(DISTINCT agg_id) FROM agg_trades"), outageSeconds, recover, healthDuring);
