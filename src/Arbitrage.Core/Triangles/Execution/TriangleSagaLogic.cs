@@ -192,6 +192,14 @@ public static class TriangleSagaLogic
         var started = s.Started!;
         var cycleLegs = s.Orders.Where(o => !o.Intent.Unwind).ToList();
         var last = cycleLegs.Count > 0 ? cycleLegs[^1] : null;
+        if (last is null && !s.Killed)
+        {
+            // Recovered between the start and the first intent (journaled together live): the plan's first leg, as
+            // the live decision would have sent it (its IOC limit bounds the price).
+            Intend(d, 1, false, started.Cycle.Legs[0], started.Plan.Legs[0], now);
+            return;
+        }
+
         var unwinding = s.Killed || s.Orders.Any(o => o.Intent.Unwind) || last is null || !last.Complete;
 
         if (!unwinding && last!.Intent.Number == 3)
