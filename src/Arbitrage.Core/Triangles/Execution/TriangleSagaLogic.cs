@@ -200,15 +200,15 @@ public static class TriangleSagaLogic
             return;
         }
 
-        var unwinding = s.Killed || s.Orders.Any(o => o.Intent.Unwind) || last is null || !last.Complete;
-
+        var unwinding = s.Orders.Any(o => o.Intent.Unwind) || last is null || !last.Complete;
         if (!unwinding && last!.Intent.Number == 3)
         {
+            // A kill switch that arrives while leg 3 is out has nothing left to stop.
             End(d, TriangleAttemptOutcome.Completed, "all three legs filled", now);
             return;
         }
 
-        if (!unwinding)
+        if (!unwinding && !s.Killed)
         {
             var next = started.Cycle.Legs[last!.Intent.Number];
             var held = s.Held(next.From);
