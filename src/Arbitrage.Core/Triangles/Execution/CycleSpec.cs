@@ -19,10 +19,13 @@ public enum TradeSide
 /// <param name="Leg">1, 2 or 3.</param>
 public sealed record CycleLegSpec(int Leg, string Symbol, string Base, string Quote, LegSide Side, PairFilters Filters)
 {
+    [JsonIgnore]
     public string From => Side == LegSide.SellBase ? Base : Quote;
 
+    [JsonIgnore]
     public string To => Side == LegSide.SellBase ? Quote : Base;
 
+    [JsonIgnore]
     public TradeSide TradeSide => Side == LegSide.SellBase ? TradeSide.Sell : TradeSide.Buy;
 }
 

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Arbitrage.Core.Sizing;
 
 namespace Arbitrage.Core.Triangles.Execution;
@@ -21,6 +22,7 @@ public sealed record PairFilters(
     /// <summary>No filter at all: quantities and prices go out as computed.</summary>
     public static PairFilters None { get; } = new(0m, 0m, 0m, 0m, 0m, 0m, 0m, 0m, 0m);
 
+    [JsonIgnore]
     public bool IsNone => this == None;
 
     /// <summary>The filters the futures executor already knows (<see cref="SymbolFilters"/>), plus the maxima it does not carry.</summary>

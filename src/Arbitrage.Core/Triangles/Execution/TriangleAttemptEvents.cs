@@ -74,6 +74,7 @@ public sealed record TriangleAttemptStarted(
 
 /// <summary>An order about to be sent (a cycle leg or an unwind order): journaled before the venue hears of it.</summary>
 /// <param name="Number">1–3 for a cycle leg; 1, 2, … for an unwind order.</param>
+/// <param name="Reason">Why the attempt unwinds (on the first unwind order); empty otherwise.</param>
 [Manifest(TriangleLegIntended.Manifest)]
 public sealed record TriangleLegIntended(
     string AttemptId,
@@ -82,7 +83,8 @@ public sealed record TriangleLegIntended(
     bool Unwind,
     CycleLegSpec Leg,
     PlannedLeg Order,
-    long TimeMs) : ITriangleAttemptEvent
+    long TimeMs,
+    string Reason = "") : ITriangleAttemptEvent
 {
     public const string Manifest = "triangle-leg-intended.v1";
 

@@ -212,9 +212,9 @@ public static class TriangleSagaLogic
         {
             var next = started.Cycle.Legs[last!.Intent.Number];
             var held = s.Held(next.From);
-            if (books.Book(next.Symbol) is not { } book)
+            if (books.Book(next.Symbol) is not { Synchronised: true } book)
             {
-                Unwind(d, books, now, $"leg {next.Leg} {next.Symbol}: no book");
+                Unwind(d, books, now, $"leg {next.Leg} {next.Symbol}: stale: no synchronised book");
                 return;
             }
 
@@ -238,6 +238,7 @@ public static class TriangleSagaLogic
         var s = d.State;
         var started = s.Started!;
         var unwinds = s.Orders.Where(o => o.Intent.Unwind).ToList();
+        if (unwinds.Count > 0 && unwinds[0].Intent.Reason.Length > 0) why = unwinds[0].Intent.Reason; // the cause, not the last step
         var soldBack = unwinds.Any(o => o.Answer is { ExecutedQty: > 0m });
         if (started.Policy.Unwind == UnwindPolicy.None)
         {
@@ -282,7 +283,7 @@ public static class TriangleSagaLogic
                 return;
             }
 
-            Intend(d, leg.Leg, true, leg, planned, now);
+            Intend(d, leg.Leg, true, leg, planned, now, unwinds.Count == 0 ? why : string.Empty);
             return;
         }
 
@@ -299,11 +300,11 @@ public static class TriangleSagaLogic
         }
     }
 
-    private static void Intend(TriangleSagaDecision d, int number, bool unwind, CycleLegSpec leg, PlannedLeg order, long now)
+    private static void Intend(TriangleSagaDecision d, int number, bool unwind, CycleLegSpec leg, PlannedLeg order, long now, string reason = "")
     {
         var id = Id(d);
         var cid = unwind ? TriangleOrderIds.Unwind(id, number) : TriangleOrderIds.Leg(id, number);
-        var intent = new TriangleLegIntended(id, cid, number, unwind, leg, order with { Leg = number }, now);
+        var intent = new TriangleLegIntended(id, cid, number, unwind, leg, order with { Leg = number }, now, reason);
         d.Emit(intent);
         d.Do(new TriangleSagaCommand.SendOrder(intent.ToRequest()));
     }

@@ -148,6 +148,23 @@ public sealed class TriangleSagaTests
     }
 
     [Fact]
+    public void A_next_leg_the_books_or_filters_refuse_unwinds_what_leg_1_bought()
+    {
+        var run = Started();
+        run.Books.Set("ETH/BTC", EthBtcBook() with { Synchronised = false });
+        run.RunToEnd();
+        Assert.Equal(["ta1L1", "ta1U1"], run.Sent);
+        Assert.Equal(TriangleAttemptOutcome.Unwound, run.Result.Outcome);
+        Assert.Contains("leg 2 ETH/BTC: stale", run.Result.Detail, StringComparison.Ordinal);
+
+        var thin = Started();
+        thin.Books.Set("ETH/BTC", EthBtcBook() with { Asks = [new(0.05, 0.0001)] });
+        thin.RunToEnd();
+        Assert.Equal(["ta1L1", "ta1U1"], thin.Sent);
+        Assert.Contains("infeasible", thin.Result.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Duplicate_and_foreign_answers_change_nothing()
     {
         var run = Started().RunToEnd();
@@ -288,5 +305,37 @@ public sealed class TriangleSagaTests
             var valueUsdt = (double)held * (asset == pair.Base ? run.Books.Book(pair.Symbol)!.Bids[0].Price : 1 / run.Books.Book(pair.Symbol)!.Asks[0].Price);
             Assert.True(valueUsdt < 5 + (double)pair.Filters.MarketStepSize * 60000, $"{held} {asset} ≈ {valueUsdt} USDT is more than dust");
         }
+    }
+}
+
+/// <summary>The journal survives the engine's JSON settings (snake case, enums as strings): recovery from stored rows is exact.</summary>
+public sealed class TriangleAttemptJournalJsonTests
+{
+    private static readonly System.Text.Json.JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower,
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.SnakeCaseLower) },
+    };
+
+    [Fact]
+    public void Every_event_of_an_unwound_attempt_round_trips_and_recovers_the_same_state()
+    {
+        var run = new SagaRun();
+        run.Feed(Start());
+        run.RunToEnd(o => o.ClientOrderId == "ta1L2" ? run.Partial(o, 0.5m) : null);
+        var stored = run.Journal.Select(e => (ITriangleAttemptEvent)System.Text.Json.JsonSerializer.Deserialize(
+            System.Text.Json.JsonSerializer.Serialize(e, e.GetType(), Json), e.GetType(), Json)!).ToList();
+        var recovered = TriangleSagaState.Recover(stored);
+        Assert.Equal(run.State.Holdings, recovered.Holdings);
+        IReadOnlyList<long> noLatencies = [];
+        var noHeld = new Dictionary<string, decimal>();
+        Assert.Equal(run.Result with { LegLatenciesMs = noLatencies, Held = noHeld }, recovered.Ended!.Result with { LegLatenciesMs = noLatencies, Held = noHeld });
+        Assert.Equal(run.Result.LegLatenciesMs, recovered.Ended.Result.LegLatenciesMs);
+        Assert.Equal(run.Result.Held, recovered.Ended.Result.Held);
+        Assert.Equal(run.State.Started!.Plan.Legs, recovered.Started!.Plan.Legs);
+        Assert.Equal(run.State.Started.Cycle.Legs, recovered.Started.Cycle.Legs);
+        Assert.Equal(run.State.Orders.Select(o => o.Intent.ToRequest()), recovered.Orders.Select(o => o.Intent.ToRequest()));
+        Assert.Contains("\"side\":\"buy_base\"", System.Text.Json.JsonSerializer.Serialize(stored[0], stored[0].GetType(), Json), StringComparison.Ordinal);
     }
 }
