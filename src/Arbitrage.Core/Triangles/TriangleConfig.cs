@@ -1,3 +1,5 @@
+using Arbitrage.Core.Triangles.Execution;
+
 namespace Arbitrage.Core.Triangles;
 
 /// <summary>A start asset of the cycles and the notional each cycle starts with, in that asset.</summary>
@@ -16,7 +18,8 @@ public sealed record StartAsset(string Asset, decimal Notional);
 /// <param name="MinNetReturn">An episode lasts while <c>r ≥</c> this; may be negative to study near misses.</param>
 /// <param name="StalenessMs">A book older than this at an evaluation makes its cycles unevaluated (and closes their episodes).</param>
 /// <param name="Enabled">False: validated and loaded, but not run.</param>
-/// <param name="ExecuteMinNetReturn">The floor on <c>r</c> for executing a cycle (execution, next issue); independent of <see cref="MinNetReturn"/>.</param>
+/// <param name="ExecuteMinNetReturn">The floor on <c>r</c> for executing a cycle (after rounding to the filters); independent of <see cref="MinNetReturn"/>.</param>
+/// <param name="Execution">The other execution keys; null = all at their defaults (<see cref="TriangleExecutionSettings.Default"/>).</param>
 public sealed record TriangleConfig(
     string Id,
     string Venue,
@@ -26,11 +29,34 @@ public sealed record TriangleConfig(
     decimal MinNetReturn,
     long StalenessMs = TriangleConfig.DefaultStalenessMs,
     bool Enabled = true,
-    decimal ExecuteMinNetReturn = TriangleConfig.DefaultExecuteMinNetReturn)
+    decimal ExecuteMinNetReturn = TriangleConfig.DefaultExecuteMinNetReturn,
+    TriangleExecutionSettings? Execution = null)
 {
     public const long DefaultStalenessMs = 5000;
 
     public const decimal DefaultExecuteMinNetReturn = 0.001m;
+
+    /// <summary>The execution keys, defaults filled in.</summary>
+    public TriangleExecutionSettings Exec => Execution ?? TriangleExecutionSettings.Default;
+
+    /// <summary>
+    /// The paper balances per asset: <c>paper_balances</c> as written, or ten times each start asset's notional.
+    /// </summary>
+    public IReadOnlyDictionary<string, decimal> PaperBalancesOrDefault()
+    {
+        if (Exec.PaperBalances is { } written)
+        {
+            return written;
+        }
+
+        var balances = new Dictionary<string, decimal>(StringComparer.Ordinal);
+        foreach (var s in StartAssets)
+        {
+            balances[s.Asset] = s.Notional * 10m;
+        }
+
+        return balances;
+    }
 
     /// <summary>The folder the node and <c>arbctl</c> read triangle configs from, relative to the repository.</summary>
     public const string DefaultDirectory = "strategies/triangles";

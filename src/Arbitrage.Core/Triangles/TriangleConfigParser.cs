@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Arbitrage.Core.Strategies;
+using Arbitrage.Core.Triangles.Execution;
 using static Arbitrage.Core.Strategies.JsonValidator;
 
 namespace Arbitrage.Core.Triangles;
@@ -23,6 +24,7 @@ internal sealed partial class TriangleConfigParser
     private static readonly string[] TopLevelFields =
     [
         "id", "venue", "symbols", "start_assets", "taker_fee", "min_net_return", "staleness_ms", "enabled", "execute_min_net_return",
+        "max_slippage_bps", "leg_order_type", "unwind", "cooldown_ms", "leg_timeout_ms", "paper_balances", "paper_latency_ms", "execute",
     ];
 
     [GeneratedRegex(StrategyParser.IdPattern)] private static partial Regex IdRegex();
@@ -63,7 +65,9 @@ internal sealed partial class TriangleConfigParser
         var enabled = _json.Bool(fields, "$", "enabled", fallback: true);
         var executeMin = _json.Decimal(fields, "$", "execute_min_net_return", TriangleConfig.DefaultExecuteMinNetReturn, new(Min: 0m, MinExclusive: true));
 
-        if (_json.Count > 0 || id is null || venue is null || !symbolsOk || startAssets is null || !feeOk || minNet is null || staleness is null || executeMin is null)
+        var execution = ParseExecution(fields);
+
+        if (_json.Count > 0 || id is null || venue is null || !symbolsOk || startAssets is null || !feeOk || minNet is null || staleness is null || executeMin is null || execution is null)
         {
             return null;
         }
@@ -94,7 +98,91 @@ internal sealed partial class TriangleConfigParser
             }
         }
 
-        return new TriangleConfig(id, venue, symbols, startAssets, fee, minNet.Value, staleness.Value, enabled, executeMin.Value);
+        return new TriangleConfig(id, venue, symbols, startAssets, fee, minNet.Value, staleness.Value, enabled, executeMin.Value, execution);
+    }
+
+    /// <summary>The execution keys (all optional); null when one is invalid (its error is added).</summary>
+    private TriangleExecutionSettings? ParseExecution(Dictionary<string, JsonElement> fields)
+    {
+        var before = _json.Count;
+        var slippage = _json.Decimal(fields, "$", "max_slippage_bps", TriangleExecutionSettings.DefaultMaxSlippageBps,
+            new(Min: 0m, Max: TriangleExecutionSettings.MaxMaxSlippageBps));
+        var orderType = Choice(fields, "leg_order_type", LegOrderType.LimitIoc, ("limit_ioc", LegOrderType.LimitIoc), ("market", LegOrderType.Market));
+        var unwind = Choice(fields, "unwind", UnwindPolicy.Market, ("market", UnwindPolicy.Market), ("none", UnwindPolicy.None));
+        var cooldown = Integer(fields, "cooldown_ms", TriangleExecutionSettings.DefaultCooldownMs, 0);
+        var timeout = Integer(fields, "leg_timeout_ms", TriangleExecutionSettings.DefaultLegTimeoutMs, 1);
+        var latency = Integer(fields, "paper_latency_ms", 0, 0);
+        var execute = _json.Bool(fields, "$", "execute", fallback: false);
+        var balances = ParsePaperBalances(fields);
+        if (_json.Count > before || slippage is null)
+        {
+            return null;
+        }
+
+        return new TriangleExecutionSettings(slippage.Value, orderType, unwind, cooldown, timeout, balances, latency, execute);
+    }
+
+    private T Choice<T>(Dictionary<string, JsonElement> fields, string name, T fallback, params (string Text, T Value)[] choices)
+    {
+        if (!fields.TryGetValue(name, out var el))
+        {
+            return fallback;
+        }
+
+        var words = string.Join(" or ", choices.Select(c => $"\"{c.Text}\""));
+        if (el.ValueKind != JsonValueKind.String)
+        {
+            _json.Add(Prop("$", name), StrategyRules.Type, $"must be {words} (got {Shown(el)})");
+            return fallback;
+        }
+
+        foreach (var (text, value) in choices)
+        {
+            if (el.GetString() == text)
+            {
+                return value;
+            }
+        }
+
+        _json.Add(Prop("$", name), StrategyRules.Format, $"must be {words} (got {Shown(el)})");
+        return fallback;
+    }
+
+    private long Integer(Dictionary<string, JsonElement> fields, string name, long fallback, int min) =>
+        fields.TryGetValue(name, out var el) ? _json.CheckInteger(el, Prop("$", name), min, int.MaxValue) ?? fallback : fallback;
+
+    /// <summary>An object asset → amount ≥ 0; absent = null (ten times each start asset's notional).</summary>
+    private Dictionary<string, decimal>? ParsePaperBalances(Dictionary<string, JsonElement> fields)
+    {
+        const string path = "$.paper_balances";
+        if (!fields.TryGetValue("paper_balances", out var el))
+        {
+            return null;
+        }
+
+        if (el.ValueKind != JsonValueKind.Object)
+        {
+            _json.Add(path, StrategyRules.Type, $"must be an object of asset: amount (got {Shown(el)})");
+            return null;
+        }
+
+        var balances = new Dictionary<string, decimal>(StringComparer.Ordinal);
+        foreach (var (asset, value) in _json.Fields(el, path, null, null, null))
+        {
+            var assetPath = Prop(path, asset);
+            if (!AssetRegex().IsMatch(asset))
+            {
+                _json.Add(assetPath, StrategyRules.Format, $"asset must match {AssetPattern} (got \"{asset}\")");
+                continue;
+            }
+
+            if (_json.CheckDecimal(value, assetPath, new DecimalBounds(Min: 0m)) is { } amount)
+            {
+                balances.Add(asset, amount);
+            }
+        }
+
+        return balances;
     }
 
     /// <summary><c>"*"</c> (or <c>["*"]</c>) → null = every pair; else a non-empty array of distinct <c>BASE/QUOTE</c>.</summary>

@@ -17,7 +17,24 @@ public sealed record TriangleEpisodeRecord(
     string Action = TriangleEpisodeRecord.Observed,
     string Reason = "")
 {
+    /// <summary>Detection only (<c>execute</c> off).</summary>
     public const string Observed = "observed";
+
+    /// <summary>An attempt was started on the episode.</summary>
+    public const string Taken = "taken";
+
+    /// <summary>Execution was on and no attempt started; <see cref="Reason"/> says why (<c>filters</c>, <c>risk:…</c>, …).</summary>
+    public const string Missed = "missed";
+
+    /// <summary>This episode marked <c>taken</c>.</summary>
+    public TriangleEpisodeRecord AsTaken() => this with { Action = Taken, Reason = string.Empty };
+
+    /// <summary>This episode marked <c>missed</c> for <paramref name="reason"/> (a code: <c>filters</c>, <c>stale</c>, <c>cooldown</c>, <c>balance</c>, <c>risk:&lt;rule&gt;</c>).</summary>
+    public TriangleEpisodeRecord AsMissed(string reason)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(reason);
+        return this with { Action = Missed, Reason = reason };
+    }
 
     /// <summary>The record of <paramref name="episode"/>, a cycle of <paramref name="universe"/> on <paramref name="venue"/>.</summary>
     public static TriangleEpisodeRecord From(TriangleUniverse universe, string venue, in TriangleEpisode episode)
