@@ -228,6 +228,27 @@ public sealed class SpotBookTradingTests
     }
 
     [Fact]
+    public async Task The_control_endpoints_hold_spot_answers_after_accept_and_sim_state_shows_the_spot_balances()
+    {
+        await using var h = await StartAsync();
+        using var http = new HttpClient { BaseAddress = h.Host.BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
+        (await http.PostAsync("/sim/control/hold-orders?afterAccept=true", null)).EnsureSuccessStatusCode();
+        var placing = h.Client.Spot.PlaceQuoteMarketOrderAsync("BTCUSDT", OrderSide.Buy, 600m, "held-http");
+        await UntilAsync(() => h.Host.Control.HeldPlacements == 1, "the answer is held");
+
+        using (var state = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("/sim/state")))
+        {
+            var root = state.RootElement;
+            Assert.Equal((1, 1), (root.GetProperty("heldPlacements").GetInt32(), root.GetProperty("spotOrders").GetInt32()));
+            Assert.Equal("400", root.GetProperty("spotBalances").GetProperty("USDT").GetProperty("free").GetString());
+            Assert.Equal("1.00999", root.GetProperty("spotBalances").GetProperty("BTC").GetProperty("free").GetString());
+        }
+        Assert.False(placing.IsCompleted);
+        (await http.PostAsync("/sim/control/release-orders", null)).EnsureSuccessStatusCode();
+        Assert.Equal("FILLED", (await placing.WaitAsync(TimeSpan.FromSeconds(30))).GetOrThrow().Status);
+    }
+
+    [Fact]
     public async Task A_spot_placement_held_before_the_engine_reaches_the_account_only_on_release()
     {
         await using var h = await StartAsync();
