@@ -210,6 +210,38 @@ public sealed class SpotBookTradingTests
     }
 
     [Fact]
+    public async Task A_gtc_rests_what_the_book_lacks_and_its_cancel_is_reported_with_both_client_ids()
+    {
+        await using var h = await StartAsync();
+        var keys = ListenKeyLifecycle.ForSpot(h.Client.Spot, TimeProvider.System);
+        var client = UserDataStreamClient.ForSpot(h.Client.Options, keys, TimeProvider.System);
+        var events = Channel.CreateUnbounded<IUserDataEvent>();
+        var userSession = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        h.Host.State.Hub.SessionOpened += s => { if (s.ListenKey is not null) userSession.TrySetResult(); };
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var run = client.RunAsync(events.Writer, cts.Token);
+        await userSession.Task.WaitAsync(cts.Token);
+
+        var order = (await h.Client.Spot.PlaceOrderAsync(Ioc("ETHBTC", OrderSide.Buy, 2m, 0.05m, "gtc-1", TimeInForce.Gtc))).GetOrThrow();
+        Assert.Equal(("PARTIALLY_FILLED", 1m), (order.Status, order.ExecutedQty));
+        Assert.Equal(0.05m, h.Host.Spot.Balance("BTC").Locked); // the resting 1 ETH at 0.05
+        Assert.Single((await h.Client.Spot.GetOpenOrdersAsync("ETHBTC")).GetOrThrow());
+
+        var canceled = (await h.Client.Spot.CancelOrderAsync(OrderRef.ByClientId("ETHBTC", "gtc-1"))).GetOrThrow();
+        Assert.Equal("CANCELED", canceled.Status);
+        Assert.Equal((0m, 1m - 0.05m), (h.Host.Spot.Balance("BTC").Locked, h.Host.Spot.Balance("BTC").Free));
+
+        var reports = new List<SpotExecutionReport>();
+        while (reports.Count < 3)
+            if (await events.Reader.ReadAsync(cts.Token) is SpotExecutionReport r) reports.Add(r);
+        Assert.Equal([("NEW", "NEW"), ("TRADE", "PARTIALLY_FILLED"), ("CANCELED", "CANCELED")], reports.Select(r => (r.ExecutionType, r.Status)));
+        Assert.Equal("gtc-1", reports[2].OriginalClientOrderId);
+        Assert.Equal("gtc-1", reports[2].OrderClientId);
+        cts.Cancel();
+        await run;
+    }
+
+    [Fact]
     public async Task A_spot_placement_held_after_accept_is_already_filled_at_the_exchange_and_answered_on_release()
     {
         await using var h = await StartAsync();
