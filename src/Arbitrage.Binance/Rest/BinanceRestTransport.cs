@@ -47,7 +47,8 @@ internal sealed class BinanceRestTransport(
         HttpMethod method, Uri baseUrl, string path, RestParameters parameters, Security security,
         CallKind kind, Func<byte[], T> parse, CancellationToken ct, TimeSpan? timeoutOverride = null)
     {
-        if (gate.TryEnter(kind == CallKind.PlaceOrder) is { } refused) return refused;
+        // Spot's order-count limit (-1015) is the spot account's: it holds back spot placements only.
+        if (gate.TryEnter(kind == CallKind.PlaceOrder && path.StartsWith("/api/", StringComparison.Ordinal)) is { } refused) return refused;
         if (security != Security.None && credentials is null)
             return new BinanceError(0, $"{path} needs API credentials; none were configured.", null, BinanceErrorKind.NoCredentials);
 

@@ -25,7 +25,7 @@ public sealed class RateLimitGate(TimeProvider time)
     /// <summary><c>X-MBX-ORDER-COUNT-1D</c> of the last spot order response (−1 before any).</summary>
     public int OrderCount1D { get; private set; } = -1;
 
-    /// <summary>Set after a spot -1015 (too many new orders) until it passes: placements wait, other calls go on.</summary>
+    /// <summary>Set after a spot -1015 (too many new orders) until it passes: spot placements wait, other calls go on.</summary>
     public DateTimeOffset? OrdersResumeAt { get { lock (_gate) return _ordersResumeAt; } }
 
     /// <summary>Set after a 429 until it passes.</summary>
@@ -38,14 +38,14 @@ public sealed class RateLimitGate(TimeProvider time)
     public DateTimeOffset? BannedUntil { get { lock (_gate) return _bannedUntil; } }
 
     /// <summary>Null when a call may go out now, else the error to return without calling.</summary>
-    public BinanceError? TryEnter() => TryEnter(placesOrder: false);
+    public BinanceError? TryEnter() => TryEnter(placesSpotOrder: false);
 
-    /// <summary>As <see cref="TryEnter()"/>; a placement is also refused while the order-count limit (-1015) lasts.</summary>
-    public BinanceError? TryEnter(bool placesOrder)
+    /// <summary>As <see cref="TryEnter()"/>; a spot placement is also refused while spot's order-count limit (-1015) lasts.</summary>
+    public BinanceError? TryEnter(bool placesSpotOrder)
     {
         lock (_gate)
         {
-            if (placesOrder && !_banned && _ordersResumeAt is { } ordersResume)
+            if (placesSpotOrder && !_banned && _ordersResumeAt is { } ordersResume)
             {
                 if (time.GetUtcNow() < ordersResume)
                     return new BinanceError(-1015, $"Order-count limit reached (-1015); new orders resume at {ordersResume:O}.",
@@ -87,7 +87,7 @@ public sealed class RateLimitGate(TimeProvider time)
         }
     }
 
-    /// <summary>Binance spot's -1015: only new orders wait (queries and cancels are not counted against it).</summary>
+    /// <summary>Binance spot's -1015: only new spot orders wait (queries, cancels and USD-M are not counted against it).</summary>
     internal DateTimeOffset BackOffOrders(TimeSpan retryAfter)
     {
         lock (_gate)

@@ -164,7 +164,6 @@ public sealed partial class SpotAccount
             if (qty is { } q)
             {
                 if (q <= 0 || q < spec.MinQty || q > spec.MaxQty || q % spec.StepSize != 0) return (null, SpotErrors.Filter("LOT_SIZE"));
-                if (limit is null && levels.Count == 0) return (null, SimError.Rejected(-1000, $"No market price for {p.Symbol} yet: the tape has not shown one."));
                 if (q * (limit ?? levels[0].Price) < spec.MinNotional) return (null, SpotErrors.Filter("NOTIONAL"));
             }
 

@@ -160,6 +160,7 @@ public sealed class SpotBookTradingTests
         Assert.True((await h.Client.Spot.GetOrderAsync(OrderRef.ByClientId("BTCUSDT", "n-1"))).Success);
         var local = await h.Client.Spot.PlaceQuoteMarketOrderAsync("BTCUSDT", OrderSide.Buy, 10m, "n-5");
         Assert.Equal((-1015, null), (local.Error!.Code, local.Error.HttpStatus));
+        Assert.Null(h.Client.Limits.TryEnter(placesSpotOrder: false)); // USD-M orders and reads are not held back
 
         time.Advance(TimeSpan.FromSeconds(10));
         Assert.True((await h.Client.Spot.PlaceQuoteMarketOrderAsync("BTCUSDT", OrderSide.Buy, 10m, "n-6")).Success);
