@@ -6,7 +6,8 @@ namespace Arbitrage.Simulator;
 public static class SimulatorCommandLine
 {
     public const string Usage =
-        "usage: Arbitrage.Simulator --tape FILE [--tape FILE...] [--speed N|max] [--port P] [--api-key K --api-secret S] [--start now|subscriber|manual]";
+        "usage: Arbitrage.Simulator --tape FILE [--tape FILE...] [--speed N|max] [--port P] [--api-key K --api-secret S] [--start now|subscriber|manual]"
+        + " [--spot-balance ASSET=AMOUNT[,ASSET=AMOUNT...]] [--spot-order-limits PER_10S,PER_DAY]";
 
     public sealed record Result(SimulatorOptions? Options, string? Error);
 
@@ -66,6 +67,25 @@ public static class SimulatorCommandLine
                         };
                         if (start is null) return new(null, $"--start must be now, subscriber or manual, not '{st}'");
                         options = options with { Start = start.Value };
+                        break;
+                    case "--spot-balance":
+                        var balances = new Dictionary<string, decimal>(StringComparer.Ordinal);
+                        foreach (var pair in Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                        {
+                            var eq = pair.IndexOf('=', StringComparison.Ordinal);
+                            if (eq <= 0 || !decimal.TryParse(pair[(eq + 1)..], NumberStyles.Number, CultureInfo.InvariantCulture, out var amount) || amount < 0)
+                                return new(null, $"--spot-balance takes ASSET=AMOUNT pairs (amount >= 0), not '{pair}'");
+                            balances[pair[..eq].ToUpperInvariant()] = amount;
+                        }
+                        options = options with { Spot = options.Spot with { InitialBalances = balances } };
+                        break;
+                    case "--spot-order-limits":
+                        var limits = Value().Split(',');
+                        if (limits.Length != 2
+                            || !int.TryParse(limits[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out var per10) || per10 < 1
+                            || !int.TryParse(limits[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var perDay) || perDay < 1)
+                            return new(null, $"--spot-order-limits takes PER_10S,PER_DAY (positive integers), not '{string.Join(',', limits)}'");
+                        options = options with { Spot = options.Spot with { OrderLimitPer10Seconds = per10, OrderLimitPerDay = perDay } };
                         break;
                     default:
                         return new(null, $"unknown argument '{arg}'");

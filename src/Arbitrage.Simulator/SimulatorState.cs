@@ -16,8 +16,8 @@ public sealed class SimulatorState
     private readonly Dictionary<string, SymbolMarket> _markets = new(StringComparer.Ordinal);
     private readonly HashSet<string> _depthGapSymbols = [];
     private bool _depthGapAll;
-    private string? _listenKey;
-    private DateTimeOffset _listenKeyExpires;
+    private readonly ListenKeySlot _futuresKey = new();
+    private readonly ListenKeySlot _spotKey = new();
 
     internal SimulatorState(SimulatorOptions options, SimFrame[] frames)
     {
@@ -29,7 +29,7 @@ public sealed class SimulatorState
         foreach (var s in options.Symbols.Keys)
             if (!_markets.ContainsKey(s)) _markets[s] = new SymbolMarket(s);
         Exchange = new SimExchange(Sync, options, s => _markets.GetValueOrDefault(s), () => TapeNowMs, PushUserData);
-        Spot = new SpotAccount(Sync, options.Spot, s => _markets.GetValueOrDefault(s), () => TapeNowMs);
+        Spot = new SpotAccount(Sync, options.Spot, s => _markets.GetValueOrDefault(s), () => TapeNowMs, PushSpotUserData);
         TapeNowMs = frames.Length > 0 ? frames[0].EventTimeMs : options.Time.GetUtcNow().ToUnixTimeMilliseconds();
     }
 
@@ -150,61 +150,101 @@ public sealed class SimulatorState
         w.WriteEndObject();
     });
 
-    // ---- user data / listenKey (one account, one key, like USD-M) ----
+    // ---- user data / listenKeys: one USD-M key (/fapi/v1/listenKey) and one spot key (/api/v3/userDataStream) ----
 
-    /// <summary>Creates the key, or extends and returns the active one.</summary>
-    internal string CreateListenKey()
+    /// <summary>Creates the USD-M key, or extends and returns the active one.</summary>
+    internal string CreateListenKey() => Create(_futuresKey);
+
+    /// <summary>Creates the spot key (<c>POST /api/v3/userDataStream</c>), or extends and returns the active one.</summary>
+    internal string CreateSpotListenKey() => Create(_spotKey);
+
+    /// <summary>Extends the USD-M key; null when there is none or it expired (Binance -1125).</summary>
+    internal string? KeepAliveListenKey() => KeepAlive(_futuresKey, null);
+
+    /// <summary>Extends the spot key named by the request; null when it is not the active one (Binance -1125).</summary>
+    internal string? KeepAliveSpotListenKey(string key) => KeepAlive(_spotKey, key);
+
+    internal void CloseListenKey() => Close(_futuresKey);
+
+    /// <summary>Closes the spot key named by the request; false when it is not the active one.</summary>
+    internal bool CloseSpotListenKey(string key)
+    {
+        lock (Sync)
+        {
+            if (!IsActive(_spotKey, key)) return false;
+            Close(_spotKey);
+            return true;
+        }
+    }
+
+    /// <summary>Expires the USD-M key now (tests of the recreate path); its connections get <c>listenKeyExpired</c>.</summary>
+    public void ExpireListenKey() => CloseListenKey();
+
+    /// <summary>Expires the spot key now; its connections get <c>listenKeyExpired</c>.</summary>
+    public void ExpireSpotListenKey() => Close(_spotKey);
+
+    /// <summary>True for the active USD-M or spot key (a WebSocket path naming it is that account's user-data stream).</summary>
+    internal bool IsListenKeyActive(string? key)
+    {
+        lock (Sync) return IsActive(_futuresKey, key) || IsActive(_spotKey, key);
+    }
+
+    private string Create(ListenKeySlot slot)
     {
         lock (Sync)
         {
             var now = Options.Time.GetUtcNow();
-            if (_listenKey is null || now >= _listenKeyExpires)
-                _listenKey = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-            _listenKeyExpires = now + Options.ListenKeyValidity;
-            return _listenKey;
+            if (slot.Key is null || now >= slot.Expires)
+                slot.Key = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+            slot.Expires = now + Options.ListenKeyValidity;
+            return slot.Key;
         }
     }
 
-    /// <summary>Extends the key; null when there is none or it expired (Binance -1125).</summary>
-    internal string? KeepAliveListenKey()
+    private string? KeepAlive(ListenKeySlot slot, string? key)
     {
         lock (Sync)
         {
-            if (!IsListenKeyActive(_listenKey)) return null;
-            _listenKeyExpires = Options.Time.GetUtcNow() + Options.ListenKeyValidity;
-            return _listenKey;
+            if (!IsActive(slot, key ?? slot.Key)) return null;
+            slot.Expires = Options.Time.GetUtcNow() + Options.ListenKeyValidity;
+            return slot.Key;
         }
     }
 
-    internal void CloseListenKey()
+    private void Close(ListenKeySlot slot)
     {
         lock (Sync)
         {
-            if (_listenKey is { } key) Hub.EndUserData(key, ExpiredEvent(key));
-            _listenKey = null;
+            if (slot.Key is { } key) Hub.EndUserData(key, ExpiredEvent(key));
+            slot.Key = null;
         }
     }
 
-    /// <summary>Expires the key now (tests of the recreate path); its connections get <c>listenKeyExpired</c>.</summary>
-    public void ExpireListenKey() => CloseListenKey();
-
-    internal bool IsListenKeyActive(string? key)
+    private bool IsActive(ListenKeySlot slot, string? key)
     {
-        lock (Sync)
-        {
-            if (key is null || key != _listenKey) return false;
-            if (Options.Time.GetUtcNow() < _listenKeyExpires) return true;
-            Hub.EndUserData(key, ExpiredEvent(key));
-            _listenKey = null;
-            return false;
-        }
+        if (key is null || key != slot.Key) return false;
+        if (Options.Time.GetUtcNow() < slot.Expires) return true;
+        Hub.EndUserData(key, ExpiredEvent(key));
+        slot.Key = null;
+        return false;
     }
 
     private void PushUserData(string payload)
     {
-        if (_listenKey is { } key && IsListenKeyActive(key)) Hub.PublishUserData(key, payload);
+        if (_futuresKey.Key is { } key && IsListenKeyActive(key)) Hub.PublishUserData(key, payload);
+    }
+
+    private void PushSpotUserData(string payload)
+    {
+        if (_spotKey.Key is { } key && IsListenKeyActive(key)) Hub.PublishUserData(key, payload);
     }
 
     private string ExpiredEvent(string key) =>
         $"{{\"e\":\"listenKeyExpired\",\"E\":{WallNowMs},\"listenKey\":\"{key}\"}}";
+
+    private sealed class ListenKeySlot
+    {
+        public string? Key { get; set; }
+        public DateTimeOffset Expires { get; set; }
+    }
 }

@@ -7,7 +7,7 @@ public enum BinanceErrorKind
 {
     /// <summary>The exchange answered with a business error (bad parameter, insufficient margin, ...).</summary>
     Rejected,
-    /// <summary>429 or -1003: back off until <see cref="BinanceError.RetryAt"/>.</summary>
+    /// <summary>429, -1003, or spot's -1015 (too many new orders): back off until <see cref="BinanceError.RetryAt"/>.</summary>
     RateLimited,
     /// <summary>418: the IP is banned; the client has stopped and alerted.</summary>
     IpBanned,
@@ -58,7 +58,7 @@ public sealed record BinanceError(int Code, string Message, HttpStatusCode? Http
         }
         return code switch
         {
-            -1003 => BinanceErrorKind.RateLimited,
+            -1003 or -1015 => BinanceErrorKind.RateLimited,
             -1007 => isOrderPlacement ? BinanceErrorKind.UnknownOrderStatus : BinanceErrorKind.Timeout,
             -1021 => BinanceErrorKind.InvalidTimestamp,
             -1022 => BinanceErrorKind.InvalidSignature,

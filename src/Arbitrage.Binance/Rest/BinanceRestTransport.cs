@@ -47,7 +47,8 @@ internal sealed class BinanceRestTransport(
         HttpMethod method, Uri baseUrl, string path, RestParameters parameters, Security security,
         CallKind kind, Func<byte[], T> parse, CancellationToken ct, TimeSpan? timeoutOverride = null)
     {
-        if (gate.TryEnter() is { } refused) return refused;
+        // Spot's order-count limit (-1015) is the spot account's: it holds back spot placements only.
+        if (gate.TryEnter(kind == CallKind.PlaceOrder && path.StartsWith("/api/", StringComparison.Ordinal)) is { } refused) return refused;
         if (security != Security.None && credentials is null)
             return new BinanceError(0, $"{path} needs API credentials; none were configured.", null, BinanceErrorKind.NoCredentials);
 
@@ -100,7 +101,8 @@ internal sealed class BinanceRestTransport(
             gate.ObserveHeaders(
                 IntHeader(response, "X-MBX-USED-WEIGHT-1M"),
                 IntHeader(response, "X-MBX-ORDER-COUNT-10S"),
-                IntHeader(response, "X-MBX-ORDER-COUNT-1M"));
+                IntHeader(response, "X-MBX-ORDER-COUNT-1M"),
+                IntHeader(response, "X-MBX-ORDER-COUNT-1D"));
 
             if (response.IsSuccessStatusCode)
             {
@@ -133,6 +135,13 @@ internal sealed class BinanceRestTransport(
                 error = error with { RetryAt = gate.BannedUntil };
                 raiseAlert(new BinanceAlert(BinanceAlertKind.IpBanned,
                     $"Binance banned this IP (HTTP 418 on {path}): all calls stopped. {msg}", time.GetUtcNow(), gate.BannedUntil));
+                break;
+            case 429 when code == -1015:
+                // Spot's order-count limit: only placements wait, to the end of the interval (Retry-After) or 10 s.
+                var ordersResume = gate.BackOffOrders(retryAfter ?? TimeSpan.FromSeconds(10));
+                error = error with { RetryAt = ordersResume };
+                raiseAlert(new BinanceAlert(BinanceAlertKind.RateLimited,
+                    $"Binance order-count limit hit (-1015 on {path}): {msg} New orders resume at {ordersResume:O}.", time.GetUtcNow(), ordersResume));
                 break;
             case 429:
                 var resume = gate.BackOff(retryAfter ?? options.DefaultRetryAfter);

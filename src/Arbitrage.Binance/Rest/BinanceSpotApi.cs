@@ -78,6 +78,23 @@ public sealed class BinanceSpotApi
         return _t.SendAsync(HttpMethod.Post, Api, "/api/v3/order", p, Security.Signed, CallKind.PlaceOrder, ParseOrder, ct);
     }
 
+    /// <summary>
+    /// LIMIT IOC (or FOK with <paramref name="fillOrKill"/>) of <paramref name="quantity"/> at <paramref name="price"/>, FULL answer:
+    /// it takes what the book offers up to the price and expires the rest (FOK: all of it or nothing). Status EXPIRED with
+    /// <see cref="SpotOrderInfo.ExecutedQty"/> above zero is a partial fill.
+    /// </summary>
+    public Task<BinanceResult<SpotOrderInfo>> PlaceImmediateLimitOrderAsync(string symbol, OrderSide side, decimal quantity, decimal price,
+        string? clientOrderId, bool fillOrKill = false, CancellationToken ct = default) =>
+        PlaceOrderAsync(new NewSpotOrder(symbol, side, OrderType.Limit)
+        {
+            Quantity = quantity, Price = price, ClientOrderId = clientOrderId, TimeInForce = fillOrKill ? TimeInForce.Fok : TimeInForce.Ioc,
+        }, ct);
+
+    /// <summary>MARKET order spending (BUY) or receiving (SELL) <paramref name="quoteOrderQty"/> of the quote asset, FULL answer.</summary>
+    public Task<BinanceResult<SpotOrderInfo>> PlaceQuoteMarketOrderAsync(string symbol, OrderSide side, decimal quoteOrderQty, string? clientOrderId,
+        CancellationToken ct = default) =>
+        PlaceOrderAsync(new NewSpotOrder(symbol, side, OrderType.Market) { QuoteOrderQty = quoteOrderQty, ClientOrderId = clientOrderId }, ct);
+
     /// <summary>MARKET order of <paramref name="quantity"/> base, FULL answer (fills with commissions).</summary>
     public Task<BinanceResult<SpotOrderInfo>> PlaceMarketOrderAsync(string symbol, OrderSide side, decimal quantity, string? clientOrderId,
         CancellationToken ct = default) =>
@@ -106,6 +123,23 @@ public sealed class BinanceSpotApi
         _t.SendAsync(HttpMethod.Get, Api, "/api/v3/myTrades", new RestParameters().Add("symbol", symbol).Add("orderId", orderId),
             Security.Signed, CallKind.Read, BinanceExchangeDataApi.ParseList<SpotTradeInfo>, ct);
 
+    /// <summary><c>POST /api/v3/userDataStream</c>: the spot user-data stream's listenKey (an existing active one is returned again).</summary>
+    public Task<BinanceResult<string>> CreateUserDataStreamAsync(CancellationToken ct = default) =>
+        _t.SendAsync(HttpMethod.Post, Api, "/api/v3/userDataStream", new RestParameters(), Security.ApiKey, CallKind.Read, ParseListenKey, ct);
+
+    /// <summary>
+    /// <c>PUT /api/v3/userDataStream</c>: extends the key 60 min (Binance asks for every 30 min). Binance answers <c>{}</c>, so the
+    /// result is <paramref name="listenKey"/> itself; -1125 (<see cref="BinanceErrorKind.ListenKeyNotFound"/>) means create a new one.
+    /// </summary>
+    public Task<BinanceResult<string>> KeepAliveUserDataStreamAsync(string listenKey, CancellationToken ct = default) =>
+        _t.SendAsync(HttpMethod.Put, Api, "/api/v3/userDataStream", new RestParameters().Add("listenKey", listenKey), Security.ApiKey, CallKind.Read,
+            _ => listenKey, ct);
+
+    /// <summary><c>DELETE /api/v3/userDataStream</c>: closes the spot user-data stream.</summary>
+    public Task<BinanceResult<bool>> CloseUserDataStreamAsync(string listenKey, CancellationToken ct = default) =>
+        _t.SendAsync(HttpMethod.Delete, Api, "/api/v3/userDataStream", new RestParameters().Add("listenKey", listenKey), Security.ApiKey, CallKind.Read,
+            _ => true, ct);
+
     /// <summary>Which refusal a failed spot call was (<see cref="SpotRejectReason.None"/> when it was not a refusal).</summary>
     public static SpotRejectReason RejectReason(BinanceError error)
     {
@@ -126,6 +160,12 @@ public sealed class BinanceSpotApi
         if (order.OrderId is null && order.ClientOrderId is null)
             throw new ArgumentException("An order reference needs an order id or a client order id.", nameof(order));
         return new RestParameters().Add("symbol", order.Symbol).Add("orderId", order.OrderId).Add("origClientOrderId", order.ClientOrderId);
+    }
+
+    private static string ParseListenKey(byte[] body)
+    {
+        using var d = JsonDocument.Parse(body);
+        return d.RootElement.TryGetProperty("listenKey", out var k) ? k.GetString() ?? "" : "";
     }
 
     private static SpotOrderInfo ParseOrder(byte[] body) =>

@@ -3,16 +3,44 @@ using Arbitrage.Binance.Rest;
 namespace Arbitrage.Binance.UserData;
 
 /// <summary>
-/// Keeps one USD-M listenKey alive: creates it, extends it every <see cref="KeepAliveInterval"/>
+/// Keeps one listenKey alive — USD-M (<c>/fapi/v1/listenKey</c>) or spot (<see cref="ForSpot"/>,
+/// <c>/api/v3/userDataStream</c>): creates it, extends it every <see cref="KeepAliveInterval"/>
 /// (Binance expires keys 60 min after the last keep-alive), and creates a new one when a keep-alive
 /// answers -1125 or the stream reports <c>listenKeyExpired</c>. <see cref="KeyChanged"/> tells the
 /// stream to reconnect with the new key.
 /// </summary>
-public sealed class ListenKeyLifecycle(BinanceAccountApi account, TimeProvider time)
+public sealed class ListenKeyLifecycle
 {
     public static readonly TimeSpan KeepAliveInterval = TimeSpan.FromMinutes(30);
 
     private readonly SemaphoreSlim _mutex = new(1, 1);
+    private readonly Func<CancellationToken, Task<BinanceResult<string>>> _create;
+    private readonly Func<string, CancellationToken, Task<BinanceResult<string>>> _keepAlive;
+    private readonly Func<string, CancellationToken, Task<BinanceResult<bool>>> _close;
+    private readonly TimeProvider _time;
+
+    /// <summary>The USD-M account's key.</summary>
+    public ListenKeyLifecycle(BinanceAccountApi account, TimeProvider time)
+        : this(account.CreateListenKeyAsync, (_, ct) => account.KeepAliveListenKeyAsync(ct), (_, ct) => account.CloseListenKeyAsync(ct), time)
+    {
+    }
+
+    private ListenKeyLifecycle(Func<CancellationToken, Task<BinanceResult<string>>> create,
+        Func<string, CancellationToken, Task<BinanceResult<string>>> keepAlive,
+        Func<string, CancellationToken, Task<BinanceResult<bool>>> close, TimeProvider time)
+    {
+        _create = create;
+        _keepAlive = keepAlive;
+        _close = close;
+        _time = time;
+    }
+
+    /// <summary>The spot account's key (<c>POST|PUT|DELETE /api/v3/userDataStream</c>).</summary>
+    public static ListenKeyLifecycle ForSpot(BinanceSpotApi spot, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(spot);
+        return new ListenKeyLifecycle(spot.CreateUserDataStreamAsync, spot.KeepAliveUserDataStreamAsync, spot.CloseUserDataStreamAsync, time);
+    }
 
     public string? ListenKey { get; private set; }
 
@@ -40,10 +68,10 @@ public sealed class ListenKeyLifecycle(BinanceAccountApi account, TimeProvider t
         try
         {
             if (ListenKey is null) return await CreateLockedAsync(ct).ConfigureAwait(false);
-            var r = await account.KeepAliveListenKeyAsync(ct).ConfigureAwait(false);
+            var r = await _keepAlive(ListenKey, ct).ConfigureAwait(false);
             if (r.Success)
             {
-                RefreshedAt = time.GetUtcNow();
+                RefreshedAt = _time.GetUtcNow();
                 // Binance may answer with a different key; the answer wins.
                 if (!string.IsNullOrEmpty(r.Data) && r.Data != ListenKey) SetKey(r.Data);
                 return ListenKey!;
@@ -70,7 +98,7 @@ public sealed class ListenKeyLifecycle(BinanceAccountApi account, TimeProvider t
     public async Task RunAsync(CancellationToken ct)
     {
         await EnsureAsync(ct).ConfigureAwait(false);
-        using var timer = new PeriodicTimer(KeepAliveInterval, time);
+        using var timer = new PeriodicTimer(KeepAliveInterval, _time);
         try
         {
             while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
@@ -87,18 +115,18 @@ public sealed class ListenKeyLifecycle(BinanceAccountApi account, TimeProvider t
         await _mutex.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            if (ListenKey is null) return true;
+            if (ListenKey is not { } key) return true;
             ListenKey = null;
-            return await account.CloseListenKeyAsync(ct).ConfigureAwait(false);
+            return await _close(key, ct).ConfigureAwait(false);
         }
         finally { _mutex.Release(); }
     }
 
     private async Task<BinanceResult<string>> CreateLockedAsync(CancellationToken ct)
     {
-        var r = await account.CreateListenKeyAsync(ct).ConfigureAwait(false);
+        var r = await _create(ct).ConfigureAwait(false);
         if (!r.Success) return r;
-        RefreshedAt = time.GetUtcNow();
+        RefreshedAt = _time.GetUtcNow();
         if (r.Data != ListenKey) SetKey(r.Data);
         return r;
     }

@@ -26,6 +26,9 @@ public static class UserDataParser
             {
                 "ORDER_TRADE_UPDATE" => ParseOrder(root, time),
                 "ACCOUNT_UPDATE" => ParseAccount(root, time),
+                "executionReport" => ParseExecutionReport(root, time),
+                "outboundAccountPosition" => ParseAccountPosition(root, time),
+                "balanceUpdate" => new SpotBalanceUpdate(time, Req(root, "a"), Dec(root, "d"), Long(root, "T")),
                 "listenKeyExpired" => new ListenKeyExpired(time, Str(root, "listenKey")),
                 var other => new OtherUserDataEvent(time, other ?? ""),
             };
@@ -50,6 +53,23 @@ public static class UserDataParser
             Dec(o, "l"), Dec(o, "z"), Dec(o, "L"),
             Str(o, "N"), Dec(o, "n"), Long(o, "t"),
             Bool(o, "m"), Bool(o, "R"), Bool(o, "cp"), Str(o, "ps") ?? "BOTH", Dec(o, "rp"));
+    }
+
+    private static SpotExecutionReport ParseExecutionReport(JsonElement r, long time) => new(
+        time, Long(r, "T"),
+        Req(r, "s"), Req(r, "c"), Str(r, "C") ?? "", Req(r, "S"), Req(r, "o"), Str(r, "f") ?? "",
+        Dec(r, "q"), Dec(r, "p"), Dec(r, "Q"),
+        Req(r, "x"), Req(r, "X"), Str(r, "r") ?? "NONE", Long(r, "i"),
+        Dec(r, "l"), Dec(r, "z"), Dec(r, "L"), Dec(r, "Y"), Dec(r, "Z"),
+        Dec(r, "n"), Str(r, "N"), Long(r, "t"), Bool(r, "m"), Long(r, "O"));
+
+    private static OutboundAccountPosition ParseAccountPosition(JsonElement r, long time)
+    {
+        var balances = new List<SpotAssetPosition>();
+        if (r.TryGetProperty("B", out var bs))
+            foreach (var b in bs.EnumerateArray())
+                balances.Add(new SpotAssetPosition(Req(b, "a"), Dec(b, "f"), Dec(b, "l")));
+        return new OutboundAccountPosition(time, Long(r, "u"), balances);
     }
 
     private static AccountUpdate ParseAccount(JsonElement root, long time)

@@ -7,7 +7,8 @@ namespace Arbitrage.Simulator.Control;
 /// <see cref="SimulatorControl"/> over HTTP for the standalone process (no auth: loopback only):
 /// <c>POST /sim/control/drop-websockets[?stream=]</c> (all connections, or those carrying that stream), <c>latency?ms=</c>, <c>fail?kind=429|418|403|500|503&amp;count=&amp;path=&amp;retryAfter=&amp;afterAccept=</c>,
 /// <c>clear-faults</c>, <c>depth-gap?symbol=</c>, <c>expire-listen-key</c>, <c>play</c>, <c>pause</c>,
-/// <c>step?frames=</c>, <c>rewind?play=</c>, <c>hold-orders</c>, <c>release-orders</c>; <c>GET /sim/state</c>.
+/// <c>step?frames=</c>, <c>rewind?play=</c>, <c>hold-orders[?afterAccept=true]</c>, <c>release-orders</c>,
+/// <c>expire-spot-listen-key</c>; <c>GET /sim/state</c> (with the spot balances and orders).
 /// </summary>
 public static class ControlEndpoints
 {
@@ -35,7 +36,12 @@ public static class ControlEndpoints
         g.MapPost("/clear-faults", () => { control.ClearFaults(); return Results.Json(new { cleared = true }); });
         g.MapPost("/depth-gap", (string? symbol) => { control.ForceDepthGap(symbol); return Results.Json(new { gap = symbol ?? "any" }); });
         g.MapPost("/expire-listen-key", () => { control.ExpireListenKey(); return Results.Json(new { expired = true }); });
-        g.MapPost("/hold-orders", () => { control.HoldPlacements(); return Results.Json(new { holding = true }); });
+        g.MapPost("/expire-spot-listen-key", () => { control.ExpireSpotListenKey(); return Results.Json(new { expired = true }); });
+        g.MapPost("/hold-orders", (bool? afterAccept) =>
+        {
+            control.HoldPlacements(afterAccept ?? false);
+            return Results.Json(new { holding = true, afterAccept = afterAccept ?? false });
+        });
         g.MapPost("/release-orders", () => { control.ReleasePlacements(); return Results.Json(new { holding = false }); });
         g.MapPost("/play", () => { control.Play(); return Results.Json(new { playing = true }); });
         g.MapPost("/pause", async () => { await control.PauseAsync(); return Results.Json(new { playing = false }); });
@@ -57,6 +63,16 @@ public static class ControlEndpoints
             w.WriteString("walletUSDT", state.Exchange.WalletBalance().ToString(CultureInfo.InvariantCulture));
             w.WriteNumber("orders", state.Exchange.Orders.Count);
             w.WriteNumber("heldPlacements", control.HeldPlacements);
+            w.WriteNumber("spotOrders", state.Spot.Orders.Count);
+            w.WriteStartObject("spotBalances");
+            foreach (var b in state.Spot.Balances())
+            {
+                w.WriteStartObject(b.Asset);
+                w.Dec("free", b.Free);
+                w.Dec("locked", b.Locked);
+                w.WriteEndObject();
+            }
+            w.WriteEndObject();
             w.WriteEndObject();
         }), "application/json"));
     }

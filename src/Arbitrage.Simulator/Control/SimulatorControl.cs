@@ -10,6 +10,7 @@ public sealed class SimulatorControl
     private readonly Lock _gate = new();
     private TimeSpan _latency;
     private TaskCompletionSource? _hold;
+    private bool _holdAfterAccept;
     private int _held;
 
     internal SimulatorControl(SimulatorState state, TapePlayer player)
@@ -28,13 +29,18 @@ public sealed class SimulatorControl
     }
 
     /// <summary>
-    /// Order placements wait (before they reach the matching engine) until <see cref="ReleasePlacements"/>.
-    /// A held placement goes on after release even when its caller is gone: the exchange had the request,
-    /// the caller (killed, timed out) never hears the answer.
+    /// Order placements (USD-M and spot) wait until <see cref="ReleasePlacements"/>: before they reach the matching
+    /// engine, or with <paramref name="afterAccept"/> after it (the order is placed and filled at once, only the answer
+    /// waits). A placement held before the engine goes on after release even when its caller is gone: the exchange had
+    /// the request, the caller (killed, timed out) never hears the answer.
     /// </summary>
-    public void HoldPlacements()
+    public void HoldPlacements(bool afterAccept = false)
     {
-        lock (_gate) _hold ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
+        {
+            _hold ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _holdAfterAccept = afterAccept;
+        }
     }
 
     /// <summary>Lets every held placement (and all later ones) through.</summary>
@@ -53,10 +59,11 @@ public sealed class SimulatorControl
     /// <summary>Placements waiting now.</summary>
     public int HeldPlacements => Volatile.Read(ref _held);
 
-    internal async Task WaitWhileHeldAsync()
+    /// <summary>Waits while placements are held at this point (<paramref name="accepted"/>: after the engine took the order).</summary>
+    internal async Task WaitWhileHeldAsync(bool accepted)
     {
         Task? wait;
-        lock (_gate) wait = _hold?.Task;
+        lock (_gate) wait = _holdAfterAccept == accepted ? _hold?.Task : null;
         if (wait is null) return;
         Interlocked.Increment(ref _held);
         try
@@ -90,6 +97,9 @@ public sealed class SimulatorControl
     public void ForceDepthGap(string? symbol = null) => _state.ForceDepthGap(symbol);
 
     public void ExpireListenKey() => _state.ExpireListenKey();
+
+    /// <summary>Expires the spot user-data key (<c>/api/v3/userDataStream</c>); its connections get <c>listenKeyExpired</c>.</summary>
+    public void ExpireSpotListenKey() => _state.ExpireSpotListenKey();
 
     public void Play() => Player.Play();
     public Task PauseAsync() => Player.PauseAsync();

@@ -27,5 +27,11 @@ public sealed record SpotOptions
     /// </summary>
     public IReadOnlyDictionary<string, string> PriceSymbols { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>Accepted placements per 10-second interval before -1015 (Binance spot: 50).</summary>
+    public int OrderLimitPer10Seconds { get; init; } = 50;
+
+    /// <summary>Accepted placements per UTC day before -1015 (Binance spot: 160 000).</summary>
+    public int OrderLimitPerDay { get; init; } = 160_000;
+
     public SymbolSpec SpecFor(string symbol) => Symbols.TryGetValue(symbol, out var s) ? s : DefaultSymbol;
 }

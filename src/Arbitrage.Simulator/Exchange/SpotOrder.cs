@@ -20,7 +20,7 @@ public sealed class SpotOrder
     public long Time { get; init; }
     public long UpdateTime { get; set; }
 
-    /// <summary>What the order still holds locked: quote (price × qty plus the fee) for a buy, base for a sell.</summary>
+    /// <summary>What the order still holds locked: quote (limit × open qty, or a MARKET walk's cost) for a buy, base for a sell.</summary>
     public decimal Locked { get; set; }
 
     public List<SpotTrade> Fills { get; } = [];
@@ -30,7 +30,7 @@ public sealed class SpotOrder
     public decimal AvgPrice => ExecutedQty == 0 ? 0 : CumQuote / ExecutedQty;
 }
 
-/// <summary>One spot fill. The commission is always charged in the quote asset (see <see cref="SpotAccount"/>).</summary>
+/// <summary>One spot fill (one book level). The commission is in the asset received (see <see cref="SpotAccount"/>).</summary>
 public sealed record SpotTrade(long TradeId, long OrderId, string ClientOrderId, string Symbol, string Side, decimal Price, decimal Quantity,
     decimal Commission, string CommissionAsset, bool IsMaker, long TimeMs)
 {

@@ -25,6 +25,8 @@ public readonly record struct Answer(int Status, string Json)
 /// </summary>
 public sealed class RestPipeline(SimulatorState state, SimulatorControl control, RequestAuth auth, WeightMeter weights)
 {
+    private readonly SpotOrderCount _spotOrders = new(state.Options.Time, state.Options.Spot.OrderLimitPer10Seconds, state.Options.Spot.OrderLimitPerDay);
+
     public delegate Answer Handler(BinanceRequest request);
 
     public RequestDelegate Endpoint(int weight, EndpointSecurity security, Handler handler, bool placesOrder = false) =>
@@ -70,14 +72,31 @@ public sealed class RestPipeline(SimulatorState state, SimulatorControl control,
             if (authError is not null) answer = Answer.Error(authError);
             else
             {
+                var spot = placesOrder && path.StartsWith("/api/", StringComparison.Ordinal);
                 if (placesOrder)
                 {
-                    await control.WaitWhileHeldAsync().ConfigureAwait(false);
-                    var (c10, c1m) = weights.CountOrder();
-                    ctx.Response.Headers["X-MBX-ORDER-COUNT-10S"] = c10.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                    ctx.Response.Headers["X-MBX-ORDER-COUNT-1M"] = c1m.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    await control.WaitWhileHeldAsync(accepted: false).ConfigureAwait(false);
+                    if (!spot)
+                    {
+                        var (c10, c1m) = weights.CountOrder();
+                        ctx.Response.Headers["X-MBX-ORDER-COUNT-10S"] = c10.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                        ctx.Response.Headers["X-MBX-ORDER-COUNT-1M"] = c1m.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    }
+                    else if (_spotOrders.Refusal() is { } refused)
+                    {
+                        ctx.Response.Headers.RetryAfter = refused.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                        await WriteAsync(ctx, Answer.Error(refused.Error)).ConfigureAwait(false);
+                        return;
+                    }
                 }
                 answer = handler(request);
+                if (spot && answer.Status == 200)
+                {
+                    var (c10, c1d) = _spotOrders.Count();
+                    ctx.Response.Headers["X-MBX-ORDER-COUNT-10S"] = c10.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    ctx.Response.Headers["X-MBX-ORDER-COUNT-1D"] = c1d.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
+                if (placesOrder && answer.Status == 200) await control.WaitWhileHeldAsync(accepted: true).ConfigureAwait(false);
                 // "Accepted, then 503": the order exists but the caller never hears of it.
                 if (placesOrder && answer.Status == 200 && control.Take(path, afterAccept: true) is { } late)
                 {

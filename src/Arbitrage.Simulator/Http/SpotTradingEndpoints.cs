@@ -5,8 +5,9 @@ namespace Arbitrage.Simulator.Http;
 
 /// <summary>
 /// Signed spot endpoints in Binance's shapes: <c>POST|GET|DELETE /api/v3/order</c>, <c>GET /api/v3/openOrders</c>,
-/// <c>GET /api/v3/account</c>, <c>GET /api/v3/myTrades</c>. They go through the same <see cref="RestPipeline"/>
-/// as the futures endpoints, so fault rules (by path, including "503 after accept") apply to them too.
+/// <c>GET /api/v3/account</c>, <c>GET /api/v3/myTrades</c>, and the spot user-data stream's key
+/// <c>POST|PUT|DELETE /api/v3/userDataStream</c>. They go through the same <see cref="RestPipeline"/> as the futures
+/// endpoints, so fault rules (by path, including "503 after accept") and held placements apply to them too.
 /// </summary>
 public sealed class SpotTradingEndpoints(SimulatorState state, RestPipeline pipeline)
 {
@@ -20,6 +21,12 @@ public sealed class SpotTradingEndpoints(SimulatorState state, RestPipeline pipe
         app.MapGet("/api/v3/openOrders", pipeline.Endpoint(6, EndpointSecurity.Signed, OpenOrders));
         app.MapGet("/api/v3/account", pipeline.Endpoint(20, EndpointSecurity.Signed, _ => Answer.Ok(Account())));
         app.MapGet("/api/v3/myTrades", pipeline.Endpoint(20, EndpointSecurity.Signed, MyTrades));
+        app.MapPost("/api/v3/userDataStream", pipeline.Endpoint(2, EndpointSecurity.ApiKey, _ =>
+            Answer.Ok($"{{\"listenKey\":\"{state.CreateSpotListenKey()}\"}}")));
+        app.MapPut("/api/v3/userDataStream", pipeline.Endpoint(2, EndpointSecurity.ApiKey, r =>
+            state.KeepAliveSpotListenKey(r.Required("listenKey")) is null ? Answer.Error(SimError.ListenKeyMissing) : Answer.Ok("{}")));
+        app.MapDelete("/api/v3/userDataStream", pipeline.Endpoint(2, EndpointSecurity.ApiKey, r =>
+            state.CloseSpotListenKey(r.Required("listenKey")) ? Answer.Ok("{}") : Answer.Error(SimError.ListenKeyMissing)));
     }
 
     private Answer Place(BinanceRequest r)
@@ -73,7 +80,8 @@ public sealed class SpotTradingEndpoints(SimulatorState state, RestPipeline pipe
     private Answer Cancel(BinanceRequest r)
     {
         var (symbol, id, clientId) = Ref(r);
-        var (order, error) = Spot.Cancel(symbol, id, clientId);
+        var cancelId = r.Get("newClientOrderId");
+        var (order, error) = Spot.Cancel(symbol, id, clientId, cancelId);
         if (error is not null) return Answer.Error(error);
         return Answer.Ok(JsonText.Write(w =>
         {
@@ -82,7 +90,7 @@ public sealed class SpotTradingEndpoints(SimulatorState state, RestPipeline pipe
             w.WriteString("origClientOrderId", order.ClientOrderId);
             w.WriteNumber("orderId", order.OrderId);
             w.WriteNumber("orderListId", -1);
-            w.WriteString("clientOrderId", r.Get("newClientOrderId") ?? $"sim_cancel_{order.OrderId}");
+            w.WriteString("clientOrderId", cancelId ?? $"sim_cancel_{order.OrderId}");
             w.WriteNumber("transactTime", order.UpdateTime);
             WriteOrderBody(w, order);
             w.WriteString("selfTradePreventionMode", "EXPIRE_MAKER");

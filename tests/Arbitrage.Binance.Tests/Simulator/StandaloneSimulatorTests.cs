@@ -57,6 +57,10 @@ public class StandaloneSimulatorTests
     [InlineData(new[] { "--port", "70000" }, "--port")]
     [InlineData(new[] { "--bogus" }, "unknown argument")]
     [InlineData(new[] { "--api-key", "k" }, "--api-secret")]
+    [InlineData(new[] { "--spot-balance", "BTC" }, "--spot-balance takes ASSET=AMOUNT")]
+    [InlineData(new[] { "--spot-balance", "BTC=-1" }, "--spot-balance takes ASSET=AMOUNT")]
+    [InlineData(new[] { "--spot-order-limits", "50" }, "--spot-order-limits takes PER_10S,PER_DAY")]
+    [InlineData(new[] { "--spot-order-limits", "0,10" }, "--spot-order-limits takes PER_10S,PER_DAY")]
     public void Command_line_errors_name_the_problem(string[] args, string expected)
     {
         var r = SimulatorCommandLine.Parse(args);
@@ -76,6 +80,12 @@ public class StandaloneSimulatorTests
             Assert.Equal([a, b], r.Options!.Tapes);
             Assert.True(double.IsPositiveInfinity(r.Options.Speed));
             Assert.Equal(("k1", "s1", PlaybackStart.OnFirstSubscriber), (r.Options.ApiKey, r.Options.ApiSecret, r.Options.Start));
+            Assert.Equal((50, 160_000), (r.Options.Spot.OrderLimitPer10Seconds, r.Options.Spot.OrderLimitPerDay)); // Binance spot's defaults
+
+            var spot = SimulatorCommandLine.Parse(["--tape", a, "--spot-balance", "btc=1.5, USDT=10000", "--spot-order-limits", "5,100"]);
+            Assert.Null(spot.Error);
+            Assert.Equal(new Dictionary<string, decimal> { ["BTC"] = 1.5m, ["USDT"] = 10_000m }, spot.Options!.Spot.InitialBalances);
+            Assert.Equal((5, 100), (spot.Options.Spot.OrderLimitPer10Seconds, spot.Options.Spot.OrderLimitPerDay));
         }
         finally
         {
