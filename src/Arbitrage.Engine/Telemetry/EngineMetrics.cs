@@ -43,4 +43,28 @@ public static class EngineMetrics
     /// <summary>Pairs of the configured cycles whose book is not synchronised, by venue.</summary>
     public static readonly UpDownCounter<long> TriangleUnsynchronisedBooks =
         Meter.CreateUpDownCounter<long>("arbitrage.triangles.unsynchronised_books", "{book}", "Triangle pairs whose book is not synchronised");
+
+    /// <summary>Triangle cycle attempts ended, by venue and outcome (completed, unwound, failed).</summary>
+    public static readonly Counter<long> TriangleAttempts =
+        Meter.CreateCounter<long>("arbitrage.triangles.attempts", "{attempt}", "Triangle cycle attempts ended, by outcome");
+
+    /// <summary>Candidate cycles not attempted, by venue and reason (filters, stale, cooldown, balance, risk:…).</summary>
+    public static readonly Counter<long> TriangleMissed =
+        Meter.CreateCounter<long>("arbitrage.triangles.missed", "{candidate}", "Triangle candidates refused by the planner or the risk rules");
+
+    /// <summary>Triangle orders (legs and unwinds) handed to the gateway, by venue.</summary>
+    public static readonly Counter<long> TriangleLegsSent =
+        Meter.CreateCounter<long>("arbitrage.triangles.legs_sent", "{order}", "Triangle orders sent to the venue gateway");
+
+    /// <summary>PnL in USD of each ended attempt, by venue and outcome.</summary>
+    public static readonly Histogram<double> TrianglePnlUsd =
+        Meter.CreateHistogram<double>("arbitrage.triangles.pnl", "USD", "PnL of triangle attempts in USD");
+
+    /// <summary>Mean adverse slippage of an attempt's filled legs against its plan, bps.</summary>
+    public static readonly Histogram<double> TriangleSlippageBps =
+        Meter.CreateHistogram<double>("arbitrage.triangles.slippage", "bps", "Slippage of triangle legs against the plan");
+
+    /// <summary>Event-time ms from a leg's intent to its answer.</summary>
+    public static readonly Histogram<double> TriangleLegLatencyMs =
+        Meter.CreateHistogram<double>("arbitrage.triangles.leg_latency", "ms", "Triangle leg latency, intent to answer (event time)");
 }

@@ -7,10 +7,12 @@ using Akka.Persistence.Journal;
 using Akka.Streams;
 using Arbitrage.Binance.Streams;
 using Arbitrage.Core.Triangles;
+using Arbitrage.Core.Triangles.Execution;
 using Arbitrage.Engine.Persistence;
 using Arbitrage.Engine.Supervision;
 using Arbitrage.Engine.Telemetry;
 using Arbitrage.Engine.Topics;
+using Arbitrage.Engine.Triangles.Execution;
 
 namespace Arbitrage.Engine.Triangles;
 
@@ -22,9 +24,19 @@ namespace Arbitrage.Engine.Triangles;
 /// closes are journaled together (tag <c>triangle</c>), then published on <c>triangles</c>; snapshots every
 /// <see cref="SnapshotInterval"/> events hold the open ones. A restart has no books: episodes open in the journal close
 /// (<see cref="TriangleEpisodeEnd.Restarted"/>) at the first configuration.
+/// <para>
+/// Execution (paper): for a config with <c>execute</c> on, a candidate evaluation is planned and approved
+/// (<see cref="TriangleAttemptDecision"/>), journaled here (<see cref="TriangleAttemptBegun"/>, the index a restart
+/// resumes from at its first configuration) and run by a child <see cref="TriangleAttemptActor"/> whose legs this actor
+/// sends through its <see cref="ITriangleOrderGateway"/> on its own books. While an attempt decides (between an input
+/// sent to it and its journaled step) no book is applied, so a replay trades on exactly the books of its event times.
+/// </para>
 /// </summary>
 public sealed class TriangleActor : ReceivePersistentActor
 {
+    /// <summary>Limits of a venue's attempts when none are given: one cycle in flight, no loss or notional cap.</summary>
+    public static readonly TriangleRiskLimits DefaultLimits = new(0m, 0m, 1, 0);
+
     public const string Tag = "triangle";
 
     private static readonly string[] Tags = [Tag];
@@ -43,8 +55,27 @@ public sealed class TriangleActor : ReceivePersistentActor
     private long _reportedOpen;
     private long _reportedUnsynced;
 
-    public TriangleActor(string venue, IActorRef mediator, ITriangleFeedFactory? feeds)
+    private readonly TriangleRiskLimits _limits;
+    private readonly List<TriangleCandidate> _candidates = [];
+    private readonly Dictionary<string, TriangleAttemptBegun> _attempts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IActorRef> _children = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string[]> _attemptSymbols = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (TriangleSagaInput.Start Start, TriangleBookSet Books)> _starting = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _busy = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _orderOwner = new(StringComparer.Ordinal);
+    private readonly List<IActorRef> _drainWaiters = [];
+    private TriangleRiskState _risk = TriangleRiskState.Empty;
+    private bool _tradingEnabled = true;
+    private long _attemptsBegun;
+    private long _attemptsFinished;
+    private PaperTriangleGateway? _gateway;
+    private TriangleBooks? _batch;
+    private int _batchIndex;
+    private IActorRef _batchReplyTo = ActorRefs.Nobody;
+
+    public TriangleActor(string venue, IActorRef mediator, ITriangleFeedFactory? feeds, TriangleRiskLimits? limits = null)
     {
+        _limits = limits ?? DefaultLimits;
         _venue = new TriangleVenue(venue);
         _mediator = mediator;
         _feeds = feeds;
@@ -58,6 +89,11 @@ public sealed class TriangleActor : ReceivePersistentActor
             {
                 _journaledOpen = s.Open.ToDictionary(e => (e.ConfigId, e.Cycle));
                 _journaledLastMs = s.LastEventMs;
+                _attempts.Clear();
+                foreach (var a in s.Attempts ?? []) _attempts[a.AttemptId] = a;
+                _attemptsBegun = s.AttemptsBegun;
+                _risk = TriangleRiskState.Empty with { DayStartMs = s.DayStartMs, RealisedTodayUsd = s.RealisedTodayUsd };
+                foreach (var a in _attempts.Values) _risk = _risk.Started(a.AttemptId, RiskRequestOf(a), 0);
             }
         });
         Recover<ITriangleEvent>(Track);
@@ -73,10 +109,54 @@ public sealed class TriangleActor : ReceivePersistentActor
         Command<ConfigureTriangles>(Configure);
         Command<TriangleBooks>(m =>
         {
-            foreach (var book in m.Books) Apply(book);
-            Record(m.Books.Count == 0 ? 0 : m.Books[^1].TimeMs, Sender, new TriangleBooksAck(m.Venue, m.Sequence));
+            if (Paused)
+            {
+                Stash.Stash();
+                return;
+            }
+
+            _batch = m;
+            _batchIndex = 0;
+            _batchReplyTo = Sender;
+            Drain();
         });
         Command<SpotBookEvent>(OnFeed);
+        Command<TriangleAttemptStepped>(OnStepped);
+        Command<TriangleAttemptRecovered>(m =>
+        {
+            if (!_children.TryGetValue(m.AttemptId, out var child)) return;
+            _busy.Add(m.AttemptId);
+            child.Tell(new TriangleAttemptInput(null, BooksFor(m.AttemptId), _venue.LastEventMs));
+        });
+        Command<Terminated>(t =>
+        {
+            var id = _children.FirstOrDefault(c => c.Value.Equals(t.ActorRef)).Key;
+            if (id is null) return;
+            _children.Remove(id);
+            if (_busy.Remove(id)) _log.Warning("Triangles {0}: attempt {1} stopped before its end; a restart resumes it", _venue.Venue, id);
+            Drain();
+        });
+        Command<SetTriangleTrading>(m =>
+        {
+            _tradingEnabled = m.Enabled;
+            _risk = _risk.WithKillSwitch(!m.Enabled);
+            if (!m.Enabled)
+            {
+                foreach (var (id, child) in _children.OrderBy(c => c.Key, StringComparer.Ordinal))
+                {
+                    _busy.Add(id);
+                    child.Tell(new TriangleAttemptInput(new TriangleSagaInput.KillSwitch(_venue.LastEventMs), BooksFor(id), _venue.LastEventMs));
+                }
+            }
+
+            Sender.Tell(new TriangleTradingSet(_venue.Venue, m.Enabled, _children.Count));
+        });
+        Command<DrainTriangleAttempts>(_ =>
+        {
+            _drainWaiters.Add(Sender);
+            _gateway?.Flush();
+            CheckDrained();
+        });
         Command<SpotFeedEvent>(_ => { }); // tickers and connection changes: the books' events say what matters
         Command<FeedEnded>(m => _log.Warning("Triangles {0}: book feed ended ({1})", _venue.Venue, m.Reason));
         Command<GetTriangleStatus>(_ => Sender.Tell(new TriangleStatus(_venue.Venue, _venue.Open(), _venue.Status(), _venue.BookUpdates, _venue.Evaluations)));
@@ -88,8 +168,11 @@ public sealed class TriangleActor : ReceivePersistentActor
 
     public override string PersistenceId { get; }
 
-    public static Props Props(string venue, IActorRef mediator, ITriangleFeedFactory? feeds = null) =>
-        Akka.Actor.Props.Create(() => new TriangleActor(venue, mediator, feeds));
+    public static Props Props(string venue, IActorRef mediator, ITriangleFeedFactory? feeds = null, TriangleRiskLimits? limits = null) =>
+        Akka.Actor.Props.Create(() => new TriangleActor(venue, mediator, feeds, limits));
+
+    /// <summary>Books wait while a batch is being applied or an attempt decides.</summary>
+    private bool Paused => _batch is not null || _busy.Count > 0;
 
     /// <summary>
     /// The detector as the shard region runs it: under a <see cref="BufferingBackoffSupervisor"/>, so a journal that fails
@@ -137,9 +220,177 @@ public sealed class TriangleActor : ReceivePersistentActor
             return;
         }
 
+        bool first = _gateway is null;
+        var executing = m.Configs.Where(c => c.Enabled && c.Venue == _venue.Venue && c.Exec.Execute).ToList();
+        if (first && (executing.Count > 0 || _attempts.Count > 0))
+        {
+            // One paper balance sheet per venue: each asset at the first executing config (file order) that names it.
+            var balances = new Dictionary<string, decimal>(StringComparer.Ordinal);
+            foreach (var c in executing)
+            {
+                foreach (var (asset, amount) in c.PaperBalancesOrDefault()) balances.TryAdd(asset, amount);
+            }
+
+            var fee = executing.Count > 0 ? (decimal)TriangleDetectorSettings.For(executing[0], m.AccountTakerFee).TakerFee : 0m;
+            var latency = executing.Count > 0 ? executing[0].Exec.PaperLatencyMs : 0;
+            _gateway = new PaperTriangleGateway(new PaperTriangleVenue(balances, fee, latency), _venue, latency, OnAnswer);
+            foreach (var a in _attempts.Values.OrderBy(a => a.AttemptId, StringComparer.Ordinal))
+            {
+                _log.Info("Triangles {0}: resuming attempt {1}", _venue.Venue, a.AttemptId);
+                StartChild(a.AttemptId, a.LegTimeoutMs);
+            }
+        }
+
         RestartFeed();
         Record(_venue.LastEventMs, Sender, new TrianglesConfigured(_venue.Venue, _venue.ConfigIds, _venue.Cycles));
     }
+
+    /// <summary>Applies the current batch's books while no attempt decides; answers it once all are applied and journaled.</summary>
+    private void Drain()
+    {
+        while (_batch is { } batch && _batchIndex < batch.Books.Count)
+        {
+            var book = batch.Books[_batchIndex];
+            if (_busy.Count == 0) _gateway?.BeforeBook(book.TimeMs);
+            if (_busy.Count > 0)
+            {
+                Record(_venue.LastEventMs, ActorRefs.Nobody, null);
+                return;
+            }
+
+            _batchIndex++;
+            Apply(book);
+        }
+
+        if (_busy.Count > 0)
+        {
+            Record(_venue.LastEventMs, ActorRefs.Nobody, null);
+            return;
+        }
+
+        if (_batch is { } done)
+        {
+            _batch = null;
+            Record(done.Books.Count == 0 ? 0 : done.Books[^1].TimeMs, _batchReplyTo, new TriangleBooksAck(done.Venue, done.Sequence));
+        }
+
+        Stash.UnstashAll();
+        CheckDrained();
+    }
+
+    private void CheckDrained()
+    {
+        if (_drainWaiters.Count == 0 || _children.Count > 0 || _starting.Count > 0 || _batch is not null) return;
+        foreach (var w in _drainWaiters) w.Tell(new TriangleAttemptsDrained(_venue.Venue, _attemptsFinished));
+        _drainWaiters.Clear();
+    }
+
+    /// <summary>Candidates of the last book: planned, approved, started (journaled first) or marked missed with the reason.</summary>
+    private void DecideCandidates()
+    {
+        foreach (var c in _candidates)
+        {
+            var available = _gateway?.Venue.Balance(c.Cycle.StartAsset);
+            var r = TriangleAttemptDecision.Decide(c, _venue, _limits, _risk, _venue.Venue, available, _attemptsBegun);
+            if (r.Start is not { } start)
+            {
+                _venue.Mark(c.Config.Id, c.Cycle.Index, TriangleEpisodeRecord.Missed, r.Reason);
+                EngineMetrics.TriangleMissed.Add(1, _venueTag, new("reason", r.Reason));
+                continue;
+            }
+
+            _venue.Mark(c.Config.Id, c.Cycle.Index, TriangleEpisodeRecord.Taken, string.Empty);
+            _risk = _risk.Started(start.AttemptId, r.Request!, c.Config.Exec.CooldownMs);
+            _attemptsBegun++;
+            var symbols = start.Cycle.Legs.Select(l => l.Symbol).ToArray();
+            _attemptSymbols[start.AttemptId] = symbols;
+            _starting[start.AttemptId] = (start, Snapshot(symbols));
+            _busy.Add(start.AttemptId);
+            _events.Add(new TriangleAttemptBegun(_venue.Venue, c.Config.Id, c.Cycle.Id, c.TimeMs, start.AttemptId, r.Request!.NotionalUsd, c.Config.Exec.LegTimeoutMs));
+        }
+
+        _candidates.Clear();
+    }
+
+    private void StartChild(string attemptId, long legTimeoutMs)
+    {
+        var child = Context.ActorOf(TriangleAttemptActor.Props(attemptId, Self, legTimeoutMs), "attempt-" + Uri.EscapeDataString(attemptId));
+        Context.Watch(child);
+        _children[attemptId] = child;
+    }
+
+    /// <summary>A gateway's answer goes to its attempt with the books of the moment.</summary>
+    private void OnAnswer(TriangleSagaInput.LegReport report)
+    {
+        if (!_orderOwner.TryGetValue(report.ClientOrderId, out var id) || !_children.TryGetValue(id, out var child)) return;
+        _busy.Add(id);
+        child.Tell(new TriangleAttemptInput(report, BooksFor(id), Math.Max(report.TimeMs, _venue.LastEventMs)));
+    }
+
+    private void OnStepped(TriangleAttemptStepped m)
+    {
+        _busy.Remove(m.AttemptId);
+        foreach (var c in m.Commands)
+        {
+            switch (c)
+            {
+                case TriangleSagaCommand.SendOrder s:
+                    _orderOwner[s.Request.ClientOrderId] = m.AttemptId;
+                    EngineMetrics.TriangleLegsSent.Add(1, _venueTag);
+                    _gateway?.Send(s.Request, _venue.LastEventMs);
+                    break;
+                case TriangleSagaCommand.QueryOrder q:
+                    _orderOwner[q.ClientOrderId] = m.AttemptId;
+                    _gateway?.Query(q.Symbol, q.ClientOrderId, _venue.LastEventMs);
+                    break;
+            }
+        }
+
+        if (_drainWaiters.Count > 0) _gateway?.Flush();
+        if (m.Ended is { } result)
+        {
+            _children.Remove(m.AttemptId);
+            _busy.Remove(m.AttemptId);
+            _attemptSymbols.Remove(m.AttemptId);
+            if (_attempts.TryGetValue(m.AttemptId, out var begun))
+            {
+                _risk = _risk.Ended(m.AttemptId, result.PnlUsd, result.EndMs);
+                _events.Add(new TriangleAttemptFinished(_venue.Venue, begun.ConfigId, begun.Cycle, begun.StartMs, m.AttemptId, result));
+                var outcome = new KeyValuePair<string, object?>("outcome", EnumCodes.Of(result.Outcome));
+                EngineMetrics.TriangleAttempts.Add(1, _venueTag, outcome);
+                EngineMetrics.TrianglePnlUsd.Record((double)result.PnlUsd, _venueTag, outcome);
+                EngineMetrics.TriangleSlippageBps.Record(result.SlippageBps, _venueTag);
+                foreach (var l in result.LegLatenciesMs) EngineMetrics.TriangleLegLatencyMs.Record(l, _venueTag);
+            }
+
+            foreach (var cid in _orderOwner.Where(o => o.Value == m.AttemptId).Select(o => o.Key).ToList()) _orderOwner.Remove(cid);
+        }
+
+        if (_batch is not null) Drain();
+        else
+        {
+            Record(_venue.LastEventMs, ActorRefs.Nobody, null);
+            if (_busy.Count == 0) Stash.UnstashAll();
+            CheckDrained();
+        }
+    }
+
+    private TriangleBookSet BooksFor(string attemptId) =>
+        Snapshot(_attemptSymbols.TryGetValue(attemptId, out var symbols) ? symbols : _venue.Symbols.ToArray());
+
+    /// <summary>A copy of the books of <paramref name="symbols"/> now: an attempt decides on them after this actor moves on.</summary>
+    private TriangleBookSet Snapshot(IEnumerable<string> symbols)
+    {
+        var set = new TriangleBookSet();
+        foreach (var s in symbols)
+        {
+            if (_venue.Book(s) is { } b) set.Set(s, b);
+        }
+
+        return set;
+    }
+
+    private static TriangleRiskRequest RiskRequestOf(TriangleAttemptBegun a) => new(a.Venue, a.Cycle, string.Empty, 0m, a.NotionalUsd, null, a.StartMs);
 
     private void RestartFeed()
     {
@@ -159,6 +410,13 @@ public sealed class TriangleActor : ReceivePersistentActor
     {
         if (!_venue.TryGetSymbol(e.Symbol, out var symbol)) return;
         var time = e.EventTimeMs > 0 ? e.EventTimeMs : _venue.LastEventMs;
+        if (!Paused) _gateway?.BeforeBook(time);
+        if (Paused)
+        {
+            Stash.Stash();
+            return;
+        }
+
         var book = e.IsSynced
             ? new TriangleBook(symbol, time, Levels(e.Bids), Levels(e.Asks))
             : new TriangleBook(symbol, time, [], [], Synchronised: false);
@@ -182,7 +440,8 @@ public sealed class TriangleActor : ReceivePersistentActor
     {
         if (!_venue.Uses(book.Symbol)) return;
         long start = Stopwatch.GetTimestamp();
-        _venue.Apply(book, _events);
+        _venue.Apply(book, _events, _candidates);
+        if (_candidates.Count > 0) DecideCandidates();
         EngineMetrics.TriangleDecisionUs.Record(Stopwatch.GetElapsedTime(start).TotalMicroseconds, _venueTag);
         EngineMetrics.TriangleBookUpdates.Add(1, _venueTag);
         if (_venue.LastEvaluations > 0) EngineMetrics.TriangleEvaluations.Add(_venue.LastEvaluations, _venueTag);
@@ -205,10 +464,29 @@ public sealed class TriangleActor : ReceivePersistentActor
         {
             var e = (ITriangleEvent)tagged.Payload;
             Track(e);
-            _mediator.Tell(new Publish(EngineTopics.Triangles, Changed(e)));
+            switch (e)
+            {
+                case TriangleAttemptBegun b:
+                    if (_starting.Remove(b.AttemptId, out var s))
+                    {
+                        StartChild(b.AttemptId, b.LegTimeoutMs);
+                        _children[b.AttemptId].Tell(new TriangleAttemptInput(s.Start, s.Books, s.Start.TimeMs));
+                    }
+
+                    break;
+                case TriangleAttemptFinished f:
+                    _attemptsFinished++;
+                    _mediator.Tell(new Publish(EngineTopics.Triangles, new TriangleAttemptChanged(f.ConfigId, f.Result)));
+                    break;
+                default:
+                    _mediator.Tell(new Publish(EngineTopics.Triangles, Changed(e)));
+                    break;
+            }
+
             if (--remaining > 0) return;
             _journaledLastMs = Math.Max(_journaledLastMs, timeMs);
-            if (_snapshots.Due(LastSequenceNr)) SaveSnapshot(new TriangleSnapshot(_journaledOpen.Values.ToArray(), _journaledLastMs));
+            if (_snapshots.Due(LastSequenceNr)) SaveSnapshot(new TriangleSnapshot(_journaledOpen.Values.ToArray(), _journaledLastMs,
+                _attempts.Values.ToArray(), _attemptsBegun, _risk.DayStartMs, _risk.RealisedTodayUsd));
             if (reply is not null) replyTo.Tell(reply);
         });
     }
@@ -224,6 +502,19 @@ public sealed class TriangleActor : ReceivePersistentActor
             case TriangleEpisodeClosed c:
                 _journaledOpen.Remove((c.ConfigId, c.Cycle));
                 _journaledLastMs = Math.Max(_journaledLastMs, c.EndMs);
+                break;
+            case TriangleAttemptBegun b:
+                _attempts[b.AttemptId] = b;
+                if (IsRecovering)
+                {
+                    _attemptsBegun++;
+                    _risk = _risk.Started(b.AttemptId, RiskRequestOf(b), 0);
+                }
+
+                break;
+            case TriangleAttemptFinished f:
+                _attempts.Remove(f.AttemptId);
+                if (IsRecovering) _risk = _risk.Ended(f.AttemptId, f.Result.PnlUsd, f.Result.EndMs);
                 break;
         }
     }

@@ -1,4 +1,5 @@
 using Arbitrage.Core.Triangles;
+using Arbitrage.Core.Triangles.Execution;
 
 namespace Arbitrage.Engine.Triangles;
 
@@ -47,13 +48,35 @@ public sealed record TriangleEpisodeClosed(
     int Evaluations,
     double PeakNetReturn,
     long PeakMs,
-    TriangleEpisodeEnd EndedBy) : ITriangleEvent
+    TriangleEpisodeEnd EndedBy,
+    string Action = TriangleEpisodeRecord.Observed,
+    string Reason = "") : ITriangleEvent
 {
     /// <summary>The row of the episodes CSV.</summary>
     public TriangleEpisodeRecord ToRecord() =>
-        new(StartMs, EndMs, Venue, Cycle, StartAsset, Notional, Evaluations, PeakNetReturn, PeakMs);
+        new(StartMs, EndMs, Venue, Cycle, StartAsset, Notional, Evaluations, PeakNetReturn, PeakMs, Action, Reason);
 }
 
+/// <summary>
+/// The detector started a cycle attempt (its own journal is <c>triangle-attempt-{AttemptId}</c>): the index a restarted
+/// venue actor resumes unfinished attempts from, and what the risk rules count in flight.
+/// </summary>
+[Manifest("triangle-attempt-begun.v1")]
+public sealed record TriangleAttemptBegun(
+    string Venue, string ConfigId, string Cycle, long StartMs, string AttemptId, decimal NotionalUsd, long LegTimeoutMs) : ITriangleEvent;
+
+/// <summary>A cycle attempt ended (its result, as its journal has it).</summary>
+[Manifest("triangle-attempt-finished.v1")]
+public sealed record TriangleAttemptFinished(
+    string Venue, string ConfigId, string Cycle, long StartMs, string AttemptId, TriangleAttemptResult Result) : ITriangleEvent;
+
 /// <summary>The detector actor's snapshot: the episodes open at that point and the latest event time it had seen.</summary>
+/// <param name="Attempts">Attempts begun and not finished; <paramref name="AttemptsBegun"/> numbers the next attempt id; the realised USD of <paramref name="DayStartMs"/>'s UTC day.</param>
 [Manifest("triangle-snapshot.v1")]
-public sealed record TriangleSnapshot(IReadOnlyList<TriangleEpisodeOpened> Open, long LastEventMs) : IPersistedSnapshot;
+public sealed record TriangleSnapshot(
+    IReadOnlyList<TriangleEpisodeOpened> Open,
+    long LastEventMs,
+    IReadOnlyList<TriangleAttemptBegun>? Attempts = null,
+    long AttemptsBegun = 0,
+    long DayStartMs = 0,
+    decimal RealisedTodayUsd = 0m) : IPersistedSnapshot;

@@ -1,4 +1,5 @@
 using Arbitrage.Core.Triangles;
+using Arbitrage.Core.Triangles.Execution;
 using Arbitrage.Engine.Serialization;
 
 namespace Arbitrage.Engine.Triangles;
@@ -54,3 +55,27 @@ public sealed record TriangleConfigStatus(string ConfigId, int Pairs, int Cycles
 /// <summary>Published on topic <c>triangles</c> once an episode's opening or closing is journaled (<see cref="Open"/>: it opened).</summary>
 [Manifest("triangle-episode-changed.v1")]
 public sealed record TriangleEpisodeChanged(string ConfigId, TriangleEpisodeRecord Episode, bool Open) : IWireMessage;
+
+/// <summary>
+/// Turns new triangle attempts on the venue on or off (a kill switch of its own: off refuses new attempts with
+/// <c>risk:kill_switch</c> and unwinds those in flight). Answered with <see cref="TriangleTradingSet"/>.
+/// </summary>
+[Manifest("set-triangle-trading.v1")]
+public sealed record SetTriangleTrading(string Venue, bool Enabled) : ITriangleMessage, IWireMessage;
+
+[Manifest("triangle-trading-set.v1")]
+public sealed record TriangleTradingSet(string Venue, bool Enabled, int InFlight) : IWireMessage;
+
+/// <summary>
+/// The end of a tape: pending paper legs fill on the last books and every attempt in flight runs to its end. Answered
+/// with <see cref="TriangleAttemptsDrained"/> once none is left (their results were published before).
+/// </summary>
+[Manifest("drain-triangle-attempts.v1")]
+public sealed record DrainTriangleAttempts(string Venue) : ITriangleMessage, IWireMessage;
+
+[Manifest("triangle-attempts-drained.v1")]
+public sealed record TriangleAttemptsDrained(string Venue, long Attempts) : IWireMessage;
+
+/// <summary>Published on topic <c>triangles</c> once an attempt's end is journaled by its venue actor.</summary>
+[Manifest("triangle-attempt-changed.v1")]
+public sealed record TriangleAttemptChanged(string ConfigId, TriangleAttemptResult Result) : IWireMessage;

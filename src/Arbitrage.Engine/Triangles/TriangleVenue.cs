@@ -1,14 +1,19 @@
 using System.Text.Json;
 using Arbitrage.Core.Triangles;
+using Arbitrage.Core.Triangles.Execution;
 
 namespace Arbitrage.Engine.Triangles;
 
 /// <summary>
 /// One venue's detection state, without the actor: a <see cref="TriangleDetector"/> per enabled config, the pair →
 /// detectors index, and the episode events each book produces. <see cref="TriangleActor"/> journals and publishes them.
+/// Its books are what execution reads (<see cref="ITriangleBooks"/>, in place); for a config with <c>execute</c> on, the
+/// evaluations that clear <c>execute_min_net_return</c> inside an episode not yet taken are execution candidates, and
+/// each episode carries its action (<c>taken</c>, or <c>missed</c> with the last refusal; <c>below_floor</c> until one).
 /// </summary>
-internal sealed class TriangleVenue(string venue)
+internal sealed class TriangleVenue(string venue) : ITriangleBooks
 {
+    private readonly Dictionary<(string ConfigId, int Cycle), (string Action, string Reason)> _actions = [];
     private readonly List<Runner> _runners = [];
     private readonly Dictionary<string, List<(Runner Runner, int Pair)>> _bySymbol = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _byExchangeSymbol = new(StringComparer.Ordinal);
@@ -108,7 +113,7 @@ internal sealed class TriangleVenue(string venue)
     public bool Uses(string symbol) => _bySymbol.ContainsKey(symbol);
 
     /// <summary>Applies one book event to every detector holding its pair; episode changes go to <paramref name="events"/>.</summary>
-    public void Apply(TriangleBook book, List<ITriangleEvent> events)
+    public void Apply(TriangleBook book, List<ITriangleEvent> events, List<TriangleCandidate>? candidates = null)
     {
         LastEvaluations = 0;
         if (!_bySymbol.TryGetValue(book.Symbol, out var list)) return;
@@ -125,12 +130,23 @@ internal sealed class TriangleVenue(string venue)
                 if (e.Status is CycleStatus.Evaluated or CycleStatus.Infeasible) LastEvaluations++;
             }
 
-            if (changes == 0) continue;
-            foreach (ref readonly var change in detector.Changes)
+            if (changes > 0)
             {
-                events.Add(change.Kind == EpisodeChangeKind.Opened
-                    ? Opened(runner, change.Episode)
-                    : Closed(runner, change.Episode, End(change.Episode.EndedBy), change.Episode.EndMs ?? book.TimeMs));
+                foreach (ref readonly var change in detector.Changes)
+                {
+                    events.Add(change.Kind == EpisodeChangeKind.Opened
+                        ? Opened(runner, change.Episode)
+                        : Closed(runner, change.Episode, End(change.Episode.EndedBy), change.Episode.EndMs ?? book.TimeMs));
+                }
+            }
+
+            if (candidates is null || !runner.Config.Exec.Execute) continue;
+            var floor = (double)runner.Config.ExecuteMinNetReturn;
+            foreach (ref readonly var e in detector.Evaluations)
+            {
+                if (e.Status != CycleStatus.Evaluated || e.NetReturn < floor || !detector.TryGetOpenEpisode(e.Cycle, out var episode)) continue;
+                if (_actions.TryGetValue((runner.Config.Id, e.Cycle), out var a) && a.Action == TriangleEpisodeRecord.Taken) continue;
+                candidates.Add(new TriangleCandidate(runner.Config, detector.Universe, detector.Universe.Cycles[e.Cycle], detector.Settings.TakerFee, episode.StartMs, book.TimeMs));
             }
         }
 
@@ -145,7 +161,7 @@ internal sealed class TriangleVenue(string venue)
         {
             foreach (var e in runner.Detector.OpenEpisodes())
             {
-                list.Add(TriangleEpisodeRecord.From(runner.Detector.Universe, Venue, e));
+                list.Add(WithAction(runner, e.Cycle, TriangleEpisodeRecord.From(runner.Detector.Universe, Venue, e)));
             }
         }
 
@@ -160,7 +176,7 @@ internal sealed class TriangleVenue(string venue)
         {
             foreach (var e in runner.Detector.OpenEpisodes())
             {
-                list.Add((runner.Config.Id, TriangleEpisodeRecord.From(runner.Detector.Universe, Venue, e)));
+                list.Add((runner.Config.Id, WithAction(runner, e.Cycle, TriangleEpisodeRecord.From(runner.Detector.Universe, Venue, e))));
             }
         }
 
@@ -190,6 +206,7 @@ internal sealed class TriangleVenue(string venue)
 
     private TriangleEpisodeOpened Opened(Runner runner, in TriangleEpisode e)
     {
+        if (runner.Config.Exec.Execute) _actions[(runner.Config.Id, e.Cycle)] = (TriangleEpisodeRecord.Missed, EnumCodesOf(PlanRefusal.BelowFloor));
         var cycle = runner.Detector.Universe.Cycles[e.Cycle];
         return new TriangleEpisodeOpened(Venue, runner.Config.Id, cycle.Id, cycle.StartAsset, cycle.Notional, e.StartMs, e.PeakNetReturn);
     }
@@ -197,7 +214,39 @@ internal sealed class TriangleVenue(string venue)
     private TriangleEpisodeClosed Closed(Runner runner, in TriangleEpisode e, TriangleEpisodeEnd end, long endMs)
     {
         var cycle = runner.Detector.Universe.Cycles[e.Cycle];
-        return new TriangleEpisodeClosed(Venue, runner.Config.Id, cycle.Id, cycle.StartAsset, cycle.Notional, e.StartMs, endMs, e.Evaluations, e.PeakNetReturn, e.PeakMs, end);
+        var (action, reason) = ActionOf(runner, e.Cycle);
+        _actions.Remove((runner.Config.Id, e.Cycle));
+        return new TriangleEpisodeClosed(Venue, runner.Config.Id, cycle.Id, cycle.StartAsset, cycle.Notional, e.StartMs, endMs, e.Evaluations, e.PeakNetReturn, e.PeakMs, end, action, reason);
+    }
+
+    /// <summary>Records what execution did with the open episode of <paramref name="cycle"/> (a taken episode stays taken).</summary>
+    public void Mark(string configId, int cycle, string action, string reason)
+    {
+        if (_actions.TryGetValue((configId, cycle), out var a) && a.Action == TriangleEpisodeRecord.Taken) return;
+        _actions[(configId, cycle)] = (action, reason);
+    }
+
+    private (string Action, string Reason) ActionOf(Runner runner, int cycle) =>
+        !runner.Config.Exec.Execute ? (TriangleEpisodeRecord.Observed, string.Empty)
+        : _actions.TryGetValue((runner.Config.Id, cycle), out var a) ? a
+        : (TriangleEpisodeRecord.Missed, EnumCodesOf(PlanRefusal.BelowFloor));
+
+    private TriangleEpisodeRecord WithAction(Runner runner, int cycle, TriangleEpisodeRecord record)
+    {
+        var (action, reason) = ActionOf(runner, cycle);
+        return record with { Action = action, Reason = reason };
+    }
+
+    private static string EnumCodesOf(PlanRefusal r) => Core.Serialization.EnumCodes.Of(r);
+
+    /// <summary>The latest book of a pair, as execution reads it (the levels copied out of the detector, only when asked).</summary>
+    public PairBook? Book(string symbol)
+    {
+        if (!_bySymbol.TryGetValue(symbol, out var list)) return null;
+        var (runner, pair) = list[0];
+        var detector = runner.Detector;
+        if (detector.LastUpdateMs(pair) is not { } time) return null;
+        return new PairBook(detector.Bids(pair).ToArray(), detector.Asks(pair).ToArray(), time, detector.IsSynchronised(pair));
     }
 
     private static TriangleEpisodeEnd End(EpisodeEnd end) => end switch
@@ -214,3 +263,6 @@ internal sealed class TriangleVenue(string venue)
 
     private sealed record Runner(TriangleConfig Config, string Key, TriangleDetector Detector);
 }
+
+/// <summary>An evaluation of an execute config's cycle that clears its floor inside an open episode, at <paramref name="TimeMs"/>.</summary>
+internal sealed record TriangleCandidate(TriangleConfig Config, TriangleUniverse Universe, TriangleCycle Cycle, double TakerFee, long EpisodeStartMs, long TimeMs);

@@ -1,0 +1,20 @@
+using Akka.Actor;
+using Arbitrage.Core.Triangles.Execution;
+
+namespace Arbitrage.Engine.Triangles.Execution;
+
+/// <summary>
+/// An input for a <see cref="TriangleAttemptActor"/> from its venue actor, with the books of the moment (the venue actor
+/// owns them): a saga input, or null = resume after recovery (<see cref="TriangleSagaLogic.Resume"/>) at <paramref name="NowMs"/>.
+/// </summary>
+public sealed record TriangleAttemptInput(TriangleSagaInput? Input, ITriangleBooks Books, long NowMs) : INoSerializationVerificationNeeded;
+
+/// <summary>
+/// An attempt's step is journaled: run <paramref name="Commands"/> (send or query orders); <paramref name="Ended"/> is
+/// its result when the step ended it (the actor then stops). Sent to the venue actor after every input.
+/// </summary>
+public sealed record TriangleAttemptStepped(string AttemptId, IReadOnlyList<TriangleSagaCommand> Commands, TriangleAttemptResult? Ended)
+    : INoSerializationVerificationNeeded;
+
+/// <summary>A recovered attempt not ended asks its venue actor for the books to resume on (answered with a <see cref="TriangleAttemptInput"/> without input).</summary>
+public sealed record TriangleAttemptRecovered(string AttemptId) : INoSerializationVerificationNeeded;
