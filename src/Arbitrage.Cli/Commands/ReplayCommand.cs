@@ -22,6 +22,7 @@ public static class ReplayCommand
         var tradesOut = new Option<string?>("--trades-out") { Description = "Trades CSV of the backtest: the risk guard, executor and paper venue trade the signals in the same run, tick by tick." };
         var carryOut = new Option<string?>("--carry-out") { Description = "Carry backtest CSV over the tapes' markPrice frames (strategies/carry/carry_funding.json)." };
         var trianglesOut = new Option<string?>("--triangles-out") { Description = "Triangle episodes CSV: the book tapes (JSONL books, Binance spot .hftbt.gz captures, the deep_orderbook zip) through the triangle detectors, configs from STRATEGIES/triangles/*.json." };
+        var triangleTradesOut = new Option<string?>("--triangle-trades-out") { Description = "Triangle attempts CSV (with --triangles-out): the paper attempts of the configs with \"execute\": true, one row per attempt." };
         var bookApproximation = new Option<string>("--book-approximation")
         {
             Description = "Pairs of a book tape without depth diffs (the deep_orderbook zip's BTCUSDT/ETHUSDT): 'none' = their recorded snapshots only (cycles go stale between them); " +
@@ -35,7 +36,7 @@ public static class ReplayCommand
 
         var command = new Command("replay", "Replay tapes through the production actors at maximum speed (event time).")
         {
-            tapes, strategies, indicatorsOut, signalsOut, tradesOut, carryOut, trianglesOut, bookApproximation, hocon, journalDir, batch,
+            tapes, strategies, indicatorsOut, signalsOut, tradesOut, carryOut, trianglesOut, triangleTradesOut, bookApproximation, hocon, journalDir, batch,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -56,6 +57,7 @@ public static class ReplayCommand
                 TradesOut = parse.GetValue(tradesOut),
                 CarryOut = parse.GetValue(carryOut),
                 TrianglesOut = parse.GetValue(trianglesOut),
+                TriangleTradesOut = parse.GetValue(triangleTradesOut),
                 BookApproximation = parse.GetValue(bookApproximation) == "top-moved-to-trades" ? BookApproximation.TopMovedToTrades : BookApproximation.None,
                 JournalDirectory = parse.GetValue(journalDir),
                 BatchSize = Math.Max(1, parse.GetValue(batch)),

@@ -32,6 +32,12 @@ public sealed record ReplayOptions
     public string? TrianglesOut { get; init; }
 
     /// <summary>
+    /// Triangle attempts CSV (<see cref="Core.Triangles.Execution.TriangleAttemptsCsv"/>): the paper attempts of the configs
+    /// with <c>execute</c> on, in the same run as <see cref="TrianglesOut"/> (which it needs).
+    /// </summary>
+    public string? TriangleTradesOut { get; init; }
+
+    /// <summary>
     /// What a book tape's reader does with pairs it has no diffs for (the deep_orderbook recording): recorded books only
     /// (<see cref="Binance.Tapes.BookApproximation.None"/>, the default), or a labelled approximation.
     /// </summary>

@@ -45,6 +45,10 @@ internal static class ReplayOutputs
     public static void WriteTriangles(string path, IEnumerable<TriangleEpisodeRecord> episodes) =>
         WriteAtomically(path, new StringBuilder(TriangleEpisodesCsv.Format(episodes)));
 
+    /// <summary>The triangle attempts (<see cref="Core.Triangles.Execution.TriangleAttemptsCsv"/>, sorted by (start_ms, attempt_id)).</summary>
+    public static void WriteTriangleAttempts(string path, IEnumerable<Core.Triangles.Execution.TriangleAttemptResult> attempts) =>
+        WriteAtomically(path, new StringBuilder(Core.Triangles.Execution.TriangleAttemptsCsv.Format(attempts)));
+
     /// <summary>
     /// The carry backtest (<see cref="CarryBacktest"/>, config strategies/carry/carry_funding.json) over the tapes'
     /// markPriceUpdate frames, in the replay's actor system; returns the number of carries.

@@ -37,6 +37,11 @@ public static class ReplayRunner
         var bookTapes = options.Tapes.Where(t => BookTapes.FormatOf(t) is not null).ToArray();
         var tradeTapes = options.Tapes.Where(t => BookTapes.FormatOf(t) is not { } f || f.HoldsTrades(t)).ToArray();
         TriangleRun? triangles = null;
+        if (options.TriangleTradesOut is not null && options.TrianglesOut is null)
+        {
+            throw new InvalidDataException("--triangle-trades-out: the attempts come from the triangle run: add --triangles-out FILE");
+        }
+
         if (options.TrianglesOut is not null)
         {
             var configs = TriangleReplay.LoadConfigs(options.StrategiesDirectory);
@@ -177,8 +182,14 @@ public static class ReplayRunner
         (int, int)? triangleCount = null;
         if (triangles is not null && options.TrianglesOut is { } trianglesOut)
         {
-            var episodes = await TriangleReplay.RunAsync(
+            var (episodes, attempts) = await TriangleReplay.RunAsync(
                 engine.System, engine.Triangles, engine.Mediator, triangles.Configs, triangles.Events, options.TriangleAccountTakerFee, options.BatchSize, ct).ConfigureAwait(false);
+            if (options.TriangleTradesOut is { } attemptsOut)
+            {
+                ReplayOutputs.WriteTriangleAttempts(attemptsOut, attempts);
+                options.Progress?.WriteLine($"replay: triangles: {attempts.Count:N0} attempt(s)");
+            }
+
             if (triangles.Approximated)
             {
                 // Not recorded books: every row says so (the CSV's columns are a contract; its reason column carries it).

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Arbitrage.Core.Triangles;
+using Arbitrage.Core.Triangles.Execution;
 using Arbitrage.Engine.Topics;
 using Arbitrage.Engine.Triangles;
 
@@ -36,8 +37,11 @@ internal static class TriangleReplay
         return load.Configs;
     }
 
-    /// <summary>Runs the books through the detectors; returns every episode (closed, then open at the end).</summary>
-    public static async Task<List<TriangleEpisodeRecord>> RunAsync(
+    /// <summary>
+    /// Runs the books through the detectors; returns every episode (closed, then open at the end) and every attempt of
+    /// the configs with <c>execute</c> on (each venue's attempts run to their end after its last book).
+    /// </summary>
+    public static async Task<(List<TriangleEpisodeRecord> Episodes, List<TriangleAttemptResult> Attempts)> RunAsync(
         ActorSystem system, IActorRef region, IActorRef mediator, IReadOnlyList<TriangleConfig> configs, IReadOnlyList<BookTapeEvent> events,
         double accountTakerFee, int batchSize, CancellationToken ct)
     {
@@ -76,14 +80,15 @@ internal static class TriangleReplay
                     await region.Ask<TriangleBooksAck>(new TriangleBooks(venue.Key, batch, sequence), Timeout, ct).ConfigureAwait(false);
                 }
 
+                await region.Ask<TriangleAttemptsDrained>(new DrainTriangleAttempts(venue.Key), Timeout, ct).ConfigureAwait(false);
                 var status = await region.Ask<TriangleStatus>(new GetTriangleStatus(venue.Key), Timeout, ct).ConfigureAwait(false);
                 open.AddRange(status.Open);
             }
 
             // Every episode the actors published before their last answer reaches the collector before this flush.
-            var closed = await collector.Ask<List<TriangleEpisodeRecord>>(Collector.Flush.Instance, Timeout, ct).ConfigureAwait(false);
+            var (closed, attempts) = await collector.Ask<(List<TriangleEpisodeRecord>, List<TriangleAttemptResult>)>(Collector.Flush.Instance, Timeout, ct).ConfigureAwait(false);
             closed.AddRange(open);
-            return closed;
+            return (closed, attempts);
         }
         finally
         {
@@ -95,6 +100,7 @@ internal static class TriangleReplay
     private sealed class Collector : ReceiveActor
     {
         private readonly List<TriangleEpisodeRecord> _closed = [];
+        private readonly List<TriangleAttemptResult> _attempts = [];
         private IActorRef? _flushFor;
 
         public Collector(IActorRef mediator)
@@ -109,12 +115,13 @@ internal static class TriangleReplay
             {
                 if (!c.Open) _closed.Add(c.Episode);
             });
+            Receive<TriangleAttemptChanged>(c => _attempts.Add(c.Result));
             Receive<Flush>(_ =>
             {
                 _flushFor = Sender;
                 mediator.Tell(new Publish(EngineTopics.Triangles, new Flushed()));
             });
-            Receive<Flushed>(_ => _flushFor?.Tell(_closed.ToList()));
+            Receive<Flushed>(_ => _flushFor?.Tell((_closed.ToList(), _attempts.ToList())));
         }
 
         public sealed class Start : INoSerializationVerificationNeeded
