@@ -187,7 +187,12 @@ public static class ReplayRunner
             if (options.TriangleTradesOut is { } attemptsOut)
             {
                 ReplayOutputs.WriteTriangleAttempts(attemptsOut, attempts);
-                options.Progress?.WriteLine($"replay: triangles: {attempts.Count:N0} attempt(s)");
+                options.Progress?.WriteLine($"replay: triangles: {attempts.Count:N0} attempt(s)"
+                    + string.Concat(attempts.GroupBy(a => a.Outcome).OrderBy(g => g.Key).Select(g => $", {g.Count():N0} {Core.Serialization.EnumCodes.Of(g.Key)}")));
+                foreach (var a in attempts.Where(a => a.Outcome != Core.Triangles.Execution.TriangleAttemptOutcome.Completed).Take(20))
+                {
+                    options.Progress?.WriteLine($"replay: attempt {a.AttemptId} {Core.Serialization.EnumCodes.Of(a.Outcome)}: {a.Detail}");
+                }
             }
 
             if (triangles.Approximated)

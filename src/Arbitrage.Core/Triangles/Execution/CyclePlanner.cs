@@ -162,8 +162,25 @@ public static class CyclePlanner
         }
 
         var worst = WorstLevel(leg.Side == LegSide.SellBase ? book.Bids : book.Asks, baseWalked);
-        var average = quoteWalked / baseWalked;
         decimal? limit = type == LegOrderType.LimitIoc ? LimitPrice(leg.TradeSide, worst, slippageBps, filters.TickSize) : null;
+        if (limit is { } buyLimit && leg.Side == LegSide.BuyBase && quantity * buyLimit > amountIn)
+        {
+            // The venue reserves quantity × limit of the quote for a LIMIT buy (Binance refuses it otherwise): buy what
+            // the amount held covers at the limit; what the slippage allowance leaves unspent stays in the quote asset.
+            var covered = decimal.Round(amountIn / buyLimit, 18, MidpointRounding.ToZero);
+            quantity = step > 0m ? StepRounding.Down(covered, step) : covered;
+            baseWalked = ToDouble(quantity);
+            if (!(baseWalked > 0))
+            {
+                return PlanResult<PlannedLeg>.Refused(PlanRefusal.Filters, $"{amountIn} {leg.Quote} covers less than one step {step} of {leg.Base} at the limit {buyLimit}");
+            }
+
+            expectedOut = baseWalked * (1 - takerFee);
+            quoteWalked = QuoteForBase(book.Asks, baseWalked);
+            worst = WorstLevel(book.Asks, baseWalked);
+        }
+
+        var average = quoteWalked / baseWalked;
         var notional = quantity * (limit ?? ToDecimalDown(average));
         if (filters.Check(quantity, notional, type) is { } broken)
         {

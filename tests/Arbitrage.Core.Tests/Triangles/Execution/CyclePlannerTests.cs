@@ -34,15 +34,30 @@ public sealed class CyclePlannerTests
     }
 
     [Fact]
-    public void Without_filters_the_plan_is_the_detections_book_maths_to_the_bit()
+    public void Without_filters_the_plan_of_market_legs_is_the_detections_book_maths_to_the_bit()
     {
-        var plan = Plan(filters: false);
+        // MARKET legs: a LIMIT buy takes only what its amount covers at the limit (the venue reserves quantity × limit),
+        // which the next test shows.
+        var plan = Plan(filters: false, settings: Settings(LegOrderType.Market));
         var books = TriBooks();
         Assert.True(LegConversion.TryConvert(LegSide.BuyBase, 100, books.Book("BTC/USDT")!.Asks, Fee, out var a));
         Assert.True(LegConversion.TryConvert(LegSide.BuyBase, a, books.Book("ETH/BTC")!.Asks, Fee, out var b));
         Assert.True(LegConversion.TryConvert(LegSide.SellBase, b, books.Book("ETH/USDT")!.Bids, Fee, out var c));
         Assert.Equal([a, b, c], plan.Legs.Select(l => l.ExpectedOut));
         Assert.Equal(c / 100 - 1, plan.ExpectedReturn);
+    }
+
+    [Fact]
+    public void A_limit_buy_takes_what_its_amount_covers_at_the_limit_and_leaves_the_slippage_allowance_unspent()
+    {
+        var plan = Plan(filters: false);
+        var market = Plan(filters: false, settings: Settings(LegOrderType.Market));
+        var leg1 = plan.Legs[0];
+        Assert.Equal(TradeSide.Buy, leg1.Side);
+        Assert.True(leg1.Quantity * leg1.LimitPrice!.Value <= 100m);
+        Assert.True(leg1.Quantity * leg1.LimitPrice.Value > 100m * 0.9999m, "the whole amount up to rounding is reserved");
+        Assert.True(leg1.ExpectedOut < market.Legs[0].ExpectedOut);
+        Assert.True(plan.ExpectedReturn < market.ExpectedReturn);
     }
 
     [Theory]
@@ -142,9 +157,17 @@ public sealed class CyclePlannerTests
                 return;
             }
 
+            var held = rounded.Value!.StartAmount;
             for (int i = 0; i < 3; i++)
             {
                 var leg = rounded.Value!.Legs[i];
+                // A LIMIT buy reserves quantity × limit of what the previous leg gave: it must fit.
+                if (leg.Side == TradeSide.Buy && leg.LimitPrice is { } limit)
+                {
+                    Assert.True(leg.Quantity * limit <= held, $"leg {i + 1}: {leg.Quantity} × {limit} > {held} held");
+                }
+
+                held = CyclePlanner.ToDecimalDown(leg.ExpectedOut);
                 Assert.True(StepRounding.IsMultiple(leg.Quantity, steps[i]), $"leg {i + 1}: {leg.Quantity} not a multiple of {steps[i]}");
                 Assert.InRange(leg.Quantity, steps[i], 1000m);
                 Assert.True(leg.ExpectedOut <= unrounded.Value!.Legs[i].ExpectedOut, $"leg {i + 1}: {leg.ExpectedOut} > {unrounded.Value.Legs[i].ExpectedOut}");
