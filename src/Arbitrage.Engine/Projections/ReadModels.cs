@@ -26,5 +26,7 @@ public static class ReadModels
         new RiskHistoryProjection<ExecutionAlertRaised>(),
         new TriangleEpisodeOpenedProjection(),
         new TriangleEpisodeClosedProjection(),
+        new TriangleAttemptStartedProjection(),
+        new TriangleAttemptEndedProjection(),
     ];
 }

@@ -66,4 +66,39 @@ public static class TriangleReadModel
 
         return rows;
     }
+
+    /// <summary>One attempt of <c>read_triangle_attempts</c>; amounts are decimal strings as journaled (null while in flight).</summary>
+    public sealed record AttemptRow(
+        string AttemptId, string Venue, string Cycle, string StartAsset, long StartMs, long? EndMs, string StartAmount, string? EndAmount,
+        string? PnlStartAsset, string? PnlUsd, string? FeesUsd, string? Outcome, int? LegsFilled, double? SlippageBps, string? Detail);
+
+    /// <summary>The most recent attempts (newest start first), in flight ones with a null outcome.</summary>
+    public static async Task<IReadOnlyList<AttemptRow>> AttemptsAsync(Database db, int limit, string? venue, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var filter = venue is null ? "" : "WHERE venue = @venue";
+        (string, object?)[] args = venue is null ? [("@limit", (long)limit)] : [("@venue", venue), ("@limit", (long)limit)];
+        await using var connection = await db.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await using var command = connection.Command(
+            $"""
+            SELECT attempt_id, venue, cycle, start_asset, start_ms, end_ms, start_amount, end_amount, pnl_start_asset, pnl_usd, fees_usd,
+                   outcome, legs_filled, slippage_bps, detail
+            FROM {TriangleAttemptStartedProjection.Table} {filter} ORDER BY start_ms DESC, attempt_id LIMIT @limit
+            """,
+            null,
+            args);
+        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        var rows = new List<AttemptRow>();
+        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+        {
+            string? S(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
+            rows.Add(new AttemptRow(
+                reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt64(4),
+                reader.IsDBNull(5) ? null : reader.GetInt64(5), reader.GetString(6), S(7), S(8), S(9), S(10), S(11),
+                reader.IsDBNull(12) ? null : Convert.ToInt32(reader.GetValue(12), CultureInfo.InvariantCulture),
+                reader.IsDBNull(13) ? null : reader.GetDouble(13), S(14)));
+        }
+
+        return rows;
+    }
 }

@@ -17,6 +17,7 @@ public sealed class AuthMatrixTests(ApiHost host)
         { "GET", "/api/signals", Roles.Viewer },
         { "GET", "/api/audit", Roles.Viewer },
         { "GET", "/api/triangles", Roles.Viewer },
+        { "GET", "/api/triangles/attempts", Roles.Viewer },
         { "POST", "/api/ops/kill", Roles.Operator },
         { "POST", "/api/ops/resume", Roles.Operator },
         { "POST", "/api/ops/strategies/alpha/enable", Roles.Operator },

@@ -15,30 +15,52 @@ public static partial class TriangleEndpoints
 {
     public static IEndpointRouteBuilder MapTriangleEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGroup("/api").RequireAuthorization(AuthPolicies.Viewer).MapGet("/triangles", async (HttpRequest request, Database db, CancellationToken ct) =>
+        var api = app.MapGroup("/api").RequireAuthorization(AuthPolicies.Viewer);
+        api.MapGet("/triangles/attempts", async (HttpRequest request, Database db, CancellationToken ct) =>
         {
-            int limit = ReadEndpoints.DefaultLimit;
-            if (request.Query.TryGetValue("limit", out var l)
-                && (l.Count != 1 || !int.TryParse(l[0], NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit < 1 || limit > ReadEndpoints.MaxLimit))
+            if (Query(request, out var limit, out var venue) is { } problem)
             {
-                return FieldProblem.Of("limit", $"an integer from 1 to {ReadEndpoints.MaxLimit}");
+                return problem;
             }
 
-            string? venue = null;
-            if (request.Query.TryGetValue("venue", out var v))
+            await ReadTables.EnsureAsync(db, ct).ConfigureAwait(false);
+            return Results.Ok(await TriangleReadModel.AttemptsAsync(db, limit, venue, ct).ConfigureAwait(false));
+        }).WithName("TriangleAttempts");
+        api.MapGet("/triangles", async (HttpRequest request, Database db, CancellationToken ct) =>
+        {
+            if (Query(request, out var limit, out var venue) is { } problem)
             {
-                if (v.Count != 1 || v[0] is not { } s || !VenuePattern().IsMatch(s))
-                {
-                    return FieldProblem.Of("venue", $"must match {VenuePattern()}");
-                }
-
-                venue = s;
+                return problem;
             }
 
             await ReadTables.EnsureAsync(db, ct).ConfigureAwait(false);
             return Results.Ok(await TriangleReadModel.ReadAsync(db, limit, venue, ct).ConfigureAwait(false));
         }).WithName("Triangles");
         return app;
+    }
+
+    /// <summary><c>?limit=1..500</c> (default 50) and <c>?venue=</c>; a problem naming the field when one is wrong.</summary>
+    private static IResult? Query(HttpRequest request, out int limit, out string? venue)
+    {
+        limit = ReadEndpoints.DefaultLimit;
+        venue = null;
+        if (request.Query.TryGetValue("limit", out var l)
+            && (l.Count != 1 || !int.TryParse(l[0], NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit < 1 || limit > ReadEndpoints.MaxLimit))
+        {
+            return FieldProblem.Of("limit", $"an integer from 1 to {ReadEndpoints.MaxLimit}");
+        }
+
+        if (request.Query.TryGetValue("venue", out var v))
+        {
+            if (v.Count != 1 || v[0] is not { } s || !VenuePattern().IsMatch(s))
+            {
+                return FieldProblem.Of("venue", $"must match {VenuePattern()}");
+            }
+
+            venue = s;
+        }
+
+        return null;
     }
 
     [GeneratedRegex("^[a-z0-9_.-]{1,64}$")]
