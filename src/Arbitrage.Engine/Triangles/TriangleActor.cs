@@ -126,6 +126,13 @@ public sealed class TriangleActor : ReceivePersistentActor
         {
             if (!_children.TryGetValue(m.AttemptId, out var child)) return;
             _busy.Add(m.AttemptId);
+            if (!_tradingEnabled)
+            {
+                // Trading stopped while it was down: killed first (no new leg; what is held unwinds), then resumed
+                // (an order that was out is queried, never resent).
+                child.Tell(new TriangleAttemptInput(new TriangleSagaInput.KillSwitch(_venue.LastEventMs), BooksFor(m.AttemptId), _venue.LastEventMs));
+            }
+
             child.Tell(new TriangleAttemptInput(null, BooksFor(m.AttemptId), _venue.LastEventMs));
         });
         Command<Terminated>(t =>
@@ -138,9 +145,11 @@ public sealed class TriangleActor : ReceivePersistentActor
         });
         Command<SetTriangleTrading>(m =>
         {
+            // Idempotent: the keeper repeats the switch with every config resend; only a change to "stopped" unwinds.
+            var stopping = _tradingEnabled && !m.Enabled;
             _tradingEnabled = m.Enabled;
             _risk = _risk.WithKillSwitch(!m.Enabled);
-            if (!m.Enabled)
+            if (stopping)
             {
                 foreach (var (id, child) in _children.OrderBy(c => c.Key, StringComparer.Ordinal))
                 {

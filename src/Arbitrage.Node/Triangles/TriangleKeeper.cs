@@ -1,7 +1,10 @@
 using Akka.Actor;
+using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Event;
+using Arbitrage.Core.Risk;
 using Arbitrage.Core.Strategies;
 using Arbitrage.Core.Triangles;
+using Arbitrage.Engine.Risk;
 using Arbitrage.Engine.Triangles;
 
 namespace Arbitrage.Node.Triangles;
@@ -38,13 +41,23 @@ public sealed class TriangleKeeper : ReceiveActor, IWithTimers
     private readonly HashSet<string> _loadingPairs = new(StringComparer.Ordinal);
     private readonly HashSet<string> _sentVenues = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _reported = new(StringComparer.Ordinal);
+    private readonly IActorRef? _mediator;
+    private readonly IActorRef? _riskGuard;
     private FileSystemWatcher? _watcher;
 
-    public TriangleKeeper(TriangleKeeperSettings settings, IActorRef region, ITriangleVenuePairs? venues)
+    // The risk guard's kill switch as last known; null until the guard answered (then no venue may start an attempt).
+    private bool? _killSwitch;
+
+    /// <param name="mediator">The pub-sub mediator whose <c>risk</c> topic carries the kill switch (null: no risk guard to follow).</param>
+    /// <param name="riskGuard">Asked for the kill switch at start (null: trading is never stopped from here).</param>
+    public TriangleKeeper(TriangleKeeperSettings settings, IActorRef region, ITriangleVenuePairs? venues, IActorRef? mediator = null, IActorRef? riskGuard = null)
     {
         _settings = settings;
         _region = region;
         _venues = venues;
+        _mediator = mediator;
+        _riskGuard = riskGuard;
+        if (riskGuard is null) _killSwitch = false;
 
         Receive<Resend>(_ => SendAll());
         Receive<RefreshPairs>(_ =>
@@ -79,14 +92,26 @@ public sealed class TriangleKeeper : ReceiveActor, IWithTimers
             _reported[key] = key;
             _log.Error("Triangles: a detector refused its configuration: {0}", f.Cause.Message);
         });
+        Receive<RiskStatus>(m => SetKillSwitch(m.State.KillSwitch is not null, "the risk guard's state"));
+        Receive<RiskStatusFailed>(m =>
+        {
+            _log.Warning("Triangles: the risk guard did not answer ({0}); no attempt starts until it does", m.Error);
+            Timers.StartSingleTimer("risk-status", new AskRiskStatus(), TimeSpan.FromSeconds(5));
+        });
+        Receive<AskRiskStatus>(_ => AskRisk());
+        Receive<KillSwitchEngaged>(m => SetKillSwitch(true, $"kill switch by {m.By}: {m.Reason}"));
+        Receive<KillSwitchReleased>(m => SetKillSwitch(false, $"kill switch released by {m.By}"));
+        Receive<SubscribeAck>(_ => { });
+        Receive<TriangleTradingSet>(_ => { });
+        Receive<object>(m => m is IRiskEvent, _ => { }); // the guard's other events on the risk topic
         Receive<ReloadFile>(m => Reload(m.Path));
         Receive<ConfirmRemoved>(m => ConfirmRemove(m.Path));
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(TriangleKeeperSettings settings, IActorRef region, ITriangleVenuePairs? venues) =>
-        Akka.Actor.Props.Create(() => new TriangleKeeper(settings, region, venues));
+    public static Props Props(TriangleKeeperSettings settings, IActorRef region, ITriangleVenuePairs? venues, IActorRef? mediator = null, IActorRef? riskGuard = null) =>
+        Akka.Actor.Props.Create(() => new TriangleKeeper(settings, region, venues, mediator, riskGuard));
 
     protected override void PreStart()
     {
@@ -109,6 +134,12 @@ public sealed class TriangleKeeper : ReceiveActor, IWithTimers
         }
 
         _log.Info("Triangles: {0} config(s) from {1}", _files.Count, Path.GetFullPath(_settings.Directory));
+        if (_riskGuard is not null)
+        {
+            _mediator?.Tell(new Subscribe(RiskTopics.Risk, Self));
+            AskRisk();
+        }
+
         foreach (var venue in Venues()) LoadPairs(venue);
         Self.Tell(new Resend());
         Timers.StartPeriodicTimer("resend", new Resend(), _settings.Resend);
@@ -242,8 +273,27 @@ public sealed class TriangleKeeper : ReceiveActor, IWithTimers
         }
     }
 
+    private void AskRisk() =>
+        _riskGuard!.Ask<RiskStatus>(new GetRiskStatus(), TimeSpan.FromSeconds(10))
+            .PipeTo(Self, failure: e => new RiskStatusFailed(e.GetBaseException().Message));
+
+    private void SetKillSwitch(bool engaged, string why)
+    {
+        var was = _killSwitch;
+        if (was == engaged) return;
+        _killSwitch = engaged;
+        if (was is not null || engaged) _log.Info("Triangles: {0}: attempts {1}", why, engaged ? "stop and those in flight unwind" : "may start again");
+        foreach (var venue in Venues().Concat(_sentVenues).Distinct(StringComparer.Ordinal))
+        {
+            _region.Tell(new SetTriangleTrading(venue, !engaged));
+        }
+    }
+
     private void Send(string venue)
     {
+        // The trading switch first: a restarted detector learns it before its configs can start an attempt.
+        _region.Tell(new SetTriangleTrading(venue, _killSwitch == false));
+
         // File-name order, as the loader's: a config's id is unique, the first file wins.
         var configs = _files.Values.Where(c => c.Venue == venue).ToArray();
         _region.Tell(new ConfigureTriangles(venue, configs, _pairs.GetValueOrDefault(venue) ?? [], _settings.AccountFee(venue)));
@@ -268,4 +318,8 @@ public sealed class TriangleKeeper : ReceiveActor, IWithTimers
     private sealed record ReloadFile(string Path) : INoSerializationVerificationNeeded;
 
     private sealed record ConfirmRemoved(string Path) : INoSerializationVerificationNeeded;
+
+    private sealed record AskRiskStatus : INoSerializationVerificationNeeded;
+
+    private sealed record RiskStatusFailed(string Error) : INoSerializationVerificationNeeded;
 }

@@ -1,4 +1,5 @@
 using Akka.Cluster.Hosting;
+using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Hosting;
 using Arbitrage.Core.Triangles;
 using Arbitrage.Engine.Hosting;
@@ -20,7 +21,9 @@ public static class TriangleWiring
             TimeSpan.FromSeconds(options.Triangles.ResendSeconds));
         return akka.WithSingleton<TriangleKeeper>(
             "triangle-keeper",
-            (_, registry, _) => TriangleKeeper.Props(settings, registry.Get<TriangleRegion>(), startup.TriangleVenues),
+            (system, registry, _) => TriangleKeeper.Props(
+                settings, registry.Get<TriangleRegion>(), startup.TriangleVenues,
+                DistributedPubSub.Get(system).Mediator, registry.TryGet<RiskGuard>(out var guard) ? guard : null),
             new ClusterSingletonOptions { Role = ClusterNodeOptions.EngineRole },
             createProxyToo: false);
     }
