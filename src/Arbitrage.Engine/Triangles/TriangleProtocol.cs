@@ -79,3 +79,17 @@ public sealed record TriangleAttemptsDrained(string Venue, long Attempts) : IWir
 /// <summary>Published on topic <c>triangles</c> once an attempt's end is journaled by its venue actor.</summary>
 [Manifest("triangle-attempt-changed.v1")]
 public sealed record TriangleAttemptChanged(string ConfigId, TriangleAttemptResult Result) : IWireMessage;
+
+/// <summary>
+/// An operator's enable/disable of a triangle config (<c>POST /api/ops/triangles/{id}/enable|disable</c>), asked of the
+/// node's config keeper: it holds until the config's file changes, which stays the source of truth (as the strategies).
+/// </summary>
+[Manifest("set-triangle-config-enabled.v1")]
+public sealed record SetTriangleConfigEnabled(string ConfigId, bool Enabled) : IWireMessage;
+
+/// <param name="Changed">False when the config already was so.</param>
+[Manifest("triangle-config-enabled-set.v1")]
+public sealed record TriangleConfigEnabledSet(string ConfigId, string Venue, bool Enabled, bool Changed) : IWireMessage;
+
+[Manifest("triangle-config-not-found.v1")]
+public sealed record TriangleConfigNotFound(string ConfigId) : IWireMessage;

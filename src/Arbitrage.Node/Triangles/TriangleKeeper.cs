@@ -103,9 +103,29 @@ public sealed class TriangleKeeper : ReceiveActor, IWithTimers
         Receive<KillSwitchReleased>(m => SetKillSwitch(false, $"kill switch released by {m.By}"));
         Receive<SubscribeAck>(_ => { });
         Receive<TriangleTradingSet>(_ => { });
-        Receive<object>(m => m is IRiskEvent, _ => { }); // the guard's other events on the risk topic
+        Receive<SetTriangleConfigEnabled>(m =>
+        {
+            var entry = _files.FirstOrDefault(f => f.Value.Id == m.ConfigId);
+            if (entry.Key is null)
+            {
+                Sender.Tell(new TriangleConfigNotFound(m.ConfigId));
+                return;
+            }
+
+            var config = entry.Value;
+            var changed = config.Enabled != m.Enabled;
+            if (changed)
+            {
+                _files[entry.Key] = config with { Enabled = m.Enabled };
+                _log.Warning("Triangle config {0} on {1} {2} by an operator (until its file changes)", config.Id, config.Venue, m.Enabled ? "enabled" : "disabled");
+                Send(config.Venue);
+            }
+
+            Sender.Tell(new TriangleConfigEnabledSet(config.Id, config.Venue, m.Enabled, changed));
+        });
         Receive<ReloadFile>(m => Reload(m.Path));
         Receive<ConfirmRemoved>(m => ConfirmRemove(m.Path));
+        ReceiveAny(_ => { }); // the risk topic's other messages: the guard's events, the executor's readiness
     }
 
     public ITimerScheduler Timers { get; set; } = null!;

@@ -25,7 +25,7 @@ public static class TriangleWiring
                 settings, registry.Get<TriangleRegion>(), startup.TriangleVenues,
                 DistributedPubSub.Get(system).Mediator, registry.TryGet<RiskGuard>(out var guard) ? guard : null),
             new ClusterSingletonOptions { Role = ClusterNodeOptions.EngineRole },
-            createProxyToo: false);
+            createProxyToo: true);
     }
 
     /// <summary>Whether an enabled config in <paramref name="directory"/> on <paramref name="venue"/> takes its fee from the account.</summary>

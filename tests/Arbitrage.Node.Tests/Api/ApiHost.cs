@@ -10,10 +10,12 @@ using Arbitrage.Engine.Audit;
 using Arbitrage.Engine.Persistence;
 using Arbitrage.Engine.Projections;
 using Arbitrage.Engine.Strategies;
+using Arbitrage.Engine.Triangles;
 using Arbitrage.Node.Api.Errors;
 using Arbitrage.Node.Api.Ops;
 using Arbitrage.Node.Api.Read;
 using Arbitrage.Node.Auth;
+using Arbitrage.Node.Triangles;
 using Arbitrage.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -70,6 +72,9 @@ public sealed class ApiHost : IAsyncLifetime
 
     public RecordingRiskOps Risk { get; } = new();
 
+    /// <summary>Records what the triangle keeper sends its detectors (<see cref="TriangleRegionRecorder"/>).</summary>
+    public IActorRef TriangleRegion { get; private set; } = null!;
+
     /// <summary>Access tokens by role.</summary>
     public Dictionary<string, string> Tokens { get; } = new(StringComparer.Ordinal);
 
@@ -80,6 +85,18 @@ public sealed class ApiHost : IAsyncLifetime
         System = ActorSystem.Create("api-tests", AkkaConfig.Build(RepoPaths.Hocon, Database, [RepoPaths.TestHocon], includeCluster: false));
         var audit = System.ActorOf(AuditActor.SupervisedProps(), "audit");
         var strategies = System.ActorOf(Props.Create(() => new StrategiesStub()), "strategies");
+
+        // A real triangle config keeper on one config file, its detectors' region a recorder.
+        var triangles = Path.Combine(_directory!, "triangles");
+        Directory.CreateDirectory(triangles);
+        File.WriteAllText(Path.Combine(triangles, "tri_api.json"), """
+            { "id": "tri_api", "venue": "api-venue", "symbols": ["BTC/USDT", "ETH/USDT", "ETH/BTC"], "start_assets": { "USDT": 100 },
+              "taker_fee": 0.001, "min_net_return": 0.0005 }
+            """);
+        TriangleRegion = System.ActorOf(Props.Create(() => new TriangleRegionRecorder()), "triangle-region");
+        var keeper = System.ActorOf(
+            TriangleKeeper.Props(new TriangleKeeperSettings(triangles, _ => 0.001, TimeSpan.FromHours(1), Watch: false), TriangleRegion, venues: null),
+            "triangle-keeper");
         _projections = System.StartProjections(Database, settings: ProjectionSettings.Default with { BatchWindow = TimeSpan.FromMilliseconds(20) });
 
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
@@ -99,6 +116,7 @@ public sealed class ApiHost : IAsyncLifetime
         builder.Services.AddSingleton<IAuditLog>(sp => new ActorAuditLog(_ => Task.FromResult(audit), TimeSpan.FromSeconds(10), sp.GetRequiredService<ILogger<ActorAuditLog>>()));
         builder.Services.AddSingleton<IStrategyOps>(new ActorStrategyOps(_ => Task.FromResult(strategies), AskTimeout));
         builder.Services.AddSingleton<IRiskOps>(Risk);
+        builder.Services.AddSingleton<ITriangleOps>(new ActorTriangleOps(_ => Task.FromResult(keeper), AskTimeout));
         builder.Services.AddArbitrageOps();
 
         _app = builder.Build();
@@ -283,6 +301,21 @@ public sealed class StrategiesStub : ReceiveActor
         });
     }
 }
+
+/// <summary>Stands in for the <c>triangle</c> shard region: keeps the last <see cref="ConfigureTriangles"/> per venue, answers <see cref="GetLastConfigure"/>.</summary>
+public sealed class TriangleRegionRecorder : ReceiveActor
+{
+    private readonly Dictionary<string, ConfigureTriangles> _last = new(StringComparer.Ordinal);
+
+    public TriangleRegionRecorder()
+    {
+        Receive<ConfigureTriangles>(m => _last[m.Venue] = m);
+        Receive<GetLastConfigure>(m => Sender.Tell(_last.TryGetValue(m.Venue, out var c) ? c : new ConfigureTriangles(m.Venue, [], [], null)));
+        ReceiveAny(_ => { });
+    }
+}
+
+public sealed record GetLastConfigure(string Venue);
 
 /// <summary>Persists whatever it is sent under one tag and answers with the event once durable.</summary>
 public sealed class TaggedWriter : ReceivePersistentActor

@@ -22,6 +22,7 @@ public sealed class AuthMatrixTests(ApiHost host)
         { "POST", "/api/ops/resume", Roles.Operator },
         { "POST", "/api/ops/strategies/alpha/enable", Roles.Operator },
         { "POST", "/api/ops/strategies/alpha/disable", Roles.Operator },
+        { "POST", "/api/ops/triangles/tri_api/enable", Roles.Operator },
         { "POST", "/api/admin/invites", Roles.Admin },
         { "GET", "/api/admin/users", Roles.Admin },
         { "POST", "/api/admin/users/nobody/ban", Roles.Admin },

@@ -131,6 +131,8 @@ public sealed class ReadAndOpsTests(ApiHost host)
         { "/api/ops/strategies/beta/enable", null, HttpStatusCode.OK, "strategy.enable" },
         { "/api/ops/strategies/nope/enable", null, HttpStatusCode.NotFound, "strategy.enable" },
         { "/api/ops/strategies/silent/disable", null, HttpStatusCode.ServiceUnavailable, "strategy.disable" },
+        { "/api/ops/triangles/tri_api/enable", null, HttpStatusCode.OK, "triangle.enable" },
+        { "/api/ops/triangles/nope/disable", null, HttpStatusCode.NotFound, "triangle.disable" },
     };
 
     [Theory]

@@ -65,6 +65,12 @@ public interface IStrategyOps
     Task<OpsOutcome> SetEnabledAsync(string strategyId, bool enabled, CancellationToken ct);
 }
 
+/// <summary>Enable/disable of triangle configs (implemented over the node's <c>TriangleKeeper</c> by <see cref="ActorTriangleOps"/>).</summary>
+public interface ITriangleOps
+{
+    Task<OpsOutcome> SetEnabledAsync(string configId, bool enabled, CancellationToken ct);
+}
+
 /// <summary>
 /// The audit log of operator commands. <see cref="BeginAsync"/> must complete (the intent durable) before
 /// the command runs; null means the log is unavailable and the command must not run.

@@ -39,6 +39,7 @@ public static partial class OpsEndpoints
         var timeout = askTimeout ?? DefaultAskTimeout;
         services.TryAddSingleton<IAuditLog>(sp => new ActorAuditLog(sp.GetRequiredService<IRequiredActor<AuditActor>>(), timeout, sp.GetRequiredService<ILogger<ActorAuditLog>>()));
         services.TryAddSingleton<IStrategyOps>(sp => new ActorStrategyOps(sp.GetRequiredService<IRequiredActor<StrategiesActor>>(), timeout));
+        services.TryAddSingleton<ITriangleOps>(sp => new ActorTriangleOps(sp.GetRequiredService<IRequiredActor<Triangles.TriangleKeeper>>(), timeout));
         services.TryAddSingleton<ICarryOps>(sp => new ActorCarryOps(sp.GetRequiredService<IRequiredActor<Hosting.CarryParent>>(), timeout));
         services.TryAddSingleton<IRiskOps, UnwiredRiskOps>();
         return services;
@@ -143,6 +144,10 @@ public static partial class OpsEndpoints
             SetStrategyAsync(id, true, http, me, audit, strategies)).WithName("OpsEnableStrategy");
         ops.MapPost("/strategies/{id}/disable", (string id, HttpContext http, ClaimsPrincipal me, IAuditLog audit, IStrategyOps strategies) =>
             SetStrategyAsync(id, false, http, me, audit, strategies)).WithName("OpsDisableStrategy");
+        ops.MapPost("/triangles/{id}/enable", (string id, HttpContext http, ClaimsPrincipal me, IAuditLog audit, ITriangleOps triangles) =>
+            SetTriangleAsync(id, true, http, me, audit, triangles)).WithName("OpsEnableTriangle");
+        ops.MapPost("/triangles/{id}/disable", (string id, HttpContext http, ClaimsPrincipal me, IAuditLog audit, ITriangleOps triangles) =>
+            SetTriangleAsync(id, false, http, me, audit, triangles)).WithName("OpsDisableTriangle");
         return app;
     }
 
@@ -161,6 +166,17 @@ public static partial class OpsEndpoints
 
         var command = enabled ? "strategy.enable" : "strategy.disable";
         return RunAsync(http, UserOf(me), audit, command, new Dictionary<string, string> { ["id"] = id }, ct => strategies.SetEnabledAsync(id, enabled, ct));
+    }
+
+    private static Task<IResult> SetTriangleAsync(string id, bool enabled, HttpContext http, ClaimsPrincipal me, IAuditLog audit, ITriangleOps triangles)
+    {
+        if (!StrategyIdPattern().IsMatch(id))
+        {
+            return Task.FromResult(FieldProblem.Of("id", "1 to 64 characters: letters, digits, '.', '_' or '-'"));
+        }
+
+        var command = enabled ? "triangle.enable" : "triangle.disable";
+        return RunAsync(http, UserOf(me), audit, command, new Dictionary<string, string> { ["id"] = id }, ct => triangles.SetEnabledAsync(id, enabled, ct));
     }
 
     public sealed record CarryOpenRequest(decimal? NotionalUsd);
