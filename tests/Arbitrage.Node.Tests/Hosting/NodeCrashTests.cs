@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Arbitrage.Testing;
+using Arbitrage.Testing.Faults;
 using Microsoft.Data.Sqlite;
 
 namespace Arbitrage.Node.Tests.Hosting;
@@ -20,6 +21,7 @@ public sealed class NodeCrashTests : IAsyncLifetime
     private const string Secret = "crashSecret0123456789abcdefABCDEF0123456789abcdefABCDEF01234567";
     private const string Symbol = "BTCUSDT";
     private const long T0 = 1_715_126_400_000; // a multiple of 5 minutes: candles align with the tape
+    private const string Invite = "crash-invite-0123456789";
     private const int Phase1Frames = 841; // one trade every 5 s from T0 to T0 + 70 min inclusive
     private const int Phase2Frames = 3;
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(120);
@@ -81,12 +83,13 @@ public sealed class NodeCrashTests : IAsyncLifetime
         var first = NodeProcess.Start(_work, env);
         await using (first)
         {
-            await first.WaitListeningAsync(Deadline);
+            using var client = new NodeClient(await first.WaitListeningAsync(Deadline));
+            await client.RegisterAndLoginAsync(Invite);
             await UntilAsync(async () => (await SimStateAsync()).GetProperty("sessions").GetInt32() >= 2, "market and user-data streams connected", first);
             await PostAsync("/sim/control/hold-orders");
 
             // 70 minutes of buying: the first tick with an ATR (14 closed 5-minute candles) signals Long.
-            await PostAsync($"/sim/control/step?frames={Phase1Frames}");
+            await FaultDrills.StepBurstAsync(frames => PostAsync($"/sim/control/step?frames={frames}"), Phase1Frames, T0, client, first);
             await UntilAsync(async () => (await SimStateAsync()).GetProperty("heldPlacements").GetInt32() == 1, "the entry placement held at the exchange", first);
 
             // 2. SIGKILL (Process.Kill on Linux) of the node process itself: `dotnet Arbitrage.Node.dll`, no wrapper.
@@ -157,7 +160,7 @@ public sealed class NodeCrashTests : IAsyncLifetime
               "signals": { "cvd": { "weight": 100, "params": { "base_share": 1 } } },
               "tp_sl": { "sl_atr": 1.4, "tp1_atr": 1.05, "tp2_atr": 2.1 }, "enabled": true }
             """);
-        var env = NodeProcess.TestEnvironment(_work);
+        var env = NodeProcess.TestEnvironment(_work, Invite);
         var origin = _sim.ToString().TrimEnd('/');
         env["ARB__Paths__Strategies"] = strategies;
         env["ARB__Exchange__Kind"] = "binance";

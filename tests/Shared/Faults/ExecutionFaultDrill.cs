@@ -104,7 +104,7 @@ public static class ExecutionFaultDrill
         await client.RegisterAndLoginAsync(Invite);
         await FaultDrills.UntilAsync(async () => (await sim.StateAsync()).GetProperty("sessions").GetInt32() >= 2, "market and user-data streams connected", Deadline, node);
 
-        await sim.PostAsync($"/sim/control/step?frames={Phase1Frames}");
+        await FaultDrills.StepBurstAsync(frames => sim.PostAsync($"/sim/control/step?frames={frames}"), Phase1Frames, T0, client, node);
         string? signal = null;
         await FaultDrills.UntilAsync(async () =>
         {
@@ -162,7 +162,7 @@ public static class ExecutionFaultDrill
         using var client = new NodeClient(await first.WaitListeningAsync(Deadline));
         await client.RegisterAndLoginAsync(Invite);
         await FaultDrills.UntilAsync(async () => (await sim.StateAsync()).GetProperty("streams").GetArrayLength() >= 1, "market stream subscribed", Deadline, first);
-        await sim.PostAsync($"/sim/control/step?frames={Phase1Frames}");
+        await FaultDrills.StepBurstAsync(frames => sim.PostAsync($"/sim/control/step?frames={frames}"), Phase1Frames, T0, client, first);
         await FaultDrills.UntilAsync(async () =>
             {
                 var (status, body) = await client.GetAsync("/api/positions");

@@ -21,6 +21,27 @@ public static class FaultDrills
         }
     }
 
+    /// <summary>
+    /// Plays a manual simulator's tape of one trade every 5 s from <paramref name="t0"/> (<paramref name="frames"/> of
+    /// them, ending in the tick that signals) in two steps. At max speed the tape arrives in a burst, and the risk guard
+    /// hears of the market (ticks through the tick bridge) on another path than the strategy's signal: deep in a burst the
+    /// bridge may trail the signal by more than the guard's 30 s staleness, and the tape's one signal would be blocked as
+    /// stale. So: all but the last three trades, wait until the guard's clock (<c>/api/risk</c> nowMs) has reached them,
+    /// then the last three.
+    /// </summary>
+    public static async Task StepBurstAsync(Func<int, Task> step, int frames, long t0, NodeClient client, NodeProcess node)
+    {
+        const int Last = 3;
+        await step(frames - Last);
+        var caughtUp = t0 + ((frames - Last - 4) * 5_000L); // a 15 s tick boundary the stepped trades have closed
+        await UntilAsync(async () =>
+        {
+            var (status, body) = await client.GetAsync("/api/risk");
+            return status == System.Net.HttpStatusCode.OK && body.GetProperty("nowMs").GetInt64() >= caughtUp;
+        }, "the risk guard's clock at the stepped trades", TimeSpan.FromSeconds(120), node);
+        await step(Last);
+    }
+
     /// <summary>The agg ids in a node's SQLite <c>agg_trades</c> (DATADIR/arbitrage.db), ascending, once it holds <paramref name="expected"/> rows or after 30 s.</summary>
     public static async Task<long[]> RecordedIdsAsync(string dataDirectory, string symbol, int expected)
     {
