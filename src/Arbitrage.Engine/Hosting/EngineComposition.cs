@@ -63,7 +63,8 @@ public static class EngineComposition
         // A triangle detector per venue (ARCHITECTURE §2): sharded like the symbols, so a cluster can place venues.
         akka.WithShardRegion<TriangleRegion>(
             TriangleShards,
-            (system, _, _) => venue => TriangleActor.SupervisedProps(venue, DistributedPubSub.Get(system).Mediator, setup.TriangleFeeds),
+            (system, _, _) => venue => TriangleActor.SupervisedProps(
+                venue, DistributedPubSub.Get(system).Mediator, setup.TriangleFeeds, setup.TriangleLimits, setup.TriangleGateways),
             new TriangleMessageExtractor(),
             new ShardOptions { RememberEntities = false, Role = setup.Role });
 

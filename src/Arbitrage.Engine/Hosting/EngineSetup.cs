@@ -47,6 +47,12 @@ public sealed record EngineSetup
     /// <summary>Live books for the triangle detectors (the node); null = books are pushed to them (a replay, tests).</summary>
     public ITriangleFeedFactory? TriangleFeeds { get; init; }
 
+    /// <summary>Live order gateways of the triangle venues (the node in live mode); null = every venue trades on paper.</summary>
+    public Triangles.Execution.ITriangleGatewayFactory? TriangleGateways { get; init; }
+
+    /// <summary>The limits on each venue's cycle attempts; null = <see cref="TriangleActor.DefaultLimits"/>.</summary>
+    public Core.Triangles.Execution.TriangleRiskLimits? TriangleLimits { get; init; }
+
     public string Role { get; init; } = EngineRole;
 }
 

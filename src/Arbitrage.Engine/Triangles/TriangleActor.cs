@@ -32,7 +32,7 @@ namespace Arbitrage.Engine.Triangles;
 /// sent to it and its journaled step) no book is applied, so a replay trades on exactly the books of its event times.
 /// </para>
 /// </summary>
-public sealed class TriangleActor : ReceivePersistentActor
+public sealed class TriangleActor : ReceivePersistentActor, IWithTimers
 {
     /// <summary>Limits of a venue's attempts when none are given: one cycle in flight, no loss or notional cap.</summary>
     public static readonly TriangleRiskLimits DefaultLimits = new(0m, 0m, 1, 0);
@@ -44,6 +44,7 @@ public sealed class TriangleActor : ReceivePersistentActor
     private readonly TriangleVenue _venue;
     private readonly IActorRef _mediator;
     private readonly ITriangleFeedFactory? _feeds;
+    private readonly ITriangleGatewayFactory? _gateways;
     private readonly SnapshotInterval _snapshots = SnapshotInterval.From(Context.System.Settings.Config);
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly KeyValuePair<string, object?> _venueTag;
@@ -62,20 +63,23 @@ public sealed class TriangleActor : ReceivePersistentActor
     private readonly Dictionary<string, string[]> _attemptSymbols = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (TriangleSagaInput.Start Start, TriangleBookSet Books)> _starting = new(StringComparer.Ordinal);
     private readonly HashSet<string> _busy = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _parked = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _orderOwner = new(StringComparer.Ordinal);
     private readonly List<IActorRef> _drainWaiters = [];
     private TriangleRiskState _risk = TriangleRiskState.Empty;
     private bool _tradingEnabled = true;
     private long _attemptsBegun;
     private long _attemptsFinished;
-    private PaperTriangleGateway? _gateway;
+    private ITriangleOrderGateway? _gateway;
     private TriangleBooks? _batch;
     private int _batchIndex;
     private IActorRef _batchReplyTo = ActorRefs.Nobody;
 
-    public TriangleActor(string venue, IActorRef mediator, ITriangleFeedFactory? feeds, TriangleRiskLimits? limits = null)
+    public TriangleActor(string venue, IActorRef mediator, ITriangleFeedFactory? feeds, TriangleRiskLimits? limits = null,
+        ITriangleGatewayFactory? gateways = null)
     {
         _limits = limits ?? DefaultLimits;
+        _gateways = gateways;
         _venue = new TriangleVenue(venue);
         _mediator = mediator;
         _feeds = feeds;
@@ -121,19 +125,29 @@ public sealed class TriangleActor : ReceivePersistentActor
             Drain();
         });
         Command<SpotBookEvent>(OnFeed);
+        Command<TriangleGatewayAnswer>(m => OnAnswer(m.Report));
         Command<TriangleAttemptStepped>(OnStepped);
         Command<TriangleAttemptRecovered>(m =>
         {
-            if (!_children.TryGetValue(m.AttemptId, out var child)) return;
-            _busy.Add(m.AttemptId);
-            if (!_tradingEnabled)
+            if (!_children.ContainsKey(m.AttemptId)) return;
+            _attemptSymbols[m.AttemptId] = [.. m.Symbols];
+            if (BooksReady(m.AttemptId))
             {
-                // Trading stopped while it was down: killed first (no new leg; what is held unwinds), then resumed
-                // (an order that was out is queried, never resent).
-                child.Tell(new TriangleAttemptInput(new TriangleSagaInput.KillSwitch(_venue.LastEventMs), BooksFor(m.AttemptId), _venue.LastEventMs));
+                Resume(m.AttemptId);
+                return;
             }
 
-            child.Tell(new TriangleAttemptInput(null, BooksFor(m.AttemptId), _venue.LastEventMs));
+            // Restarted without books (a node that came back): the next leg or the unwind must see the market, so the
+            // attempt waits for its pairs' books — at most ResumeWait, then it resumes on what there is.
+            _log.Info("Triangles {0}: attempt {1} resumes once the books of {2} are synchronised", _venue.Venue, m.AttemptId, string.Join(", ", m.Symbols));
+            _parked.Add(m.AttemptId);
+            Timers.StartSingleTimer("resume-" + m.AttemptId, new ResumeDeadline(m.AttemptId), ResumeWait);
+        });
+        Command<ResumeDeadline>(m =>
+        {
+            if (!_parked.Remove(m.AttemptId) || !_children.ContainsKey(m.AttemptId)) return;
+            _log.Warning("Triangles {0}: attempt {1} resumes without synchronised books after {2}", _venue.Venue, m.AttemptId, ResumeWait);
+            Resume(m.AttemptId);
         });
         Command<Terminated>(t =>
         {
@@ -177,8 +191,14 @@ public sealed class TriangleActor : ReceivePersistentActor
 
     public override string PersistenceId { get; }
 
-    public static Props Props(string venue, IActorRef mediator, ITriangleFeedFactory? feeds = null, TriangleRiskLimits? limits = null) =>
-        Akka.Actor.Props.Create(() => new TriangleActor(venue, mediator, feeds, limits));
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(string venue, IActorRef mediator, ITriangleFeedFactory? feeds = null, TriangleRiskLimits? limits = null,
+        ITriangleGatewayFactory? gateways = null) =>
+        Akka.Actor.Props.Create(() => new TriangleActor(venue, mediator, feeds, limits, gateways));
+
+    /// <summary>How long a recovered attempt waits for its pairs' books before it resumes on what there is.</summary>
+    public static readonly TimeSpan ResumeWait = TimeSpan.FromSeconds(20);
 
     /// <summary>Books wait while a batch is being applied or an attempt decides.</summary>
     private bool Paused => _batch is not null || _busy.Count > 0;
@@ -190,8 +210,11 @@ public sealed class TriangleActor : ReceivePersistentActor
     /// next resend configures it, which restarts its feed and closes the episodes the journal holds open
     /// (<see cref="TriangleEpisodeEnd.Restarted"/>).
     /// </summary>
-    public static Props SupervisedProps(string venue, IActorRef mediator, ITriangleFeedFactory? feeds = null) =>
-        BufferingBackoffSupervisor.Props(Props(venue, mediator, feeds), "detector");
+    public static Props SupervisedProps(string venue, IActorRef mediator, ITriangleFeedFactory? feeds = null, TriangleRiskLimits? limits = null,
+        ITriangleGatewayFactory? gateways = null) =>
+        BufferingBackoffSupervisor.Props(Props(venue, mediator, feeds, limits, gateways), "detector");
+
+    private sealed record ResumeDeadline(string AttemptId) : INoSerializationVerificationNeeded;
 
     /// <summary>The feed's stream ended (it restarts its connections itself, so only a bug or a shutdown ends it).</summary>
     public sealed record FeedEnded(string Reason) : INoSerializationVerificationNeeded;
@@ -199,6 +222,7 @@ public sealed class TriangleActor : ReceivePersistentActor
     protected override void PostStop()
     {
         _feed?.Shutdown();
+        (_gateway as IDisposable)?.Dispose();
         EngineMetrics.TriangleOpenEpisodes.Add(-_reportedOpen, _venueTag);
         EngineMetrics.TriangleUnsynchronisedBooks.Add(-_reportedUnsynced, _venueTag);
         base.PostStop();
@@ -242,7 +266,9 @@ public sealed class TriangleActor : ReceivePersistentActor
 
             var fee = executing.Count > 0 ? (decimal)TriangleDetectorSettings.For(executing[0], m.AccountTakerFee).TakerFee : 0m;
             var latency = executing.Count > 0 ? executing[0].Exec.PaperLatencyMs : 0;
-            _gateway = new PaperTriangleGateway(new PaperTriangleVenue(balances, fee, latency), _venue, latency, OnAnswer);
+            _gateway = _gateways?.Create(_venue.Venue, Self);
+            if (_gateway is not null) _log.Info("Triangles {0}: attempts trade LIVE", _venue.Venue);
+            else _gateway = new PaperTriangleGateway(new PaperTriangleVenue(balances, fee, latency), _venue, latency, OnAnswer);
             foreach (var a in _attempts.Values.OrderBy(a => a.AttemptId, StringComparer.Ordinal))
             {
                 _log.Info("Triangles {0}: resuming attempt {1}", _venue.Venue, a.AttemptId);
@@ -299,8 +325,8 @@ public sealed class TriangleActor : ReceivePersistentActor
     {
         foreach (var c in _candidates)
         {
-            var available = _gateway?.Venue.Balance(c.Cycle.StartAsset);
-            var r = TriangleAttemptDecision.Decide(c, _venue, _limits, _risk, _venue.Venue, available, _attemptsBegun);
+            var available = _gateway?.Available(c.Cycle.StartAsset);
+            var r = TriangleAttemptDecision.Decide(c, _venue, _limits, _risk, _venue.Venue, available, _attemptsBegun, _gateway is { } g ? g.Filters : null);
             if (r.Start is not { } start)
             {
                 _venue.Mark(c.Config.Id, c.Cycle.Index, TriangleEpisodeRecord.Missed, r.Reason);
@@ -384,6 +410,35 @@ public sealed class TriangleActor : ReceivePersistentActor
         }
     }
 
+    private bool BooksReady(string attemptId) =>
+        _attemptSymbols.TryGetValue(attemptId, out var symbols) && symbols.All(s => _venue.Book(s) is { Synchronised: true });
+
+    /// <summary>A recovered attempt goes on: killed first when trading stopped while it was down, then resumed.</summary>
+    private void Resume(string attemptId)
+    {
+        if (!_children.TryGetValue(attemptId, out var child)) return;
+        _busy.Add(attemptId);
+        if (!_tradingEnabled)
+        {
+            // Trading stopped while it was down: killed first (no new leg; what is held unwinds), then resumed
+            // (an order that was out is queried, never resent).
+            child.Tell(new TriangleAttemptInput(new TriangleSagaInput.KillSwitch(_venue.LastEventMs), BooksFor(attemptId), _venue.LastEventMs));
+        }
+
+        child.Tell(new TriangleAttemptInput(null, BooksFor(attemptId), _venue.LastEventMs));
+    }
+
+    /// <summary>Recovered attempts whose books are now synchronised resume.</summary>
+    private void ResumeParked()
+    {
+        foreach (var id in _parked.Where(BooksReady).Order(StringComparer.Ordinal).ToList())
+        {
+            _parked.Remove(id);
+            Timers.Cancel("resume-" + id);
+            Resume(id);
+        }
+    }
+
     private TriangleBookSet BooksFor(string attemptId) =>
         Snapshot(_attemptSymbols.TryGetValue(attemptId, out var symbols) ? symbols : _venue.Symbols.ToArray());
 
@@ -451,6 +506,7 @@ public sealed class TriangleActor : ReceivePersistentActor
         long start = Stopwatch.GetTimestamp();
         _venue.Apply(book, _events, _candidates);
         if (_candidates.Count > 0) DecideCandidates();
+        if (_parked.Count > 0) ResumeParked();
         EngineMetrics.TriangleDecisionUs.Record(Stopwatch.GetElapsedTime(start).TotalMicroseconds, _venueTag);
         EngineMetrics.TriangleBookUpdates.Add(1, _venueTag);
         if (_venue.LastEvaluations > 0) EngineMetrics.TriangleEvaluations.Add(_venue.LastEvaluations, _venueTag);

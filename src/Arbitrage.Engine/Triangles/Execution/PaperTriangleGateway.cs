@@ -18,6 +18,11 @@ public sealed class PaperTriangleGateway(PaperTriangleVenue venue, ITriangleBook
 
     public int Pending => _pending.Count;
 
+    public decimal? Available(string asset) => Venue.Balance(asset);
+
+    /// <summary>None: a paper venue trades what the tape's books offer, without lot rounding.</summary>
+    public PairFilters? Filters(string symbol) => null;
+
     public void Send(TriangleOrderRequest request, long timeMs)
     {
         ArgumentNullException.ThrowIfNull(request);

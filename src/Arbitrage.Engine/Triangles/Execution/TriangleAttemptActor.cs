@@ -48,7 +48,7 @@ public sealed class TriangleAttemptActor : ReceivePersistentActor, IWithTimers
             }
             else if (_state.Started is not null)
             {
-                _venue.Tell(new TriangleAttemptRecovered(_attemptId));
+                _venue.Tell(new TriangleAttemptRecovered(_attemptId, _state.Started.Cycle.Legs.Select(l => l.Symbol).ToArray()));
             }
         });
 

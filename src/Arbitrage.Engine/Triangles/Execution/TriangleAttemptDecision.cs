@@ -14,11 +14,12 @@ internal static class TriangleAttemptDecision
     public readonly record struct Result(TriangleSagaInput.Start? Start, TriangleRiskRequest? Request, string Reason, string Detail);
 
     public static Result Decide(
-        TriangleCandidate c, ITriangleBooks books, TriangleRiskLimits limits, TriangleRiskState risk, string venue, decimal? availableStart, long sequence)
+        TriangleCandidate c, ITriangleBooks books, TriangleRiskLimits limits, TriangleRiskState risk, string venue, decimal? availableStart, long sequence,
+        Func<string, PairFilters?>? filters = null)
     {
         var config = c.Config;
         var notional = config.StartAssets.First(s => s.Asset == c.Cycle.StartAsset).Notional;
-        var spec = CycleSpec.Of(c.Universe, c.Cycle);
+        var spec = CycleSpec.Of(c.Universe, c.Cycle, filters);
         var plan = CyclePlanner.Plan(spec, books, notional, c.TakerFee, config.Exec, config.ExecuteMinNetReturn, c.TimeMs, config.StalenessMs);
         if (plan.Value is not { } p) return new(null, null, plan.ReasonCode, plan.Detail);
 

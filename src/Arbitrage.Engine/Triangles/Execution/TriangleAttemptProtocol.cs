@@ -16,5 +16,8 @@ public sealed record TriangleAttemptInput(TriangleSagaInput? Input, ITriangleBoo
 public sealed record TriangleAttemptStepped(string AttemptId, IReadOnlyList<TriangleSagaCommand> Commands, TriangleAttemptResult? Ended)
     : INoSerializationVerificationNeeded;
 
-/// <summary>A recovered attempt not ended asks its venue actor for the books to resume on (answered with a <see cref="TriangleAttemptInput"/> without input).</summary>
-public sealed record TriangleAttemptRecovered(string AttemptId) : INoSerializationVerificationNeeded;
+/// <summary>
+/// A recovered attempt not ended asks its venue actor for the books of its pairs (<paramref name="Symbols"/>) to resume on
+/// (answered with a <see cref="TriangleAttemptInput"/> without input, once they are synchronised).
+/// </summary>
+public sealed record TriangleAttemptRecovered(string AttemptId, IReadOnlyList<string> Symbols) : INoSerializationVerificationNeeded;
