@@ -97,7 +97,7 @@ public sealed class TriangleActor : ReceivePersistentActor, IWithTimers
                 foreach (var a in s.Attempts ?? []) _attempts[a.AttemptId] = a;
                 _attemptsBegun = s.AttemptsBegun;
                 _risk = TriangleRiskState.Empty with { DayStartMs = s.DayStartMs, RealisedTodayUsd = s.RealisedTodayUsd };
-                foreach (var a in _attempts.Values) _risk = _risk.Started(a.AttemptId, RiskRequestOf(a), 0);
+                foreach (var a in _attempts.Values) _risk = _risk.Started(a.AttemptId, RiskRequestOf(a), KeepAllStarts);
             }
         });
         Recover<ITriangleEvent>(Track);
@@ -454,6 +454,9 @@ public sealed class TriangleActor : ReceivePersistentActor, IWithTimers
         return set;
     }
 
+    /// <summary>Recovery prunes no cycle's last start: the cooldowns in force before a restart still hold after it.</summary>
+    private const long KeepAllStarts = long.MaxValue;
+
     private static TriangleRiskRequest RiskRequestOf(TriangleAttemptBegun a) => new(a.Venue, a.Cycle, string.Empty, 0m, a.NotionalUsd, null, a.StartMs);
 
     private void RestartFeed()
@@ -573,7 +576,7 @@ public sealed class TriangleActor : ReceivePersistentActor, IWithTimers
                 if (IsRecovering)
                 {
                     _attemptsBegun++;
-                    _risk = _risk.Started(b.AttemptId, RiskRequestOf(b), 0);
+                    _risk = _risk.Started(b.AttemptId, RiskRequestOf(b), KeepAllStarts);
                 }
 
                 break;

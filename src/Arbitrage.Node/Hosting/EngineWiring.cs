@@ -19,7 +19,8 @@ public static class EngineWiring
 {
     public static AkkaConfigurationBuilder WithEngine(
         this AkkaConfigurationBuilder akka, NodeOptions options, ISymbolFeedFactory? feed, AggTradeStore? tape, IReadOnlyDictionary<string, SymbolFilters> filters,
-        IExchangeGateway? live = null, IMarketSentimentSource? sentiment = null, ITriangleFeedFactory? triangleFeeds = null)
+        IExchangeGateway? live = null, IMarketSentimentSource? sentiment = null, ITriangleFeedFactory? triangleFeeds = null,
+        Engine.Triangles.Execution.ITriangleGatewayFactory? triangleGateways = null)
     {
         if (tape is not null)
         {
@@ -35,6 +36,8 @@ public static class EngineWiring
             Symbol = new SymbolSettings(Feed: feed, RecorderPath: tape is null ? null : "/user/trade-recorder"),
             Sentiment = sentiment,
             TriangleFeeds = triangleFeeds,
+            TriangleGateways = triangleGateways,
+            TriangleLimits = options.Triangles.Limits,
             Trading = new EngineTrading(
                 live ?? new PaperGateway(paper),
                 new ExecutorSettings(new FilterBook(filters, FilterBook.Generic)),

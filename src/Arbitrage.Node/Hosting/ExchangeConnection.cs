@@ -189,6 +189,39 @@ public sealed class ExchangeConnection : IAsyncDisposable
         return [];
     }
 
+    /// <summary>Live mode's Binance spot account for triangle attempts (null until <see cref="StartTriangleAccountAsync"/>).</summary>
+    public Engine.Triangles.Execution.Live.BinanceSpotTriangleAccount? TriangleAccount { get; private set; }
+
+    /// <summary>
+    /// Live mode: the spot account live triangle attempts trade (filters, balances, the spot user-data stream), started;
+    /// or why it could not start (one line).
+    /// </summary>
+    public async Task<string?> StartTriangleAccountAsync(CancellationToken ct, Action<string>? warning = null)
+    {
+        if (_signedClient is null)
+        {
+            return "no signed client (live mode has not started)";
+        }
+
+        var account = new Engine.Triangles.Execution.Live.BinanceSpotTriangleAccount(_signedClient);
+        if (warning is not null)
+        {
+            account.Warning += warning;
+        }
+
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        cts.CancelAfter(TimeSpan.FromSeconds(15));
+        var error = await account.StartAsync(cts.Token).ConfigureAwait(false);
+        if (error is not null)
+        {
+            await account.DisposeAsync().ConfigureAwait(false);
+            return error;
+        }
+
+        TriangleAccount = account;
+        return null;
+    }
+
     /// <summary>Live mode: the spot account's taker commission rate (<c>GET /api/v3/account</c>), or why it cannot be read.</summary>
     public async Task<(decimal? Fee, string? Error)> ReadSpotTakerFeeAsync(CancellationToken ct)
     {
@@ -215,6 +248,11 @@ public sealed class ExchangeConnection : IAsyncDisposable
         if (LiveGateway is not null)
         {
             await LiveGateway.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (TriangleAccount is not null)
+        {
+            await TriangleAccount.DisposeAsync().ConfigureAwait(false);
         }
 
         _signedClient?.Dispose();

@@ -40,10 +40,25 @@ public sealed record TrianglesOptions
     /// <summary>How often the node re-sends each venue's configs to its detector (a moved or restarted entity gets them back).</summary>
     public int ResendSeconds { get; init; } = 5;
 
+    /// <summary>New cycle attempts stop once the UTC day's realised triangle PnL of a venue is ≤ −this many USD; 0 = no limit.</summary>
+    public decimal DailyLossUsd { get; init; } = 50m;
+
+    /// <summary>The most USD notional of attempts in flight on one venue, the new one included; 0 = no cap.</summary>
+    public decimal MaxVenueNotionalUsd { get; init; } = 1000m;
+
+    /// <summary>The most attempts in flight at once on one venue (a cycle's legs run in sequence; 1 = one cycle at a time).</summary>
+    public int MaxCyclesInFlight { get; init; } = 1;
+
+    /// <summary>The limits every venue's attempts run under.</summary>
+    public Core.Triangles.Execution.TriangleRiskLimits Limits => new(DailyLossUsd, MaxVenueNotionalUsd, MaxCyclesInFlight, 0);
+
     /// <summary>The first invalid key as one line, else null.</summary>
     public string? Validate() =>
         PaperTakerFee is < 0m or >= 0.1m ? $"Triangles:PaperTakerFee must be in [0, 0.1), not {PaperTakerFee.ToString(System.Globalization.CultureInfo.InvariantCulture)}"
         : ResendSeconds is < 1 or > 3600 ? $"Triangles:ResendSeconds must be 1..3600, not {ResendSeconds}"
+        : DailyLossUsd < 0m ? $"Triangles:DailyLossUsd must be ≥ 0 (0 = no limit), not {DailyLossUsd.ToString(System.Globalization.CultureInfo.InvariantCulture)}"
+        : MaxVenueNotionalUsd < 0m ? $"Triangles:MaxVenueNotionalUsd must be ≥ 0 (0 = no cap), not {MaxVenueNotionalUsd.ToString(System.Globalization.CultureInfo.InvariantCulture)}"
+        : MaxCyclesInFlight is < 1 or > 100 ? $"Triangles:MaxCyclesInFlight must be 1..100, not {MaxCyclesInFlight}"
         : null;
 }
 

@@ -93,6 +93,22 @@ public static class NodeProgram
                 return StartupError.InvalidConfiguration;
             }
 
+            if (options.Exchange.Mode == "live")
+            {
+                var executing = TriangleWiring.ExecutingConfigs(Path.Combine(options.Paths.Strategies, "triangles"), BinanceSpotVenue.Name);
+                if (executing.Count > 0)
+                {
+                    var spotError = await exchange.StartTriangleAccountAsync(ct, w => Log.Warning("Triangles binance-spot: {Warning}", w)).ConfigureAwait(false);
+                    if (spotError is not null)
+                    {
+                        await Console.Error.WriteLineAsync($"arbitrage-node: live mode refused: triangle config(s) {string.Join(", ", executing)} execute on binance-spot, but the spot account could not be prepared: {spotError}").ConfigureAwait(false);
+                        return StartupError.InvalidConfiguration;
+                    }
+
+                    Log.Information("Triangles binance-spot: attempts of {Configs} trade LIVE on the spot account ({Exchange})", string.Join(", ", executing), exchange.Rest.SpotRestBaseUrl);
+                }
+            }
+
             options = options with { Exchange = options.Exchange with { Symbols = [.. exchange.Symbols] } };
             await NodeSchema.EnsureAsync(checkedOk.Database, ct).ConfigureAwait(false);
             var tape = new AggTradeStore(checkedOk.Database);
@@ -114,6 +130,7 @@ public static class NodeProgram
                 TriangleFeeds = new BinanceSpotTriangleFeeds(spotVenue, exchange.PublicClient, exchange.Streams, logs.CreateLogger("Arbitrage.Node.Triangles"), exchange.FrameErrors),
                 TriangleVenues = spotVenue,
                 TriangleAccountFee = triangleFee,
+                TriangleGateways = exchange.TriangleAccount,
             };
             builder.Services.AddSingleton(exchange);
             var app = Build(builder, options, startup);
@@ -193,7 +210,8 @@ public static class NodeProgram
                     cluster.Join(cluster.SelfAddress);
                 }
             });
-            akka.WithEngine(options, startup.Feed, startup.Tape, startup.Filters ?? new Dictionary<string, Core.Sizing.SymbolFilters>(), startup.LiveGateway, startup.Sentiment, startup.TriangleFeeds);
+            akka.WithEngine(options, startup.Feed, startup.Tape, startup.Filters ?? new Dictionary<string, Core.Sizing.SymbolFilters>(), startup.LiveGateway, startup.Sentiment, startup.TriangleFeeds,
+                startup.TriangleGateways);
             akka.WithTrading(options, startup.Database, startup.CarryGateway);
             akka.WithTriangles(options, startup);
             if (options.Recording.Tape is { } tapePath && startup.Streams is { } streams)

@@ -49,6 +49,9 @@ public static class StartupCheck
         /// <summary>Live books for the triangle detectors (null: nothing streams, e.g. tests).</summary>
         public Engine.Triangles.ITriangleFeedFactory? TriangleFeeds { get; init; }
 
+        /// <summary>Live order gateways of the triangle venues (live mode with executing configs); null = attempts trade on paper.</summary>
+        public Engine.Triangles.Execution.ITriangleGatewayFactory? TriangleGateways { get; init; }
+
         /// <summary>Exchange pairs (<c>BASE/QUOTE</c>, trading) of a venue for the triangle configs; null: none known (tests).</summary>
         public Triangles.ITriangleVenuePairs? TriangleVenues { get; init; }
 

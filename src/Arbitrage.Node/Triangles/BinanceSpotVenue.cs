@@ -7,7 +7,7 @@ namespace Arbitrage.Node.Triangles;
 public sealed class BinanceSpotVenue(BinanceRestClient client) : ITriangleVenuePairs
 {
     /// <summary>The <c>venue</c> of a triangle config that Binance spot feeds.</summary>
-    public const string Name = "binance-spot";
+    public const string Name = Engine.Triangles.Execution.Live.BinanceSpotTriangleAccount.Venue;
 
     /// <summary>The pairs that trade now (exchangeInfo weight 20); throws with Binance's error when it does not answer.</summary>
     public async Task<IReadOnlyList<SpotPair>> TradingPairsAsync(CancellationToken ct)

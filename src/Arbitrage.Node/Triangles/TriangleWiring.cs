@@ -28,6 +28,14 @@ public static class TriangleWiring
             createProxyToo: true);
     }
 
+    /// <summary>The enabled configs in <paramref name="directory"/> on <paramref name="venue"/> that execute (<c>"execute": true</c>).</summary>
+    public static IReadOnlyList<string> ExecutingConfigs(string directory, string venue)
+    {
+        if (!Directory.Exists(directory)) return [];
+        var set = TriangleConfigLoader.LoadSet(Directory.GetFiles(directory, "*.json").Select(f => (f, File.ReadAllText(f))));
+        return set.Configs.Where(c => c.Enabled && c.Venue == venue && c.Exec.Execute).Select(c => c.Id).ToArray();
+    }
+
     /// <summary>Whether an enabled config in <paramref name="directory"/> on <paramref name="venue"/> takes its fee from the account.</summary>
     public static IReadOnlyList<string> AccountFeeConfigs(string directory, string venue)
     {

@@ -7,7 +7,7 @@ namespace Arbitrage.Simulator.Control;
 /// <see cref="SimulatorControl"/> over HTTP for the standalone process (no auth: loopback only):
 /// <c>POST /sim/control/drop-websockets[?stream=]</c> (all connections, or those carrying that stream), <c>latency?ms=</c>, <c>fail?kind=429|418|403|500|503&amp;count=&amp;path=&amp;retryAfter=&amp;afterAccept=</c>,
 /// <c>clear-faults</c>, <c>depth-gap?symbol=</c>, <c>expire-listen-key</c>, <c>play</c>, <c>pause</c>,
-/// <c>step?frames=</c>, <c>rewind?play=</c>, <c>hold-orders[?afterAccept=true]</c>, <c>release-orders</c>,
+/// <c>step?frames=</c>, <c>rewind?play=</c>, <c>hold-orders[?afterAccept=true&amp;skip=N]</c>, <c>release-orders</c>,
 /// <c>expire-spot-listen-key</c>; <c>GET /sim/state</c> (with the spot balances and orders).
 /// </summary>
 public static class ControlEndpoints
@@ -37,10 +37,11 @@ public static class ControlEndpoints
         g.MapPost("/depth-gap", (string? symbol) => { control.ForceDepthGap(symbol); return Results.Json(new { gap = symbol ?? "any" }); });
         g.MapPost("/expire-listen-key", () => { control.ExpireListenKey(); return Results.Json(new { expired = true }); });
         g.MapPost("/expire-spot-listen-key", () => { control.ExpireSpotListenKey(); return Results.Json(new { expired = true }); });
-        g.MapPost("/hold-orders", (bool? afterAccept) =>
+        g.MapPost("/hold-orders", (bool? afterAccept, int? skip) =>
         {
-            control.HoldPlacements(afterAccept ?? false);
-            return Results.Json(new { holding = true, afterAccept = afterAccept ?? false });
+            if (skip is < 0) return Results.BadRequest(new { error = $"skip must be ≥ 0, not {skip}" });
+            control.HoldPlacements(afterAccept ?? false, skip ?? 0);
+            return Results.Json(new { holding = true, afterAccept = afterAccept ?? false, skip = skip ?? 0 });
         });
         g.MapPost("/release-orders", () => { control.ReleasePlacements(); return Results.Json(new { holding = false }); });
         g.MapPost("/play", () => { control.Play(); return Results.Json(new { playing = true }); });

@@ -11,6 +11,7 @@ public sealed class SimulatorControl
     private TimeSpan _latency;
     private TaskCompletionSource? _hold;
     private bool _holdAfterAccept;
+    private int _holdSkip;
     private int _held;
 
     internal SimulatorControl(SimulatorState state, TapePlayer player)
@@ -32,14 +33,17 @@ public sealed class SimulatorControl
     /// Order placements (USD-M and spot) wait until <see cref="ReleasePlacements"/>: before they reach the matching
     /// engine, or with <paramref name="afterAccept"/> after it (the order is placed and filled at once, only the answer
     /// waits). A placement held before the engine goes on after release even when its caller is gone: the exchange had
-    /// the request, the caller (killed, timed out) never hears the answer.
+    /// the request, the caller (killed, timed out) never hears the answer. The first <paramref name="skip"/> placements
+    /// that reach the hold pass (to hold, say, the second leg of a sequence and answer the first).
     /// </summary>
-    public void HoldPlacements(bool afterAccept = false)
+    public void HoldPlacements(bool afterAccept = false, int skip = 0)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(skip);
         lock (_gate)
         {
             _hold ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _holdAfterAccept = afterAccept;
+            _holdSkip = skip;
         }
     }
 
@@ -63,7 +67,16 @@ public sealed class SimulatorControl
     internal async Task WaitWhileHeldAsync(bool accepted)
     {
         Task? wait;
-        lock (_gate) wait = _holdAfterAccept == accepted ? _hold?.Task : null;
+        lock (_gate)
+        {
+            wait = _holdAfterAccept == accepted ? _hold?.Task : null;
+            if (wait is not null && _holdSkip > 0)
+            {
+                _holdSkip--;
+                wait = null;
+            }
+        }
+
         if (wait is null) return;
         Interlocked.Increment(ref _held);
         try

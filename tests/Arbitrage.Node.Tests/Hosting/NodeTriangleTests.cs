@@ -1,9 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
-using Arbitrage.Binance.Tapes;
 using Arbitrage.Simulator;
 using Arbitrage.Simulator.Control;
-using Arbitrage.Simulator.Tape;
 using Arbitrage.Testing;
 using Arbitrage.Testing.Faults;
 
@@ -20,8 +18,6 @@ namespace Arbitrage.Node.Tests.Hosting;
 public sealed class NodeTriangleTests : IAsyncLifetime
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);
-    private const long WindowStartMs = 1_723_161_255_208; // the BTCUSDT fixture's first depth diff
-
     private readonly string _work = Path.Combine(Path.GetTempPath(), "arb-triangles-" + Guid.NewGuid().ToString("N"));
 
     private string Triangles => Path.Combine(_work, "strategies", "triangles");
@@ -46,7 +42,7 @@ public sealed class NodeTriangleTests : IAsyncLifetime
     public async Task The_node_streams_spot_books_into_its_detector_closes_episodes_on_a_dropped_connection_resyncs_and_reloads_its_config()
     {
         WriteConfig(fee: "\"account\"", minNetReturn: "-0.5", stalenessMs: 5000);
-        await using var sim = await StartSimulatorAsync(speed: 0.5);
+        await using var sim = await SpotTriangleTape.StartSimulatorAsync(speed: 0.5);
         const string invite = "tri-invite-0123456789";
         var env = NodeEnvironment(sim, invite);
         env["ARB__Triangles__PaperTakerFee"] = "0.002";
@@ -101,7 +97,7 @@ public sealed class NodeTriangleTests : IAsyncLifetime
     public async Task Live_mode_reads_the_account_fee_from_the_spot_account_and_refuses_to_start_when_it_cannot()
     {
         WriteConfig(fee: "\"account\"", minNetReturn: "0.0005", stalenessMs: 5000);
-        await using var sim = await StartSimulatorAsync(speed: 1, spotTakerBps: 7.5m); // neither the paper default nor a round number
+        await using var sim = await SpotTriangleTape.StartSimulatorAsync(speed: 1, spotTakerBps: 7.5m); // neither the paper default nor a round number
         sim.Control.FailNext(new FaultRule(FaultKind.ServerError, Count: 1000, PathContains: "/api/v3/account"));
         var env = NodeEnvironment(sim, null);
         env["ARB__Exchange__Mode"] = "live";
@@ -153,63 +149,6 @@ public sealed class NodeTriangleTests : IAsyncLifetime
         env["ARB__Exchange__SpotWsUrl"] = ws;
         env["ARB__Exchange__Symbols__0"] = "BTCUSDT";
         return env;
-    }
-
-    /// <summary>The simulator with every pair's REST snapshot played (the feed syncs from the exchange's book), then paused.</summary>
-    private static async Task<SimulatorHost> StartSimulatorAsync(double speed, decimal spotTakerBps = 10m)
-    {
-        string[] tapes =
-        [
-            Path.Combine(RepoPaths.Fixtures, "binance_spot_BTCUSDT_ws_depth100ms_bookTicker_trade_2024-08-08T2354Z_head3000.hftbt.gz"),
-            Path.Combine(RepoPaths.Fixtures, "binance_spot_ETHUSDT_ws_depth100ms_bookTicker_trade_2024-08-08T2354Z_head3000.hftbt.gz"),
-        ];
-        var ethbtc = SyntheticEthBtc(diffs: 600);
-        var frames = TapeLoader.Load(tapes, ethbtc); // the simulator's own order of play
-        var sim = await SimulatorHost.StartAsync(new SimulatorOptions
-        {
-            Tapes = tapes,
-            Frames = ethbtc,
-            Start = PlaybackStart.Manual,
-            Speed = speed,
-            Port = 0,
-            Spot = new Arbitrage.Simulator.Exchange.SpotOptions { Fees = new FeeSchedule(MakerBps: 2m, TakerBps: spotTakerBps) },
-        });
-        var lastSnapshot = Array.FindLastIndex(frames, f => f.Kind == FrameKind.DepthSnapshot);
-        Assert.Equal(3, frames.Count(f => f.Kind == FrameKind.DepthSnapshot));
-        sim.Control.Step(lastSnapshot + 1);
-        return sim;
-    }
-
-    /// <summary>
-    /// SYNTHETIC ETHBTC: 200 levels a side around 0.0434 BTC at a 0.00001 tick, seeded random quantities, one diff every
-    /// 100 ms from the BTCUSDT fixture's first diff, update ids chained by the spot rule.
-    /// </summary>
-    private static List<TapeFrame> SyntheticEthBtc(int diffs)
-    {
-        var random = new Random(20240808);
-        const decimal mid = 0.04340m, tick = 0.00001m;
-        string Q() => (random.Next(1, 50_000) / 1000m).ToString("0.00000000", CultureInfo.InvariantCulture);
-        static string P(decimal p) => p.ToString("0.00000000", CultureInfo.InvariantCulture);
-        long id = 9_000_000;
-        var bids = Enumerable.Range(1, 200).Select(i => new[] { P(mid - i * tick), Q() }).ToArray();
-        var asks = Enumerable.Range(0, 200).Select(i => new[] { P(mid + i * tick), Q() }).ToArray();
-        var frames = new List<TapeFrame> { new(WindowStartMs - 1, null, JsonSerializer.Serialize(new { lastUpdateId = id, bids, asks })) };
-        for (var n = 0; n < diffs; n++)
-        {
-            var first = id + 1;
-            id += random.Next(1, 6);
-            var time = WindowStartMs + n * 100L;
-            // Quantities only (never 0): the book keeps its depth, so cycles stay feasible.
-            var b = Enumerable.Range(0, 3).Select(_ => new[] { P(mid - random.Next(1, 40) * tick), Q() }).ToArray();
-            var a = Enumerable.Range(0, 3).Select(_ => new[] { P(mid + random.Next(0, 40) * tick), Q() }).ToArray();
-            var json = JsonSerializer.Serialize(new Dictionary<string, object>
-            {
-                ["e"] = "depthUpdate", ["E"] = time, ["s"] = "ETHBTC", ["U"] = first, ["u"] = id, ["b"] = b, ["a"] = a,
-            });
-            frames.Add(new TapeFrame(time, "ethbtc@depth@100ms", json));
-        }
-
-        return frames;
     }
 
     private sealed record Episode(long StartMs, long? EndMs, string? EndedBy);
