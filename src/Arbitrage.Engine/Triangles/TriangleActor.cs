@@ -365,6 +365,8 @@ public sealed class TriangleActor : ReceivePersistentActor, IWithTimers
     private void OnStepped(TriangleAttemptStepped m)
     {
         _busy.Remove(m.AttemptId);
+        // A leg goes out at its intent's time: after the previous leg's answer, which may be later than the last book.
+        var sendMs = Math.Max(_venue.LastEventMs, m.NowMs);
         foreach (var c in m.Commands)
         {
             switch (c)
@@ -372,11 +374,11 @@ public sealed class TriangleActor : ReceivePersistentActor, IWithTimers
                 case TriangleSagaCommand.SendOrder s:
                     _orderOwner[s.Request.ClientOrderId] = m.AttemptId;
                     EngineMetrics.TriangleLegsSent.Add(1, _venueTag);
-                    _gateway?.Send(s.Request, _venue.LastEventMs);
+                    _gateway?.Send(s.Request, sendMs);
                     break;
                 case TriangleSagaCommand.QueryOrder q:
                     _orderOwner[q.ClientOrderId] = m.AttemptId;
-                    _gateway?.Query(q.Symbol, q.ClientOrderId, _venue.LastEventMs);
+                    _gateway?.Query(q.Symbol, q.ClientOrderId, sendMs);
                     break;
             }
         }

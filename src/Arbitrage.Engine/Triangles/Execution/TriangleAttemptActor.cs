@@ -102,7 +102,7 @@ public sealed class TriangleAttemptActor : ReceivePersistentActor, IWithTimers
             if (!o.Open) Timers.Cancel(o.Intent.ClientOrderId);
         }
 
-        _venue.Tell(new TriangleAttemptStepped(_attemptId, d.Commands, _state.Ended?.Result));
+        _venue.Tell(new TriangleAttemptStepped(_attemptId, d.Commands, _state.Ended?.Result, _state.LastEventMs));
         if (_state.IsEnded) Context.Stop(Self);
     }
 

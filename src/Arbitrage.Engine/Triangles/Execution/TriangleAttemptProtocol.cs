@@ -12,8 +12,9 @@ public sealed record TriangleAttemptInput(TriangleSagaInput? Input, ITriangleBoo
 /// <summary>
 /// An attempt's step is journaled: run <paramref name="Commands"/> (send or query orders); <paramref name="Ended"/> is
 /// its result when the step ended it (the actor then stops). Sent to the venue actor after every input.
+/// <paramref name="NowMs"/> is the attempt's latest event time (an intent's time): its orders are sent then, not earlier.
 /// </summary>
-public sealed record TriangleAttemptStepped(string AttemptId, IReadOnlyList<TriangleSagaCommand> Commands, TriangleAttemptResult? Ended)
+public sealed record TriangleAttemptStepped(string AttemptId, IReadOnlyList<TriangleSagaCommand> Commands, TriangleAttemptResult? Ended, long NowMs = 0)
     : INoSerializationVerificationNeeded;
 
 /// <summary>
