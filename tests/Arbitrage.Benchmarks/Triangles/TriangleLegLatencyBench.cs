@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
+using Akka.Persistence;
 using Arbitrage.Benchmarks.Execution;
 using Arbitrage.Binance.Rest;
 using Arbitrage.Binance.Rest.Models;
@@ -47,24 +48,46 @@ public static class TriangleLegLatencyBench
         int n = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 2000;
         int warmUp = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200;
         var dir = Path.Combine(Path.GetTempPath(), "arb-bench-trileg", Guid.NewGuid().ToString("N"));
+        var db = Database.From(new StorageOptions { DataDir = dir });
+        await db.PrepareAsync(TimeSpan.FromSeconds(10));
+        var config = Akka.Configuration.ConfigurationFactory.ParseString("akka.loglevel = WARNING")
+            .WithFallback(AkkaConfig.Build(LatencyBench.FindHocon(), db, includeCluster: false));
+        var system = ActorSystem.Create("bench-trileg", PersistenceSetup.Bootstrap(config, db));
         try
         {
-            var rest = await RestRoundTripsAsync(warmUp, n);
-            var (sent, completed) = await FirstLegAsync(dir, warmUp, n);
+            await using var rest = await RestRoundTrip.StartAsync();
+            var path = await FirstLegPath.StartAsync(system);
+            var floor = system.ActorOf(Props.Create(() => new FloorParent()), "floor");
 
-            Console.WriteLine($"e2e trileg: {n:N0} samples each (after {warmUp:N0} warm-up), {Environment.ProcessorCount} cores; "
-                + $"{completed:N0} attempts completed, journal SQLite file (WAL, synchronous=NORMAL)");
+            // The three measures interleaved sample by sample, so a machine shared with other work loads them alike.
+            var sent = new double[n];
+            var journal = new double[n];
+            var roundTrip = new double[n];
+            for (int i = -warmUp; i < n; i++)
+            {
+                var a = await path.SampleAsync(i);
+                var b = await FloorAsync(floor, i + warmUp);
+                var c = await rest.SampleAsync(i + warmUp);
+                if (i < 0) continue;
+                (sent[i], journal[i], roundTrip[i]) = (a, b, c);
+            }
+
+            Console.WriteLine($"e2e trileg: {n:N0} samples each (after {warmUp:N0} warm-up), interleaved, {Environment.ProcessorCount} cores; "
+                + $"{path.Completed:N0} attempts completed; journal: SQLite file (WAL, synchronous=NORMAL)");
             Console.WriteLine("| measure | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms |");
             Console.WriteLine("|---|---:|---:|---:|---:|---:|");
-            Row("book → first leg sent (TriangleActor, attempt journaled, intent journaled, gateway Send)", sent);
-            Row("baseline: bare REST round trip, POST /api/v3/order LIMIT IOC to the simulator on loopback", rest);
+            Row("book → first leg sent (TriangleActor: attempt begun journaled, attempt actor recovered, start + leg intent journaled, gateway Send)", sent);
+            Row("journal floor: persist 1 event → new persistent child (recovers) → persist 2 events, same journal, no triangle logic", journal);
+            Row("baseline: bare REST round trip, signed POST /api/v3/order LIMIT IOC to the simulator on loopback", roundTrip);
             Console.WriteLine();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"book → first leg sent p50/p99 {P(sent, 50):0.000} / {P(sent, 99):0.000} ms; REST round trip p50/p99 {P(rest, 50):0.000} / {P(rest, 99):0.000} ms; "
-                + $"ratio {P(sent, 50) / P(rest, 50):0.00}× (p50), {P(sent, 99) / P(rest, 99):0.00}× (p99); target p99 ≤ 2 ms {(P(sent, 99) <= 2.0 ? "met" : "missed")}"));
+                $"book → first leg sent p50/p99 {P(sent, 50):0.000} / {P(sent, 99):0.000} ms; REST round trip p50/p99 {P(roundTrip, 50):0.000} / {P(roundTrip, 99):0.000} ms; "
+                + $"ratio {P(sent, 50) / P(roundTrip, 50):0.00}× (p50), {P(sent, 99) / P(roundTrip, 99):0.00}× (p99); "
+                + $"journal floor p50/p99 {P(journal, 50):0.000} / {P(journal, 99):0.000} ms; target p99 ≤ 2 ms {(P(sent, 99) <= 2.0 ? "met" : "missed")}"));
         }
         finally
         {
+            await system.Terminate();
             try
             {
                 Directory.Delete(dir, true);
@@ -75,15 +98,28 @@ public static class TriangleLegLatencyBench
         }
     }
 
-    /// <summary>Samples of book → leg 1 sent through a <see cref="TriangleActor"/> on a fresh SQLite journal under <paramref name="dir"/>.</summary>
-    private static async Task<(double[] Sent, int Completed)> FirstLegAsync(string dir, int warmUp, int n)
+    /// <summary>
+    /// The production <see cref="TriangleActor"/> on the bench's journal with an executing config on BTC/USD, ETH/BTC,
+    /// ETH/USD; each sample opens a new episode and waits for its attempt to complete.
+    /// </summary>
+    private sealed class FirstLegPath
     {
-        var db = Database.From(new StorageOptions { DataDir = dir });
-        await db.PrepareAsync(TimeSpan.FromSeconds(10));
-        var config = Akka.Configuration.ConfigurationFactory.ParseString("akka.loglevel = WARNING")
-            .WithFallback(AkkaConfig.Build(LatencyBench.FindHocon(), db, includeCluster: false));
-        var system = ActorSystem.Create("bench-trileg", PersistenceSetup.Bootstrap(config, db));
-        try
+        private readonly ConcurrentDictionary<string, PairBook> _books;
+        private readonly StampingGateway _gateway;
+        private readonly Listener _listener;
+        private readonly IActorRef _listenerRef;
+        private readonly IActorRef _actor;
+        private long _time = T0;
+        private long _sequence;
+
+        private FirstLegPath(ConcurrentDictionary<string, PairBook> books, StampingGateway gateway, Listener listener, IActorRef listenerRef, IActorRef actor)
+        {
+            (_books, _gateway, _listener, _listenerRef, _actor) = (books, gateway, listener, listenerRef, actor);
+        }
+
+        public int Completed { get; private set; }
+
+        public static async Task<FirstLegPath> StartAsync(ActorSystem system)
         {
             var books = new ConcurrentDictionary<string, PairBook>(StringComparer.Ordinal);
             var factory = new StampingGatewayFactory(books);
@@ -96,101 +132,118 @@ public static class TriangleLegLatencyBench
                 Execution: new TriangleExecutionSettings(Execute: true));
             await actor.Ask<TrianglesConfigured>(new ConfigureTriangles(Venue, [triangle], ["BTC/USD", "ETH/BTC", "ETH/USD"], null), Timeout);
             await actor.Ask<TriangleTradingSet>(new SetTriangleTrading(Venue, true), Timeout);
+            var gateway = factory.Gateway ?? throw new InvalidOperationException("the triangle actor asked for no gateway");
+            return new FirstLegPath(books, gateway, listener, listenerRef, actor);
+        }
 
-            long time = T0;
-            long sequence = 0;
-            int completed = 0;
-            var sent = new double[n];
-            for (int i = -warmUp; i < n; i++)
+        /// <summary>One new episode: book handed to the actor → leg 1 at the gateway, in ms; then (not timed) the attempt completes.</summary>
+        public async Task<double> SampleAsync(int i)
+        {
+            // Not timed: all three books at a below-floor ETH/USD (≈ −1.7 %): the previous episode closes, no book is stale,
+            // and event time moves past cooldown_ms.
+            _time += 2 * TriangleExecutionSettings.DefaultCooldownMs;
+            var close = Feed(Book("BTC/USD", _time, 49_990, 50_000, 1), Book("ETH/BTC", _time, 0.0599, 0.06), Book("ETH/USD", _time, 2990, 3001));
+            var closed = _listener.ExpectAck(_sequence);
+            _actor.Tell(new TriangleBooks(Venue, close, _sequence++), _listenerRef);
+            await closed.WaitAsync(Timeout);
+
+            // Timed: ETH/USD bid 3030 makes USD→BTC→ETH→USD ≈ +0.7 % after three 0.1 % fees (floor 0.1 %).
+            _time += 1;
+            var open = Feed(Book("ETH/USD", _time, 3030, 3031));
+            var legSent = _gateway.ExpectFirstLeg();
+            var finished = _listener.ExpectAttempt();
+            var acked = _listener.ExpectAck(_sequence);
+            var batch = new TriangleBooks(Venue, open, _sequence++);
+            long t0 = Stopwatch.GetTimestamp();
+            _actor.Tell(batch, _listenerRef);
+            long t1 = await legSent.WaitAsync(Timeout);
+            var result = await finished.WaitAsync(Timeout);
+            await acked.WaitAsync(Timeout);
+            if (result.Outcome != TriangleAttemptOutcome.Completed)
             {
-                // Not timed: all three books at a below-floor ETH/USD (≈ −1.7 %): the previous episode closes, no book is stale.
-                time += 2 * TriangleExecutionSettings.DefaultCooldownMs;
-                var close = Feed(books, Book("BTC/USD", time, 49_990, 50_000, 1), Book("ETH/BTC", time, 0.0599, 0.06), Book("ETH/USD", time, 2990, 3001));
-                var closed = listener.ExpectAck(sequence);
-                actor.Tell(new TriangleBooks(Venue, close, sequence++), listenerRef);
-                await closed.WaitAsync(Timeout);
-
-                // Timed: ETH/USD bid 3030 makes USD→BTC→ETH→USD ≈ +0.7 % after three 0.1 % fees (floor 0.1 %).
-                time += 1;
-                var open = Feed(books, Book("ETH/USD", time, 3030, 3031));
-                var legSent = factory.Gateway?.ExpectFirstLeg() ?? throw new InvalidOperationException("the triangle actor made no gateway");
-                var finished = listener.ExpectAttempt();
-                var acked = listener.ExpectAck(sequence);
-                var batch = new TriangleBooks(Venue, open, sequence++);
-                long t0 = Stopwatch.GetTimestamp();
-                actor.Tell(batch, listenerRef);
-                long t1 = await legSent.WaitAsync(Timeout);
-                var result = await finished.WaitAsync(Timeout);
-                await acked.WaitAsync(Timeout);
-                if (result.Outcome != TriangleAttemptOutcome.Completed)
-                {
-                    throw new InvalidOperationException($"sample {i}: attempt {result.AttemptId} ended {result.Outcome}: {result.Detail}");
-                }
-
-                if (i < 0) continue;
-                sent[i] = (t1 - t0) * 1000.0 / Stopwatch.Frequency;
-                completed++;
+                throw new InvalidOperationException($"sample {i}: attempt {result.AttemptId} ended {result.Outcome}: {result.Detail}");
             }
 
-            return (sent, completed);
+            if (i >= 0) Completed++;
+            return (t1 - t0) * 1000.0 / Stopwatch.Frequency;
         }
-        finally
+
+        /// <summary>The books as the gateway fills on them (the venue's books at the send), then the batch.</summary>
+        private TriangleBook[] Feed(params TriangleBook[] batch)
         {
-            await system.Terminate();
+            foreach (var b in batch) _books[b.Symbol] = new PairBook(b.Bids, b.Asks, b.TimeMs);
+            return batch;
         }
     }
 
-    /// <summary>Bare LIMIT IOC round trips of 0.001 BTC on BTCUSDT, buy and sell alternating on a deep book (never exhausted, balances flat).</summary>
-    private static async Task<double[]> RestRoundTripsAsync(int warmUp, int n)
+    private static async Task<double> FloorAsync(IActorRef parent, int id)
     {
-        var json = $$"""{"lastUpdateId":1,"s":"BTCUSDT","E":{{T0}},"bids":[["59990","1000000"]],"asks":[["60000","1000000"]]}""";
-        await using var host = await SimulatorHost.StartAsync(new SimulatorOptions
+        var done = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        long t0 = Stopwatch.GetTimestamp();
+        parent.Tell(new FloorSample(id, done));
+        long t1 = await done.Task.WaitAsync(Timeout);
+        return (t1 - t0) * 1000.0 / Stopwatch.Frequency;
+    }
+
+    /// <summary>
+    /// The simulator on 127.0.0.1 with a deep BTCUSDT spot book and the real Binance client: LIMIT IOC of 0.001 BTC, buy
+    /// and sell alternating (the book is never exhausted, the balances stay flat).
+    /// </summary>
+    private sealed class RestRoundTrip : IAsyncDisposable
+    {
+        private readonly SimulatorHost _host;
+        private readonly BinanceRestClient _client;
+        private readonly string _run = Guid.NewGuid().ToString("N")[..8];
+
+        private RestRoundTrip(SimulatorHost host, BinanceRestClient client) => (_host, _client) = (host, client);
+
+        public static async Task<RestRoundTrip> StartAsync()
         {
-            Frames = [new TapeFrame(T0, null, json)],
-            Start = PlaybackStart.Manual,
-            Speed = double.PositiveInfinity,
-            Port = 0,
-            WeightLimitPerMinute = 1_000_000_000, // Binance's limits are not what is measured
-            ApiKey = Key,
-            ApiSecret = Secret,
-            Spot = new Simulator.Exchange.SpotOptions
+            var json = $$"""{"lastUpdateId":1,"s":"BTCUSDT","E":{{T0}},"bids":[["59990","1000000"]],"asks":[["60000","1000000"]]}""";
+            var host = await SimulatorHost.StartAsync(new SimulatorOptions
             {
-                InitialBalances = new Dictionary<string, decimal> { ["USDT"] = 1_000_000m, ["BTC"] = 10m },
-                OrderLimitPer10Seconds = 1_000_000_000,
-                OrderLimitPerDay = 1_000_000_000,
-                Symbols = new Dictionary<string, SymbolSpec>
+                Frames = [new TapeFrame(T0, null, json)],
+                Start = PlaybackStart.Manual,
+                Speed = double.PositiveInfinity,
+                Port = 0,
+                WeightLimitPerMinute = 1_000_000_000, // Binance's limits are not what is measured
+                ApiKey = Key,
+                ApiSecret = Secret,
+                Spot = new Simulator.Exchange.SpotOptions
                 {
-                    ["BTCUSDT"] = new() { TickSize = 0.01m, MinPrice = 0.01m, StepSize = 0.00001m, MinQty = 0.00001m, MinNotional = 5m },
+                    InitialBalances = new Dictionary<string, decimal> { ["USDT"] = 1_000_000m, ["BTC"] = 10m },
+                    OrderLimitPer10Seconds = 1_000_000_000,
+                    OrderLimitPerDay = 1_000_000_000,
+                    Symbols = new Dictionary<string, SymbolSpec>
+                    {
+                        ["BTCUSDT"] = new() { TickSize = 0.01m, MinPrice = 0.01m, StepSize = 0.00001m, MinQty = 0.00001m, MinNotional = 5m },
+                    },
                 },
-            },
-        });
-        host.Control.Step(1);
-        using var client = new BinanceRestClient(BinanceRestOptions.ForSingleOrigin(host.BaseUrl), new BinanceCredentials(Key, Secret));
-        var run = Guid.NewGuid().ToString("N")[..8];
-        var times = new double[n];
-        for (int i = -warmUp; i < n; i++)
+            });
+            host.Control.Step(1);
+            return new RestRoundTrip(host, new BinanceRestClient(BinanceRestOptions.ForSingleOrigin(host.BaseUrl), new BinanceCredentials(Key, Secret)));
+        }
+
+        public async Task<double> SampleAsync(int i)
         {
             var buy = (i & 1) == 0;
             long t0 = Stopwatch.GetTimestamp();
-            var r = await client.Spot.PlaceImmediateLimitOrderAsync("BTCUSDT", buy ? OrderSide.Buy : OrderSide.Sell, 0.001m, buy ? 60_010m : 59_980m,
-                $"b{run}-{i + warmUp}");
+            var r = await _client.Spot.PlaceImmediateLimitOrderAsync("BTCUSDT", buy ? OrderSide.Buy : OrderSide.Sell, 0.001m, buy ? 60_010m : 59_980m,
+                $"b{_run}-{i}");
             long t1 = Stopwatch.GetTimestamp();
             var order = r.GetOrThrow();
             if (order.Status != "FILLED") throw new InvalidOperationException($"baseline order {order.ClientOrderId}: {order.Status}");
-            if (i >= 0) times[i] = (t1 - t0) * 1000.0 / Stopwatch.Frequency;
+            return (t1 - t0) * 1000.0 / Stopwatch.Frequency;
         }
 
-        return times;
+        public async ValueTask DisposeAsync()
+        {
+            _client.Dispose();
+            await _host.DisposeAsync();
+        }
     }
 
     private static TriangleBook Book(string symbol, long t, double bid, double ask, double qty = 10) => new(symbol, t, [new(bid, qty)], [new(ask, qty)]);
-
-    /// <summary>The books as the gateway fills on them (the venue's books at the send), then the batch.</summary>
-    private static TriangleBook[] Feed(ConcurrentDictionary<string, PairBook> books, params TriangleBook[] batch)
-    {
-        foreach (var b in batch) books[b.Symbol] = new PairBook(b.Bids, b.Asks, b.TimeMs);
-        return batch;
-    }
 
     private static void Row(string name, double[] xs) =>
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -248,6 +301,43 @@ public static class TriangleLegLatencyBench
         public decimal? Available(string asset) => _venue.Balance(asset);
 
         public PairFilters? Filters(string symbol) => null;
+    }
+
+    private sealed record FloorSample(int Id, TaskCompletionSource<long> Done);
+
+    /// <summary>Journals the sample (as the venue actor journals <c>TriangleAttemptBegun</c>), then starts a child for it.</summary>
+    private sealed class FloorParent : ReceivePersistentActor
+    {
+        public FloorParent()
+        {
+            Command<FloorSample>(m => Persist("begun-" + m.Id.ToString(CultureInfo.InvariantCulture), _ =>
+                Context.ActorOf(Props.Create(() => new FloorChild(m.Id))).Tell(m)));
+            Recover<string>(_ => { });
+        }
+
+        public override string PersistenceId => "bench-floor-parent";
+    }
+
+    /// <summary>A new persistent id (recovers an empty journal), then two events in one write (as the attempt's start and leg intent).</summary>
+    private sealed class FloorChild : ReceivePersistentActor
+    {
+        public FloorChild(int id)
+        {
+            PersistenceId = "bench-floor-child-" + id.ToString(CultureInfo.InvariantCulture);
+            Command<FloorSample>(m =>
+            {
+                int remaining = 2;
+                PersistAll(["started", "intended"], _ =>
+                {
+                    if (--remaining > 0) return;
+                    m.Done.TrySetResult(Stopwatch.GetTimestamp());
+                    Context.Stop(Self);
+                });
+            });
+            Recover<string>(_ => { });
+        }
+
+        public override string PersistenceId { get; }
     }
 
     /// <summary>What the venue actor publishes (attempt results) and answers (batch acks), handed to the waiting sample.</summary>
