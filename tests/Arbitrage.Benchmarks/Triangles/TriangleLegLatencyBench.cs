@@ -62,6 +62,7 @@ public static class TriangleLegLatencyBench
             // The three measures interleaved sample by sample, so a machine shared with other work loads them alike.
             var sent = new double[n];
             var journal = new double[n];
+            (double[] Write1, double[] Recovery, double[] Write2) steps = (new double[n], new double[n], new double[n]);
             var roundTrip = new double[n];
             for (int i = -warmUp; i < n; i++)
             {
@@ -69,7 +70,8 @@ public static class TriangleLegLatencyBench
                 var b = await FloorAsync(floor, i + warmUp);
                 var c = await rest.SampleAsync(i + warmUp);
                 if (i < 0) continue;
-                (sent[i], journal[i], roundTrip[i]) = (a, b, c);
+                (sent[i], journal[i], roundTrip[i]) = (a, b.Total, c);
+                (steps.Write1[i], steps.Recovery[i], steps.Write2[i]) = (b.Write1, b.Recovery, b.Write2);
             }
 
             Console.WriteLine($"e2e trileg: {n:N0} samples each (after {warmUp:N0} warm-up), interleaved, {Environment.ProcessorCount} cores; "
@@ -79,6 +81,10 @@ public static class TriangleLegLatencyBench
             Row("book → first leg sent (TriangleActor: attempt begun journaled, attempt actor recovered, start + leg intent journaled, gateway Send)", sent);
             Row("journal floor: persist 1 event → new persistent child (recovers) → persist 2 events, same journal, no triangle logic", journal);
             Row("baseline: bare REST round trip, signed POST /api/v3/order LIMIT IOC to the simulator on loopback", roundTrip);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"journal floor by step, p50/p99 ms: persist 1 event {P(steps.Write1, 50):0.000} / {P(steps.Write1, 99):0.000}; "
+                + $"new persistent id recovered {P(steps.Recovery, 50):0.000} / {P(steps.Recovery, 99):0.000}; "
+                + $"PersistAll 2 events {P(steps.Write2, 50):0.000} / {P(steps.Write2, 99):0.000}"));
             Console.WriteLine();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"book → first leg sent p50/p99 {P(sent, 50):0.000} / {P(sent, 99):0.000} ms; REST round trip p50/p99 {P(roundTrip, 50):0.000} / {P(roundTrip, 99):0.000} ms; "
@@ -176,14 +182,18 @@ public static class TriangleLegLatencyBench
         }
     }
 
-    private static async Task<double> FloorAsync(IActorRef parent, int id)
+    /// <summary>One journal-floor sample in ms: the whole, and its three steps (write, recovery of the new id, write).</summary>
+    private static async Task<(double Total, double Write1, double Recovery, double Write2)> FloorAsync(IActorRef parent, int id)
     {
         var done = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var stamps = new long[2];
         long t0 = Stopwatch.GetTimestamp();
-        parent.Tell(new FloorSample(id, done));
+        parent.Tell(new FloorSample(id, stamps, done));
         long t1 = await done.Task.WaitAsync(Timeout);
-        return (t1 - t0) * 1000.0 / Stopwatch.Frequency;
+        return (Ms(t1 - t0), Ms(stamps[0] - t0), Ms(stamps[1] - stamps[0]), Ms(t1 - stamps[1]));
     }
+
+    private static double Ms(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
 
     /// <summary>
     /// The simulator on 127.0.0.1 with a deep BTCUSDT spot book and the real Binance client: LIMIT IOC of 0.001 BTC, buy
@@ -303,7 +313,8 @@ public static class TriangleLegLatencyBench
         public PairFilters? Filters(string symbol) => null;
     }
 
-    private sealed record FloorSample(int Id, TaskCompletionSource<long> Done);
+/// <summary>A journal-floor sample; <paramref name="Stamps"/>: [0] the parent's event journaled, [1] the child recovered.</summary>
+    private sealed record FloorSample(int Id, long[] Stamps, TaskCompletionSource<long> Done);
 
     /// <summary>Journals the sample (as the venue actor journals <c>TriangleAttemptBegun</c>), then starts a child for it.</summary>
     private sealed class FloorParent : ReceivePersistentActor
@@ -311,7 +322,10 @@ public static class TriangleLegLatencyBench
         public FloorParent()
         {
             Command<FloorSample>(m => Persist("begun-" + m.Id.ToString(CultureInfo.InvariantCulture), _ =>
-                Context.ActorOf(Props.Create(() => new FloorChild(m.Id))).Tell(m)));
+            {
+                m.Stamps[0] = Stopwatch.GetTimestamp();
+                Context.ActorOf(Props.Create(() => new FloorChild(m.Id))).Tell(m);
+            }));
             Recover<string>(_ => { });
         }
 
@@ -326,6 +340,7 @@ public static class TriangleLegLatencyBench
             PersistenceId = "bench-floor-child-" + id.ToString(CultureInfo.InvariantCulture);
             Command<FloorSample>(m =>
             {
+                m.Stamps[1] = Stopwatch.GetTimestamp();
                 int remaining = 2;
                 PersistAll(["started", "intended"], _ =>
                 {
