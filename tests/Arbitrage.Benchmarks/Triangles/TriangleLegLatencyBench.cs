@@ -32,7 +32,9 @@ namespace Arbitrage.Benchmarks.Triangles;
 /// event time moves past <c>cooldown_ms</c>, so every sample is a new episode's first candidate.
 /// Baseline in the same run: the bare REST round trip on loopback, a signed <c>POST /api/v3/order</c> LIMIT IOC
 /// (<see cref="BinanceSpotApi.PlaceImmediateLimitOrderAsync"/>) from the real Binance client to the in-process
-/// simulator trading its spot books on 127.0.0.1. Warm-up samples of both are discarded.
+/// simulator trading its spot books on 127.0.0.1. Also in the same run, the journal floor: the same three journal steps
+/// with nothing around them (persist 1 event, a new persistent id recovers, persist 2 events), each step timed. The
+/// measures are interleaved sample by sample; warm-up samples are discarded.
 /// Usage: e2e trileg [samples=2000] [warmup=200]
 /// </summary>
 public static class TriangleLegLatencyBench
