@@ -13,5 +13,6 @@ internal static class EndToEndRegistry
         EndToEnd.Register("recovery", Recovery.RecoveryBench.RunAsync);
         EndToEnd.Register("tritape", Triangles.TriangleTapeBench.RunAsync);
         EndToEnd.Register("tridecision", Triangles.TriangleActorLatencyBench.RunAsync);
+        EndToEnd.Register("trileg", Triangles.TriangleLegLatencyBench.RunAsync);
     }
 }

@@ -241,7 +241,7 @@ public static class LatencyBench
         }
     }
 
-    private static string FindHocon()
+    internal static string FindHocon()
     {
         foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
         {
