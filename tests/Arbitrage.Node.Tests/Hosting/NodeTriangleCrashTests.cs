@@ -5,6 +5,7 @@ using Arbitrage.Simulator;
 using Arbitrage.Simulator.Control;
 using Arbitrage.Testing;
 using Arbitrage.Testing.Faults;
+using Xunit.Abstractions;
 
 namespace Arbitrage.Node.Tests.Hosting;
 
@@ -16,7 +17,7 @@ namespace Arbitrage.Node.Tests.Hosting;
 /// the restarted node resumes the attempt from its journal, asks the exchange about the leg by client id, and
 /// finishes the cycle: each leg placed once, the balances back in USDT up to dust below one lot step.
 /// </summary>
-public sealed class NodeTriangleCrashTests : IAsyncLifetime
+public sealed class NodeTriangleCrashTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);
     private const decimal RichEthBtc = 0.04450m;
@@ -95,6 +96,8 @@ public sealed class NodeTriangleCrashTests : IAsyncLifetime
         await sim.Control.PauseAsync();
         var attempt = Assert.Single(done.EnumerateArray());
         var attemptId = attempt.GetProperty("attemptId").GetString()!;
+        output.WriteLine(attempt.ToString());
+        foreach (var o in sim.State.Spot.Orders) output.WriteLine($"{o.ClientOrderId} {o.Symbol} {o.Side} {o.Type} {o.Status} {o.ExecutedQty} {o.CumQuote}");
         Assert.Contains(attempt.GetProperty("outcome").GetString(), new[] { "completed", "unwound" });
 
         // Each order once at the exchange, all of this attempt; the leg that was out was asked about, not resent.
@@ -135,6 +138,7 @@ public sealed class NodeTriangleCrashTests : IAsyncLifetime
         await sim.Control.PauseAsync();
         var attempt = done[0];
         var attemptId = attempt.GetProperty("attemptId").GetString()!;
+        output.WriteLine(attempt.ToString());
         Assert.Equal("completed", attempt.GetProperty("outcome").GetString());
         Assert.Equal(3, attempt.GetProperty("legsFilled").GetInt32());
         Assert.True(decimal.Parse(attempt.GetProperty("pnlStartAsset").GetString()!, CultureInfo.InvariantCulture) > 0m, attempt.ToString());
