@@ -64,6 +64,8 @@ public sealed class TriangleActor : ReceivePersistentActor, IWithTimers
     private readonly Dictionary<string, (TriangleSagaInput.Start Start, TriangleBookSet Books)> _starting = new(StringComparer.Ordinal);
     private readonly HashSet<string> _busy = new(StringComparer.Ordinal);
     private readonly HashSet<string> _parked = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _attemptFailures = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _restarting = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _orderOwner = new(StringComparer.Ordinal);
     private readonly List<IActorRef> _drainWaiters = [];
     private TriangleRiskState _risk = TriangleRiskState.Empty;
@@ -154,8 +156,27 @@ public sealed class TriangleActor : ReceivePersistentActor, IWithTimers
             var id = _children.FirstOrDefault(c => c.Value.Equals(t.ActorRef)).Key;
             if (id is null) return;
             _children.Remove(id);
-            if (_busy.Remove(id)) _log.Warning("Triangles {0}: attempt {1} stopped before its end; a restart resumes it", _venue.Venue, id);
+            _busy.Remove(id);
+            _parked.Remove(id);
+            if (_attempts.ContainsKey(id))
+            {
+                // Stopped before its end (its journal refused a write): started again after a backoff, it recovers what
+                // it journaled and resumes — an order that was out is queried by client id, never resent.
+                var failures = _attemptFailures[id] = _attemptFailures.GetValueOrDefault(id) + 1;
+                var delay = TimeSpan.FromMilliseconds(Math.Min(30_000, 250 * Math.Pow(2, Math.Min(failures - 1, 7))));
+                _log.Warning("Triangles {0}: attempt {1} stopped before its end (failure {2}); restarted in {3}", _venue.Venue, id, failures, delay);
+                _restarting.Add(id);
+                Timers.StartSingleTimer("restart-" + id, new RestartAttempt(id), delay);
+            }
+
             Drain();
+        });
+        Command<RestartAttempt>(m =>
+        {
+            _restarting.Remove(m.AttemptId);
+            if (!_attempts.TryGetValue(m.AttemptId, out var begun) || _children.ContainsKey(m.AttemptId)) return;
+            _log.Info("Triangles {0}: resuming attempt {1}", _venue.Venue, m.AttemptId);
+            StartChild(m.AttemptId, begun.LegTimeoutMs);
         });
         Command<SetTriangleTrading>(m =>
         {
@@ -215,6 +236,8 @@ public sealed class TriangleActor : ReceivePersistentActor, IWithTimers
         BufferingBackoffSupervisor.Props(Props(venue, mediator, feeds, limits, gateways), "detector");
 
     private sealed record ResumeDeadline(string AttemptId) : INoSerializationVerificationNeeded;
+
+    private sealed record RestartAttempt(string AttemptId) : INoSerializationVerificationNeeded;
 
     /// <summary>The feed's stream ended (it restarts its connections itself, so only a bug or a shutdown ends it).</summary>
     public sealed record FeedEnded(string Reason) : INoSerializationVerificationNeeded;
@@ -315,7 +338,7 @@ public sealed class TriangleActor : ReceivePersistentActor, IWithTimers
 
     private void CheckDrained()
     {
-        if (_drainWaiters.Count == 0 || _children.Count > 0 || _starting.Count > 0 || _batch is not null) return;
+        if (_drainWaiters.Count == 0 || _children.Count > 0 || _starting.Count > 0 || _restarting.Count > 0 || _batch is not null) return;
         foreach (var w in _drainWaiters) w.Tell(new TriangleAttemptsDrained(_venue.Venue, _attemptsFinished));
         _drainWaiters.Clear();
     }
@@ -389,6 +412,7 @@ public sealed class TriangleActor : ReceivePersistentActor, IWithTimers
             _children.Remove(m.AttemptId);
             _busy.Remove(m.AttemptId);
             _attemptSymbols.Remove(m.AttemptId);
+            _attemptFailures.Remove(m.AttemptId);
             if (_attempts.TryGetValue(m.AttemptId, out var begun))
             {
                 _risk = _risk.Ended(m.AttemptId, result.PnlUsd, result.EndMs);
