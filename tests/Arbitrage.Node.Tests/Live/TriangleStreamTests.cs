@@ -1,6 +1,9 @@
 using System.Text.Json;
 using Akka.Actor;
+using Akka.Cluster.Tools.PublishSubscribe;
 using Arbitrage.Core.Triangles;
+using Arbitrage.Core.Triangles.Execution;
+using Arbitrage.Engine.Topics;
 using Arbitrage.Engine.Triangles;
 using Arbitrage.Node.Auth;
 using Arbitrage.Testing;
@@ -36,5 +39,25 @@ public sealed class TriangleStreamTests(BridgeHost host)
         Assert.False(closed.GetProperty("open").GetBoolean());
         Assert.Equal(events[^1].TimeMs + 1, closed.GetProperty("episode").GetProperty("endMs").GetInt64());
         host.System.Stop(actor);
+    }
+
+    [Fact]
+    public async Task An_attempts_end_reaches_the_triangles_stream()
+    {
+        await using var sse = await SseClient.OpenAsync(host.Http, "/api/stream?topics=triangles", host.Tokens[Roles.Viewer]);
+        Assert.Equal("ready", (await sse.NextAsync()).Type);
+
+        var id = "sse-attempt-" + Guid.NewGuid().ToString("N")[..8];
+        var result = new TriangleAttemptResult(id, "paper", "USD>BTC>ETH", "USD", TriangleAttemptOutcome.Unwound, 1_000, 1_400, 100m, 99.7m, -0.3m, -0.3m,
+            0.2m, 1.5, 1, [12, 30], new Dictionary<string, decimal>(), "leg 2 expired; unwound");
+        host.Mediator.Tell(new Publish(EngineTopics.Triangles, new TriangleAttemptChanged("tri", result)));
+
+        var e = await sse.NextAsync();
+        Assert.Equal("TriangleAttemptChanged", e.Type);
+        var body = JsonDocument.Parse(e.Data).RootElement;
+        Assert.Equal("tri", body.GetProperty("configId").GetString());
+        var r = body.GetProperty("result");
+        Assert.Equal((id, "unwound", 1, "leg 2 expired; unwound"),
+            (r.GetProperty("attemptId").GetString(), r.GetProperty("outcome").GetString(), r.GetProperty("legsFilled").GetInt32(), r.GetProperty("detail").GetString()));
     }
 }

@@ -25,7 +25,7 @@ public static partial class LiveTopics
     /// <summary>Strategy files loaded, rejected or removed (the <c>strategy-events</c> topic).</summary>
     public const string Strategies = "strategies";
 
-    /// <summary>Triangle opportunity episodes opened and closed (the <c>triangles</c> topic).</summary>
+    /// <summary>Triangle opportunity episodes opened and closed, and cycle attempts as they end (the <c>triangles</c> topic).</summary>
     public const string Triangles = "triangles";
 
     public static readonly IReadOnlyList<string> All = [Signals, Indicators, Risk, Trades, Strategies, Triangles];
@@ -88,7 +88,7 @@ public static partial class LiveTopics
         SignalRejected or ReconciliationDifference or ExecutorReady => Risk,
         StrategyFileLoaded or StrategyFileRejected or StrategyFileRemoved => Strategies,
         IRiskEvent => Risk,
-        TriangleEpisodeChanged => Triangles,
+        TriangleEpisodeChanged or TriangleAttemptChanged => Triangles,
         _ => null,
     };
 
