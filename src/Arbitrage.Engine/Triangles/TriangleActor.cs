@@ -61,7 +61,6 @@ public sealed class TriangleActor : ReceivePersistentActor, IWithTimers
     private readonly Dictionary<string, TriangleAttemptBegun> _attempts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IActorRef> _children = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string[]> _attemptSymbols = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, (TriangleSagaInput.Start Start, TriangleBookSet Books)> _starting = new(StringComparer.Ordinal);
     private readonly HashSet<string> _busy = new(StringComparer.Ordinal);
     private readonly HashSet<string> _parked = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _attemptFailures = new(StringComparer.Ordinal);
@@ -129,6 +128,7 @@ public sealed class TriangleActor : ReceivePersistentActor, IWithTimers
         Command<SpotBookEvent>(OnFeed);
         Command<TriangleGatewayAnswer>(m => OnAnswer(m.Report));
         Command<TriangleAttemptStepped>(OnStepped);
+        Command<AttemptsStarted>(_ => Proceed());
         Command<TriangleAttemptRecovered>(m =>
         {
             if (!_children.ContainsKey(m.AttemptId)) return;
@@ -176,7 +176,7 @@ public sealed class TriangleActor : ReceivePersistentActor, IWithTimers
             _restarting.Remove(m.AttemptId);
             if (!_attempts.TryGetValue(m.AttemptId, out var begun) || _children.ContainsKey(m.AttemptId)) return;
             _log.Info("Triangles {0}: resuming attempt {1}", _venue.Venue, m.AttemptId);
-            StartChild(m.AttemptId, begun.LegTimeoutMs);
+            StartChild(begun, resume: true);
         });
         Command<SetTriangleTrading>(m =>
         {
@@ -239,6 +239,12 @@ public sealed class TriangleActor : ReceivePersistentActor, IWithTimers
 
     private sealed record RestartAttempt(string AttemptId) : INoSerializationVerificationNeeded;
 
+    /// <summary>Attempts journaled in the last write have started: what waited for them goes on.</summary>
+    private sealed class AttemptsStarted : INoSerializationVerificationNeeded
+    {
+        public static readonly AttemptsStarted Instance = new();
+    }
+
     /// <summary>The feed's stream ended (it restarts its connections itself, so only a bug or a shutdown ends it).</summary>
     public sealed record FeedEnded(string Reason) : INoSerializationVerificationNeeded;
 
@@ -295,7 +301,7 @@ public sealed class TriangleActor : ReceivePersistentActor, IWithTimers
             foreach (var a in _attempts.Values.OrderBy(a => a.AttemptId, StringComparer.Ordinal))
             {
                 _log.Info("Triangles {0}: resuming attempt {1}", _venue.Venue, a.AttemptId);
-                StartChild(a.AttemptId, a.LegTimeoutMs);
+                StartChild(a, resume: true);
             }
         }
 
@@ -338,7 +344,7 @@ public sealed class TriangleActor : ReceivePersistentActor, IWithTimers
 
     private void CheckDrained()
     {
-        if (_drainWaiters.Count == 0 || _children.Count > 0 || _starting.Count > 0 || _restarting.Count > 0 || _batch is not null) return;
+        if (_drainWaiters.Count == 0 || _children.Count > 0 || _busy.Count > 0 || _restarting.Count > 0 || _batch is not null) return;
         foreach (var w in _drainWaiters) w.Tell(new TriangleAttemptsDrained(_venue.Venue, _attemptsFinished));
         _drainWaiters.Clear();
     }
@@ -362,19 +368,50 @@ public sealed class TriangleActor : ReceivePersistentActor, IWithTimers
             _attemptsBegun++;
             var symbols = start.Cycle.Legs.Select(l => l.Symbol).ToArray();
             _attemptSymbols[start.AttemptId] = symbols;
-            _starting[start.AttemptId] = (start, Snapshot(symbols));
             _busy.Add(start.AttemptId);
-            _events.Add(new TriangleAttemptBegun(_venue.Venue, c.Config.Id, c.Cycle.Id, c.TimeMs, start.AttemptId, r.Request!.NotionalUsd, c.Config.Exec.LegTimeoutMs));
+
+            // The saga's first step, decided here and journaled with the attempt in this actor's one write: leg 1 goes
+            // out as soon as it is journaled (the attempt actor journals the same two events after, off this path).
+            var first = TriangleSagaLogic.Decide(TriangleSagaState.Empty, start, _venue);
+            var started = first.Events.OfType<TriangleAttemptStarted>().Single();
+            var leg1 = first.Events.OfType<TriangleLegIntended>().Single();
+            _events.Add(new TriangleAttemptBegun(_venue.Venue, c.Config.Id, c.Cycle.Id, c.TimeMs, start.AttemptId, r.Request!.NotionalUsd,
+                c.Config.Exec.LegTimeoutMs, started, leg1));
         }
 
         _candidates.Clear();
     }
 
-    private void StartChild(string attemptId, long legTimeoutMs)
+    /// <summary>
+    /// Starts the attempt actor of <paramref name="begun"/> and gives it its first step (when the event carries it):
+    /// <paramref name="resume"/> after a restart or a stop, so it resumes once it has its start.
+    /// </summary>
+    private IActorRef StartChild(TriangleAttemptBegun begun, bool resume)
     {
-        var child = Context.ActorOf(TriangleAttemptActor.Props(attemptId, Self, legTimeoutMs), "attempt-" + Uri.EscapeDataString(attemptId));
+        var child = Context.ActorOf(TriangleAttemptActor.Props(begun.AttemptId, Self, begun.LegTimeoutMs), "attempt-" + Uri.EscapeDataString(begun.AttemptId));
         Context.Watch(child);
-        _children[attemptId] = child;
+        _children[begun.AttemptId] = child;
+        if (begun is { Started: { } started, FirstLeg: { } leg1 }) child.Tell(new TriangleAttemptAdopt(started, leg1, resume));
+        return child;
+    }
+
+    private void SendLeg(string attemptId, TriangleOrderRequest request, long timeMs)
+    {
+        _orderOwner[request.ClientOrderId] = attemptId;
+        EngineMetrics.TriangleLegsSent.Add(1, _venueTag);
+        _gateway?.Send(request, timeMs);
+    }
+
+    /// <summary>Books, batches and drains go on once no attempt decides.</summary>
+    private void Proceed()
+    {
+        if (_batch is not null) Drain();
+        else
+        {
+            Record(_venue.LastEventMs, ActorRefs.Nobody, null);
+            if (_busy.Count == 0) Stash.UnstashAll();
+            CheckDrained();
+        }
     }
 
     /// <summary>A gateway's answer goes to its attempt with the books of the moment.</summary>
@@ -395,9 +432,7 @@ public sealed class TriangleActor : ReceivePersistentActor, IWithTimers
             switch (c)
             {
                 case TriangleSagaCommand.SendOrder s:
-                    _orderOwner[s.Request.ClientOrderId] = m.AttemptId;
-                    EngineMetrics.TriangleLegsSent.Add(1, _venueTag);
-                    _gateway?.Send(s.Request, sendMs);
+                    SendLeg(m.AttemptId, s.Request, sendMs);
                     break;
                 case TriangleSagaCommand.QueryOrder q:
                     _orderOwner[q.ClientOrderId] = m.AttemptId;
@@ -427,13 +462,7 @@ public sealed class TriangleActor : ReceivePersistentActor, IWithTimers
             foreach (var cid in _orderOwner.Where(o => o.Value == m.AttemptId).Select(o => o.Key).ToList()) _orderOwner.Remove(cid);
         }
 
-        if (_batch is not null) Drain();
-        else
-        {
-            Record(_venue.LastEventMs, ActorRefs.Nobody, null);
-            if (_busy.Count == 0) Stash.UnstashAll();
-            CheckDrained();
-        }
+        Proceed();
     }
 
     private bool BooksReady(string attemptId) =>
@@ -560,13 +589,15 @@ public sealed class TriangleActor : ReceivePersistentActor, IWithTimers
             Track(e);
             switch (e)
             {
-                case TriangleAttemptBegun b:
-                    if (_starting.Remove(b.AttemptId, out var s))
-                    {
-                        StartChild(b.AttemptId, b.LegTimeoutMs);
-                        _children[b.AttemptId].Tell(new TriangleAttemptInput(s.Start, s.Books, s.Start.TimeMs));
-                    }
-
+                case TriangleAttemptBegun { FirstLeg: { } leg1 } b when _busy.Remove(b.AttemptId):
+                    // Journaled: the attempt actor takes over its first step, and leg 1 goes out now (after the adopt,
+                    // so an answer given at once reaches the attempt after it).
+                    StartChild(b, resume: false);
+                    SendLeg(b.AttemptId, leg1.ToRequest(), Math.Max(_venue.LastEventMs, leg1.TimeMs));
+                    if (_drainWaiters.Count > 0) _gateway?.Flush();
+                    Self.Tell(AttemptsStarted.Instance);
+                    break;
+                case TriangleAttemptBegun:
                     break;
                 case TriangleAttemptFinished f:
                     _attemptsFinished++;

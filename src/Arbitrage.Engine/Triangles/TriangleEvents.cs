@@ -61,9 +61,16 @@ public sealed record TriangleEpisodeClosed(
 /// The detector started a cycle attempt (its own journal is <c>triangle-attempt-{AttemptId}</c>): the index a restarted
 /// venue actor resumes unfinished attempts from, and what the risk rules count in flight.
 /// </summary>
+/// <para>
+/// It carries the attempt's first step as the saga decided it (<paramref name="Started"/> and leg 1's intent,
+/// <paramref name="FirstLeg"/>): leg 1 is sent once this one write is journaled (the hot path holds one journal write),
+/// and the attempt actor journals the two in its own journal after. A restart finds them here when that journal lacks
+/// them and resumes from them (leg 1 is asked about, never resent). Null in journals written before they were carried.
+/// </para>
 [Manifest("triangle-attempt-begun.v1")]
 public sealed record TriangleAttemptBegun(
-    string Venue, string ConfigId, string Cycle, long StartMs, string AttemptId, decimal NotionalUsd, long LegTimeoutMs) : ITriangleEvent;
+    string Venue, string ConfigId, string Cycle, long StartMs, string AttemptId, decimal NotionalUsd, long LegTimeoutMs,
+    TriangleAttemptStarted? Started = null, TriangleLegIntended? FirstLeg = null) : ITriangleEvent;
 
 /// <summary>A cycle attempt ended (its result, as its journal has it).</summary>
 [Manifest("triangle-attempt-finished.v1")]

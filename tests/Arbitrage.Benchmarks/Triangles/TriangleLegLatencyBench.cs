@@ -23,8 +23,9 @@ namespace Arbitrage.Benchmarks.Triangles;
 /// sample, t0 is the moment a one-book <see cref="TriangleBooks"/> batch that lifts USD→BTC→ETH→USD over
 /// <c>execute_min_net_return</c> is told to the production <see cref="TriangleActor"/>; t1 is the moment its
 /// <see cref="ITriangleOrderGateway.Send"/> is called for leg 1, which happens only after the venue actor journaled
-/// <c>TriangleAttemptBegun</c> and the new <see cref="TriangleAttemptActor"/> recovered (an empty journal) and journaled
-/// <c>TriangleAttemptStarted</c> + <c>TriangleLegIntended</c>. The journal is the node's default: a SQLite file (WAL,
+/// <c>TriangleAttemptBegun</c> carrying the attempt's first step (<c>TriangleAttemptStarted</c> + leg 1's
+/// <c>TriangleLegIntended</c>): one journal write on the path; the new <see cref="TriangleAttemptActor"/> journals the
+/// same step in its own journal after the send. The journal is the node's default: a SQLite file (WAL,
 /// <c>synchronous=NORMAL</c>) set up as the node does (<see cref="Database"/>, <see cref="AkkaConfig"/>). The gateway
 /// comes from the actor's <see cref="ITriangleGatewayFactory"/> hook (a live-style gateway answering with
 /// <see cref="TriangleGatewayAnswer"/>): it stamps the time at Send and fills every leg on the bench's books with the
@@ -32,8 +33,9 @@ namespace Arbitrage.Benchmarks.Triangles;
 /// event time moves past <c>cooldown_ms</c>, so every sample is a new episode's first candidate.
 /// Baseline in the same run: the bare REST round trip on loopback, a signed <c>POST /api/v3/order</c> LIMIT IOC
 /// (<see cref="BinanceSpotApi.PlaceImmediateLimitOrderAsync"/>) from the real Binance client to the in-process
-/// simulator trading its spot books on 127.0.0.1. Also in the same run, the journal floor: the same three journal steps
-/// with nothing around them (persist 1 event, a new persistent id recovers, persist 2 events), each step timed. The
+/// simulator trading its spot books on 127.0.0.1. Also in the same run, the journal floor of the earlier design: three
+/// journal steps with nothing around them (persist 1 event, a new persistent id recovers, persist 2 events), each step
+/// timed — its first step alone is the floor of the path as it is now. The
 /// measures are interleaved sample by sample; warm-up samples are discarded.
 /// Usage: e2e trileg [samples=2000] [warmup=200]
 /// </summary>
@@ -80,7 +82,7 @@ public static class TriangleLegLatencyBench
                 + $"{path.Completed:N0} attempts completed; journal: SQLite file (WAL, synchronous=NORMAL)");
             Console.WriteLine("| measure | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms |");
             Console.WriteLine("|---|---:|---:|---:|---:|---:|");
-            Row("book → first leg sent (TriangleActor: attempt begun journaled, attempt actor recovered, start + leg intent journaled, gateway Send)", sent);
+            Row("book → first leg sent (TriangleActor: attempt begun + start + leg 1 intent journaled in one write, gateway Send)", sent);
             Row("journal floor: persist 1 event → new persistent child (recovers) → persist 2 events, same journal, no triangle logic", journal);
             Row("baseline: bare REST round trip, signed POST /api/v3/order LIMIT IOC to the simulator on loopback", roundTrip);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

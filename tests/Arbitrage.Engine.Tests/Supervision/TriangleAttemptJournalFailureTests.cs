@@ -55,4 +55,42 @@ public sealed class TriangleAttemptJournalFailureTests(ITestOutputHelper output)
         Assert.True(result.PnlStartAsset > 0m, result.Detail);
         Assert.True(Volatile.Read(ref refused) >= 2, "the restarted attempt journaled again");
     }
+
+    [Fact]
+    public async Task An_attempt_whose_first_write_fails_after_leg_one_went_out_resumes_from_the_venues_journal_and_asks_about_leg_one()
+    {
+        var mediator = CreateTestProbe();
+        var config = new TriangleConfig("tri_exec", Venue, null, [new StartAsset("USD", 1000m)], 0.001m, 0.0005m,
+            Execution: new TriangleExecutionSettings(PaperLatencyMs: 500, Execute: true));
+        var detector = Sys.ActorOf(TriangleActor.Props(Venue, mediator.Ref));
+        detector.Tell(new ConfigureTriangles(Venue, [config], ["BTC/USD", "ETH/BTC", "ETH/USD"], null));
+        ExpectMsg<TrianglesConfigured>(TimeSpan.FromSeconds(10));
+        detector.Tell(new TriangleBooks(Venue, [Book("BTC/USD", 1000, 49990, 50000, 1), Book("ETH/BTC", 1000, 0.0599, 0.06), Book("ETH/USD", 1000, 2990, 3001)], 0));
+        ExpectMsg<TriangleBooksAck>(TimeSpan.FromSeconds(10));
+
+        // The venue journals the attempt with its first step and sends leg 1; the attempt's own journal refuses that
+        // step: it stops before it has journaled anything, with leg 1 out.
+        var refused = 0;
+        await Journal.OnWrite.SetInterceptorAsync(new JournalInterceptors.OnCondition(
+            m => m.PersistenceId.StartsWith("triangle-attempt-", StringComparison.Ordinal) && Interlocked.Increment(ref refused) == 1,
+            new JournalInterceptors.Failure()));
+        await EventFilter.Warning(contains: "stopped before its end (failure 1)").ExpectOneAsync(TimeSpan.FromSeconds(10), async () =>
+        {
+            detector.Tell(new TriangleBooks(Venue, [Book("ETH/USD", 2000, 3030, 3031)], 1));
+            ExpectMsg<TriangleBooksAck>(TimeSpan.FromSeconds(10));
+            await Task.CompletedTask;
+        });
+
+        // Started again with the step the venue journaled, it journals it, asks about leg 1 (the venue filled it) and
+        // completes with all three legs. Without the venue's copy of the step the
+        // attempt would recover empty and never end (and count as in flight forever).
+        detector.Tell(new TriangleBooks(Venue, [Book("BTC/USD", 2600, 49990, 50000, 1)], 2));
+        ExpectMsg<TriangleBooksAck>(TimeSpan.FromSeconds(10));
+        detector.Tell(new DrainTriangleAttempts(Venue));
+        ExpectMsg<TriangleAttemptsDrained>(TimeSpan.FromSeconds(20));
+        var result = mediator.ReceiveWhile(TimeSpan.FromSeconds(1), m => ((Publish)m).Message).OfType<TriangleAttemptChanged>().Select(c => c.Result).Single();
+        Assert.Equal((TriangleAttemptOutcome.Completed, 3), (result.Outcome, result.LegsFilled));
+        Assert.True(result.PnlStartAsset > 0m, result.Detail);
+        Assert.True(Volatile.Read(ref refused) >= 2, "the restarted attempt journaled its adopted start");
+    }
 }

@@ -11,7 +11,9 @@ namespace Arbitrage.Engine.Triangles.Execution;
 /// (<see cref="TriangleAttemptStepped"/>), which owns the books and the gateway. After each send or query a timer of
 /// <c>leg_timeout_ms</c> makes an unanswered order a <see cref="TriangleSagaInput.LegTimedOut"/> (a query, never a resend).
 /// Recovered unfinished, it asks the venue actor for books (<see cref="TriangleAttemptRecovered"/>) and resumes:
-/// an order intended without an answer is queried by client id. Ended, it reports its result and stops.
+/// an order intended without an answer is queried by client id. Ended, it reports its result and stops. Its first step
+/// (start and leg 1's intent) usually comes decided and already sent by the venue actor (<see cref="TriangleAttemptAdopt"/>),
+/// which journaled it in its own write: the attempt journals it after, off the path to leg 1.
 /// </summary>
 public sealed class TriangleAttemptActor : ReceivePersistentActor, IWithTimers
 {
@@ -52,6 +54,18 @@ public sealed class TriangleAttemptActor : ReceivePersistentActor, IWithTimers
             }
         });
 
+        Command<TriangleAttemptAdopt>(m =>
+        {
+            if (_state.Started is not null) return; // its own journal has its start: a recovered attempt resumes through TriangleAttemptRecovered
+            var remaining = 2;
+            PersistAll(new ITriangleAttemptEvent[] { m.Started, m.FirstLeg }.Select(e => new Tagged(e, Tags)), _ =>
+            {
+                if (--remaining > 0) return;
+                _state = _state.Apply(m.Started).Apply(m.FirstLeg);
+                Timers.StartSingleTimer(m.FirstLeg.ClientOrderId, new LegTimer(m.FirstLeg.ClientOrderId), _legTimeout);
+                if (m.Resume) _venue.Tell(new TriangleAttemptRecovered(_attemptId, _state.Started!.Cycle.Legs.Select(l => l.Symbol).ToArray()));
+            });
+        });
         Command<TriangleAttemptInput>(m => Run(m.Input is null
             ? TriangleSagaLogic.Resume(_state, m.Books, m.NowMs)
             : TriangleSagaLogic.Decide(_state, m.Input, m.Books)));

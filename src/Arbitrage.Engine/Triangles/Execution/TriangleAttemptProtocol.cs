@@ -22,3 +22,11 @@ public sealed record TriangleAttemptStepped(string AttemptId, IReadOnlyList<Tria
 /// (answered with a <see cref="TriangleAttemptInput"/> without input, once they are synchronised).
 /// </summary>
 public sealed record TriangleAttemptRecovered(string AttemptId, IReadOnlyList<string> Symbols) : INoSerializationVerificationNeeded;
+
+/// <summary>
+/// The attempt's first step, decided and journaled by its venue actor (<see cref="TriangleAttemptBegun"/>), which has
+/// sent leg 1 already: the attempt journals the two events as its own if its journal does not hold them yet and goes on
+/// from there. <paramref name="Resume"/>: given after a restart (or after the attempt stopped on a journal failure), so
+/// the attempt then asks its venue actor for books and resumes (leg 1 is asked about, never resent).
+/// </summary>
+public sealed record TriangleAttemptAdopt(TriangleAttemptStarted Started, TriangleLegIntended FirstLeg, bool Resume) : INoSerializationVerificationNeeded;
