@@ -28,8 +28,7 @@ public sealed class NodeTriangleCrashTests(ITestOutputHelper output) : IAsyncLif
     public Task InitializeAsync()
     {
         Directory.CreateDirectory(_work);
-        CopyDirectory(RepoPaths.Strategies, Path.Combine(_work, "strategies"));
-        File.Delete(Path.Combine(_work, "strategies", "example_trades_only.json")); // live mode refuses enabled examples
+        SpotTriangleTape.CopyStrategies(_work);
         File.WriteAllText(Path.Combine(_work, "strategies", "triangles", "tri_binance.json"), """
             {
               "id": "tri_live",
@@ -164,12 +163,5 @@ public sealed class NodeTriangleCrashTests(ITestOutputHelper output) : IAsyncLif
         env["ARB__Exchange__SpotWsUrl"] = ws;
         env["ARB__Exchange__Symbols__0"] = "BTCUSDT";
         return env;
-    }
-
-    private static void CopyDirectory(string from, string to)
-    {
-        Directory.CreateDirectory(to);
-        foreach (var file in Directory.GetFiles(from)) File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
-        foreach (var dir in Directory.GetDirectories(from)) CopyDirectory(dir, Path.Combine(to, Path.GetFileName(dir)));
     }
 }

@@ -27,8 +27,7 @@ public sealed class NodeTriangleTests : IAsyncLifetime
     public Task InitializeAsync()
     {
         Directory.CreateDirectory(_work);
-        CopyDirectory(RepoPaths.Strategies, Path.Combine(_work, "strategies"));
-        File.Delete(Path.Combine(_work, "strategies", "example_trades_only.json")); // live mode refuses enabled examples
+        SpotTriangleTape.CopyStrategies(_work);
         return Task.CompletedTask;
     }
 
@@ -167,12 +166,5 @@ public sealed class NodeTriangleTests : IAsyncLifetime
         var prefix = name + "{venue=\"binance-spot\"} ";
         var line = page.Split('\n').FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal));
         return line is null ? 0 : double.Parse(line[prefix.Length..], CultureInfo.InvariantCulture);
-    }
-
-    private static void CopyDirectory(string from, string to)
-    {
-        Directory.CreateDirectory(to);
-        foreach (var file in Directory.GetFiles(from)) File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
-        foreach (var dir in Directory.GetDirectories(from)) CopyDirectory(dir, Path.Combine(to, Path.GetFileName(dir)));
     }
 }

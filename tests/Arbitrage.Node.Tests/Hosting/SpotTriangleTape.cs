@@ -89,4 +89,18 @@ internal static class SpotTriangleTape
 
         return frames;
     }
+
+    /// <summary>The repository's strategies under <paramref name="work"/>/strategies, without the enabled example live mode refuses.</summary>
+    public static void CopyStrategies(string work)
+    {
+        CopyDirectory(RepoPaths.Strategies, Path.Combine(work, "strategies"));
+        File.Delete(Path.Combine(work, "strategies", "example_trades_only.json"));
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.GetFiles(from)) File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+        foreach (var dir in Directory.GetDirectories(from)) CopyDirectory(dir, Path.Combine(to, Path.GetFileName(dir)));
+    }
 }

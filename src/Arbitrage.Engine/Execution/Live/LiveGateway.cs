@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Akka.Actor;
 using Arbitrage.Binance.Rest;
 using Arbitrage.Binance.Rest.Models;
@@ -50,17 +49,13 @@ public sealed class LiveGateway : IExchangeGateway, IPatientGateway, IAccountPre
 {
     private readonly BinanceRestClient _rest;
     private readonly LiveGatewaySettings _settings;
-    private readonly ListenKeyLifecycle _keys;
-    private readonly UserDataStreamClient _stream;
-    private readonly Channel<IUserDataEvent> _events = Channel.CreateUnbounded<IUserDataEvent>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly CancellationTokenSource _stop = new();
+    private readonly UserDataSession _session;
     private readonly TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly object _gate = new();
     private readonly Dictionary<string, Tracked> _tracked = new(StringComparer.Ordinal);
     private IActorRef _listener = ActorRefs.Nobody;
     private IActorRef _connectionWatcher = ActorRefs.Nobody;
     private bool _streamUp;
-    private Task[] _loops = [];
     private int _connections;
 
     public LiveGateway(BinanceRestClient rest, LiveGatewaySettings? settings = null, TimeProvider? time = null)
@@ -69,11 +64,11 @@ public sealed class LiveGateway : IExchangeGateway, IPatientGateway, IAccountPre
         _rest = rest;
         _settings = settings ?? new LiveGatewaySettings();
         var clock = time ?? TimeProvider.System;
-        _keys = new ListenKeyLifecycle(rest.Account, clock);
-        _stream = new UserDataStreamClient(rest.Options, _keys, clock);
-        _stream.Reconnected += OnReconnected;
-        _stream.Disconnected += () => ReportConnection(false);
-        _stream.BadFrame += e => Warning?.Invoke($"user-data stream: unreadable frame skipped ({e})");
+        var keys = new ListenKeyLifecycle(rest.Account, clock);
+        _session = new UserDataSession(keys, new UserDataStreamClient(rest.Options, keys, clock));
+        _session.Stream.Reconnected += OnReconnected;
+        _session.Stream.Disconnected += () => ReportConnection(false);
+        _session.Stream.BadFrame += e => Warning?.Invoke($"user-data stream: unreadable frame skipped ({e})");
     }
 
     /// <summary>Things an operator should see (bad frames, failed resyncs). Handlers must not block.</summary>
@@ -88,16 +83,13 @@ public sealed class LiveGateway : IExchangeGateway, IPatientGateway, IAccountPre
     /// </summary>
     public async Task<bool> StartAsync(CancellationToken ct = default)
     {
-        if (_loops.Length > 0) throw new InvalidOperationException("LiveGateway already started.");
+        if (_session.Started) throw new InvalidOperationException("LiveGateway already started.");
         var sync = await _rest.ExchangeData.SyncServerTimeAsync(ct).ConfigureAwait(false);
         if (!sync.Success) Warning?.Invoke($"server time sync failed: {sync.Error}");
-        var token = _stop.Token;
-        _loops =
-        [
-            Task.Run(() => _keys.RunAsync(token), CancellationToken.None),
-            Task.Run(() => _stream.RunAsync(_events.Writer, token), CancellationToken.None),
-            Task.Run(() => PumpAsync(token), CancellationToken.None),
-        ];
+        _session.Start(e =>
+        {
+            if (e is OrderTradeUpdate u) OnOrderUpdate(u);
+        });
         try
         {
             await _connected.Task.WaitAsync(ct).ConfigureAwait(false);
@@ -216,33 +208,7 @@ public sealed class LiveGateway : IExchangeGateway, IPatientGateway, IAccountPre
     }
 
     /// <summary>Stops the stream and the keep-alive and closes the listenKey (best effort).</summary>
-    public async ValueTask DisposeAsync()
-    {
-        if (_stop.IsCancellationRequested) return;
-        await _stop.CancelAsync().ConfigureAwait(false);
-        _events.Writer.TryComplete();
-        try
-        {
-            await Task.WhenAll(_loops).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-
-        if (_loops.Length > 0)
-        {
-            using var close = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            try
-            {
-                await _keys.CloseAsync(close.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-            }
-        }
-
-        _stop.Dispose();
-    }
+    public ValueTask DisposeAsync() => _session.DisposeAsync();
 
     // ---- mapping ----
 
@@ -349,20 +315,6 @@ public sealed class LiveGateway : IExchangeGateway, IPatientGateway, IAccountPre
         }
     }
 
-    private async Task PumpAsync(CancellationToken ct)
-    {
-        try
-        {
-            await foreach (var e in _events.Reader.ReadAllAsync(ct).ConfigureAwait(false))
-            {
-                if (e is OrderTradeUpdate u) OnOrderUpdate(u);
-            }
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-        }
-    }
-
     private void OnOrderUpdate(OrderTradeUpdate u)
     {
         OrderUpdate update;
@@ -409,7 +361,7 @@ public sealed class LiveGateway : IExchangeGateway, IPatientGateway, IAccountPre
             return;
         }
 
-        _ = ResyncAsync(_stop.Token);
+        _ = ResyncAsync(_session.Stopping);
     }
 
     /// <summary>After a reconnection: every non-final order we placed, queried; changes told to the listener.</summary>

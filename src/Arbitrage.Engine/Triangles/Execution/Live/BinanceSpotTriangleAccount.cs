@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Threading.Channels;
 using Akka.Actor;
 using Arbitrage.Binance.Rest;
 using Arbitrage.Binance.Rest.Models;
@@ -22,32 +21,28 @@ public sealed class BinanceSpotTriangleAccount : ITriangleGatewayFactory, IAsync
     public const string Venue = "binance-spot";
 
     private readonly BinanceRestClient _rest;
-    private readonly ListenKeyLifecycle _keys;
-    private readonly UserDataStreamClient _stream;
-    private readonly Channel<IUserDataEvent> _events = Channel.CreateUnbounded<IUserDataEvent>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly CancellationTokenSource _stop = new();
+    private readonly UserDataSession _session;
     private readonly TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ConcurrentDictionary<string, decimal> _free = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (decimal Qty, decimal Commission, string Asset)> _streamFills = new(StringComparer.Ordinal);
     private IReadOnlyDictionary<string, PairFilters> _filters = new Dictionary<string, PairFilters>();
     private IReadOnlyDictionary<string, string> _names = new Dictionary<string, string>();
     private IActorRef _actor = ActorRefs.Nobody;
-    private Task[] _loops = [];
 
     public BinanceSpotTriangleAccount(BinanceRestClient rest, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(rest);
         _rest = rest;
         var clock = time ?? TimeProvider.System;
-        _keys = ListenKeyLifecycle.ForSpot(rest.Spot, clock);
-        _stream = UserDataStreamClient.ForSpot(rest.Options, _keys, clock);
-        _stream.Reconnected += key =>
+        var keys = ListenKeyLifecycle.ForSpot(rest.Spot, clock);
+        _session = new UserDataSession(keys, UserDataStreamClient.ForSpot(rest.Options, keys, clock));
+        _session.Stream.Reconnected += key =>
         {
             _connected.TrySetResult();
             // Balance changes sent while the stream was down are lost: read the account again.
-            _ = Task.Run(() => RefreshBalancesAsync(_stop.Token));
+            _ = Task.Run(() => RefreshBalancesAsync(_session.Stopping));
         };
-        _stream.BadFrame += e => Warning?.Invoke($"spot user-data stream: unreadable frame skipped ({e})");
+        _session.Stream.BadFrame += e => Warning?.Invoke($"spot user-data stream: unreadable frame skipped ({e})");
     }
 
     /// <summary>Things an operator should see (failed queries, bad frames). Handlers must not block.</summary>
@@ -60,7 +55,7 @@ public sealed class BinanceSpotTriangleAccount : ITriangleGatewayFactory, IAsync
     /// </summary>
     public async Task<string?> StartAsync(CancellationToken ct)
     {
-        if (_loops.Length > 0) throw new InvalidOperationException("already started");
+        if (_session.Started) throw new InvalidOperationException("already started");
         var info = await _rest.Spot.GetExchangeInfoAsync(null, ct).ConfigureAwait(false);
         if (!info.Success) return $"spot exchangeInfo failed: {info.Error}";
         var filters = new Dictionary<string, PairFilters>(StringComparer.Ordinal);
@@ -74,13 +69,18 @@ public sealed class BinanceSpotTriangleAccount : ITriangleGatewayFactory, IAsync
         _filters = filters;
         _names = names;
         if (await RefreshBalancesAsync(ct).ConfigureAwait(false) is { } error) return error;
-        var token = _stop.Token;
-        _loops =
-        [
-            Task.Run(() => _keys.RunAsync(token), CancellationToken.None),
-            Task.Run(() => _stream.RunAsync(_events.Writer, token), CancellationToken.None),
-            Task.Run(() => PumpAsync(token), CancellationToken.None),
-        ];
+        _session.Start(e =>
+        {
+            switch (e)
+            {
+                case OutboundAccountPosition p:
+                    foreach (var b in p.Balances) _free[b.Asset] = b.Free;
+                    break;
+                case SpotExecutionReport r:
+                    OnExecutionReport(r);
+                    break;
+            }
+        });
         try
         {
             await _connected.Task.WaitAsync(ct).ConfigureAwait(false);
@@ -150,28 +150,6 @@ public sealed class BinanceSpotTriangleAccount : ITriangleGatewayFactory, IAsync
         }
     }
 
-    private async Task PumpAsync(CancellationToken ct)
-    {
-        try
-        {
-            await foreach (var e in _events.Reader.ReadAllAsync(ct).ConfigureAwait(false))
-            {
-                switch (e)
-                {
-                    case OutboundAccountPosition p:
-                        foreach (var b in p.Balances) _free[b.Asset] = b.Free;
-                        break;
-                    case SpotExecutionReport r:
-                        OnExecutionReport(r);
-                        break;
-                }
-            }
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-        }
-    }
-
     /// <summary>
     /// Trades add up per client id (the stream reports each trade's commission, not the total); an order's end is told to
     /// the venue actor as a final answer when the trades seen add up to its executed quantity, else left to REST.
@@ -205,26 +183,5 @@ public sealed class BinanceSpotTriangleAccount : ITriangleGatewayFactory, IAsync
         if (report is not null && TriangleOrderIds.IsValid(report.ClientOrderId)) actor.Tell(new TriangleGatewayAnswer(report));
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync().ConfigureAwait(false);
-        try
-        {
-            await Task.WhenAll(_loops).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-
-        using var close = new CancellationTokenSource(TimeSpan.FromSeconds(3));
-        try
-        {
-            await _keys.CloseAsync(close.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-
-        _stop.Dispose();
-    }
+    public ValueTask DisposeAsync() => _session.DisposeAsync();
 }
