@@ -21,12 +21,12 @@ public sealed class TriangleAttemptRestartTests(ITestOutputHelper output) : Sqli
         new[] { "BTC/USDT", "ETH/BTC", "ETH/USDT" }.Select(s => TradingPair.TryParse(s, out var p) ? p : null!), [("USDT", 100.0)]);
 
     // 100 USDT → BTC at 50000 → ETH at 0.05 BTC → USDT at 2550: about +1.7 % after three 0.1 % fees.
-    private static TriangleBookSet Books() => new TriangleBookSet()
+    internal static TriangleBookSet Books() => new TriangleBookSet()
         .Set("BTC/USDT", new PairBook([new(49990, 1)], [new(50000, 1)], T0))
         .Set("ETH/BTC", new PairBook([new(0.0499, 10)], [new(0.05, 10)], T0))
         .Set("ETH/USDT", new PairBook([new(2550, 10)], [new(2551, 10)], T0));
 
-    private static TriangleSagaInput.Start Start(string attemptId)
+    internal static TriangleSagaInput.Start Start(string attemptId)
     {
         var cycle = CycleSpec.Of(Universe, Universe.Cycles.Single(c => c.Id == "USDT>BTC>ETH"));
         var settings = new TriangleExecutionSettings();

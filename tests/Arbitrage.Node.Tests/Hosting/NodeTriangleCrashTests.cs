@@ -147,6 +147,22 @@ public sealed class NodeTriangleCrashTests(ITestOutputHelper output) : IAsyncLif
         Assert.All(orders, o => Assert.Equal("FILLED", o.Status));
     }
 
+    [Fact]
+    public async Task Live_mode_refuses_to_start_when_the_spot_account_of_an_executing_config_cannot_be_read()
+    {
+        var file = Path.Combine(_work, "strategies", "triangles", "tri_binance.json");
+        File.WriteAllText(file, File.ReadAllText(file).Replace("\"taker_fee\": \"account\"", "\"taker_fee\": 0.001", StringComparison.Ordinal));
+        await using var sim = await SpotTriangleTape.StartSimulatorAsync(speed: 1);
+        sim.Control.FailNext(new FaultRule(FaultKind.ServerError, Count: 1000, PathContains: "/api/v3/account"));
+        await using var refused = NodeProcess.Start(_work, LiveEnvironment(sim, "unused-invite-0123456789"));
+        Assert.NotEqual(0, await refused.WaitExitAsync(Deadline));
+        var line = Assert.Single(refused.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("arbitrage-node: live mode refused: triangle config(s) tri_live execute on binance-spot, but the spot account could not be prepared: ",
+            line, StringComparison.Ordinal);
+        Assert.Contains("GET /api/v3/account", line, StringComparison.Ordinal);
+        Assert.Empty(sim.State.Spot.Orders);
+    }
+
     private Dictionary<string, string> LiveEnvironment(SimulatorHost sim, string invite)
     {
         var env = NodeProcess.TestEnvironment(_work, invite);
