@@ -386,13 +386,12 @@ public sealed class TriangleActor : ReceivePersistentActor, IWithTimers
     /// Starts the attempt actor of <paramref name="begun"/> and gives it its first step (when the event carries it):
     /// <paramref name="resume"/> after a restart or a stop, so it resumes once it has its start.
     /// </summary>
-    private IActorRef StartChild(TriangleAttemptBegun begun, bool resume)
+    private void StartChild(TriangleAttemptBegun begun, bool resume)
     {
         var child = Context.ActorOf(TriangleAttemptActor.Props(begun.AttemptId, Self, begun.LegTimeoutMs), "attempt-" + Uri.EscapeDataString(begun.AttemptId));
         Context.Watch(child);
         _children[begun.AttemptId] = child;
         if (begun is { Started: { } started, FirstLeg: { } leg1 }) child.Tell(new TriangleAttemptAdopt(started, leg1, resume));
-        return child;
     }
 
     private void SendLeg(string attemptId, TriangleOrderRequest request, long timeMs)
@@ -589,15 +588,17 @@ public sealed class TriangleActor : ReceivePersistentActor, IWithTimers
             Track(e);
             switch (e)
             {
-                case TriangleAttemptBegun { FirstLeg: { } leg1 } b when _busy.Remove(b.AttemptId):
-                    // Journaled: the attempt actor takes over its first step, and leg 1 goes out now (after the adopt,
-                    // so an answer given at once reaches the attempt after it).
-                    StartChild(b, resume: false);
-                    SendLeg(b.AttemptId, leg1.ToRequest(), Math.Max(_venue.LastEventMs, leg1.TimeMs));
-                    if (_drainWaiters.Count > 0) _gateway?.Flush();
-                    Self.Tell(AttemptsStarted.Instance);
-                    break;
-                case TriangleAttemptBegun:
+                case TriangleAttemptBegun b:
+                    if (b.FirstLeg is { } leg1 && _busy.Remove(b.AttemptId))
+                    {
+                        // Journaled: the attempt actor takes over its first step, and leg 1 goes out now (after the
+                        // adopt, so an answer given at once reaches the attempt after it).
+                        StartChild(b, resume: false);
+                        SendLeg(b.AttemptId, leg1.ToRequest(), Math.Max(_venue.LastEventMs, leg1.TimeMs));
+                        if (_drainWaiters.Count > 0) _gateway?.Flush();
+                        Self.Tell(AttemptsStarted.Instance);
+                    }
+
                     break;
                 case TriangleAttemptFinished f:
                     _attemptsFinished++;
