@@ -1,6 +1,6 @@
 using Arbitrage.Simulator;
 
-// Standalone: dotnet run --project src/Arbitrage.Simulator -- --tape FILE... [--speed N|max] [--port P]
+// Standalone: dotnet run --project src/Arbitrage.Simulator -- --tape FILE... [--speed N|max] [--port P] [--host ADDRESS]
 //             [--api-key K --api-secret S] [--start now|subscriber|manual]
 // The first stdout line is exactly "listening http://127.0.0.1:P". Bad arguments: one line on stderr, exit 2.
 var parsed = SimulatorCommandLine.Parse(args);

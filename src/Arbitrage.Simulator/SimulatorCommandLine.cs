@@ -6,7 +6,7 @@ namespace Arbitrage.Simulator;
 public static class SimulatorCommandLine
 {
     public const string Usage =
-        "usage: Arbitrage.Simulator --tape FILE [--tape FILE...] [--speed N|max] [--port P] [--api-key K --api-secret S] [--start now|subscriber|manual]"
+        "usage: Arbitrage.Simulator --tape FILE [--tape FILE...] [--speed N|max] [--port P] [--host ADDRESS] [--api-key K --api-secret S] [--start now|subscriber|manual]"
         + " [--spot-balance ASSET=AMOUNT[,ASSET=AMOUNT...]] [--spot-order-limits PER_10S,PER_DAY]";
 
     public sealed record Result(SimulatorOptions? Options, string? Error);
@@ -53,6 +53,12 @@ public static class SimulatorCommandLine
                         if (!int.TryParse(p, NumberStyles.Integer, CultureInfo.InvariantCulture, out var port) || port is < 0 or > 65535)
                             return new(null, $"--port must be 0..65535, not '{p}'");
                         options = options with { Port = port };
+                        break;
+                    case "--host":
+                        var h = Value();
+                        if (!System.Net.IPAddress.TryParse(h, out var host))
+                            return new(null, $"--host must be an IP address (127.0.0.1, or 0.0.0.0 in a container), not '{h}'");
+                        options = options with { Host = host };
                         break;
                     case "--api-key": key = Value(); break;
                     case "--api-secret": secret = Value(); break;

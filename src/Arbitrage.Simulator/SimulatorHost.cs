@@ -1,4 +1,3 @@
-using System.Net;
 using Arbitrage.Simulator.Control;
 using Arbitrage.Simulator.Exchange;
 using Arbitrage.Simulator.Http;
@@ -60,7 +59,7 @@ public sealed class SimulatorHost : IAsyncDisposable
         // Started and stopped by its owner only (StartAsync, DisposeAsync): inside the node, the console lifetime
         // would stop the exchange on Ctrl+C before the node's feeds have closed, and every close would read as a failure.
         builder.Services.AddSingleton<IHostLifetime, OwnerLifetime>();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, options.Port));
+        builder.WebHost.ConfigureKestrel(k => k.Listen(options.Host, options.Port));
         var app = builder.Build();
         app.UseWebSockets();
 

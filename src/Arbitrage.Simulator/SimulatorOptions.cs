@@ -59,8 +59,14 @@ public sealed record SimulatorOptions
 
     public PlaybackStart Start { get; init; } = PlaybackStart.Immediately;
 
-    /// <summary>TCP port on 127.0.0.1; 0 picks a free one.</summary>
+    /// <summary>TCP port on <see cref="Host"/>; 0 picks a free one.</summary>
     public int Port { get; init; }
+
+    /// <summary>
+    /// The address it listens on: loopback by default; <c>0.0.0.0</c> only in a container, where the nodes reach it
+    /// by service name (deploy/compose.yaml). <see cref="SimulatorHost.BaseUrl"/> stays <c>http://127.0.0.1:PORT</c>.
+    /// </summary>
+    public System.Net.IPAddress Host { get; init; } = System.Net.IPAddress.Loopback;
 
     public string ApiKey { get; init; } = "simkey0000000000000000000000000000000000000000000000000000000001";
     public string ApiSecret { get; init; } = "simsecret000000000000000000000000000000000000000000000000000001";

@@ -56,6 +56,7 @@ public class StandaloneSimulatorTests
     [InlineData(new[] { "--tape", "/no/such/file" }, "not found")]
     [InlineData(new[] { "--port", "70000" }, "--port")]
     [InlineData(new[] { "--bogus" }, "unknown argument")]
+    [InlineData(new[] { "--host", "simulator" }, "--host must be an IP address")]
     [InlineData(new[] { "--api-key", "k" }, "--api-secret")]
     [InlineData(new[] { "--spot-balance", "BTC" }, "--spot-balance takes ASSET=AMOUNT")]
     [InlineData(new[] { "--spot-balance", "BTC=-1" }, "--spot-balance takes ASSET=AMOUNT")]
@@ -86,6 +87,10 @@ public class StandaloneSimulatorTests
             Assert.Null(spot.Error);
             Assert.Equal(new Dictionary<string, decimal> { ["BTC"] = 1.5m, ["USDT"] = 10_000m }, spot.Options!.Spot.InitialBalances);
             Assert.Equal((5, 100), (spot.Options.Spot.OrderLimitPer10Seconds, spot.Options.Spot.OrderLimitPerDay));
+
+            // Loopback unless a container asks for every interface (deploy/compose.yaml).
+            Assert.Equal(System.Net.IPAddress.Loopback, r.Options.Host);
+            Assert.Equal(System.Net.IPAddress.Any, SimulatorCommandLine.Parse(["--tape", a, "--host", "0.0.0.0"]).Options!.Host);
         }
         finally
         {
