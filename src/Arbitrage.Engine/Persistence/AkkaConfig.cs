@@ -89,7 +89,7 @@ public static class AkkaConfig
     /// <summary>
     /// The PostgreSQL connection string the journal, snapshot store and queries use: the configured one plus
     /// <c>No Reset On Close</c> (a pooled connection is not sent <c>DISCARD ALL</c> each time it is reused: the
-    /// plugin sets no session state, and it tripled the single-write rate in the journal bench) and automatic
+    /// plugin sets no session state; see the journal rows of the README benchmarks) and automatic
     /// preparation of its repeated statements. A key the operator set explicitly is kept as given.
     /// </summary>
     public static string JournalConnectionString(string connectionString)

@@ -53,7 +53,7 @@ public static class JournalWriteBench
         {
             await db.PrepareAsync(TimeSpan.FromSeconds(10));
             var config = AkkaConfig.Build(hocon, db, includeCluster: false);
-            var system = ActorSystem.Create("bench", config.WithFallback("akka.loglevel = WARNING"));
+            var system = ActorSystem.Create("bench", PersistenceSetup.Bootstrap(config.WithFallback("akka.loglevel = WARNING"), db));
             try
             {
                 // Warm-up: schema creation, connection pools, JIT.

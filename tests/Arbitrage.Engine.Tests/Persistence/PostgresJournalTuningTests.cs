@@ -41,6 +41,9 @@ public sealed class PostgresJournalTuningTests
             Assert.True(new NpgsqlConnectionStringBuilder(config.GetString(path + ".connection-string")).NoResetOnClose, path);
         }
 
+        // The node hands the plugin linq2db options (PersistenceSetup), which take precedence over the HOCON string.
+        Assert.True(new NpgsqlConnectionStringBuilder(PersistenceSetup.Options(pg).ConnectionOptions.ConnectionString).NoResetOnClose);
+
         Assert.Equal("parameterized", config.GetString("akka.persistence.journal.sql.tagtable-asqueryable-insert-mode"));
         Assert.Equal("TagTable", config.GetString("akka.persistence.journal.sql.tag-write-mode"));
 
@@ -78,7 +81,7 @@ public sealed class PostgresJournalTuningTests
         }
 
         // After: the shipped settings recover each id and append 5 batches of 100, both ids at once.
-        var after = ActorSystem.Create("after", shipped);
+        var after = ActorSystem.Create("after", PersistenceSetup.Bootstrap(shipped, fresh.Database));
         try
         {
             var writes = await Task.WhenAll(ids.Select(id => WriteAsync(after, id, 5, 100)));
