@@ -9,7 +9,7 @@ namespace Arbitrage.Engine.Persistence;
 
 /// <summary>
 /// The Akka.Persistence.Sql <see cref="DataOptionsSetup"/> for a <see cref="Database"/>: the same provider and
-/// connection string as the HOCON, plus a linq2db connection interceptor that applies
+/// connection string as the HOCON (for PostgreSQL <see cref="AkkaConfig.JournalConnectionString"/>), plus a linq2db connection interceptor that applies
 /// <see cref="Database.ApplyPragmas"/> to every connection the journal, snapshot store and queries open —
 /// SQLite's <c>synchronous</c> is per connection and cannot be set in the connection string.
 /// Pass it to every actor system that persists: <c>ActorSystem.Create(name, PersistenceSetup.Bootstrap(config, db))</c>,
@@ -23,7 +23,10 @@ public static class PersistenceSetup
     public static DataOptions Options(Database database)
     {
         ArgumentNullException.ThrowIfNull(database);
-        var options = new DataOptions().UseConnectionString(database.ProviderName, database.ConnectionString);
+        var connectionString = database.Backend == StorageBackend.PostgreSql
+            ? AkkaConfig.JournalConnectionString(database.ConnectionString)
+            : database.ConnectionString;
+        var options = new DataOptions().UseConnectionString(database.ProviderName, connectionString);
         return database.Backend == StorageBackend.Sqlite ? options.UseInterceptor(new PragmaInterceptor(database)) : options;
     }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Akka.Actor;
 using Akka.Persistence;
+using Akka.Persistence.Journal;
 using Arbitrage.Core.Serialization;
 using Arbitrage.Engine.Persistence;
 
@@ -11,16 +12,24 @@ public sealed record BenchEvent(long N, string Symbol, double Price, double Quan
 
 /// <summary>
 /// Journal write throughput through Akka.Persistence.Sql, as the engine uses it: an actor persists
-/// events one <c>Persist</c> per command (baseline) or 100 at a time with <c>PersistAll</c>.
-/// Usage: e2e journal [events=20000] [runs=5]; PostgreSQL is measured when ARB_BENCH_POSTGRES
+/// events one <c>Persist</c> per command (baseline) or 100 at a time with <c>PersistAll</c>, every event
+/// wrapped in <see cref="Tagged"/> with one tag like the executor, risk guard and triangle actors write them
+/// (the tag table row is part of the cost). The baseline writes a tenth of the events (at least 1,000):
+/// it is a per-round-trip rate, and 20,000 single writes would take over a minute per run on PostgreSQL.
+/// A third column has 8 actors (distinct persistence ids) write the same events concurrently with <c>PersistAll</c>
+/// ×100, as the nodes of a cluster share one journal: there the plugin's batching and parallelism matter.
+/// Usage: e2e journal [events=20000] [runs=5] [tagged|untagged]; PostgreSQL is measured when ARB_BENCH_POSTGRES
 /// (or ARB_TEST_POSTGRES) holds a connection string.
 /// </summary>
 public static class JournalWriteBench
 {
+    private const int Writers = 8;
+
     public static async Task RunAsync(string[] args)
     {
         var events = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 20_000;
         var runs = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5;
+        var tagged = args.Length <= 2 || args[2] != "untagged";
         var hocon = FindHocon();
 
         var backends = new List<(string Name, Database Db)>();
@@ -36,30 +45,33 @@ public static class JournalWriteBench
             Console.Error.WriteLine("PostgreSQL skipped: set ARB_BENCH_POSTGRES to a connection string to include it.");
         }
 
-        Console.WriteLine($"journal write throughput: {events} events per run, median of {runs} runs, {Environment.ProcessorCount} cores");
-        Console.WriteLine("| backend | Persist (1/command) events/s | PersistAll ×100 events/s | ratio |");
-        Console.WriteLine("|---|---:|---:|---:|");
+        var singleEvents = Math.Max(1000, events / 10);
+        Console.WriteLine($"journal write throughput ({(tagged ? "tagged" : "untagged")}): {events} events per PersistAll run, {singleEvents} per Persist run, median of {runs} runs, {Environment.ProcessorCount} cores");
+        Console.WriteLine($"| backend | Persist (1/command) events/s | PersistAll ×100 events/s | ratio | PersistAll ×100, {Writers} writers events/s |");
+        Console.WriteLine("|---|---:|---:|---:|---:|");
         foreach (var (name, db) in backends)
         {
             await db.PrepareAsync(TimeSpan.FromSeconds(10));
             var config = AkkaConfig.Build(hocon, db, includeCluster: false);
-            var system = ActorSystem.Create("bench", config.WithFallback("akka.loglevel = WARNING"));
+            var system = ActorSystem.Create("bench", PersistenceSetup.Bootstrap(config.WithFallback("akka.loglevel = WARNING"), db));
             try
             {
                 // Warm-up: schema creation, connection pools, JIT.
-                await WriteAsync(system, 1000, 1);
-                await WriteAsync(system, 1000, 100);
+                await WriteAsync(system, 1000, 1, tagged);
+                await WriteAsync(system, 1000, 100, tagged);
                 var single = new List<double>();
                 var batched = new List<double>();
+                var concurrent = new List<double>();
                 for (var r = 0; r < runs; r++)
                 {
-                    single.Add(await WriteAsync(system, events, 1));
-                    batched.Add(await WriteAsync(system, events, 100));
+                    single.Add(await WriteAsync(system, singleEvents, 1, tagged));
+                    batched.Add(await WriteAsync(system, events, 100, tagged));
+                    concurrent.Add(await WriteAsync(system, events, 100, tagged, Writers));
                 }
 
                 var s = Median(single);
                 var b = Median(batched);
-                Console.WriteLine($"| {name} | {s:N0} | {b:N0} | {b / s:0.0}× |");
+                Console.WriteLine($"| {name} | {s:N0} | {b:N0} | {b / s:0.0}× | {Median(concurrent):N0} |");
             }
             finally
             {
@@ -76,20 +88,35 @@ public static class JournalWriteBench
         }
     }
 
-    private static async Task<double> WriteAsync(ActorSystem system, int events, int batch)
+    /// <summary>Events/s for <paramref name="events"/> spread evenly over <paramref name="writers"/> actors.</summary>
+    private static async Task<double> WriteAsync(ActorSystem system, int events, int batch, bool tagged, int writers = 1)
     {
-        var writer = system.ActorOf(Props.Create(() => new WriterActor($"bench-{Guid.NewGuid():N}")));
-        var done = writer.Ask<Done>(new Expect(events), TimeSpan.FromMinutes(5));
-        var clock = Stopwatch.StartNew();
-        for (var i = 0; i < events; i += batch)
+        var actors = new IActorRef[writers];
+        var done = new Task<Done>[writers];
+        var share = events / writers;
+        for (var w = 0; w < writers; w++)
         {
-            writer.Tell(new Write(i, Math.Min(batch, events - i)));
+            actors[w] = system.ActorOf(Props.Create(() => new WriterActor($"bench-{Guid.NewGuid():N}", tagged)));
+            done[w] = actors[w].Ask<Done>(new Expect(share), TimeSpan.FromMinutes(5));
         }
 
-        await done;
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < share; i += batch)
+        {
+            foreach (var actor in actors)
+            {
+                actor.Tell(new Write(i, Math.Min(batch, share - i)));
+            }
+        }
+
+        await Task.WhenAll(done);
         clock.Stop();
-        await writer.GracefulStop(TimeSpan.FromSeconds(10));
-        return events / clock.Elapsed.TotalSeconds;
+        foreach (var actor in actors)
+        {
+            await actor.GracefulStop(TimeSpan.FromSeconds(10));
+        }
+
+        return share * writers / clock.Elapsed.TotalSeconds;
     }
 
     private static double Median(List<double> xs)
@@ -119,11 +146,13 @@ public static class JournalWriteBench
 
     private sealed class WriterActor : ReceivePersistentActor
     {
+        private static readonly string[] Tags = ["bench-journal"];
+
         private int _expected;
         private int _written;
         private IActorRef _client = ActorRefs.Nobody;
 
-        public WriterActor(string id)
+        public WriterActor(string id, bool tagged)
         {
             PersistenceId = id;
             Command<Expect>(e =>
@@ -135,14 +164,16 @@ public static class JournalWriteBench
             {
                 if (w.Count == 1)
                 {
-                    Persist(new BenchEvent(w.From, "BTCUSDT", 61000.5, 0.01), _ => Written());
+                    var e = new BenchEvent(w.From, "BTCUSDT", 61000.5, 0.01);
+                    Persist<object>(tagged ? new Tagged(e, Tags) : e, _ => Written());
                 }
                 else
                 {
-                    var batch = new BenchEvent[w.Count];
+                    var batch = new object[w.Count];
                     for (var i = 0; i < w.Count; i++)
                     {
-                        batch[i] = new BenchEvent(w.From + i, "BTCUSDT", 61000.5, 0.01);
+                        var e = new BenchEvent(w.From + i, "BTCUSDT", 61000.5, 0.01);
+                        batch[i] = tagged ? new Tagged(e, Tags) : e;
                     }
 
                     PersistAll(batch, _ => Written());
