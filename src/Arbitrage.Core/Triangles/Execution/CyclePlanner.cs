@@ -167,12 +167,27 @@ public static class CyclePlanner
         {
             // The venue reserves quantity × limit of the quote for a LIMIT buy (Binance refuses it otherwise): buy what
             // the amount held covers at the limit; what the slippage allowance leaves unspent stays in the quote asset.
-            var covered = decimal.Round(amountIn / buyLimit, 18, MidpointRounding.ToZero);
-            quantity = step > 0m ? StepRounding.Down(covered, step) : covered;
+            // A smaller quantity may stop at a better level, whose own limit is lower and covers more: the quantity is
+            // the largest any level up to the walk's worst gives (what the levels up to it hold, what its limit covers).
+            quantity = CoveredQuantity(book.Asks, amountIn, baseWalked, slippageBps, filters.TickSize, step);
             baseWalked = ToDouble(quantity);
             if (!(baseWalked > 0))
             {
                 return PlanResult<PlannedLeg>.Refused(PlanRefusal.Filters, $"{amountIn} {leg.Quote} covers less than one step {step} of {leg.Base} at the limit {buyLimit}");
+            }
+
+            worst = WorstLevel(book.Asks, baseWalked);
+            limit = LimitPrice(leg.TradeSide, worst, slippageBps, filters.TickSize);
+            if (quantity * limit.Value > amountIn)
+            {
+                // A walk's double sums can end a level one ulp later than the levels' sum said: cover at this limit.
+                var covered = decimal.Round(amountIn / limit.Value, 18, MidpointRounding.ToZero);
+                quantity = step > 0m ? StepRounding.Down(covered, step) : covered;
+                baseWalked = ToDouble(quantity);
+                if (!(baseWalked > 0))
+                {
+                    return PlanResult<PlannedLeg>.Refused(PlanRefusal.Filters, $"{amountIn} {leg.Quote} covers less than one step {step} of {leg.Base} at the limit {limit}");
+                }
             }
 
             expectedOut = baseWalked * (1 - takerFee);
@@ -222,6 +237,29 @@ public static class CyclePlanner
 
             return p;
         }
+    }
+
+    /// <summary>
+    /// The largest base quantity (a multiple of <paramref name="step"/> when it is &gt; 0) a LIMIT buy of
+    /// <paramref name="amountIn"/> quote can reserve: for each ask level up to the one where a walk of
+    /// <paramref name="walked"/> base ends, what the levels
+    /// up to it hold, at most what the amount covers at that level's limit price.
+    /// </summary>
+    public static decimal CoveredQuantity(ReadOnlySpan<BookLevel> asks, decimal amountIn, double walked, decimal slippageBps, decimal tickSize, decimal step)
+    {
+        decimal best = 0m;
+        double held = 0;
+        for (int i = 0; i < asks.Length; i++)
+        {
+            held += asks[i].Quantity;
+            var limit = LimitPrice(TradeSide.Buy, asks[i].Price, slippageBps, tickSize);
+            var q = Math.Min(decimal.Round(amountIn / limit, 18, MidpointRounding.ToZero), ToDecimalDown(held));
+            if (step > 0m) q = StepRounding.Down(q, step);
+            if (q > best) best = q;
+            if (held >= walked) break;
+        }
+
+        return best;
     }
 
     /// <summary>The price of the level where a walk of <paramref name="baseQuantity"/> ends (the last level when it runs out).</summary>

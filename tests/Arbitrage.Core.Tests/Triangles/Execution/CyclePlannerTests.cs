@@ -116,6 +116,22 @@ public sealed class CyclePlannerTests
         Assert.Equal(PlanRefusal.BelowFloor, CyclePlanner.Plan(Cycle(false), TriBooks(), 100m, Fee, Settings(), 0.5m, T0, 5000).Refusal);
     }
 
+    [Fact]
+    public void A_limit_buy_whose_covered_quantity_stops_a_level_earlier_takes_that_levels_lower_limit()
+    {
+        // Found by the property below (seed 407vvBR1j251): 4691 USDT walks into the third ask (46453.11), whose limit
+        // (+10 bps) covers 0.10088 BTC, which the first two asks (0.101 BTC) hold: at the second ask's limit the amount
+        // covers 0.10091 BTC. The buy takes the larger, priced at the second level's limit, and still fits the amount.
+        var asks = new BookLevel[] { new(46425.25, 0.03366666666666667), new(46439.18, 0.06733333333333334), new(46453.11, 3.366666666666667) };
+        var book = new PairBook([new(46400, 1000)], asks, T0);
+        var leg = Cycle(false).Legs[0];
+        var planned = CyclePlanner.SizeLeg(leg, book, 4691m, 4691, Fee, LegOrderType.LimitIoc, 10m).Value!;
+        Assert.Equal(CyclePlanner.LimitPrice(TradeSide.Buy, 46439.18, 10m, 0m), planned.LimitPrice);
+        Assert.True(planned.Quantity * planned.LimitPrice!.Value <= 4691m);
+        Assert.True(planned.Quantity > 4691m / CyclePlanner.LimitPrice(TradeSide.Buy, 46453.11, 10m, 0m), "more than the third level's limit covers");
+        Assert.Equal(46439.18, planned.WorstPrice);
+    }
+
     private static readonly decimal[] Steps = [0.00001m, 0.0001m, 0.001m, 0.01m];
 
     private static readonly Gen<(BookLevel[] A1, BookLevel[] A2, BookLevel[] B3, decimal Step1, decimal Step2, decimal Step3, decimal Notional)> Random =
