@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -181,6 +182,15 @@ public sealed partial class NodeProcess : IAsyncDisposable
 
     public void Kill() => _process.Kill(entireProcessTree: true);
 
+    /// <summary>Sends a POSIX signal to the node process (SIGTERM: graceful stop; SIGSTOP/SIGCONT: freeze and thaw).</summary>
+    public void Signal(PosixSignalNumber signal)
+    {
+        if (SysKill(_process.Id, (int)signal) != 0)
+        {
+            throw new InvalidOperationException($"kill({_process.Id}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}");
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_disposed)
@@ -200,4 +210,15 @@ public sealed partial class NodeProcess : IAsyncDisposable
 
     [GeneratedRegex(@"listening on (http://[0-9.:]+)")]
     private static partial Regex ListeningLine();
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SysKill(int pid, int signal);
+}
+
+/// <summary>The Linux signal numbers the process tests send.</summary>
+public enum PosixSignalNumber
+{
+    Term = 15,
+    Cont = 18,
+    Stop = 19,
 }

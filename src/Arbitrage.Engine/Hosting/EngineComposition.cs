@@ -1,4 +1,5 @@
 using Akka.Cluster.Hosting;
+using Akka.Cluster.Sharding;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Hosting;
 using Arbitrage.Engine.Execution;
@@ -58,7 +59,7 @@ public static class EngineComposition
             SymbolShards,
             (system, _, _) => SymbolEntities.Factory(setup.Symbols, setup.Symbol, DistributedPubSub.Get(system).Mediator),
             new SymbolMessageExtractor(),
-            new ShardOptions { RememberEntities = false, Role = setup.Role });
+            RememberedShards(setup.Role));
 
         // A triangle detector per venue (ARCHITECTURE §2): sharded like the symbols, so a cluster can place venues.
         akka.WithShardRegion<TriangleRegion>(
@@ -66,7 +67,7 @@ public static class EngineComposition
             (system, _, _) => venue => TriangleActor.SupervisedProps(
                 venue, DistributedPubSub.Get(system).Mediator, setup.TriangleFeeds, setup.TriangleLimits, setup.TriangleGateways),
             new TriangleMessageExtractor(),
-            new ShardOptions { RememberEntities = false, Role = setup.Role });
+            RememberedShards(setup.Role));
 
         akka.WithSingleton<StrategiesActor>(
             StrategiesName,
@@ -90,4 +91,18 @@ public static class EngineComposition
 
         return akka;
     }
+
+    /// <summary>
+    /// Both regions remember their entities (ARCHITECTURE §10): a shard that moves (its node left or died) restarts every
+    /// symbol or venue it ran on its new node at once, not when a message next names it; the remembered set is
+    /// event-sourced in the journal (the shared PostgreSQL one in a cluster) and the coordinator's state lives in
+    /// distributed data, as Akka.NET recommends for 1.5 (no coordinator journal to migrate or corrupt).
+    /// </summary>
+    public static ShardOptions RememberedShards(string? role) => new()
+    {
+        Role = role,
+        RememberEntities = true,
+        RememberEntitiesStore = RememberEntitiesStore.Eventsourced,
+        StateStoreMode = StateStoreMode.DData,
+    };
 }

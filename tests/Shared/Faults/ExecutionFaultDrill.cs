@@ -46,8 +46,8 @@ public static class ExecutionFaultDrill
 {
     public const string Symbol = "BTCUSDT";
     public const string Invite = "fault-invite-0123456789";
-    private const long T0 = 1_715_126_400_000; // a multiple of 5 minutes: candles align with the tape
-    private const int Phase1Frames = 841; // one trade every 5 s from T0 to T0 + 70 min inclusive
+    public const long T0 = 1_715_126_400_000; // a multiple of 5 minutes: candles align with the tape
+    public const int Phase1Frames = 841; // one trade every 5 s from T0 to T0 + 70 min inclusive
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(120);
 
     /// <summary>

@@ -53,7 +53,7 @@ public static class LiveEndpoints
         string? symbol = null;
         if (query["symbol"].Count > 1 || (query["symbol"].ToString() is { Length: > 0 } s && !LiveTopics.IsValidSymbol(symbol = s)))
         {
-            await FieldProblem.Of("symbol", "one symbol: 2 to 20 capital letters or digits").ExecuteAsync(http).ConfigureAwait(false);
+            await FieldProblem.Of("symbol", "one symbol: 2 to 30 capital letters, digits or _ (BTCUSDT, BTCUSD_PERP)").ExecuteAsync(http).ConfigureAwait(false);
             return;
         }
 

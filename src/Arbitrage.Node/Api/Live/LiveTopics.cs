@@ -108,6 +108,6 @@ public static partial class LiveTopics
         _ => null,
     };
 
-    [GeneratedRegex("^[A-Z0-9]{2,20}$")]
+    [GeneratedRegex("^[A-Z0-9_]{2,30}$")]
     private static partial Regex SymbolPattern();
 }

@@ -164,7 +164,7 @@ public static partial class ReadEndpoints
         return doc.RootElement.Clone();
     }
 
-    [GeneratedRegex("^[A-Z0-9]{2,30}$")]
+    [GeneratedRegex("^[A-Z0-9_]{2,30}$")]
     private static partial Regex SymbolPattern();
 
     [GeneratedRegex("^[A-Za-z0-9_.-]{1,64}$")]
