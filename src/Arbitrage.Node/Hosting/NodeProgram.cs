@@ -138,7 +138,7 @@ public static class NodeProgram
             Log.Information("Arbitrage node {Version} listening on {Urls}; storage {Storage}; exchange {Exchange}",
                 NodeInfo.Version, string.Join(", ", app.Urls), startup.Database.Describe(), exchange.Describe());
             await app.WaitForShutdownAsync(ct).ConfigureAwait(false);
-            return 0;
+            return ExitCodeAfterShutdown(app.Services.GetRequiredService<ActorSystem>());
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -273,6 +273,28 @@ public static class NodeProgram
 
         Log.Information("Triangles: \"account\" taker fee of {Configs} = {Fee} (binance-spot account commissionRates.taker)", string.Join(", ", configs), fee);
         return ((double)fee!.Value, null);
+    }
+
+    /// <summary>
+    /// 0 after a stop the operator asked for (SIGTERM, Ctrl+C, <c>arbctl cluster leave</c>); <see cref="StartupError.DownedByCluster"/>
+    /// when the cluster downed this node: its actor system shut itself down (Akka.Hosting then stops the host), and a
+    /// supervisor (systemd, compose <c>restart:</c>) must start it again rather than think it finished.
+    /// </summary>
+    internal static int ExitCodeAfterShutdown(ActorSystem system)
+    {
+        var reason = CoordinatedShutdown.Get(system).ShutdownReason;
+        if (reason is CoordinatedShutdown.ClusterDowningReason)
+        {
+            Log.Error("This node was downed by the cluster (unreachable for too long, or on the minority side of a partition) and stopped: exit code {Code}; start it again to rejoin as a new member", StartupError.DownedByCluster);
+            return StartupError.DownedByCluster;
+        }
+
+        if (reason is CoordinatedShutdown.ClusterLeavingReason)
+        {
+            Log.Information("This node left the cluster (its shards and singletons were handed over) and stopped");
+        }
+
+        return 0;
     }
 
     private static Serilog.ILogger CreateLogger(string logDirectory) =>

@@ -11,6 +11,13 @@ public sealed record StartupError(string Message, int ExitCode)
 
     /// <summary>A dependency (database) does not answer.</summary>
     public const int DependencyUnavailable = 3;
+
+    /// <summary>
+    /// The cluster removed this node (the split-brain resolver downed it: it was unreachable, frozen or on the minority
+    /// side of a partition, or an operator downed it). It stopped everything it ran; its supervisor should start it again
+    /// and it joins as a new member.
+    /// </summary>
+    public const int DownedByCluster = 4;
 }
 
 /// <summary>
