@@ -28,6 +28,19 @@ public sealed class ClusterCommandFormattingTests
     }
 
     [Fact]
+    public void A_reply_to_another_node_keeps_the_first_paths_that_fit_and_says_it_was_cut()
+    {
+        string[] paths = ["/user", "/user/a", "/user/a/b"];
+
+        var (all, wasCut) = ActorTree.Bounded(paths, 100);
+        Assert.False(wasCut);
+        Assert.Equal(paths, all);
+        var (kept, cut) = ActorTree.Bounded(paths, ("/user".Length + 4) + ("/user/a".Length + 4));
+        Assert.True(cut);
+        Assert.Equal(["/user", "/user/a"], kept);
+    }
+
+    [Fact]
     public void Shard_rows_list_each_member_shard_and_entities_and_say_what_did_not_answer()
     {
         var json = JsonDocument.Parse("""

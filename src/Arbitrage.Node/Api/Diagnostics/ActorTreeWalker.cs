@@ -25,6 +25,25 @@ public sealed record ActorTree(IReadOnlyList<ActorNode> Roots, int Depth, int Co
     }
 
     /// <summary>
+    /// The first paths of <paramref name="paths"/> (parents come first, so the cut keeps a tree) whose lengths add up to at
+    /// most <paramref name="maxChars"/>, and whether any was left out: a reply to another node must fit Akka's frame.
+    /// </summary>
+    public static (IReadOnlyList<string> Paths, bool Cut) Bounded(IReadOnlyList<string> paths, int maxChars)
+    {
+        var total = 0;
+        for (var i = 0; i < paths.Count; i++)
+        {
+            total += paths[i].Length + 4; // the JSON quotes and comma
+            if (total > maxChars)
+            {
+                return (paths.Take(i).ToArray(), true);
+            }
+        }
+
+        return (paths, false);
+    }
+
+    /// <summary>
     /// The tree of <paramref name="paths"/> (as <see cref="Paths"/> gives them, in any order): each path hangs under its
     /// longest listed ancestor; one whose ancestors are all missing becomes a root. Children sorted by name.
     /// </summary>

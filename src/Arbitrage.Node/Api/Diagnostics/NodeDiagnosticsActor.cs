@@ -13,6 +13,9 @@ public sealed class NodeDiagnosticsActor : ReceiveActor
 {
     public static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(150);
 
+    /// <summary>Characters of paths in one reply: well under Akka remoting's default 128 000-byte frame.</summary>
+    public const int MaxReplyChars = 96_000;
+
     public NodeDiagnosticsActor()
     {
         var address = Cluster.Get(Context.System).SelfAddress.ToString();
@@ -21,7 +24,11 @@ public sealed class NodeDiagnosticsActor : ReceiveActor
             var depth = Math.Clamp(ask.Depth, 1, DiagnosticsEndpoints.MaxDepth);
             var result = new TaskCompletionSource<ActorTree>(TaskCreationOptions.RunContinuationsAsynchronously);
             Context.ActorOf(ActorTreeWalker.Props(["/user", "/system"], depth, Math.Clamp(ask.MaxNodes, 1, DiagnosticsEndpoints.MaxNodes), Quiet, result));
-            result.Task.PipeTo(Sender, success: tree => new ActorPaths(address, tree.Paths(), tree.Depth, tree.Truncated));
+            result.Task.PipeTo(Sender, success: tree =>
+            {
+                var (paths, cut) = ActorTree.Bounded(tree.Paths(), MaxReplyChars);
+                return new ActorPaths(address, paths, tree.Depth, tree.Truncated || cut);
+            });
         });
     }
 
