@@ -13,7 +13,7 @@ public sealed record RegionPlacement(string Address, IReadOnlyList<ShardPlacemen
 
 public sealed record ShardTypePlacement(string TypeName, IReadOnlyList<RegionPlacement> Regions, string? Error);
 
-/// <summary>A cluster singleton and the member it runs on (null and "not running" when none answered).</summary>
+/// <summary>A cluster singleton and the member it runs on (null and "not running" when no member holds it; "not found: …" when one did not answer).</summary>
 public sealed record SingletonPlacement(string Name, string? Location, string Status);
 
 /// <summary>
@@ -30,7 +30,11 @@ public static class ClusterPlacement
     public static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(2);
 
     /// <summary>The singletons running on <paramref name="member"/>: an <see cref="Identify"/> on <c>/user/NAME/NAME</c> there.</summary>
-    public static async Task<IReadOnlyList<string>> SingletonsOnAsync(ActorSystem system, Address member, CancellationToken ct)
+    public static async Task<IReadOnlyList<string>> SingletonsOnAsync(ActorSystem system, Address member, CancellationToken ct) =>
+        (await AskSingletonsAsync(system, member, ct).ConfigureAwait(false)).Running;
+
+    /// <summary>The singletons running on <paramref name="member"/>, and those it did not answer for in time.</summary>
+    private static async Task<(IReadOnlyList<string> Running, IReadOnlyList<string> Silent)> AskSingletonsAsync(ActorSystem system, Address member, CancellationToken ct)
     {
         var found = await Task.WhenAll(SingletonNames.Select(async name =>
         {
@@ -38,14 +42,14 @@ public static class ClusterPlacement
             try
             {
                 var id = await system.ActorSelection(path).Ask<ActorIdentity>(new Identify(name), AskTimeout, ct).ConfigureAwait(false);
-                return id.Subject is null ? null : name;
+                return (Name: name, Running: id.Subject is not null, Silent: false);
             }
             catch (Exception e) when (e is AskTimeoutException or TaskCanceledException or TimeoutException)
             {
-                return null; // an unreachable member: said by the member list, not here
+                return (Name: name, Running: false, Silent: true);
             }
         })).ConfigureAwait(false);
-        return found.OfType<string>().ToArray();
+        return (found.Where(f => f.Running).Select(f => f.Name).ToArray(), found.Where(f => f.Silent).Select(f => f.Name).ToArray());
     }
 
     /// <summary>This node's own shards per type (its region's state), or why a type did not answer.</summary>
@@ -112,12 +116,14 @@ public static class ClusterPlacement
         var cluster = Cluster.Get(system);
         var unreachable = cluster.State.Unreachable.Select(m => m.Address).ToHashSet();
         var members = cluster.State.Members.Where(m => !unreachable.Contains(m.Address)).Select(m => m.Address).ToArray();
-        var held = await Task.WhenAll(members.Select(async m => (Member: m, Names: await SingletonsOnAsync(system, m, ct).ConfigureAwait(false)))).ConfigureAwait(false);
+        var held = await Task.WhenAll(members.Select(async m => (Member: m, Answer: await AskSingletonsAsync(system, m, ct).ConfigureAwait(false)))).ConfigureAwait(false);
         return SingletonNames.Select(name =>
         {
-            var at = held.Where(h => h.Names.Contains(name)).Select(h => h.Member.ToString()).ToArray();
+            var at = held.Where(h => h.Answer.Running.Contains(name)).Select(h => h.Member.ToString()).ToArray();
+            var silent = held.Where(h => h.Answer.Silent.Contains(name)).Select(h => h.Member.ToString()).ToArray();
             return at.Length switch
             {
+                0 when silent.Length > 0 => new SingletonPlacement(name, null, $"not found: no answer within {AskTimeout.TotalSeconds:0} s from {string.Join(", ", silent)}"),
                 0 => new SingletonPlacement(name, null, "not running"),
                 1 => new SingletonPlacement(name, at[0], "running"),
                 _ => new SingletonPlacement(name, at[0], "running on " + string.Join(", ", at)),
