@@ -11,26 +11,39 @@ internal static class DiagnosticsCommands
     public static Command Actors()
     {
         var depth = new Option<int>("--depth", "-d") { Description = "Levels below /user and /system (1-10).", DefaultValueFactory = _ => 4 };
-        return new Command("actors", "The node's actor hierarchy.")
+        var node = new Option<string?>("--node") { Description = "Only this member (its Akka address, as arbctl cluster show lists it)." };
+        return new Command("actors", "The actor hierarchy of every cluster member (gathered by the node you ask).")
         {
-            CommandRunner.Leaf("tree", "Print the actor tree.", async (p, c, json, ct) =>
+            CommandRunner.Leaf("tree", "Print each member's actor tree (/user and /system); an unreachable or silent member says why.", async (p, c, json, ct) =>
             {
-                var tree = await c.SendAsync(HttpMethod.Get, "/api/diag/actors" + CommandRunner.Query(("depth", p.GetValue(depth))), null, ct).ConfigureAwait(false);
+                var tree = await c.SendAsync(HttpMethod.Get, "/api/diag/actors" + CommandRunner.Query(("depth", p.GetValue(depth)), ("node", p.GetValue(node))), null, ct).ConfigureAwait(false);
                 if (json || tree is not { } t)
                 {
                     Output.Json(tree);
                     return ExitCodes.Ok;
                 }
 
-                var root = new Tree($"[bold]{Markup.Escape(c.Url)}[/] ({t.GetProperty("count").GetInt32()} actors{(t.GetProperty("truncated").GetBoolean() ? ", truncated" : string.Empty)})");
-                foreach (var r in t.GetProperty("roots").EnumerateArray())
+                var members = t.TryGetProperty("members", out var m) ? m.EnumerateArray().ToArray() : [];
+                var root = new Tree($"[bold]{Markup.Escape(c.Url)}[/] ({members.Length} member(s))");
+                foreach (var member in members)
                 {
-                    Add(root.AddNode(Markup.Escape(r.GetProperty("path").GetString()!)), r);
+                    var address = member.GetProperty("address").GetString()!;
+                    if (member.GetProperty("tree") is not { ValueKind: JsonValueKind.Object } memberTree)
+                    {
+                        root.AddNode($"[bold]{Markup.Escape(address)}[/] [red]{Markup.Escape(member.GetProperty("error").GetString() ?? "no tree")}[/]");
+                        continue;
+                    }
+
+                    var sub = root.AddNode($"[bold]{Markup.Escape(address)}[/] ({memberTree.GetProperty("count").GetInt32()} actors{(memberTree.GetProperty("truncated").GetBoolean() ? ", truncated" : string.Empty)})");
+                    foreach (var r in memberTree.GetProperty("roots").EnumerateArray())
+                    {
+                        Add(sub.AddNode(Markup.Escape(r.GetProperty("path").GetString()!)), r);
+                    }
                 }
 
                 AnsiConsole.Write(root);
                 return ExitCodes.Ok;
-            }, depth),
+            }, depth, node),
         };
     }
 
@@ -39,9 +52,9 @@ internal static class DiagnosticsCommands
         Option<string> Address() => new("--address", "-a") { Description = "Member address, e.g. akka.tcp://arbitrage@10.0.0.5:4053.", Required = true };
         var leaveAddress = Address();
         var downAddress = Address();
-        return new Command("cluster", "Cluster membership.")
+        return new Command("cluster", "The whole cluster from any node: members, shard placement, singletons; leave/down; a loopback cluster (up).")
         {
-            CommandRunner.Leaf("show", "Members, status, roles, leader, unreachable.", async (_, c, json, ct) =>
+            CommandRunner.Leaf("show", "Members (status, roles, reachable, leader), unreachable members, shard placement per member, singleton locations.", async (_, c, json, ct) =>
             {
                 var cluster = await c.SendAsync(HttpMethod.Get, "/api/diag/cluster", null, ct).ConfigureAwait(false);
                 if (json || cluster is not { } s)
@@ -52,8 +65,21 @@ internal static class DiagnosticsCommands
 
                 AnsiConsole.MarkupLineInterpolated($"self [bold]{s.GetProperty("self").GetString()}[/], leader [bold]{Output.Cell(s.GetProperty("leader"))}[/]");
                 Output.Render(s.GetProperty("members"), json: false, "members");
+                var unreachable = s.GetProperty("unreachable").EnumerateArray().Select(u => u.GetString()).ToArray();
+                AnsiConsole.MarkupLineInterpolated($"unreachable: {(unreachable.Length == 0 ? "none" : string.Join(", ", unreachable))}");
+                if (s.TryGetProperty("shards", out var shards) && shards.ValueKind == JsonValueKind.Array)
+                {
+                    Output.Render(JsonSerializer.SerializeToElement(ClusterShow.ShardRows(shards)), json: false, "shard placement");
+                }
+
+                if (s.TryGetProperty("singletons", out var singletons) && singletons.ValueKind == JsonValueKind.Array)
+                {
+                    Output.Render(singletons, json: false, "singletons");
+                }
+
                 return ExitCodes.Ok;
             }),
+            ClusterUpCommand.Create(),
             CommandRunner.Leaf("leave", "Ask a member to leave the cluster gracefully.", async (p, c, json, ct) =>
             {
                 Output.Render(await c.SendAsync(HttpMethod.Post, "/api/diag/cluster/leave", new { address = p.GetValue(leaveAddress) }, ct).ConfigureAwait(false), json);

@@ -18,7 +18,22 @@ public static class HealthEndpoints
 
     public sealed record PersistenceHealth(string Backend, string Target, bool Ok);
 
-    public sealed record ClusterHealth(string Address, string Status, int Members);
+    /// <summary>
+    /// This node in the cluster: its address, member status and the member count (as ever), its roles, the leader, the
+    /// members and the unreachable ones as this node sees them, the shards it holds per region (shard id, entity ids)
+    /// and the singletons running here; <see cref="Problems"/> names a part that did not answer in time.
+    /// </summary>
+    public sealed record ClusterHealth(
+        string Address,
+        string Status,
+        int Members,
+        IReadOnlyList<string>? Roles = null,
+        string? Leader = null,
+        IReadOnlyList<Diagnostics.DiagnosticsEndpoints.MemberInfo>? MemberList = null,
+        IReadOnlyList<string>? Unreachable = null,
+        IReadOnlyDictionary<string, IReadOnlyList<Diagnostics.ShardPlacement>>? Shards = null,
+        IReadOnlyList<string>? Singletons = null,
+        IReadOnlyList<string>? Problems = null);
 
     /// <summary>
     /// One symbol's feed: <c>connected</c>, <c>catching up: …</c> (ids missing after a reconnect; no tick past them until
@@ -49,12 +64,26 @@ public static class HealthEndpoints
             var journalTask = JournalAsync(system, ct);
             var guardTask = RiskGuardAsync(registry, ct);
             var strategiesTask = StrategiesAsync(registry, ct);
+            var shardsTask = Diagnostics.ClusterPlacement.LocalShardsAsync(system, ct);
+            var singletonsTask = Diagnostics.ClusterPlacement.SingletonsOnAsync(system, Akka.Cluster.Cluster.Get(system).SelfAddress, ct);
             var feeds = await feedsTask.ConfigureAwait(false);
             var dbOk = await dbTask.ConfigureAwait(false);
             var journal = await journalTask.ConfigureAwait(false);
 
             var cluster = Akka.Cluster.Cluster.Get(system);
-            var clusterHealth = new ClusterHealth(cluster.SelfAddress.ToString(), cluster.SelfMember.Status.ToString(), cluster.State.Members.Count);
+            var membership = Diagnostics.DiagnosticsEndpoints.Describe(cluster);
+            var (shards, shardProblems) = await shardsTask.ConfigureAwait(false);
+            var clusterHealth = new ClusterHealth(
+                cluster.SelfAddress.ToString(),
+                cluster.SelfMember.Status.ToString(),
+                cluster.State.Members.Count,
+                cluster.SelfRoles.Order(StringComparer.Ordinal).ToArray(),
+                membership.Leader,
+                membership.Members,
+                membership.Unreachable,
+                shards,
+                await singletonsTask.ConfigureAwait(false),
+                shardProblems);
             var unreachable = cluster.State.Unreachable.Count;
             var feedsDown = feeds.Where(f => f.Status is not ("connected" or "completed")).Select(f => $"{f.Symbol}: {f.Status}").ToArray();
             var parts = new List<PartHealth>

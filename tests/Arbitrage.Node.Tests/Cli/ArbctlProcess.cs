@@ -14,6 +14,7 @@ public sealed class ArbctlProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _stdout = new();
     private readonly StringBuilder _stderr = new();
+    private readonly SemaphoreSlim _newOutput = new(0);
 
     private ArbctlProcess(Process process)
     {
@@ -69,7 +70,18 @@ public sealed class ArbctlProcess : IAsyncDisposable
 
         var process = new Process { StartInfo = psi };
         var runner = new ArbctlProcess(process);
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (runner._stdout) { runner._stdout.AppendLine(e.Data); } } };
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                lock (runner._stdout)
+                {
+                    runner._stdout.AppendLine(e.Data);
+                }
+
+                runner._newOutput.Release();
+            }
+        };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (runner._stderr) { runner._stderr.AppendLine(e.Data); } } };
         process.Start();
         process.BeginOutputReadLine();
@@ -100,6 +112,41 @@ public sealed class ArbctlProcess : IAsyncDisposable
         await _process.WaitForExitAsync(cts.Token);
         _process.WaitForExit(); // drains the redirected output
         return _process.ExitCode;
+    }
+
+    /// <summary>Waits until <paramref name="condition"/> holds for stdout, checked on every new line; throws with the output on exit or timeout.</summary>
+    public async Task WaitForStdoutAsync(Func<string, bool> condition, TimeSpan timeout, string what)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        while (!condition(Stdout))
+        {
+            if (_process.HasExited)
+            {
+                _process.WaitForExit();
+                if (condition(Stdout))
+                {
+                    return;
+                }
+
+                throw new InvalidOperationException($"arbctl exited ({_process.ExitCode}) before {what}:\n{Stdout}\n{Stderr}");
+            }
+
+            try
+            {
+                await _newOutput.WaitAsync(TimeSpan.FromSeconds(1), deadline.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"{what}: not within {timeout.TotalSeconds} s:\n{Stdout}\n{Stderr}");
+            }
+        }
+    }
+
+    /// <summary>Sends SIGTERM (what a service manager sends to stop it).</summary>
+    public void Terminate()
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) }, UseShellExecute = false });
+        kill!.WaitForExit();
     }
 
     public async ValueTask DisposeAsync()

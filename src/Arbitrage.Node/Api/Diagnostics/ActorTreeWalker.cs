@@ -5,7 +5,77 @@ namespace Arbitrage.Node.Api.Diagnostics;
 /// <summary>One actor in the hierarchy.</summary>
 public sealed record ActorNode(string Name, string Path, IReadOnlyList<ActorNode> Children);
 
-public sealed record ActorTree(IReadOnlyList<ActorNode> Roots, int Depth, int Count, bool Truncated);
+public sealed record ActorTree(IReadOnlyList<ActorNode> Roots, int Depth, int Count, bool Truncated)
+{
+    /// <summary>Every path of the tree, parents before children (the flat form a node sends another).</summary>
+    public IReadOnlyList<string> Paths()
+    {
+        var paths = new List<string>(Count);
+        var queue = new Queue<ActorNode>(Roots);
+        while (queue.TryDequeue(out var node))
+        {
+            paths.Add(node.Path);
+            foreach (var child in node.Children)
+            {
+                queue.Enqueue(child);
+            }
+        }
+
+        return paths;
+    }
+
+    /// <summary>
+    /// The first paths of <paramref name="paths"/> (parents come first, so the cut keeps a tree) whose lengths add up to at
+    /// most <paramref name="maxChars"/>, and whether any was left out: a reply to another node must fit Akka's frame.
+    /// </summary>
+    public static (IReadOnlyList<string> Paths, bool Cut) Bounded(IReadOnlyList<string> paths, int maxChars)
+    {
+        var total = 0;
+        for (var i = 0; i < paths.Count; i++)
+        {
+            total += paths[i].Length + 4; // the JSON quotes and comma
+            if (total > maxChars)
+            {
+                return (paths.Take(i).ToArray(), true);
+            }
+        }
+
+        return (paths, false);
+    }
+
+    /// <summary>
+    /// The tree of <paramref name="paths"/> (as <see cref="Paths"/> gives them, in any order): each path hangs under its
+    /// longest listed ancestor; one whose ancestors are all missing becomes a root. Children sorted by name.
+    /// </summary>
+    public static ActorTree FromPaths(IReadOnlyList<string> paths, int depth, bool truncated)
+    {
+        var children = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        var ordered = paths.Select(p => p.TrimEnd('/')).Where(p => p.Length > 0).Distinct(StringComparer.Ordinal).ToArray();
+        foreach (var path in ordered)
+        {
+            children[path] = [];
+        }
+
+        var roots = new List<string>();
+        foreach (var path in ordered)
+        {
+            var parent = path;
+            string? found = null;
+            while (found is null && parent.LastIndexOf('/') is > 0 and var cut)
+            {
+                parent = parent[..cut];
+                found = children.ContainsKey(parent) ? parent : null;
+            }
+
+            (found is null ? roots : children[found]).Add(path);
+        }
+
+        ActorNode Node(string path) =>
+            new(path[(path.LastIndexOf('/') + 1)..], path, children[path].Order(StringComparer.Ordinal).Select(Node).ToArray());
+
+        return new ActorTree(roots.Order(StringComparer.Ordinal).Select(Node).ToArray(), depth, ordered.Length, truncated);
+    }
+}
 
 /// <summary>
 /// Walks the local hierarchy breadth-first with <see cref="Identify"/> sent to <c>path/*</c> selections: a level

@@ -28,9 +28,26 @@ public static class DiagnosticsEndpoints
 
     public sealed record AddressRequest(string? Address);
 
-    public sealed record MemberInfo(string Address, string Status, IReadOnlyList<string> Roles, bool Reachable);
+    public sealed record MemberInfo(string Address, string Status, IReadOnlyList<string> Roles, bool Reachable, bool Leader = false);
 
-    public sealed record ClusterInfo(string Self, string? Leader, IReadOnlyList<MemberInfo> Members, IReadOnlyList<string> Unreachable, IReadOnlyList<string> SeenBy);
+    /// <summary>The membership as this node sees it; <see cref="Shards"/> and <see cref="Singletons"/> (the whole cluster's placement) when asked for.</summary>
+    public sealed record ClusterInfo(
+        string Self,
+        string? Leader,
+        IReadOnlyList<MemberInfo> Members,
+        IReadOnlyList<string> Unreachable,
+        IReadOnlyList<string> SeenBy,
+        IReadOnlyList<ShardTypePlacement>? Shards = null,
+        IReadOnlyList<SingletonPlacement>? Singletons = null);
+
+    /// <summary>One member's actor tree, or why it has none (unreachable, silent).</summary>
+    public sealed record MemberActors(string Address, string Status, bool Reachable, ActorTree? Tree, string? Error);
+
+    /// <summary><c>/api/diag/actors</c>: this node's tree (roots, depth, count, truncated, as before) and every member's.</summary>
+    public sealed record ClusterActors(IReadOnlyList<ActorNode> Roots, int Depth, int Count, bool Truncated, string Self, IReadOnlyList<MemberActors> Members);
+
+    /// <summary>How long a member may take to walk its tree and answer.</summary>
+    public static readonly TimeSpan MemberTreeTimeout = TimeSpan.FromSeconds(15);
 
     public sealed record ShardInfo(string ShardId, int EntityCount, IReadOnlyList<string> EntityIds);
 
@@ -47,13 +64,22 @@ public static class DiagnosticsEndpoints
 
     /// <summary>Starts the <see cref="DeadLetterListener"/> (registered in the ActorRegistry).</summary>
     public static AkkaConfigurationBuilder WithDiagnostics(this AkkaConfigurationBuilder akka) =>
-        akka.WithActors((system, registry) => registry.Register<DeadLetterListener>(system.ActorOf(DeadLetterListener.Props(), "dead-letters")));
+        akka.WithActors((system, registry) =>
+        {
+            registry.Register<DeadLetterListener>(system.ActorOf(DeadLetterListener.Props(), "dead-letters"));
+            registry.Register<NodeDiagnosticsActor>(system.ActorOf(NodeDiagnosticsActor.Props(), Engine.Diagnostics.NodeDiagnosticsPaths.ActorName));
+        });
 
     public static IEndpointRouteBuilder MapDiagnosticsEndpoints(this IEndpointRouteBuilder app)
     {
         var diag = app.MapGroup("/api/diag").RequireAuthorization(AuthPolicies.Admin).WithMetadata(new RequestSizeLimitAttribute(4 * 1024));
         diag.MapGet("/actors", ActorsAsync).WithName("DiagActors");
-        diag.MapGet("/cluster", (ActorSystem system) => Results.Ok(Describe(Cluster.Get(system)))).WithName("DiagCluster");
+        diag.MapGet("/cluster", async (ActorSystem system, CancellationToken ct) =>
+        {
+            var shards = ClusterPlacement.ShardsAsync(system, ct);
+            var singletons = ClusterPlacement.SingletonsAsync(system, ct);
+            return Results.Ok(Describe(Cluster.Get(system)) with { Shards = await shards.ConfigureAwait(false), Singletons = await singletons.ConfigureAwait(false) });
+        }).WithName("DiagCluster");
         diag.MapPost("/cluster/leave", (AddressRequest? body, HttpContext http, ClaimsPrincipal me, ActorSystem system) =>
             ChangeMembershipAsync(body, http, me, system, leave: true)).WithName("DiagClusterLeave");
         diag.MapPost("/cluster/down", (AddressRequest? body, HttpContext http, ClaimsPrincipal me, ActorSystem system) =>
@@ -86,16 +112,41 @@ public static class DiagnosticsEndpoints
             return problem!;
         }
 
-        var result = new TaskCompletionSource<ActorTree>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var walker = system.ActorOf(ActorTreeWalker.Props(["/user", "/system"], depth, MaxNodes, TimeSpan.FromMilliseconds(150), result), "diag-walk-" + Guid.NewGuid().ToString("N"));
-        try
+        var cluster = Cluster.Get(system);
+        var only = request.Query["node"].ToString();
+        var unreachable = cluster.State.Unreachable.Select(m => m.Address).ToHashSet();
+        var members = cluster.State.Members.Concat(cluster.State.Unreachable).DistinctBy(m => m.Address)
+            .Where(m => only.Length == 0 || string.Equals(m.Address.ToString(), only.Trim(), StringComparison.Ordinal))
+            .OrderBy(m => m.Address.ToString(), StringComparer.Ordinal)
+            .ToArray();
+        if (only.Length > 0 && members.Length == 0)
         {
-            return Results.Ok(await result.Task.WaitAsync(TimeSpan.FromSeconds(30), ct).ConfigureAwait(false));
+            return FieldProblem.Of("node", $"no cluster member {only.Trim()} (see arbctl cluster show)");
         }
-        finally
+
+        var trees = await Task.WhenAll(members.Select(async m =>
         {
-            system.Stop(walker);
-        }
+            if (unreachable.Contains(m.Address))
+            {
+                return new MemberActors(m.Address.ToString(), m.Status.ToString(), false, null, "unreachable: not asked");
+            }
+
+            try
+            {
+                var selection = system.ActorSelection(new RootActorPath(m.Address) / "user" / Engine.Diagnostics.NodeDiagnosticsPaths.ActorName);
+                var paths = await selection.Ask<Engine.Diagnostics.ActorPaths>(new Engine.Diagnostics.GetActorPaths(depth, MaxNodes), MemberTreeTimeout, ct).ConfigureAwait(false);
+                return new MemberActors(m.Address.ToString(), m.Status.ToString(), true, ActorTree.FromPaths(paths.Paths, paths.Depth, paths.Truncated), null);
+            }
+            catch (Exception e) when (e is AskTimeoutException or TaskCanceledException or TimeoutException)
+            {
+                return new MemberActors(m.Address.ToString(), m.Status.ToString(), true, null,
+                    $"its diagnostics actor did not answer within {MemberTreeTimeout.TotalSeconds:0} s (busy, shutting down, or a build without it)");
+            }
+        })).ConfigureAwait(false);
+
+        var self = cluster.SelfAddress.ToString();
+        var own = trees.FirstOrDefault(t => t.Address == self)?.Tree ?? new ActorTree([], depth, 0, false);
+        return Results.Ok(new ClusterActors(own.Roots, own.Depth, own.Count, own.Truncated, self, trees));
     }
 
     internal static ClusterInfo Describe(Cluster cluster)
@@ -105,7 +156,8 @@ public static class DiagnosticsEndpoints
         return new ClusterInfo(
             cluster.SelfAddress.ToString(),
             state.Leader?.ToString(),
-            state.Members.Select(m => new MemberInfo(m.Address.ToString(), m.Status.ToString(), m.Roles.OrderBy(r => r, StringComparer.Ordinal).ToArray(), !unreachable.Contains(m.Address))).ToArray(),
+            state.Members.Select(m => new MemberInfo(
+                m.Address.ToString(), m.Status.ToString(), m.Roles.OrderBy(r => r, StringComparer.Ordinal).ToArray(), !unreachable.Contains(m.Address), m.Address.Equals(state.Leader))).ToArray(),
             state.Unreachable.Select(m => m.Address.ToString()).ToArray(),
             state.SeenBy.Select(a => a.ToString()).ToArray());
     }
