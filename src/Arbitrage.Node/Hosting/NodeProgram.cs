@@ -276,7 +276,8 @@ public static class NodeProgram
     }
 
     /// <summary>
-    /// 0 after a stop the operator asked for (SIGTERM, Ctrl+C, <c>arbctl cluster leave</c>); <see cref="StartupError.DownedByCluster"/>
+    /// 0 after a stop the operator asked for (SIGTERM, Ctrl+C, <c>arbctl cluster leave</c>: coordinated shutdown leaves the
+    /// cluster first, so the shards and singletons move before the process exits); <see cref="StartupError.DownedByCluster"/>
     /// when the cluster downed this node: its actor system shut itself down (Akka.Hosting then stops the host), and a
     /// supervisor (systemd, compose <c>restart:</c>) must start it again rather than think it finished.
     /// </summary>
@@ -289,11 +290,16 @@ public static class NodeProgram
             return StartupError.DownedByCluster;
         }
 
-        if (reason is CoordinatedShutdown.ClusterLeavingReason)
+        var status = Akka.Cluster.Cluster.Get(system).SelfMember.Status;
+        if (status is Akka.Cluster.MemberStatus.Exiting or Akka.Cluster.MemberStatus.Removed)
         {
-            Log.Information("This node left the cluster (its shards and singletons were handed over) and stopped");
+            // Coordinated shutdown's cluster phases ran: Leaving, shards and singletons handed over, Exiting confirmed.
+            Log.Information("This node left the cluster gracefully (its shards and singletons were handed over) and stopped");
         }
-
+        else
+        {
+            Log.Warning("This node stopped while {Status} in the cluster: the others detect it as unreachable and move its work after the failure detector and split-brain resolver", status);
+        }
         return 0;
     }
 
