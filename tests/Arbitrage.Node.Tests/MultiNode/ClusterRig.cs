@@ -7,6 +7,16 @@ using Npgsql;
 
 namespace Arbitrage.Node.Tests.MultiNode;
 
+/// <summary>
+/// The three-node failover tests run alone, one after the other and beside no other test: their timings are the failure
+/// detector's and the split-brain resolver's, which a CPU shared with another test's nodes would stretch.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ClusterCollection
+{
+    public const string Name = "multi-node cluster";
+}
+
 /// <summary>One node of a <see cref="ClusterRig"/>: its process (replaced on restart), client and Akka address.</summary>
 internal sealed class RigNode(string name, int port, Dictionary<string, string> env, string directory)
 {

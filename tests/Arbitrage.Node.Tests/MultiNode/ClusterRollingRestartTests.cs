@@ -17,6 +17,7 @@ namespace Arbitrage.Node.Tests.MultiNode;
 /// once; no order is duplicated: every client order id has one intent in the executor's journal and one acceptance at
 /// the paper exchange.
 /// </summary>
+[Collection(ClusterCollection.Name)]
 public sealed class ClusterRollingRestartTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private readonly string _work = Path.Combine(Path.GetTempPath(), "arb-rolling", Guid.NewGuid().ToString("N"));
@@ -37,7 +38,7 @@ public sealed class ClusterRollingRestartTests(ITestOutputHelper output) : IAsyn
     {
         var tapes = ClusterRig.ThreeSymbolTapes(_work);
         var env = new Dictionary<string, string> { ["ARB__Paths__Strategies"] = ClusterTestFiles.Strategies(_work) };
-        _rig = await ClusterRig.StartAsync(_work, 3, tapes, ClusterRig.ThreeSymbols, "250", env);
+        _rig = await ClusterRig.StartAsync(_work, 3, tapes, ClusterRig.ThreeSymbols, "400", env);
         await _rig.WaitSpreadAsync(TimeSpan.FromSeconds(60));
 
         var seen = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);

@@ -19,6 +19,7 @@ namespace Arbitrage.Node.Tests.MultiNode;
 /// row of an uninterrupted single-node replay of the same tape, to the bit, its trade count included; and agg_trades
 /// holds each id once.
 /// </summary>
+[Collection(ClusterCollection.Name)]
 public sealed class ClusterShardFailoverTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const string Symbol = "BTCUSD_PERP";

@@ -14,6 +14,7 @@ namespace Arbitrage.Node.Tests.MultiNode;
 /// starts on a survivor, recovers its journal and reconciles by client id: exactly one entry order at the exchange, the
 /// stop and both take-profits armed. The time from SIGKILL to the guard answering on a survivor is measured.
 /// </summary>
+[Collection(ClusterCollection.Name)]
 public sealed class ClusterSingletonFailoverTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const string Symbol = ExecutionFaultDrill.Symbol;

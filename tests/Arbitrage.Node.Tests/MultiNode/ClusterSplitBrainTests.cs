@@ -13,6 +13,7 @@ namespace Arbitrage.Node.Tests.MultiNode;
 /// node learns it was downed and exits with code 4 (no zombie: the survivors still count two members and never see it
 /// Up again); started again on the same port it rejoins as a new member.
 /// </summary>
+[Collection(ClusterCollection.Name)]
 public sealed class ClusterSplitBrainTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private readonly string _work = Path.Combine(Path.GetTempPath(), "arb-split-brain", Guid.NewGuid().ToString("N"));
