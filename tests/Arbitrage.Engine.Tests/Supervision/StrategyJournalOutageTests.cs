@@ -49,7 +49,7 @@ public sealed class StrategyJournalOutageTests : JournalOutageTestKit
         var guard = CreateTestProbe();
         var supervisor = Sys.ActorOf(StrategiesActor.Props(new StrategiesSettings(_dir, Watch: false), _mediator, guard.Ref), "strategies");
         supervisor.Tell(new AwaitStrategiesReady());
-        ExpectMsg<StrategiesReady>();
+        ExpectMsg<StrategiesReady>(TimeSpan.FromSeconds(20));
         Assert.Equal(supervisor, Subscriber()); // the supervisor subscribes once and routes to its strategies
 
         await Journal.OnWrite.Fail();
@@ -91,7 +91,7 @@ public sealed class StrategyJournalOutageTests : JournalOutageTestKit
         var guard = CreateTestProbe();
         var first = Sys.ActorOf(StrategiesActor.Props(new StrategiesSettings(_dir, Watch: false), _mediator, guard.Ref), "strategies-1");
         first.Tell(new AwaitStrategiesReady());
-        ExpectMsg<StrategiesReady>();
+        ExpectMsg<StrategiesReady>(TimeSpan.FromSeconds(20));
         first.Tell(Snapshot(T0)); // a signal in the journal: recovery has something to read
         guard.ExpectMsg<SignalEmitted>();
         Watch(first);
