@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Pattern;
 using Arbitrage.Engine.Persistence;
 
 namespace Arbitrage.Engine.Projections;
@@ -18,6 +19,20 @@ public sealed class ProjectionsActor : ReceiveActor
     }
 
     public static Props Props(Database database) => Akka.Actor.Props.Create(() => new ProjectionsActor(database));
+
+    /// <summary>
+    /// <see cref="Props(Database)"/> under a backoff supervisor (0.5-10 s, forever): starting the streams asks the
+    /// system for a materializer and the read journal, which can time out on a starved machine; the projections then
+    /// start again instead of staying dead until the singleton moves.
+    /// </summary>
+    public static Props SupervisedProps(Database database) =>
+        BackoffSupervisor.Props(Backoff.OnStop(
+            Props(database),
+            childName: "projections",
+            minBackoff: TimeSpan.FromMilliseconds(500),
+            maxBackoff: TimeSpan.FromSeconds(10),
+            randomFactor: 0.2,
+            maxNrOfRetries: -1));
 
     protected override void PreStart() => _running = Context.System.StartProjections(_database);
 

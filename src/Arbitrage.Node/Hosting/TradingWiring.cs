@@ -50,7 +50,7 @@ public static class TradingWiring
         }
 
         akka.WithSingleton<AuditActor>("audit", (_, _, _) => AuditActor.SupervisedProps(), singleton, createProxyToo: true);
-        akka.WithSingleton<Projections>("projections", (_, _, _) => ProjectionsActor.Props(database), singleton, createProxyToo: false);
+        akka.WithSingleton<Projections>("projections", (_, _, _) => ProjectionsActor.SupervisedProps(database), singleton, createProxyToo: false);
         return akka;
     }
 

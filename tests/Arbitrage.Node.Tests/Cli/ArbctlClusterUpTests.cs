@@ -9,6 +9,7 @@ namespace Arbitrage.Node.Tests.Cli;
 /// <c>arbctl cluster up</c>: a simulator and two PostgreSQL-backed nodes on 127.0.0.1 form one cluster, their URLs are
 /// printed, and a SIGTERM to arbctl stops every child it started.
 /// </summary>
+[Collection(MultiNode.ClusterCollection.Name)]
 public sealed partial class ArbctlClusterUpTests : IAsyncLifetime
 {
     private readonly string _work = Path.Combine(Path.GetTempPath(), "arb-cluster-up", Guid.NewGuid().ToString("N"));

@@ -10,6 +10,7 @@ namespace Arbitrage.Node.Tests.MultiNode;
 /// each node's <c>/api/health</c> says what it holds; <c>arbctl cluster show</c> and <c>arbctl actors tree</c> asked of B
 /// show A's members, shards, singletons and actors; <c>arbctl cluster leave</c> issued at B makes A leave.
 /// </summary>
+[Collection(ClusterCollection.Name)]
 public sealed class ClusterOpsTests : IAsyncLifetime
 {
     private const string Invite = "boot-cluster-ops";

@@ -12,6 +12,7 @@ namespace Arbitrage.Node.Tests.MultiNode;
 /// risk state, positions, strategies and indicators, streams A's signals, trades and risk events, and its kill
 /// switch reaches A's risk guard. Neither log may show a serialization failure.
 /// </summary>
+[Collection(ClusterCollection.Name)]
 public sealed class TwoNodeReadTests : IAsyncLifetime
 {
     private const string Invite = "boot-two-nodes";
@@ -67,6 +68,7 @@ public sealed class TwoNodeReadTests : IAsyncLifetime
         await clientB.LoginAsync(); // one user table, one JWT key: the admin registered on A logs in on B
         await clientB.WaitForAsync("/api/health", (s, h) => s == HttpStatusCode.OK && h.GetProperty("cluster").GetProperty("members").GetInt32() == 2, TimeSpan.FromSeconds(60));
 
+        await using var stream = await SseClient.OpenAsync(clientB.Http, "/api/stream?topics=signals,trades,risk", clientB.Token);
         // Reads from the node that hosts nothing (it used to answer 503: the reply fell back to Newtonsoft and failed on B).
         var risk = await clientB.WaitForAsync("/api/risk", (s, _) => s == HttpStatusCode.OK, TimeSpan.FromSeconds(60));
         Assert.False(risk.GetProperty("killSwitch").GetBoolean());
@@ -79,8 +81,9 @@ public sealed class TwoNodeReadTests : IAsyncLifetime
             "/api/indicators/BTCUSD_PERP", (s, i) => s == HttpStatusCode.OK && i.GetProperty("trades").GetInt64() > 0, TimeSpan.FromSeconds(30));
         Assert.Equal("BTCUSD_PERP", indicators.GetProperty("symbol").GetString());
 
-        // The engine's pub-sub topics reach B's live stream; B's kill switch reaches A's risk guard.
-        await using (var stream = await SseClient.OpenAsync(clientB.Http, "/api/stream?topics=signals,trades,risk,indicators", clientB.Token))
+        // The engine's pub-sub topics reach B's live stream (opened before the reads: the tape may be over by the time they
+        // answer on a loaded machine; signals, trades and risk events are few, so they wait in the stream); B's kill
+        // switch reaches A's risk guard.
         {
             var seen = new HashSet<string>(StringComparer.Ordinal);
             async Task SeeAsync(string type)
@@ -93,13 +96,22 @@ public sealed class TwoNodeReadTests : IAsyncLifetime
                 }
             }
 
-            await SeeAsync("IndicatorSnapshot");
             await SeeAsync("SignalEmitted");
             await SeeAsync("TradeClosed");
 
             var (killStatus, kill) = await clientB.PostAsync("/api/ops/kill", new { reason = "from node B" });
             Assert.True(killStatus == HttpStatusCode.OK, $"kill from B: {(int)killStatus} {kill}");
             await SeeAsync("KillSwitchEngaged");
+        }
+
+        // Indicator ticks too (one per symbol per tick, so a stream of its own: heartbeat ticks go on after the tape).
+        await using (var indicatorStream = await SseClient.OpenAsync(clientB.Http, "/api/stream?topics=indicators", clientB.Token))
+        {
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+            while ((await indicatorStream.NextAsync(seconds: 90)).Type != "IndicatorSnapshot")
+            {
+                Assert.False(deadline.IsCancellationRequested, "B's stream never showed IndicatorSnapshot");
+            }
         }
 
         var onA = await clientA.WaitForAsync("/api/risk", (s, r) => s == HttpStatusCode.OK && r.GetProperty("killSwitch").GetBoolean(), TimeSpan.FromSeconds(10));
