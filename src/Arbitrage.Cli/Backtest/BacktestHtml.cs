@@ -45,8 +45,8 @@ public static class BacktestHtml
         Row(sb, "Trades", Int(m.Trades));
         Row(sb, "Wins (pnl_usd &gt; 0)", Int(m.Wins));
         Row(sb, "Win rate", Percent(m.WinRate));
-        Row(sb, "PnL (USD, net of fees)", Money(m.PnlUsd));
-        Row(sb, "PnL (R)", Money(m.PnlR));
+        Row(sb, "PnL (USD, net of fees)", Money(m.PnlUsd, signed: true));
+        Row(sb, "PnL (R)", Money(m.PnlR, signed: true));
         Row(sb, "Fees (USD)", Money(m.FeesUsd));
         Row(sb, "Expectancy (R per trade)", Ratio(m.ExpectancyR));
         Row(sb, "Profit factor", Ratio(m.ProfitFactor));
@@ -71,7 +71,7 @@ public static class BacktestHtml
         foreach (var month in report.Months)
         {
             sb.Append("<tr><td class=\"t\">").Append(E(month.Month)).Append("</td>").Append(Int(month.Trades)).Append(Int(month.Wins))
-                .Append(Money(month.PnlUsd)).Append(Money(month.PnlR)).Append(Money(month.FeesUsd)).Append("</tr>\n");
+                .Append(Money(month.PnlUsd, signed: true)).Append(Money(month.PnlR, signed: true)).Append(Money(month.FeesUsd)).Append("</tr>\n");
         }
 
         sb.Append("</table>\n<h2>Trades</h2>\n<table>\n<tr><th class=\"t\">signal</th><th class=\"t\">symbol</th><th class=\"t\">strategy</th><th class=\"t\">direction</th>")
@@ -84,7 +84,7 @@ public static class BacktestHtml
                 .Append("</td><td class=\"t\">").Append(E(IsoTime.Utc(t.EntryTimeMs))).Append("</td><td>").Append(E(D(t.Entry))).Append("</td><td>").Append(E(D(t.Quantity)))
                 .Append("</td><td class=\"t\">").Append(E(IsoTime.Utc(t.ExitTimeMs))).Append("</td><td>").Append(E(D(t.Exit)))
                 .Append("</td><td class=\"t\">").Append(E(t.ExitReason.Code())).Append("</td><td class=\"t\">").Append(E(t.ExitDetail)).Append("</td>")
-                .Append(Money(t.PnlUsd)).Append(Money(t.PnlR)).Append(Money(t.FeesUsd)).Append("</tr>\n");
+                .Append(Money(t.PnlUsd, signed: true)).Append(Money(t.PnlR, signed: true)).Append(Money(t.FeesUsd)).Append("</tr>\n");
         }
 
         sb.Append("</table>\n<p>Definitions: README, section \"Backtest reports\"; the same numbers are in summary.json.</p>\n</body>\n</html>\n");
@@ -99,7 +99,7 @@ public static class BacktestHtml
         foreach (var (key, m) in group)
         {
             sb.Append("<tr><td class=\"t\">").Append(E(key)).Append("</td>").Append(Int(m.Trades)).Append(Int(m.Wins)).Append(Percent(m.WinRate))
-                .Append(Money(m.PnlUsd)).Append(Money(m.PnlR)).Append(Money(m.FeesUsd)).Append(Ratio(m.ExpectancyR)).Append(Ratio(m.ProfitFactor))
+                .Append(Money(m.PnlUsd, signed: true)).Append(Money(m.PnlR, signed: true)).Append(Money(m.FeesUsd)).Append(Ratio(m.ExpectancyR)).Append(Ratio(m.ProfitFactor))
                 .Append(Money(m.MaxDrawdownUsd)).Append(Money(m.MaxDrawdownR)).Append(Ratio(m.Sharpe)).Append(Ratio(m.Sortino)).Append(Ratio(m.Calmar))
                 .Append(Percent(m.Exposure)).Append(Ratio(m.AvgHoldMinutes)).Append("</tr>\n");
         }
@@ -112,8 +112,9 @@ public static class BacktestHtml
 
     private static string Int(int value) => Cell(value.ToString(CultureInfo.InvariantCulture), value.ToString(CultureInfo.InvariantCulture));
 
-    private static string Money(decimal value) =>
-        Cell(value.ToString("0.00", CultureInfo.InvariantCulture), D(value), value < 0m ? "neg" : value > 0m ? "pos" : null);
+    /// <summary>An amount; a PnL (<paramref name="signed"/>) is coloured by its sign, fees and drawdowns are not.</summary>
+    private static string Money(decimal value, bool signed = false) =>
+        Cell(value.ToString("0.00", CultureInfo.InvariantCulture), D(value), !signed ? null : value < 0m ? "neg" : value > 0m ? "pos" : null);
 
     private static string Ratio(double? value) => value is { } v ? Cell(v.ToString("0.00", CultureInfo.InvariantCulture), J(v)) : Null();
 
