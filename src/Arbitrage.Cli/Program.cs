@@ -4,6 +4,7 @@ using Arbitrage.Cli.Commands;
 var root = new RootCommand("arbctl: diagnostics and operations console for Arbitrage; also runs replays in-process.")
 {
     ReplayCommand.Create(),
+    BacktestCommand.Create(),
 };
 
 foreach (var command in ArbctlCommands.All())

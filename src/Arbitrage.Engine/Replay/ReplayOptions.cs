@@ -84,6 +84,12 @@ public sealed record ReplaySummary(long Trades, IReadOnlyList<string> Symbols, i
     /// <summary>The paper executor's closed trades in numbers (with <see cref="ReplayOptions.TradesOut"/>).</summary>
     public BacktestSummary? Backtest { get; init; }
 
+    /// <summary>The closed trades of a backtest in exit order (the trades CSV's rows); empty without one.</summary>
+    public IReadOnlyList<Core.Execution.TradeClosed> ClosedTradeList { get; init; } = [];
+
+    /// <summary>The event times of a backtest's first and last tick (the tape clock's); null without a backtest or a tick.</summary>
+    public (long FirstMs, long LastMs)? TickSpan { get; init; }
+
     /// <summary>The lines the replay ends with: one per strategy, then the backtest's numbers when there was one.</summary>
     public IEnumerable<string> Describe()
     {

@@ -122,7 +122,7 @@ public static class ReplayRunner
         // Every risk event the guard published before the flush reaches the collector before it.
         var backtest = engine.Collector.Ask<ReplayCollector.Backtest>(new ReplayCollector.AwaitBacktest(account.Positions.Count), Timeout, ct);
         engine.Mediator.Tell(new Publish(RiskTopics.Risk, new ReplayCollector.Flush()));
-        var feed = new Fed(tapes.Trades, tapes.Symbols.Order(StringComparer.Ordinal).ToArray(), startedAt, fedAt, tapes.ReaderParsing, tapes.ReaderWaiting);
+        var feed = new Fed(tapes.Trades, tapes.Symbols.Order(StringComparer.Ordinal).ToArray(), startedAt, fedAt, tapes.ReaderParsing, tapes.ReaderWaiting, tapes.TickSpan);
         if (Environment.GetEnvironmentVariable("ARB_REPLAY_PHASES") == "1")
         {
             options.Progress?.WriteLine($"replay: tape clock: {tapes.Count.Ticks:N0} ticks, {tapes.Count.Polls:N0} score reports; {engine.Barrier!.Count.Settles:N0} barriers in {engine.Barrier.Count.Rounds:N0} rounds");
@@ -165,9 +165,11 @@ public static class ReplayRunner
         }
 
         BacktestSummary? summary = null;
+        IReadOnlyList<Core.Execution.TradeClosed> closed = [];
         if (backtest is not null && options.TradesOut is { } tradesOut)
         {
             var trades = TradesCsv.InExitOrder(backtest.Trades);
+            closed = trades;
             summary = BacktestSummary.Of(trades) with { NotTraded = backtest.NotTraded, OpenAtEnd = backtest.OpenAtEnd };
             ReplayOutputs.WriteTrades(tradesOut, trades);
             options.Progress?.WriteLine($"replay: paper executor closed {trades.Count:N0} trade(s) at {clock.Elapsed.TotalSeconds:0.000} s");
@@ -223,6 +225,8 @@ public static class ReplayRunner
             Phases = phases,
             Strategies = scores.Strategies,
             Backtest = summary,
+            ClosedTradeList = closed,
+            TickSpan = feed.TickSpan,
             Triangles = triangleCount,
         };
     }
@@ -246,5 +250,6 @@ public static class ReplayRunner
     private sealed record TriangleRun(IReadOnlyList<Core.Triangles.TriangleConfig> Configs, IReadOnlyList<Core.Triangles.BookTapeEvent> Events, bool Approximated);
 
     /// <summary>What went in, and when: the engine was up at <paramref name="StartedAt"/>, the last trade in at <paramref name="FedAt"/>.</summary>
-    private sealed record Fed(long Trades, IReadOnlyList<string> Symbols, TimeSpan StartedAt, TimeSpan FedAt, TimeSpan ReaderParsing, TimeSpan ReaderWaiting);
+    private sealed record Fed(
+        long Trades, IReadOnlyList<string> Symbols, TimeSpan StartedAt, TimeSpan FedAt, TimeSpan ReaderParsing, TimeSpan ReaderWaiting, (long FirstMs, long LastMs)? TickSpan = null);
 }

@@ -45,6 +45,9 @@ internal sealed class TapeClock : IDisposable
 
     public long Trades { get; private set; }
 
+    /// <summary>The first and the last tick released (event time, ms); null before the first.</summary>
+    public (long FirstMs, long LastMs)? TickSpan { get; private set; }
+
     /// <summary>Ticks released, and the score reports asked for until the strategies had scored them.</summary>
     public (long Ticks, long Polls) Count { get; private set; }
 
@@ -86,6 +89,7 @@ internal sealed class TapeClock : IDisposable
             var step = deadline.Token;
             step.ThrowIfCancellationRequested();
             var (t, due) = tick;
+            TickSpan = (TickSpan?.FirstMs ?? t, t);
             foreach (var s in due)
             {
                 Send(engine.Region, s, s.Before(t));
