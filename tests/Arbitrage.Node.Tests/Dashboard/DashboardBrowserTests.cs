@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using Microsoft.Playwright;
 
 namespace Arbitrage.Node.Tests.Dashboard;
@@ -236,6 +237,31 @@ public sealed class DashboardBrowserTests(DashboardNode node)
         await browser.Page.GotoAsync("/");
         await browser.Page.WaitForURLAsync(u => new Uri(u).AbsolutePath == "/login");
         browser.AssertNoErrors("the server responded with a status of 401");
+    }
+
+    [SkippableFact]
+    public async Task The_csrf_token_must_be_the_servers_signed_one_a_forged_matching_pair_is_refused()
+    {
+        DashboardNode.RequireChromium();
+        using var http = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = node.Url };
+        using var login = await http.PostAsync("/ui/session/login", JsonContent.Create(new { username = "operator1", password = DashboardNode.Password }));
+        Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+        var cookies = login.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0].Split('=', 2)).ToDictionary(c => c[0], c => c[1]);
+        var session = cookies["arb_session"];
+
+        async Task<HttpStatusCode> ResumeAsync(string csrfCookie, string csrfHeader)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/ops/resume");
+            request.Headers.Add("Cookie", $"arb_session={session}; arb_csrf={csrfCookie}");
+            request.Headers.Add("X-CSRF-Token", csrfHeader);
+            using var response = await http.SendAsync(request);
+            return response.StatusCode;
+        }
+
+        // An attacker able to plant a cookie still cannot make up a pair: the server signs the token.
+        Assert.Equal(HttpStatusCode.Forbidden, await ResumeAsync("made.up", "made.up"));
+        Assert.Equal(HttpStatusCode.Forbidden, await ResumeAsync(cookies["arb_csrf"], "other." + cookies["arb_csrf"].Split('.')[1]));
+        Assert.Equal(HttpStatusCode.OK, await ResumeAsync(cookies["arb_csrf"], cookies["arb_csrf"]));
     }
 
     private static void AssertStrictCsp(IResponse response)

@@ -16,7 +16,7 @@ export async function overview(main) {
   const triangles = h('section', { class: 'card', 'data-testid': 'triangles' }, h('h2', {}, 'Triangle episodes'));
   main.replaceChildren(h('h1', {}, 'Overview'), h('div', { class: 'grid' }, health, feeds, risk, pnl, positions, signals, cluster, triangles));
 
-  const fill = (section, ...content) => section.replaceChildren(section.firstChild, ...content);
+  const fill = (section, ...content) => section.replaceChildren(section.firstChild, ...content.filter((c) => c !== null));
   const feedRows = new Map();
 
   const renderHealth = (hl) => {

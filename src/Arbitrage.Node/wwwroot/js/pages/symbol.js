@@ -24,7 +24,7 @@ export async function symbolPage(main) {
   const chartBox = h('div', { class: 'chart', id: 'chart', 'data-testid': 'chart', 'data-candles': '0', 'data-markers': '0', role: 'img', 'aria-label': `${symbol} price, CVD and ATR chart` });
   const snapshot = h('section', { class: 'card', 'data-testid': 'snapshot' }, h('h2', {}, 'Indicator snapshot'));
   main.replaceChildren(
-    h('h1', {}, symbol, ' ', picker),
+    h('h1', {}, 'Symbol ', picker),
     h('section', { class: 'card' }, h('h2', {}, 'Price (1 min candles, USD) · VWAP 30 m · CVD · ATR'), chartBox,
       h('p', { class: 'attribution' }, 'Charting by ', h('a', { href: 'https://www.tradingview.com/', rel: 'noopener', 'data-testid': 'chart-attribution' }, 'TradingView'))),
     h('div', { class: 'grid' }, snapshot));
