@@ -10,7 +10,7 @@ namespace Arbitrage.Node.Dashboard;
 
 /// <summary>
 /// The web dashboard: a small static front end (wwwroot/, plain ES modules + the vendored libraries) served by the node
-/// itself at <c>/</c>, <c>/symbol</c>, <c>/risk</c> and <c>/login</c>; the browser session under <c>/ui/session</c>
+/// itself at <c>/</c>, <c>/symbol</c>, <c>/risk</c>, <c>/login</c> and <c>/register</c>; the browser session under <c>/ui/session</c>
 /// (see <see cref="DashboardCookies"/>); a CSRF guard for every state-changing request authenticated by the session
 /// cookie; and a strict Content-Security-Policy (no inline script or style) on every dashboard response. The API is
 /// unchanged: it still enforces the roles, the cookie is just another way to present the same access token.
@@ -94,6 +94,7 @@ public static class DashboardEndpoints
         }
 
         app.MapGet("/login", () => Page(root, "login.html")).AllowAnonymous().ExcludeFromDescription();
+        app.MapGet("/register", () => Page(root, "register.html")).AllowAnonymous().ExcludeFromDescription();
 
         app.MapGet(DashboardCookies.SessionPath, Describe).RequireAuthorization(AuthPolicies.Viewer).ExcludeFromDescription();
         var session = app.MapGroup(DashboardCookies.SessionPath).WithMetadata(new RequestSizeLimitAttribute(AuthEndpoints.BodyLimitBytes)).ExcludeFromDescription();

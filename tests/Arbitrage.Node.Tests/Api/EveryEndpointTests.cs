@@ -110,7 +110,7 @@ public sealed partial class EveryEndpointTests(ProbedNode probed)
     [
         "GET /", "GET /api/health", "GET /metrics", "GET /openapi/{documentName}.json", "GET /api/rates",
         "POST /api/auth/register", "POST /api/auth/login", "POST /api/auth/refresh", "POST /api/auth/logout",
-        "GET /symbol", "GET /risk", "GET /login", "POST /ui/session/login", "POST /ui/session/refresh", "POST /ui/session/logout",
+        "GET /symbol", "GET /risk", "GET /login", "GET /register", "POST /ui/session/login", "POST /ui/session/refresh", "POST /ui/session/logout",
     ];
 
     private static readonly Dictionary<string, Case> Cases = new(StringComparer.Ordinal)
@@ -119,6 +119,7 @@ public sealed partial class EveryEndpointTests(ProbedNode probed)
         ["GET /symbol"] = new("/symbol"),
         ["GET /risk"] = new("/risk"),
         ["GET /login"] = new("/login"),
+        ["GET /register"] = new("/register"),
         ["GET /ui/session"] = new("/ui/session"),
         ["POST /ui/session/login"] = new("/ui/session/login"),
         ["POST /ui/session/refresh"] = new("/ui/session/refresh"),

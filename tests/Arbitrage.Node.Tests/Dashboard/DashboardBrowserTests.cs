@@ -36,6 +36,35 @@ public sealed class DashboardBrowserTests(DashboardNode node)
     }
 
     [SkippableFact]
+    public async Task A_new_user_registers_with_an_invite_in_the_page_and_lands_logged_in_on_the_overview()
+    {
+        DashboardNode.RequireChromium();
+        var (status, invite) = await node.Api["admin"].PostAsync("/api/admin/invites", new { role = "viewer" });
+        Assert.Equal(HttpStatusCode.Created, status);
+        await using var browser = await DashboardPage.OpenAsync(node);
+        var page = browser.Page;
+        await page.GotoAsync("/login");
+        await page.ClickAsync("a[href='/register']");
+        await page.FillAsync("#invite", invite.GetProperty("code").GetString()!);
+        await page.FillAsync("#username", "newcomer");
+        await page.FillAsync("#password", DashboardNode.Password);
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForURLAsync(u => new Uri(u).AbsolutePath == "/", new PageWaitForURLOptions { Timeout = 30_000 });
+        await browser.WaitReadyAsync();
+        Assert.Equal("newcomer (viewer)", await page.TextContentAsync("[data-testid=who]"));
+
+        // The invite is used up: a second registration with it is refused with the field named.
+        await using var second = await DashboardPage.OpenAsync(node);
+        await second.Page.GotoAsync("/register");
+        await second.Page.FillAsync("#invite", invite.GetProperty("code").GetString()!);
+        await second.Page.FillAsync("#username", "latecomer");
+        await second.Page.FillAsync("#password", DashboardNode.Password);
+        await second.Page.ClickAsync("button[type=submit]");
+        await second.Page.WaitForFunctionAsync("() => document.querySelector('[data-testid=register-error]').textContent.startsWith('inviteCode')");
+        browser.AssertNoErrors();
+    }
+
+    [SkippableFact]
     public async Task Overview_shows_health_cluster_and_risk_and_the_feed_advances_live_without_a_reload()
     {
         DashboardNode.RequireChromium();
@@ -193,6 +222,7 @@ public sealed class DashboardBrowserTests(DashboardNode node)
         await using var browser = await DashboardPage.OpenAsync(node);
         var login = await browser.Page.GotoAsync("/login");
         AssertStrictCsp(login!);
+        AssertStrictCsp((await browser.Page.GotoAsync("/register"))!);
         await browser.LoginAsync("admin");
         foreach (var path in new[] { "/", "/symbol", "/risk" })
         {
