@@ -66,4 +66,4 @@ if (problems.length > 0) {
   for (const p of problems) console.error(`vendor: ${p}`);
   process.exit(1);
 }
-console.log(`vendor: ${check ? 'checked' : 'copied'} ${manifest.length} files into ${out}`);
+console.log(`vendor: ${check ? 'checked' : 'copied'} ${manifest.length} files ${check ? 'in' : 'into'} ${out}`);
