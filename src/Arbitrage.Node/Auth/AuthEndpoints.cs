@@ -104,7 +104,7 @@ public static partial class AuthEndpoints
         };
     }
 
-    private static async Task<IResult> LoginAsync(
+    internal static async Task<IResult> LoginAsync(
         LoginRequest? body, HttpContext http, AuthStore store, AuthOptions options, AccessTokens tokens, LoginThrottle throttle, IPasswordHasher<AuthUser> hasher, CancellationToken ct)
     {
         if (body is null)
@@ -154,7 +154,7 @@ public static partial class AuthEndpoints
         return Results.Ok(Respond(tokens, user, session));
     }
 
-    private static async Task<IResult> RefreshAsync(RefreshRequest? body, AuthStore store, AuthOptions options, AccessTokens tokens, CancellationToken ct)
+    internal static async Task<IResult> RefreshAsync(RefreshRequest? body, AuthStore store, AuthOptions options, AccessTokens tokens, CancellationToken ct)
     {
         if (body?.RefreshToken is not { Length: > 0 and <= 200 } presented)
         {
@@ -171,7 +171,7 @@ public static partial class AuthEndpoints
         };
     }
 
-    private static async Task<IResult> LogoutAsync(RefreshRequest? body, AuthStore store, AuthOptions options, CancellationToken ct)
+    internal static async Task<IResult> LogoutAsync(RefreshRequest? body, AuthStore store, AuthOptions options, CancellationToken ct)
     {
         if (body?.RefreshToken is not { Length: > 0 and <= 200 } presented)
         {

@@ -15,6 +15,7 @@ using Arbitrage.Node.Api.Metrics;
 using Arbitrage.Node.Api.Ops;
 using Arbitrage.Node.Api.Read;
 using Arbitrage.Node.Auth;
+using Arbitrage.Node.Dashboard;
 using Arbitrage.Node.Triangles;
 using Serilog;
 using Serilog.Events;
@@ -167,6 +168,7 @@ public static class NodeProgram
         builder.Services.AddSingleton(startup.Database);
         builder.Services.AddSingleton(new NodeInfo(startup.Database, Stopwatch.StartNew()));
         builder.Services.AddArbitrageAuth(builder.Configuration, startup.Database);
+        builder.Services.AddDashboard();
         builder.Services.AddSingleton<IRiskOps>(sp => new ActorRiskOps(sp.GetRequiredService<IRequiredActor<Engine.Hosting.RiskGuard>>(), OpsEndpoints.DefaultAskTimeout));
         builder.Services.AddArbitrageOps();
         builder.Services.AddFundingReadModel(startup.Database);
@@ -233,7 +235,7 @@ public static class NodeProgram
         app.UseCors();
         app.UseAuthentication();
         app.UseAuthorization();
-        app.MapRootPage();
+        app.MapDashboard();
         app.MapHealthEndpoints();
         app.MapLiveEndpoints();
         app.MapDiagnosticsEndpoints();

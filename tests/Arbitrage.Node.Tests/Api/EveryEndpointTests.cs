@@ -110,11 +110,20 @@ public sealed partial class EveryEndpointTests(ProbedNode probed)
     [
         "GET /", "GET /api/health", "GET /metrics", "GET /openapi/{documentName}.json", "GET /api/rates",
         "POST /api/auth/register", "POST /api/auth/login", "POST /api/auth/refresh", "POST /api/auth/logout",
+        "GET /symbol", "GET /risk", "GET /login", "GET /register", "POST /ui/session/login", "POST /ui/session/refresh", "POST /ui/session/logout",
     ];
 
     private static readonly Dictionary<string, Case> Cases = new(StringComparer.Ordinal)
     {
         ["GET /"] = new("/"),
+        ["GET /symbol"] = new("/symbol"),
+        ["GET /risk"] = new("/risk"),
+        ["GET /login"] = new("/login"),
+        ["GET /register"] = new("/register"),
+        ["GET /ui/session"] = new("/ui/session"),
+        ["POST /ui/session/login"] = new("/ui/session/login"),
+        ["POST /ui/session/refresh"] = new("/ui/session/refresh"),
+        ["POST /ui/session/logout"] = new("/ui/session/logout"),
         ["GET /api/health"] = new("/api/health"),
         ["GET /metrics"] = new("/metrics"),
         ["GET /openapi/{documentName}.json"] = new("/openapi/v1.json"),

@@ -122,27 +122,34 @@ public sealed partial class OfflineDemoTests(OfflineDemoNode demo) : IClassFixtu
     }
 
     [Fact]
-    public async Task Root_page_points_to_health_openapi_metrics_and_the_docs()
+    public async Task Root_page_is_the_dashboard_served_by_the_node_itself_under_a_strict_csp()
     {
         using var response = await demo.Http.GetAsync("/");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
-        Assert.Contains("default-src 'none'", response.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        var csp = response.Headers.GetValues("Content-Security-Policy").Single();
+        Assert.Contains("script-src 'self'", csp, StringComparison.Ordinal);
+        Assert.DoesNotContain("unsafe-inline", csp, StringComparison.Ordinal);
         var html = await response.Content.ReadAsStringAsync();
-        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
-        Assert.Contains("README.md", html, StringComparison.Ordinal);
+        Assert.DoesNotMatch(@"<script(?![^>]*\ssrc=)", html); // no inline script
+        Assert.DoesNotContain("style=", html, StringComparison.OrdinalIgnoreCase);
 
-        var links = Href().Matches(html).Select(l => l.Groups[1].Value).ToList();
-        Assert.Equal(["/api/health", "/openapi/v1.json", "/metrics"], links);
-        foreach (var link in links)
+        // Everything the page loads comes from this node's own static files (no npm, no CDN at run time).
+        var assets = Asset().Matches(html).Select(l => l.Groups[1].Value).Where(l => l.StartsWith('/')).ToList();
+        Assert.Contains("/vendor/lightweight-charts.standalone.production.js", assets);
+        Assert.Contains("/vendor/lightweight-charts.LICENSE.txt", assets);
+        foreach (var asset in assets)
         {
-            using var target = await demo.Http.GetAsync(link);
-            Assert.True(target.StatusCode == HttpStatusCode.OK, $"{link} answered {(int)target.StatusCode}");
+            using var target = await demo.Http.GetAsync(asset);
+            Assert.True(target.StatusCode == HttpStatusCode.OK, $"{asset} answered {(int)target.StatusCode}");
         }
 
         var openApi = await demo.Http.GetStringAsync("/openapi/v1.json");
         Assert.Contains("/api/auth/register", openApi, StringComparison.Ordinal);
     }
+
+    [GeneratedRegex(@"(?:href|src)=""([^""]+)""")]
+    private static partial Regex Asset();
 
     [GeneratedRegex(@"^\[\d\d:\d\d:\d\d (WRN|ERR|FTL)\]|^\[(WARNING|ERROR)\]")]
     private static partial Regex AlarmingLevel();
@@ -152,9 +159,6 @@ public sealed partial class OfflineDemoTests(OfflineDemoNode demo) : IClassFixtu
 
     [GeneratedRegex("arb_ingest_lag_seconds\\{symbol=\"BTCUSD_PERP\"\\} ([0-9.eE+-]+)")]
     private static partial Regex LagLine();
-
-    [GeneratedRegex("href=\"([^\"]+)\"")]
-    private static partial Regex Href();
 }
 
 /// <summary>The end of the simulator's tape is not an error: the feed stays connected and the node stays quiet.</summary>

@@ -1,0 +1,98 @@
+import { api } from '../session.js';
+import { openLive } from '../live.js';
+import { h, price, time, kv, fixed, qty, pct } from '../format.js';
+
+const CANDLE_SECONDS = 60;
+
+/**
+ * One symbol: 1-minute candles of the last price with VWAP (30 m) from the indicator stream, CVD (30 m / 4 h / 24 h)
+ * and ATR panes, signals marked on the candles, and the current indicator snapshot. The chart container exposes
+ * data-candles (the candle count) and data-markers.
+ */
+export async function symbolPage(main) {
+  const health = await api('/api/health');
+  const symbols = health.feeds.map((f) => f.symbol);
+  const wanted = new URLSearchParams(location.search).get('s');
+  const symbol = symbols.includes(wanted) ? wanted : symbols[0];
+  if (!symbol) {
+    main.replaceChildren(h('h1', {}, 'Symbol'), h('p', {}, 'This node has no configured symbol.'));
+    return;
+  }
+
+  const picker = h('select', { id: 'symbol-picker', 'aria-label': 'Symbol' }, symbols.map((s) => h('option', { value: s, selected: s === symbol }, s)));
+  picker.addEventListener('change', () => location.assign('/symbol?s=' + encodeURIComponent(picker.value)));
+  const chartBox = h('div', { class: 'chart', id: 'chart', 'data-testid': 'chart', 'data-candles': '0', 'data-markers': '0', role: 'img', 'aria-label': `${symbol} price, CVD and ATR chart` });
+  const snapshot = h('section', { class: 'card', 'data-testid': 'snapshot' }, h('h2', {}, 'Indicator snapshot'));
+  main.replaceChildren(
+    h('h1', {}, 'Symbol ', picker),
+    h('section', { class: 'card' }, h('h2', {}, 'Price (1 min candles, USD) · VWAP 30 m · CVD · ATR'), chartBox,
+      h('p', { class: 'attribution' }, 'Charting by ', h('a', { href: 'https://www.tradingview.com/', rel: 'noopener', 'data-testid': 'chart-attribution' }, 'TradingView'))),
+    h('div', { class: 'grid' }, snapshot));
+
+  const LW = window.LightweightCharts;
+  const chart = LW.createChart(chartBox, {
+    autoSize: true,
+    // The library's own logo injects a <style> element, which the CSP refuses: the attribution is the link under the chart.
+    layout: { background: { color: '#171e26' }, textColor: '#d9e1e8', panes: { separatorColor: '#2a3440' }, attributionLogo: false },
+    grid: { vertLines: { color: '#222b35' }, horzLines: { color: '#222b35' } },
+    timeScale: { timeVisible: true, secondsVisible: false },
+    localization: { priceFormatter: (p) => p.toFixed(2) },
+  });
+  const candles = chart.addSeries(LW.CandlestickSeries, { upColor: '#26a69a', downColor: '#ef5350', borderVisible: false, wickUpColor: '#26a69a', wickDownColor: '#ef5350' }, 0);
+  const vwap = chart.addSeries(LW.LineSeries, { color: '#f0b429', lineWidth: 1, title: 'VWAP 30m', priceLineVisible: false }, 0);
+  const cvd30 = chart.addSeries(LW.LineSeries, { color: '#4da3ff', lineWidth: 1, title: 'CVD 30m' }, 1);
+  const cvd4h = chart.addSeries(LW.LineSeries, { color: '#9b7bff', lineWidth: 1, title: 'CVD 4h' }, 1);
+  const cvd24 = chart.addSeries(LW.LineSeries, { color: '#8a99a8', lineWidth: 1, title: 'CVD 24h' }, 1);
+  const atr = chart.addSeries(LW.LineSeries, { color: '#ef8f50', lineWidth: 1, title: 'ATR' }, 2);
+  const markers = LW.createSeriesMarkers(candles, []);
+  const markerList = [];
+  let bar = null;
+  let count = 0;
+
+  const onSnapshot = (v) => {
+    if (v.lastPrice === null || v.lastPrice === undefined) return;
+    const t = Math.floor(v.timeMs / 1000 / CANDLE_SECONDS) * CANDLE_SECONDS;
+    if (!bar || bar.time !== t) {
+      if (bar && t < bar.time) return; // an older tick after a reconnect: the candle is closed
+      bar = { time: t, open: v.lastPrice, high: v.lastPrice, low: v.lastPrice, close: v.lastPrice };
+      count += 1;
+      chartBox.dataset.candles = String(count);
+    } else {
+      bar.high = Math.max(bar.high, v.lastPrice);
+      bar.low = Math.min(bar.low, v.lastPrice);
+      bar.close = v.lastPrice;
+    }
+    candles.update({ ...bar });
+    const point = (value) => (value === null || value === undefined ? { time: t } : { time: t, value });
+    vwap.update(point(v.vwap30m));
+    cvd30.update(point(v.cvd30m));
+    cvd4h.update(point(v.cvd4h));
+    cvd24.update(point(v.cvd24h));
+    atr.update(point(v.atr));
+    snapshot.replaceChildren(snapshot.firstChild, kv([
+      ['Time', time(v.timeMs)], ['Last price', price(v.lastPrice)], ['VWAP 30 m', price(v.vwap30m)], ['VWAP 4 h', price(v.vwap4h)],
+      ['VWAP 24 h', price(v.vwap24h)], ['CVD 30 m', qty(v.cvd30m)], ['CVD 4 h', qty(v.cvd4h)], ['CVD 24 h', qty(v.cvd24h)],
+      ['ATR', price(v.atr)], ['ATR percentile', v.atrPercentile === null ? '–' : pct(v.atrPercentile / 100)], ['Trades (window)', fixed(v.trades, 0)],
+      ['p99 trade size', qty(v.p99Qty)], ['Large buys', qty(v.largeBuyQty)], ['Large sells', qty(v.largeSellQty)],
+    ], { 'data-testid': 'snapshot-values' }));
+  };
+
+  const mark = (s) => {
+    const long = s.direction === 'long';
+    const t = Math.floor(s.timeMs / 1000 / CANDLE_SECONDS) * CANDLE_SECONDS;
+    markerList.push({ time: t, position: long ? 'belowBar' : 'aboveBar', color: long ? '#26a69a' : '#ef5350', shape: long ? 'arrowUp' : 'arrowDown', text: `${s.strategyId} ${fixed(s.score, 2)}` });
+    markerList.sort((a, b) => a.time - b.time);
+    markers.setMarkers(markerList);
+    chartBox.dataset.markers = String(markerList.length);
+  };
+
+  const first = await api('/api/indicators/' + encodeURIComponent(symbol));
+  if (first.last) onSnapshot(first.last);
+  const past = await api('/api/signals?limit=100&symbol=' + encodeURIComponent(symbol));
+  past.items.forEach(mark);
+
+  openLive(['indicators', 'signals'], symbol, (type, data) => {
+    if (type === 'IndicatorSnapshot') onSnapshot(data.values);
+    else if (type === 'SignalEmitted') mark(data);
+  });
+}
