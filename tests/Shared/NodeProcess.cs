@@ -177,6 +177,8 @@ public sealed partial class NodeProcess : IAsyncDisposable
     {
         using var cts = new CancellationTokenSource(timeout);
         await _process.WaitForExitAsync(cts.Token);
+        // The process is gone; this overload also waits until its last output lines reached Stdout/Stderr.
+        _process.WaitForExit();
         return _process.ExitCode;
     }
 

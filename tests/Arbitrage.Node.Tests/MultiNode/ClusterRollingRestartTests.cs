@@ -65,7 +65,9 @@ public sealed class ClusterRollingRestartTests(ITestOutputHelper output) : IAsyn
             var exit = await node.Process.WaitExitAsync(TimeSpan.FromSeconds(60));
             var left = clock.Elapsed;
             Assert.True(exit == 0, $"{node.Name} exited with {exit} after SIGTERM:\n{node.Process.Stdout}");
-            Assert.Contains("left the cluster gracefully", node.Process.Stdout, StringComparison.Ordinal);
+            Assert.True(
+                node.Process.Stdout.Contains("left the cluster gracefully", StringComparison.Ordinal),
+                $"{node.Name} did not say it left gracefully; its last lines:\n{string.Join("\n", node.Process.Stdout.Split('\n').TakeLast(40))}");
             await _rig.WaitMembersAsync(2, ClusterRig.Patience);
             await _rig.StartNodeAsync(node);
             await _rig.WaitMembersAsync(3, ClusterRig.Patience);
