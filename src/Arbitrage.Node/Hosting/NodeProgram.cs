@@ -279,7 +279,7 @@ public static class NodeProgram
 
     /// <summary>
     /// 0 after a stop the operator asked for (SIGTERM, Ctrl+C, <c>arbctl cluster leave</c>: coordinated shutdown leaves the
-    /// cluster first, so the shards and singletons move before the process exits); <see cref="StartupError.DownedByCluster"/>
+    /// cluster first, so the shards and singletons move before the process exits; Akka logs "Exiting completed"); <see cref="StartupError.DownedByCluster"/>
     /// when the cluster downed this node: its actor system shut itself down (Akka.Hosting then stops the host), and a
     /// supervisor (systemd, compose <c>restart:</c>) must start it again rather than think it finished.
     /// </summary>
@@ -292,16 +292,10 @@ public static class NodeProgram
             return StartupError.DownedByCluster;
         }
 
-        var status = Akka.Cluster.Cluster.Get(system).SelfMember.Status;
-        if (status is Akka.Cluster.MemberStatus.Exiting or Akka.Cluster.MemberStatus.Removed)
-        {
-            // Coordinated shutdown's cluster phases ran: Leaving, shards and singletons handed over, Exiting confirmed.
-            Log.Information("This node left the cluster gracefully (its shards and singletons were handed over) and stopped");
-        }
-        else
-        {
-            Log.Warning("This node stopped while {Status} in the cluster: the others detect it as unreachable and move its work after the failure detector and split-brain resolver", status);
-        }
+        // A leave asked for (SIGTERM, arbctl cluster leave) ran coordinated shutdown's cluster phases: Akka logs
+        // "Exiting completed" once the shards and singletons were handed over. (The member status read here, after
+        // the cluster stopped, is not reliable: it may still say Leaving.)
+        Log.Information("Node stopped ({Reason})", reason.GetType().Name);
         return 0;
     }
 

@@ -66,8 +66,8 @@ public sealed class ClusterRollingRestartTests(ITestOutputHelper output) : IAsyn
             var left = clock.Elapsed;
             Assert.True(exit == 0, $"{node.Name} exited with {exit} after SIGTERM:\n{node.Process.Stdout}");
             Assert.True(
-                node.Process.Stdout.Contains("left the cluster gracefully", StringComparison.Ordinal),
-                $"{node.Name} did not say it left gracefully; its last lines:\n{string.Join("\n", node.Process.Stdout.Split('\n').TakeLast(40))}");
+                node.Process.Stdout.Contains(" - Exiting completed.", StringComparison.Ordinal),
+                $"{node.Name} did not leave gracefully (Akka's \"Exiting completed\"); its last lines:\n{string.Join("\n", node.Process.Stdout.Split('\n').TakeLast(40))}");
             await _rig.WaitMembersAsync(2, ClusterRig.Patience);
             await _rig.StartNodeAsync(node);
             await _rig.WaitMembersAsync(3, ClusterRig.Patience);
