@@ -37,14 +37,14 @@ public sealed class TriangleAttemptJournalFailureTests(ITestOutputHelper output)
 
         // The attempt's next write (leg 1's answer and leg 2's intent) is refused, once; the detector's own writes pass.
         var refused = 0;
-        await Journal.OnWrite.SetInterceptorAsync(new JournalInterceptors.OnCondition(
-            m => m.PersistenceId.StartsWith("triangle-attempt-", StringComparison.Ordinal) && Interlocked.Increment(ref refused) == 1,
-            new JournalInterceptors.Failure()));
+        // The filter is listening before the refusal can happen (the attempt may write before the next books arrive).
         await EventFilter.Warning(contains: "stopped before its end (failure 1)").ExpectOneAsync(TimeSpan.FromSeconds(10), async () =>
         {
+            await Journal.OnWrite.SetInterceptorAsync(new JournalInterceptors.OnCondition(
+                m => m.PersistenceId.StartsWith("triangle-attempt-", StringComparison.Ordinal) && Interlocked.Increment(ref refused) == 1,
+                new JournalInterceptors.Failure()));
             detector.Tell(new TriangleBooks(Venue, [Book("BTC/USD", 2600, 49990, 50000, 1)], 2));
             ExpectMsg<TriangleBooksAck>(TimeSpan.FromSeconds(10));
-            await Task.CompletedTask;
         });
 
         // Started again, it recovers, queries leg 1 (filled at the venue) and goes on; the tape's end flushes the legs.
@@ -71,14 +71,14 @@ public sealed class TriangleAttemptJournalFailureTests(ITestOutputHelper output)
         // The venue journals the attempt with its first step and sends leg 1; the attempt's own journal refuses that
         // step: it stops before it has journaled anything, with leg 1 out.
         var refused = 0;
-        await Journal.OnWrite.SetInterceptorAsync(new JournalInterceptors.OnCondition(
-            m => m.PersistenceId.StartsWith("triangle-attempt-", StringComparison.Ordinal) && Interlocked.Increment(ref refused) == 1,
-            new JournalInterceptors.Failure()));
+        // The filter is listening before the refusal can happen (the attempt may write before the next books arrive).
         await EventFilter.Warning(contains: "stopped before its end (failure 1)").ExpectOneAsync(TimeSpan.FromSeconds(10), async () =>
         {
+            await Journal.OnWrite.SetInterceptorAsync(new JournalInterceptors.OnCondition(
+                m => m.PersistenceId.StartsWith("triangle-attempt-", StringComparison.Ordinal) && Interlocked.Increment(ref refused) == 1,
+                new JournalInterceptors.Failure()));
             detector.Tell(new TriangleBooks(Venue, [Book("ETH/USD", 2000, 3030, 3031)], 1));
             ExpectMsg<TriangleBooksAck>(TimeSpan.FromSeconds(10));
-            await Task.CompletedTask;
         });
 
         // Started again with the step the venue journaled, it journals it, asks about leg 1 (the venue filled it) and
