@@ -41,6 +41,13 @@ public sealed class LiveFaultTests(ITestOutputHelper output) : SqliteTestKit(out
     private static string Status(LiveSim sim, string clientOrderId) =>
         sim.Host.Exchange.FindByClientId(clientOrderId) is [var o] ? o.Status : "absent";
 
+    /// <summary>
+    /// Stop, TP1 and TP2 all work at the exchange. The three placements travel concurrently: a test that moved the price
+    /// before TP1 arrived would see the exchange refuse it as "would immediately trigger" (a CI failure of this class).
+    /// </summary>
+    private static bool BracketsWorking(LiveSim sim, string id) =>
+        Status(sim, id + "-S") == "NEW" && Status(sim, id + "-1") == "NEW" && Status(sim, id + "-2") == "NEW";
+
     private ExecutorState ExecutorStateOf(IActorRef guard)
     {
         var probe = CreateTestProbe();
@@ -63,7 +70,7 @@ public sealed class LiveFaultTests(ITestOutputHelper output) : SqliteTestKit(out
 
         Play(sim, guard, tape[0], 0);
         guard.Tell(LongBtc(id, T0 + 1000));
-        await sim.UntilAsync(() => Status(sim, id + "-2") == "NEW" && Status(sim, id + "-S") == "NEW", "brackets placed");
+        await sim.UntilAsync(() => BracketsWorking(sim, id), "brackets placed");
 
         // TP1 fills at the exchange; every REST call after it meets a 429 storm (Retry-After 1 s) for a while.
         sim.Host.Control.FailNext(new FaultRule(FaultKind.RateLimited, Count: 8, RetryAfterSeconds: 1));
@@ -118,10 +125,11 @@ public sealed class LiveFaultTests(ITestOutputHelper output) : SqliteTestKit(out
 
         Play(sim, guard, tape[0], 0);
         guard.Tell(LongBtc(id, T0 + 1000));
-        await sim.UntilAsync(() => Status(sim, id + "-2") == "NEW", "brackets placed");
+        await sim.UntilAsync(() => BracketsWorking(sim, id), "brackets placed");
         Play(sim, guard, tape[1], 1);
         Play(sim, guard, tape[2], 2); // TP1: stop to break-even
-        await UntilAsync(() => Status(sim, id + "-B") == "NEW" && Status(sim, id + "-S") == "CANCELED", "stop moved to break-even", Wait);
+        await UntilAsync(() => Status(sim, id + "-B") == "NEW" && Status(sim, id + "-S") == "CANCELED", "stop moved to break-even", Wait,
+            () => Describe(sim, guard));
 
         // Every REST answer now takes 6 s, more than the client's 5 s order timeout; the stream stays fast.
         sim.Host.Control.Latency = TimeSpan.FromSeconds(6);
