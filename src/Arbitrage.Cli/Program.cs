@@ -5,6 +5,7 @@ var root = new RootCommand("arbctl: diagnostics and operations console for Arbit
 {
     ReplayCommand.Create(),
     BacktestCommand.Create(),
+    BackfillCommand.Create(),
 };
 
 foreach (var command in ArbctlCommands.All())

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Arbitrage.Binance.Tapes;
 
 namespace Arbitrage.Simulator;
 
@@ -6,7 +7,7 @@ namespace Arbitrage.Simulator;
 public static class SimulatorCommandLine
 {
     public const string Usage =
-        "usage: Arbitrage.Simulator --tape FILE [--tape FILE...] [--speed N|max] [--port P] [--host ADDRESS] [--api-key K --api-secret S] [--start now|subscriber|manual]"
+        "usage: Arbitrage.Simulator --tape FILE [--tape FILE...] [--metrics SYMBOL=FILE...] [--speed N|max] [--port P] [--host ADDRESS] [--api-key K --api-secret S] [--start now|subscriber|manual]"
         + " [--spot-balance ASSET=AMOUNT[,ASSET=AMOUNT...]] [--spot-order-limits PER_10S,PER_DAY]";
 
     public sealed record Result(SimulatorOptions? Options, string? Error);
@@ -14,6 +15,7 @@ public static class SimulatorCommandLine
     public static Result Parse(IReadOnlyList<string> args)
     {
         var tapes = new List<string>();
+        var metrics = new Dictionary<string, IReadOnlyList<FuturesMetricPoint>>(StringComparer.Ordinal);
         var options = new SimulatorOptions();
         string? key = null, secret = null;
         for (var i = 0; i < args.Count; i++)
@@ -39,6 +41,21 @@ public static class SimulatorCommandLine
                             var more = args[++i];
                             if (!File.Exists(more)) return new(null, $"--tape: file not found: {more}");
                             tapes.Add(more);
+                        }
+                        break;
+                    case "--metrics":
+                        var spec = Value();
+                        var at = spec.IndexOf('=', StringComparison.Ordinal);
+                        if (at <= 0) return new(null, $"--metrics takes SYMBOL=FILE (the 5-minute klines+metrics CSV), not '{spec}'");
+                        var file = spec[(at + 1)..];
+                        if (!File.Exists(file)) return new(null, $"--metrics: file not found: {file}");
+                        try
+                        {
+                            metrics[spec[..at].ToUpperInvariant()] = FuturesMetricsCsv.Read(file);
+                        }
+                        catch (TapeFormatException e)
+                        {
+                            return new(null, $"--metrics: {e.Message}");
                         }
                         break;
                     case "--speed":
@@ -103,9 +120,9 @@ public static class SimulatorCommandLine
             }
         }
         if ((key is null) != (secret is null)) return new(null, "--api-key and --api-secret go together");
-        if (tapes.Count == 0) return new(null, "at least one --tape FILE is required");
+        if (tapes.Count == 0 && metrics.Count == 0) return new(null, "at least one --tape FILE (or --metrics SYMBOL=FILE) is required");
         if (key is not null && !key.All(char.IsAsciiLetterOrDigit)) return new(null, "--api-key must be letters and digits only");
-        options = options with { Tapes = tapes };
+        options = options with { Tapes = tapes, Metrics = metrics };
         if (key is not null) options = options with { ApiKey = key, ApiSecret = secret! };
         return new(options, null);
     }

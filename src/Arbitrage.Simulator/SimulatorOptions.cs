@@ -51,6 +51,13 @@ public sealed record SimulatorOptions
     /// <summary>Tape files (any format <see cref="TapeReader"/> reads); played merged by event time.</summary>
     public IReadOnlyList<string> Tapes { get; init; } = [];
 
+    /// <summary>
+    /// Recorded <c>/futures/data/*</c> statistics per symbol (e.g. <see cref="FuturesMetricsCsv"/> of the 5-minute metrics
+    /// CSV), served by those endpoints instead of placeholders.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<FuturesMetricPoint>> Metrics { get; init; } =
+        new Dictionary<string, IReadOnlyList<FuturesMetricPoint>>(StringComparer.Ordinal);
+
     /// <summary>Frames given in memory instead of (or besides) files.</summary>
     public IReadOnlyList<TapeFrame> Frames { get; init; } = [];
 

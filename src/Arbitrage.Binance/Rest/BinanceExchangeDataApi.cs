@@ -101,6 +101,27 @@ public sealed class BinanceExchangeDataApi
             new RestParameters().Add("symbol", symbol).Add("period", period).Add("limit", limit).Add("startTime", startTime).Add("endTime", endTime),
             Security.None, CallKind.Read, ParseList<LongShortRatioRecord>, ct);
 
+    /// <summary><c>GET /futures/data/topLongShortAccountRatio</c> (top traders, by accounts).</summary>
+    public Task<BinanceResult<IReadOnlyList<LongShortRatioRecord>>> GetTopLongShortAccountRatioAsync(string symbol, string period,
+        int? limit = null, long? startTime = null, long? endTime = null, CancellationToken ct = default) =>
+        _t.SendAsync(HttpMethod.Get, Fapi, "/futures/data/topLongShortAccountRatio",
+            new RestParameters().Add("symbol", symbol).Add("period", period).Add("limit", limit).Add("startTime", startTime).Add("endTime", endTime),
+            Security.None, CallKind.Read, ParseList<LongShortRatioRecord>, ct);
+
+    /// <summary><c>GET /futures/data/topLongShortPositionRatio</c> (top traders, by position size).</summary>
+    public Task<BinanceResult<IReadOnlyList<LongShortRatioRecord>>> GetTopLongShortPositionRatioAsync(string symbol, string period,
+        int? limit = null, long? startTime = null, long? endTime = null, CancellationToken ct = default) =>
+        _t.SendAsync(HttpMethod.Get, Fapi, "/futures/data/topLongShortPositionRatio",
+            new RestParameters().Add("symbol", symbol).Add("period", period).Add("limit", limit).Add("startTime", startTime).Add("endTime", endTime),
+            Security.None, CallKind.Read, ParseList<LongShortRatioRecord>, ct);
+
+    /// <summary><c>GET /futures/data/takerlongshortRatio</c> (taker buy / sell volume per period).</summary>
+    public Task<BinanceResult<IReadOnlyList<TakerVolumeRecord>>> GetTakerBuySellVolumeAsync(string symbol, string period,
+        int? limit = null, long? startTime = null, long? endTime = null, CancellationToken ct = default) =>
+        _t.SendAsync(HttpMethod.Get, Fapi, "/futures/data/takerlongshortRatio",
+            new RestParameters().Add("symbol", symbol).Add("period", period).Add("limit", limit).Add("startTime", startTime).Add("endTime", endTime),
+            Security.None, CallKind.Read, ParseList<TakerVolumeRecord>, ct);
+
     private static long ParseServerTime(byte[] body)
     {
         using var doc = JsonDocument.Parse(body);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Arbitrage.Binance.Tapes;
 using Arbitrage.Simulator.Exchange;
 using Arbitrage.Simulator.Market;
 using Arbitrage.Simulator.Tape;
@@ -34,8 +35,11 @@ public sealed class MarketEndpoints(SimulatorState state, RestPipeline pipeline)
         }
         app.MapGet("/fapi/v1/premiumIndex", pipeline.Endpoint(1, EndpointSecurity.None, PremiumIndex));
         app.MapGet("/fapi/v1/fundingRate", pipeline.Endpoint(1, EndpointSecurity.None, FundingRate));
-        app.MapGet("/futures/data/openInterestHist", pipeline.Endpoint(1, EndpointSecurity.None, r => Sentiment(r, openInterest: true)));
-        app.MapGet("/futures/data/globalLongShortAccountRatio", pipeline.Endpoint(1, EndpointSecurity.None, r => Sentiment(r, openInterest: false)));
+        app.MapGet("/futures/data/openInterestHist", pipeline.Endpoint(1, EndpointSecurity.None, r => Sentiment(r, FuturesDataSeries.OpenInterest)));
+        app.MapGet("/futures/data/globalLongShortAccountRatio", pipeline.Endpoint(1, EndpointSecurity.None, r => Sentiment(r, FuturesDataSeries.GlobalAccounts)));
+        app.MapGet("/futures/data/topLongShortAccountRatio", pipeline.Endpoint(1, EndpointSecurity.None, r => Sentiment(r, FuturesDataSeries.TopAccounts)));
+        app.MapGet("/futures/data/topLongShortPositionRatio", pipeline.Endpoint(1, EndpointSecurity.None, r => Sentiment(r, FuturesDataSeries.TopPositions)));
+        app.MapGet("/futures/data/takerlongshortRatio", pipeline.Endpoint(1, EndpointSecurity.None, r => Sentiment(r, FuturesDataSeries.TakerVolume)));
     }
 
     private SymbolMarket MarketOf(BinanceRequest r) =>
@@ -392,7 +396,24 @@ public sealed class MarketEndpoints(SimulatorState state, RestPipeline pipeline)
     /// The tapes carry no open-interest or long/short data: these answer a flat, clearly synthetic series
     /// (open interest 10 000 contracts, ratio 1.0) on the period grid up to the tape's now.
     /// </summary>
-    private Answer Sentiment(BinanceRequest r, bool openInterest)
+    private enum FuturesDataSeries
+    {
+        OpenInterest,
+        GlobalAccounts,
+        TopAccounts,
+        TopPositions,
+        TakerVolume,
+    }
+
+    /// <summary>
+    /// The <c>/futures/data/*</c> statistics. For a symbol given metrics (<see cref="SimulatorOptions.Metrics"/>, e.g. the
+    /// recorded 5-minute CSV) the recorded points, selected as Binance does: both times → the first <c>limit</c> points
+    /// in [startTime, endTime]; startTime only → the first <c>limit</c> from it; endTime only, or neither (then the tape's
+    /// clock) → the last <c>limit</c> up to it; a longer period takes the points on its boundaries. Binance keeps only the
+    /// last 30 days; the simulator serves whatever it was given. Other symbols of the tape get flat placeholder values
+    /// (ratio 1, open interest 10,000) so live code always has an answer.
+    /// </summary>
+    private Answer Sentiment(BinanceRequest r, FuturesDataSeries series)
     {
         var period = r.Required("period");
         var periodMs = period switch
@@ -403,36 +424,83 @@ public sealed class MarketEndpoints(SimulatorState state, RestPipeline pipeline)
         };
         var limit = (int)(r.Long("limit") ?? 30);
         if (limit is < 1 or > 500) throw new SimRequestException(SimError.BadParameter("limit"));
+        var start = r.Long("startTime");
+        var end = r.Long("endTime");
+        if (start is { } s0 && end is { } e0 && s0 > e0) throw new SimRequestException(SimError.BadParameter("startTime"));
+        var symbol = r.Symbol();
+        if (state.Options.Metrics.TryGetValue(symbol, out var recorded))
+        {
+            long now;
+            lock (state.Sync) now = state.TapeNowMs;
+            var points = SelectPoints(recorded, periodMs, limit, start, end, now);
+            return Answer.Ok(JsonText.Write(w =>
+            {
+                w.WriteStartArray();
+                foreach (var p in points) WritePoint(w, symbol, series, p);
+                w.WriteEndArray();
+            }));
+        }
+
         lock (state.Sync)
         {
             var m = MarketOf(r);
-            var last = (r.Long("endTime") ?? state.TapeNowMs) / periodMs * periodMs;
+            var last = (end ?? state.TapeNowMs) / periodMs * periodMs;
             var price = m.LastPrice ?? 0m;
+            var placeholder = new FuturesMetricPoint(0, 10_000m, 10_000m * price, 1m, 1m, 1m, 1m, 0m, 0m);
             return Answer.Ok(JsonText.Write(w =>
             {
                 w.WriteStartArray();
                 for (var i = limit - 1; i >= 0; i--)
                 {
                     var ts = last - i * periodMs;
-                    if (r.Long("startTime") is { } s && ts < s) continue;
-                    w.WriteStartObject();
-                    w.WriteString("symbol", m.Symbol);
-                    if (openInterest)
-                    {
-                        w.WriteString("sumOpenInterest", "10000");
-                        w.Dec("sumOpenInterestValue", 10_000m * price);
-                    }
-                    else
-                    {
-                        w.WriteString("longShortRatio", "1.0000");
-                        w.WriteString("longAccount", "0.5000");
-                        w.WriteString("shortAccount", "0.5000");
-                    }
-                    w.WriteNumber("timestamp", ts);
-                    w.WriteEndObject();
+                    if (start is { } s && ts < s) continue;
+                    WritePoint(w, m.Symbol, series, placeholder with { TimeMs = ts });
                 }
                 w.WriteEndArray();
             }));
         }
+    }
+
+    private static IEnumerable<FuturesMetricPoint> SelectPoints(IReadOnlyList<FuturesMetricPoint> points, long periodMs, int limit,
+        long? start, long? end, long now)
+    {
+        var onPeriod = points.Where(p => p.TimeMs % periodMs == 0);
+        if (start is { } s)
+            return onPeriod.Where(p => p.TimeMs >= s && (end is not { } e || p.TimeMs <= e)).Take(limit);
+        var upTo = end ?? now;
+        return onPeriod.Where(p => p.TimeMs <= upTo).TakeLast(limit);
+    }
+
+    private static void WritePoint(Utf8JsonWriter w, string symbol, FuturesDataSeries series, FuturesMetricPoint p)
+    {
+        w.WriteStartObject();
+        if (series != FuturesDataSeries.TakerVolume) w.WriteString("symbol", symbol);
+        switch (series)
+        {
+            case FuturesDataSeries.OpenInterest:
+                w.Dec("sumOpenInterest", p.SumOpenInterest);
+                w.Dec("sumOpenInterestValue", p.SumOpenInterestValue);
+                break;
+            case FuturesDataSeries.TakerVolume:
+                w.Dec("buySellRatio", p.TakerBuySellRatio);
+                w.Dec("buyVol", p.TakerBuyVolume);
+                w.Dec("sellVol", p.TakerSellVolume);
+                break;
+            default:
+                // Binance: longAccount + shortAccount = 1 and longShortRatio = longAccount / shortAccount.
+                var ratio = series switch
+                {
+                    FuturesDataSeries.GlobalAccounts => p.GlobalAccountRatio,
+                    FuturesDataSeries.TopAccounts => p.TopAccountRatio,
+                    _ => p.TopPositionRatio,
+                };
+                w.Dec("longShortRatio", ratio);
+                w.Dec("longAccount", decimal.Round(ratio / (1m + ratio), 4));
+                w.Dec("shortAccount", decimal.Round(1m / (1m + ratio), 4));
+                break;
+        }
+
+        w.WriteNumber("timestamp", p.TimeMs);
+        w.WriteEndObject();
     }
 }

@@ -102,7 +102,7 @@ public sealed class ArbctlProcess : IAsyncDisposable
     public static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(string configPath, string? stdin, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         await using var p = Start(configPath, stdin, environment, args);
-        var exit = await p.WaitAsync(TimeSpan.FromSeconds(60));
+        var exit = await p.WaitAsync(TimeSpan.FromSeconds(180)); // a deadline for a loaded machine, not a speed check
         return (exit, p.Stdout, p.Stderr);
     }
 

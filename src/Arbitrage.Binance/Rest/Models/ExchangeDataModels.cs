@@ -68,5 +68,11 @@ public sealed record LongShortRatioRecord(
     [property: JsonPropertyName("shortAccount")] decimal ShortAccount,
     [property: JsonPropertyName("timestamp")] long Timestamp);
 
+public sealed record TakerVolumeRecord(
+    [property: JsonPropertyName("buySellRatio")] decimal BuySellRatio,
+    [property: JsonPropertyName("buyVol")] decimal BuyVolume,
+    [property: JsonPropertyName("sellVol")] decimal SellVolume,
+    [property: JsonPropertyName("timestamp")] long Timestamp);
+
 /// <summary>Query of <c>/fapi/v1/aggTrades</c>: by id (<see cref="FromId"/>) or by time window (at most 1 h).</summary>
 public sealed record AggTradesQuery(string Symbol, long? FromId = null, long? StartTime = null, long? EndTime = null, int? Limit = null);
