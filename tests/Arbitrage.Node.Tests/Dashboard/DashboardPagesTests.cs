@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Arbitrage.Node.Dashboard;
+using Arbitrage.Testing;
 using Microsoft.Playwright;
 
 namespace Arbitrage.Node.Tests.Dashboard;
@@ -385,6 +386,61 @@ public sealed class DashboardPagesTests(DashboardNode node)
         Assert.True(await page.Locator("[data-testid=attempts-table] tbody tr[data-attempt]").CountAsync() >= Math.Min(1, attempts.GetArrayLength()));
         await browser.ScreenshotAsync("triangles");
         browser.AssertNoErrors();
+    }
+
+    [SkippableFact]
+    public async Task Funding_page_shows_rates_history_statistics_and_the_carry_of_a_node_fed_mark_price_frames()
+    {
+        DashboardNode.RequireChromium();
+
+        // The demo tape has no markPrice frames: this node replays a recorded USD-M BTCUSDT tape that has them (the carry's symbol).
+        var work = Path.Combine(Path.GetTempPath(), "arb-dashboard", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(work);
+        var invite = "boot-" + Guid.NewGuid().ToString("N");
+        var tape = Path.Combine(RepoPaths.Fixtures, "binance_usdm_BTCUSDT_ws_depth0ms_bookTicker_trade_markPrice1s_2023-04-05T0000Z_head3000.hftbt.gz");
+        var funding = NodeProcess.Start(work, NodeProcess.TestEnvironment(work, invite), "--exchange", "sim", "--tape", tape, "--speed", "1");
+        try
+        {
+            var url = await funding.WaitListeningAsync(TimeSpan.FromSeconds(120));
+            using var admin = new NodeClient(url);
+            await admin.RegisterAndLoginAsync(invite);
+            var rates = await admin.WaitForAsync("/api/rates", (s, b) => s == HttpStatusCode.OK && b.GetArrayLength() > 0, TimeSpan.FromSeconds(90));
+            var history = await admin.WaitForAsync("/api/history?limit=5000&symbol=BTCUSDT", (s, b) => s == HttpStatusCode.OK && b.GetArrayLength() > 0, Deadline);
+
+            await using var browser = await DashboardPage.OpenAsync(node.Browser, url);
+            await browser.LoginAsync("admin");
+            var page = browser.Page;
+            await page.GotoAsync("/funding?s=BTCUSDT");
+            await browser.WaitReadyAsync();
+
+            var row = page.Locator("[data-testid=rates-table] tr[data-symbol=BTCUSDT]");
+            var cells = await row.Locator("td").AllTextContentsAsync();
+            Assert.Equal("BTCUSDT", cells[0]);
+            Assert.EndsWith(" USD", cells[1], StringComparison.Ordinal);
+            Assert.EndsWith(" %", cells[4], StringComparison.Ordinal);
+            Assert.Equal(Math.Round(rates[0].GetProperty("predictedRate").GetDecimal() * 100, 4), decimal.Parse(cells[4].TrimEnd('%', ' '), System.Globalization.CultureInfo.InvariantCulture));
+            Assert.EndsWith("% a year", cells[5], StringComparison.Ordinal);
+            Assert.Equal("8 h", cells[6]);
+
+            // The chart holds the settled history; the statistics name the interval's source; the carry of BTCUSDT is shown.
+            var points = int.Parse((await page.GetAttributeAsync("[data-testid=funding-chart]", "data-points"))!, System.Globalization.CultureInfo.InvariantCulture);
+            Assert.True(points >= history.GetArrayLength() && points > 0, $"{points} chart points for {history.GetArrayLength()} settlements");
+            var stats = await page.TextContentAsync("[data-testid=stats-values]");
+            Assert.Contains("8 h (stream)", stats, StringComparison.Ordinal);
+            Assert.Contains("%", await page.TextContentAsync("[data-testid=last-settled]"), StringComparison.Ordinal);
+            Assert.Equal(0, await page.Locator("[data-testid=no-carry]").CountAsync());
+            Assert.Equal("none", await page.TextContentAsync("[data-testid=carry-open]"));
+            var carry = await page.TextContentAsync("[data-testid=carry]");
+            Assert.Contains("% a year", carry, StringComparison.Ordinal);
+            Assert.DoesNotContain("null", carry, StringComparison.Ordinal);
+            await browser.ScreenshotAsync("funding-btcusdt");
+            browser.AssertNoErrors();
+        }
+        finally
+        {
+            await funding.DisposeAsync();
+            TestDatabases.DeleteQuietly(work);
+        }
     }
 
     private static async Task<int> ForgeAsync(IPage page, string method, string path, string? body) =>

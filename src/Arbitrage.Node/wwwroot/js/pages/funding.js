@@ -96,7 +96,7 @@ export async function fundingPage(main) {
     ['Notional', c.open ? usd(c.open.notionalUsd) : '–'],
     ['Predicted', c.predictedAnnualised === null ? '–' : annual(c.predictedAnnualised)],
     ['Auto-paused', c.autoPaused ? 'yes' : 'no', { class: c.autoPaused ? 'warn' : '' }],
-  ]), c.mark ? parts(c.mark) : null,
+  ]), ...(c.mark ? [h('h3', {}, 'Open position PnL'), parts(c.mark)] : []), h('h3', {}, 'Closed carries'),
   table(['Opened', 'Closed', 'Notional ', 'Funding ', 'Basis ', 'Fees ', 'Net ', 'Settlements ', 'Exit reason'], c.closed.map((x) => h('tr', {},
     cell(time(x.openedMs)), cell(time(x.closedMs)), numCell(usd(x.notionalUsd)), numCell(usd(x.fundingUsd), signClass(x.fundingUsd)), numCell(usd(x.basisPnlUsd), signClass(x.basisPnlUsd)),
     numCell(usd(x.feesUsd)), numCell(usd(x.netUsd), signClass(x.netUsd)), numCell(fixed(x.settlements, 0)), cell(x.exitReason))), { 'data-testid': 'carry-closed' }));
