@@ -66,7 +66,6 @@ public sealed class DashboardPagesTests(DashboardNode node)
         await page.SelectOptionAsync("#filter-strategy", string.Empty);
         await page.SelectOptionAsync("#filter-direction", string.Empty);
         await row.WaitForAsync();
-        await browser.ScreenshotAsync("signals");
 
         // A new signal arrives from the stream without a reload and is the API's too.
         await page.EvaluateAsync("() => { window.__navigations = performance.getEntriesByType('navigation').length; }");
@@ -76,6 +75,8 @@ public sealed class DashboardPagesTests(DashboardNode node)
         await node.Api["viewer1"].WaitForAsync("/api/signals?limit=50", (s, b) => s == HttpStatusCode.OK
             && b.GetProperty("items").EnumerateArray().Any(x => x.GetProperty("signalId").GetString() == liveId), Deadline);
         Assert.True(await page.EvaluateAsync<bool>("() => window.__navigations === performance.getEntriesByType('navigation').length"), "the page reloaded");
+        await live.Locator("details.breakdown summary").ClickAsync();
+        await browser.ScreenshotAsync("signals");
         browser.AssertNoErrors();
     }
 
