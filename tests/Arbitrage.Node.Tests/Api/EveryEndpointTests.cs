@@ -110,14 +110,20 @@ public sealed partial class EveryEndpointTests(ProbedNode probed)
     [
         "GET /", "GET /api/health", "GET /metrics", "GET /openapi/{documentName}.json", "GET /api/rates",
         "POST /api/auth/register", "POST /api/auth/login", "POST /api/auth/refresh", "POST /api/auth/logout",
-        "GET /symbol", "GET /risk", "GET /login", "GET /register", "POST /ui/session/login", "POST /ui/session/refresh", "POST /ui/session/logout",
+        "GET /symbol", "GET /signals", "GET /trades", "GET /funding", "GET /triangles", "GET /risk", "GET /audit", "GET /admin", "GET /login", "GET /register", "POST /ui/session/login", "POST /ui/session/refresh", "POST /ui/session/logout",
     ];
 
     private static readonly Dictionary<string, Case> Cases = new(StringComparer.Ordinal)
     {
         ["GET /"] = new("/"),
         ["GET /symbol"] = new("/symbol"),
+        ["GET /signals"] = new("/signals"),
+        ["GET /trades"] = new("/trades"),
+        ["GET /funding"] = new("/funding"),
+        ["GET /triangles"] = new("/triangles"),
         ["GET /risk"] = new("/risk"),
+        ["GET /audit"] = new("/audit"),
+        ["GET /admin"] = new("/admin"),
         ["GET /login"] = new("/login"),
         ["GET /register"] = new("/register"),
         ["GET /ui/session"] = new("/ui/session"),

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Arbitrage.Node.Dashboard;
 using Microsoft.Playwright;
 
 namespace Arbitrage.Node.Tests.Dashboard;
@@ -224,7 +225,7 @@ public sealed class DashboardBrowserTests(DashboardNode node)
         AssertStrictCsp(login!);
         AssertStrictCsp((await browser.Page.GotoAsync("/register"))!);
         await browser.LoginAsync("admin");
-        foreach (var path in new[] { "/", "/symbol", "/risk" })
+        foreach (var path in DashboardEndpoints.Pages)
         {
             var response = await browser.Page.GotoAsync(path);
             AssertStrictCsp(response!);
@@ -239,15 +240,17 @@ public sealed class DashboardBrowserTests(DashboardNode node)
     {
         DashboardNode.RequireChromium();
         await using var browser = await DashboardPage.OpenAsync(node, 390, 844);
-        await browser.LoginAsync("operator1");
-        foreach (var path in new[] { "/", "/symbol", "/risk" })
+
+        // The admin sees every page with every control (an admin is an operator too).
+        await browser.LoginAsync("admin");
+        foreach (var path in DashboardEndpoints.Pages)
         {
             await browser.Page.GotoAsync(path);
             await browser.WaitReadyAsync();
             var size = await browser.Page.EvaluateAsync<int[]>("() => [document.documentElement.scrollWidth, window.innerWidth]");
             var (scroll, width) = (size[0], size[1]);
             Assert.True(scroll <= width, $"{path}: page is {scroll} px wide in a {width} px viewport");
-            await browser.ScreenshotAsync("phone" + path.Replace('/', '-'));
+            await browser.ScreenshotAsync("phone" + (path == "/" ? "-overview" : path.Replace('/', '-')));
         }
 
         browser.AssertNoErrors();

@@ -146,11 +146,14 @@ public sealed class DashboardPage : IAsyncDisposable
 
     public List<string> Errors { get; } = [];
 
-    public static async Task<DashboardPage> OpenAsync(DashboardNode node, int width = 1280, int height = 800)
+    public static Task<DashboardPage> OpenAsync(DashboardNode node, int width = 1280, int height = 800) => OpenAsync(node.Browser, node.Url, width, height);
+
+    /// <summary>A page on another node (a test's own) in the shared browser.</summary>
+    public static async Task<DashboardPage> OpenAsync(IBrowser browser, Uri url, int width = 1280, int height = 800)
     {
-        var context = await node.Browser.NewContextAsync(new BrowserNewContextOptions
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions
         {
-            BaseURL = node.Url.ToString().TrimEnd('/'),
+            BaseURL = url.ToString().TrimEnd('/'),
             ViewportSize = new ViewportSize { Width = width, Height = height },
         });
         return new DashboardPage(context, await context.NewPageAsync());

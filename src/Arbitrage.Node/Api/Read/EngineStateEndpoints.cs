@@ -23,7 +23,8 @@ public static class EngineStateEndpoints
 
     public sealed record RiskView(
         bool KillSwitch, string? KilledBy, string? KillReason, bool TradingEnabled, IReadOnlyList<BreakerView> Breakers,
-        decimal DailyRealisedR, int ConsecutiveLosses, decimal? BalanceUsd, bool ExecutorReady, int OpenPositions, long NowMs);
+        decimal DailyRealisedR, int ConsecutiveLosses, decimal? BalanceUsd, bool ExecutorReady, int OpenPositions, long NowMs,
+        RiskParameters Parameters);
 
     public sealed record BreakerView(string Rule, string Reason, long SinceMs, long? UntilMs);
 
@@ -68,7 +69,8 @@ public static class EngineStateEndpoints
                 s.State.BalanceUsd,
                 s.ExecutorReady,
                 s.Positions.Count,
-                s.NowMs), ct));
+                s.NowMs,
+                s.State.Parameters), ct));
 
         api.MapGet("/risk/history", async (int? limit, long? before, string? kind, Database database, CancellationToken ct) =>
         {

@@ -1,9 +1,19 @@
 import { api, logout, schedule } from './session.js';
+import { opened } from './live.js';
 import { overview } from './pages/overview.js';
 import { symbolPage } from './pages/symbol.js';
+import { signalsPage } from './pages/signals.js';
+import { tradesPage } from './pages/trades.js';
+import { fundingPage } from './pages/funding.js';
+import { trianglesPage } from './pages/triangles.js';
 import { riskPage } from './pages/risk.js';
+import { auditPage } from './pages/audit.js';
+import { adminPage } from './pages/admin.js';
 
-const pages = { '/': overview, '/symbol': symbolPage, '/risk': riskPage };
+const pages = {
+  '/': overview, '/symbol': symbolPage, '/signals': signalsPage, '/trades': tradesPage, '/funding': fundingPage, '/triangles': trianglesPage,
+  '/risk': riskPage, '/audit': auditPage, '/admin': adminPage,
+};
 
 async function boot() {
   const session = await api('/ui/session');
@@ -12,15 +22,24 @@ async function boot() {
     user: session.username,
     role: session.role,
     canOperate: session.role === 'operator' || session.role === 'admin',
+    isAdmin: session.role === 'admin',
   };
   document.getElementById('who').textContent = `${session.username} (${session.role})`;
   document.getElementById('logout').addEventListener('click', logout);
   for (const a of document.querySelectorAll('nav a')) {
-    if (a.dataset.nav === location.pathname) a.setAttribute('aria-current', 'page');
+    // A page for a role the user lacks is not offered (the API refuses its calls anyway).
+    if (a.dataset.role === 'admin' && !ctx.isAdmin) a.remove();
+    else if (a.dataset.nav === location.pathname) a.setAttribute('aria-current', 'page');
   }
   const main = document.getElementById('main');
   const render = pages[location.pathname] || overview;
   await render(main, ctx);
+  // Pages without a stream (funding, audit, admin) say so instead of "connecting".
+  if (!opened()) {
+    const badge = document.getElementById('live');
+    badge.textContent = 'read on open';
+    badge.title = 'This page has no live stream: reload it to update.';
+  }
   main.dataset.ready = 'true';
 }
 

@@ -6,9 +6,15 @@ import { api } from './session.js';
 const EVENT_TYPES = ['IndicatorSnapshot', 'SignalEmitted', 'TradeClosed', 'TradeAborted', 'TradePlanned', 'SignalRejected', 'ReconciliationDifference',
   'ExecutorReady', 'TriangleEpisodeChanged', 'TriangleAttemptChanged', 'TradeResultRecorded', 'CircuitBroken', 'Resumed', 'KillSwitchEngaged',
   'KillSwitchReleased', 'HoldTimeoutAlerted', 'ForceCloseOrdered', 'SignalBlocked', 'RiskParametersSet', 'PositionCloseOrdered',
-  'TradingEnabledSet', 'ExecutionAlertRaised'];
+  'TradingEnabledSet', 'ExecutionAlertRaised', 'StrategyFileLoaded', 'StrategyFileRejected', 'StrategyFileRemoved'];
+
+let streams = 0;
+
+/** Whether the page opened a stream. */
+export const opened = () => streams > 0;
 
 export function openLive(topics, symbol, onEvent) {
+  streams += 1;
   const badge = document.getElementById('live');
   const query = new URLSearchParams({ topics: topics.join(',') });
   if (symbol) query.set('symbol', symbol);

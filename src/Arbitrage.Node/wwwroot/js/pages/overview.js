@@ -83,8 +83,8 @@ export async function overview(main) {
     cell(time(s.timeMs)), cell(s.strategyId), cell(s.symbol), cell(s.direction, s.direction === 'long' ? 'up' : 'down'),
     numCell(fixed(s.score, 2)), numCell(price(s.entry)));
 
-  const renderTriangles = (t) => fill(triangles, table(['Cycle', 'Venue', 'Start', 'End', 'Peak net ', 'Action'], [...t.open, ...t.recent].slice(0, 10).map((e) => h('tr', {},
-    cell(e.cycle), cell(e.venue), cell(time(e.startMs)), cell(e.endMs ? time(e.endMs) : 'open'), numCell(fixed(e.peakNetReturn * 10000, 1, 'bp')), cell(e.action)))));
+  const renderTriangles = (t) => fill(triangles, table(['Cycle', 'Venue', 'Start', 'End', 'Peak net ', 'Ended by'], [...t.open, ...t.recent].slice(0, 10).map((e) => h('tr', {},
+    cell(e.cycle), cell(e.venue), cell(time(e.startMs)), cell(e.endMs ? time(e.endMs) : 'open'), numCell(fixed(e.peakNetReturn * 10000, 1, 'bp')), cell(e.endedBy || '–')))));
 
   const [hl, rk, trades, pos, sig, tri] = await Promise.all([
     api('/api/health'), api('/api/risk'), api('/api/trades?limit=500'), api('/api/positions'), api('/api/signals?limit=10'), api('/api/triangles?limit=10')]);

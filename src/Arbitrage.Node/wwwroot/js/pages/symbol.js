@@ -1,13 +1,13 @@
 import { api } from '../session.js';
 import { openLive } from '../live.js';
-import { h, price, time, kv, fixed, qty, pct } from '../format.js';
+import { h, price, time, kv, fixed, qty, pct, r } from '../format.js';
 
 const CANDLE_SECONDS = 60;
 
 /**
  * One symbol: 1-minute candles of the last price with VWAP (30 m) from the indicator stream, CVD (30 m / 4 h / 24 h)
- * and ATR panes, signals marked on the candles, and the current indicator snapshot. The chart container exposes
- * data-candles (the candle count) and data-markers.
+ * and ATR panes, signals and trade entries/exits marked on the candles, and the current indicator snapshot. The chart
+ * container exposes data-candles (the candle count), data-markers (all markers) and data-trade-markers (entries and exits).
  */
 export async function symbolPage(main) {
   const health = await api('/api/health');
@@ -21,7 +21,7 @@ export async function symbolPage(main) {
 
   const picker = h('select', { id: 'symbol-picker', 'aria-label': 'Symbol' }, symbols.map((s) => h('option', { value: s, selected: s === symbol }, s)));
   picker.addEventListener('change', () => location.assign('/symbol?s=' + encodeURIComponent(picker.value)));
-  const chartBox = h('div', { class: 'chart', id: 'chart', 'data-testid': 'chart', 'data-candles': '0', 'data-markers': '0', role: 'img', 'aria-label': `${symbol} price, CVD and ATR chart` });
+  const chartBox = h('div', { class: 'chart', id: 'chart', 'data-testid': 'chart', 'data-candles': '0', 'data-markers': '0', 'data-trade-markers': '0', role: 'img', 'aria-label': `${symbol} price, CVD and ATR chart` });
   const snapshot = h('section', { class: 'card', 'data-testid': 'snapshot' }, h('h2', {}, 'Indicator snapshot'));
   main.replaceChildren(
     h('h1', {}, 'Symbol ', picker),
@@ -46,6 +46,8 @@ export async function symbolPage(main) {
   const atr = chart.addSeries(LW.LineSeries, { color: '#ef8f50', lineWidth: 1, title: 'ATR' }, 2);
   const markers = LW.createSeriesMarkers(candles, []);
   const markerList = [];
+  const tradesMarked = new Set();
+  let tradeMarkers = 0;
   let bar = null;
   let count = 0;
 
@@ -77,22 +79,44 @@ export async function symbolPage(main) {
     ], { 'data-testid': 'snapshot-values' }));
   };
 
-  const mark = (s) => {
-    const long = s.direction === 'long';
-    const t = Math.floor(s.timeMs / 1000 / CANDLE_SECONDS) * CANDLE_SECONDS;
-    markerList.push({ time: t, position: long ? 'belowBar' : 'aboveBar', color: long ? '#26a69a' : '#ef5350', shape: long ? 'arrowUp' : 'arrowDown', text: `${s.strategyId} ${fixed(s.score, 2)}` });
+  const bucket = (ms) => Math.floor(ms / 1000 / CANDLE_SECONDS) * CANDLE_SECONDS;
+  const show = () => {
     markerList.sort((a, b) => a.time - b.time);
     markers.setMarkers(markerList);
     chartBox.dataset.markers = String(markerList.length);
+    chartBox.dataset.tradeMarkers = String(tradeMarkers);
+  };
+
+  // The API and the stream write the direction as Long/Short (trades: long/short).
+  const mark = (s) => {
+    const long = String(s.direction).toLowerCase() === 'long';
+    markerList.push({ time: bucket(s.timeMs), position: long ? 'belowBar' : 'aboveBar', color: long ? '#26a69a' : '#ef5350', shape: long ? 'arrowUp' : 'arrowDown', text: `${s.strategyId} ${fixed(s.score, 2)}` });
+    show();
+  };
+
+  // A closed trade: its entry (a square on the entry side) and its exit (a circle with the exit reason and the result in R).
+  const markTrade = (t) => {
+    if (tradesMarked.has(t.signalId)) return;
+    tradesMarked.add(t.signalId);
+    const long = String(t.direction).toLowerCase() === 'long';
+    const win = Number(t.pnlR) > 0;
+    markerList.push(
+      { time: bucket(t.entryTimeMs), position: long ? 'belowBar' : 'aboveBar', color: '#4da3ff', shape: 'square', text: `entry ${long ? 'long' : 'short'} ${price(t.entry)}` },
+      { time: bucket(t.exitTimeMs), position: long ? 'aboveBar' : 'belowBar', color: win ? '#26a69a' : '#ef5350', shape: 'circle', text: `exit ${t.exitReason} ${r(t.pnlR)}` });
+    tradeMarkers += 2;
+    show();
   };
 
   const first = await api('/api/indicators/' + encodeURIComponent(symbol));
   if (first.last) onSnapshot(first.last);
   const past = await api('/api/signals?limit=100&symbol=' + encodeURIComponent(symbol));
   past.items.forEach(mark);
+  const trades = await api('/api/trades?limit=200&symbol=' + encodeURIComponent(symbol));
+  trades.forEach(markTrade);
 
-  openLive(['indicators', 'signals'], symbol, (type, data) => {
+  openLive(['indicators', 'signals', 'trades'], symbol, (type, data) => {
     if (type === 'IndicatorSnapshot') onSnapshot(data.values);
-    else if (type === 'SignalEmitted') mark(data);
+    else if (type === 'SignalEmitted' && data.symbol === symbol) mark(data);
+    else if (type === 'TradeClosed' && data.symbol === symbol) markTrade(data);
   });
 }
