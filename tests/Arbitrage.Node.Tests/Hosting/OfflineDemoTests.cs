@@ -77,10 +77,13 @@ public sealed partial class OfflineDemoTests(OfflineDemoNode demo) : IClassFixtu
     private static readonly string[] MayRepeat = ["ClusterSingletonManager state change [", "Singleton identified at ["];
 
     /// <summary>
-    /// Warnings that are true when they come: Akka's own note that its cluster heartbeat ran late because the CPU was
-    /// starved (on the 2-core test machine, with other test processes and builds beside the node). Nothing else.
+    /// Warnings that are true when they come, both Akka's own notes that the CPU was starved (on the 2-core test machine,
+    /// with other test processes and builds beside the node): its cluster heartbeat ran late, or a shard region asked the
+    /// starting coordinator for its shards' homes five times (2 s apart) before it answered — the messages stay buffered
+    /// and are delivered once it does (the other tests of this class read what they produced). Nothing else.
     /// </summary>
-    public static readonly string[] AllowedWarnings = ["- Scheduled sending of heartbeat was delayed."];
+    public static readonly string[] AllowedWarnings =
+        ["- Scheduled sending of heartbeat was delayed.", ": Requested shard homes ["];
 
     [Fact]
     public void Starts_quietly_without_warnings_dead_letters_or_repeated_lines()
