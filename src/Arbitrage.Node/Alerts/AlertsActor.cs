@@ -39,10 +39,11 @@ public sealed class AlertsActor : ReceiveActor, IWithUnboundedStash
         _settings = settings;
         _clock = clock;
 
+        // No ConfigureAwait(false) in these handlers: the continuation must run in the actor's context (Become, Stash).
         // Until the outbox's unsent alerts are handed over, new events wait: each channel keeps its order.
         ReceiveAsync<Start>(async _ =>
         {
-            await StartAsync().ConfigureAwait(false);
+            await StartAsync();
             Become(Running);
             Stash.UnstashAll();
         });
@@ -109,8 +110,8 @@ public sealed class AlertsActor : ReceiveActor, IWithUnboundedStash
     {
         try
         {
-            var pruned = await _outbox.PruneAsync(Now() - (long)_settings.Retention.TotalMilliseconds).ConfigureAwait(false);
-            var pending = await _outbox.PendingAsync().ConfigureAwait(false);
+            var pruned = await _outbox.PruneAsync(Now() - (long)_settings.Retention.TotalMilliseconds);
+            var pending = await _outbox.PendingAsync();
             var resent = 0;
             foreach (var entry in pending)
             {
@@ -148,7 +149,7 @@ public sealed class AlertsActor : ReceiveActor, IWithUnboundedStash
         IReadOnlyList<OutboxEntry> entries;
         try
         {
-            entries = await _outbox.AddAsync(alert, channels, Now()).ConfigureAwait(false);
+            entries = await _outbox.AddAsync(alert, channels, Now());
         }
         catch (DbException e)
         {
