@@ -21,6 +21,7 @@ public sealed class AlertSink : IAsyncDisposable
     private readonly List<Request> _requests = [];
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _lock = new();
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private AlertSink(WebApplication app) => _app = app;
 
@@ -56,6 +57,34 @@ public sealed class AlertSink : IAsyncDisposable
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         sink.BaseUrl = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
         return sink;
+    }
+
+    /// <summary>Waits, woken by each request, until <paramref name="condition"/> holds; fails after <paramref name="timeout"/>.</summary>
+    public async Task WaitForAsync(Func<AlertSink, bool> condition, TimeSpan timeout, string what)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        while (true)
+        {
+            Task changed;
+            lock (_lock)
+            {
+                changed = _changed.Task;
+            }
+
+            if (condition(this))
+            {
+                return;
+            }
+
+            try
+            {
+                await changed.WaitAsync(deadline.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                Assert.Fail($"{what}: not within {timeout.TotalSeconds:0} s; requests: {string.Join(", ", Requests.Select(r => $"{r.Status} {r.Path}"))}");
+            }
+        }
     }
 
     public void Script(params Reply[] replies)
@@ -105,6 +134,15 @@ public sealed class AlertSink : IAsyncDisposable
 
         context.Response.ContentType = "application/json";
         await context.Response.WriteAsync(reply.Body ?? "{}");
+        await context.Response.CompleteAsync();
+        TaskCompletionSource changed;
+        lock (_lock)
+        {
+            changed = _changed;
+            _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        changed.SetResult();
     }
 
     public sealed record Request(string Path, string Body, int Status, DateTimeOffset At);
