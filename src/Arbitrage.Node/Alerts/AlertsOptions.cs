@@ -63,6 +63,7 @@ public sealed record AlertsOptions
         {
             var prefix = "Alerts:" + char.ToUpperInvariant(name[0]) + name[1..];
             if (AlertSeverities.Parse(channel.MinSeverity) is null) return $"{prefix}:MinSeverity must be info, warning or critical, not '{channel.MinSeverity}'";
+            if (channel.Events.Length == 0) return $"{prefix}:Events is empty: name event kinds, or * for all but signal";
             if (channel.Events.FirstOrDefault(e => e != "*" && !AlertKinds.All.Contains(e)) is { } unknown)
             {
                 return $"{prefix}:Events: unknown event kind '{unknown}' (kinds: *, {string.Join(", ", AlertKinds.All)})";

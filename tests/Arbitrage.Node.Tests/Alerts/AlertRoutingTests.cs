@@ -120,6 +120,8 @@ public sealed class AlertRoutingTests
             (options with { Discord = options.Discord with { MinSeverity = "loud" } }).Validate());
         Assert.StartsWith("Alerts:Webhook:Events: unknown event kind 'fills'",
             (options with { Webhook = options.Webhook with { Events = ["fills"] } }).Validate(), StringComparison.Ordinal);
+        Assert.Equal("Alerts:Email:Events is empty: name event kinds, or * for all but signal",
+            (options with { Email = options.Email with { Events = [] } }).Validate());
         Assert.Equal("Alerts:Telegram:ChatIds: 'ops' is not a numeric chat id",
             (options with { Telegram = options.Telegram with { ChatIds = ["ops"] } }).Validate());
         var badUrl = (options with { Discord = options.Discord with { WebhookUrl = "not a url/secret-token" } }).Validate()!;
@@ -148,6 +150,31 @@ public sealed class AlertRoutingTests
         finally
         {
             dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void The_readme_alerts_section_names_every_event_kind_metric_and_secret()
+    {
+        var readme = File.ReadAllText(Path.Combine(Arbitrage.Testing.RepoPaths.Root, "README.md"));
+        var start = readme.IndexOf("\n## Alerts\n", StringComparison.Ordinal);
+        Assert.True(start >= 0, "README has no '## Alerts' section");
+        var end = readme.IndexOf("\n## ", start + 1, StringComparison.Ordinal);
+        var section = readme[start..end];
+        foreach (var kind in AlertKinds.All)
+        {
+            Assert.Contains($"`{kind}`", section, StringComparison.Ordinal);
+        }
+
+        foreach (var metric in new[] { AlertMetrics.Sent, AlertMetrics.Failed, AlertMetrics.Retried, AlertMetrics.Dropped, AlertMetrics.Coalesced })
+        {
+            Assert.Contains($"`{metric.Name}`", section, StringComparison.Ordinal);
+        }
+
+        Assert.Contains($"`{AlertMetrics.QueueDepth.Name}`", section, StringComparison.Ordinal);
+        foreach (var key in AlertsConfiguration.SecretKeys)
+        {
+            Assert.Contains($"`{key}`", section, StringComparison.Ordinal);
         }
     }
 

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace Arbitrage.Node.Alerts.Channels;
 
 /// <summary>
-/// The generic JSON webhook: POSTs <c>{"kind","severity","time_ms","text","dedup_key","symbol","strategy","channel"}</c>.
+/// The generic JSON webhook: POSTs <c>{"kind","severity","time_ms","text","dedup_key","symbol","strategy"}</c>.
 /// A receiver dedups on <c>dedup_key</c> (delivery is at least once).
 /// </summary>
 public sealed class WebhookSender(Uri url, HttpClient http) : IAlertSender
