@@ -52,6 +52,47 @@ public sealed class NodeAlertsTests : IDisposable
         Assert.DoesNotContain("secret-token", logs, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_node_killed_between_the_outbox_write_and_the_send_delivers_the_alert_once_after_its_restart()
+    {
+        await using var webhook = await AlertSink.StartAsync();
+        webhook.Default = AlertSink.Reply.ServerError(); // the receiver is down: the alert is written, not delivered
+        var env = NodeProcess.TestEnvironment(_work, Invite);
+        env["ARB__Alerts__Webhook__Url"] = new Uri(webhook.BaseUrl, "/in").ToString();
+        var tape = Path.Combine(RepoPaths.Fixtures, "BTCUSD_PERP-aggTrades-2026-05-08.head4500.csv");
+        string killKey;
+        await using (var node = NodeProcess.Start(_work, env, "--exchange", "sim", "--tape", tape, "--speed", "max"))
+        {
+            using var client = new NodeClient(await node.WaitListeningAsync(Deadline));
+            await client.RegisterAndLoginAsync(Invite);
+            var (killed, _) = await client.PostAsync("/api/ops/kill", new { reason = "crash test" });
+            Assert.True((int)killed < 300, $"kill: {killed}");
+            await webhook.WaitForAsync(s => s.Requests.Count >= 1, Deadline, "a first (refused) send");
+            killKey = JsonDocument.Parse(webhook.Requests[0].Body).RootElement.GetProperty("dedup_key").GetString()!;
+            node.Kill(); // SIGKILL: no graceful stop, the outbox row is still unsent
+            await node.WaitExitAsync(Deadline);
+        }
+
+        Assert.Empty(webhook.Delivered);
+        webhook.Default = AlertSink.Reply.Ok();
+        await using (var node = NodeProcess.Start(_work, env, "--exchange", "sim", "--tape", tape, "--speed", "max"))
+        {
+            using var client = new NodeClient(await node.WaitListeningAsync(Deadline));
+            await client.LoginAsync();
+            await webhook.WaitForAsync(s => s.Delivered.Count >= 1, Deadline, "the alert after the restart");
+
+            // Once: a resume after it is the next and only other delivery (the channel is ordered; a duplicate would come first).
+            var (resumed, _) = await client.PostAsync("/api/ops/resume");
+            Assert.True((int)resumed < 300, $"resume: {resumed}");
+            await webhook.WaitForAsync(s => s.Delivered.Count >= 2, Deadline, "the release alert");
+            Assert.Equal([killKey, "kill_switch_released"], webhook.Delivered.Select(r =>
+            {
+                var key = JsonDocument.Parse(r.Body).RootElement.GetProperty("dedup_key").GetString()!;
+                return key.StartsWith("kill_switch_released:", StringComparison.Ordinal) ? "kill_switch_released" : key;
+            }));
+        }
+    }
+
     private static string ReadShared(string path)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
