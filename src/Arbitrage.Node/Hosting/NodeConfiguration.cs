@@ -28,6 +28,9 @@ public static class NodeConfiguration
     /// Binds <see cref="NodeOptions"/>, lists as wholes (<see cref="ConfigurationLists"/>). Throws
     /// <see cref="InvalidOperationException"/> naming the key on a value of the wrong type.
     /// </summary>
-    public static NodeOptions Bind(IConfigurationRoot configuration) =>
-        ConfigurationLists.Apply(configuration, configuration.Get<NodeOptions>() ?? new NodeOptions());
+    public static NodeOptions Bind(IConfigurationRoot configuration)
+    {
+        var options = ConfigurationLists.Apply(configuration, configuration.Get<NodeOptions>() ?? new NodeOptions());
+        return options with { Alerts = Alerts.AlertsConfiguration.Apply(configuration, options.Alerts) };
+    }
 }

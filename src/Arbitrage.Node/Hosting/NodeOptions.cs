@@ -25,6 +25,8 @@ public sealed record NodeOptions
     public ExecutionOptions Execution { get; init; } = new();
 
     public TrianglesOptions Triangles { get; init; } = new();
+
+    public Alerts.AlertsOptions Alerts { get; init; } = new();
 }
 
 /// <summary><c>Triangles</c>: the live triangle detectors (configs in <c>strategies/triangles/</c>).</summary>

@@ -6,6 +6,7 @@ using Akka.Remote.Hosting;
 using Arbitrage.Binance.Streams;
 using Arbitrage.Engine.Feeds;
 using Arbitrage.Engine.Recording;
+using Arbitrage.Node.Alerts;
 using Arbitrage.Node.Api;
 using Arbitrage.Node.Api.Diagnostics;
 using Arbitrage.Node.Api.Errors;
@@ -47,6 +48,12 @@ public static class NodeProgram
         catch (InvalidOperationException e)
         {
             await Console.Error.WriteLineAsync($"arbitrage-node: configuration: {e.Message}").ConfigureAwait(false);
+            return StartupError.InvalidConfiguration;
+        }
+
+        if (Alerts.AlertsConfiguration.SecretInFile(builder.Configuration) is { } secretError)
+        {
+            await Console.Error.WriteLineAsync($"arbitrage-node: configuration: {secretError}").ConfigureAwait(false);
             return StartupError.InvalidConfiguration;
         }
 
@@ -216,6 +223,7 @@ public static class NodeProgram
                 startup.TriangleGateways);
             akka.WithTrading(options, startup.Database, startup.CarryGateway);
             akka.WithTriangles(options, startup);
+            akka.WithAlerts(options.Alerts, startup.Database);
             if (options.Recording.Tape is { } tapePath && startup.Streams is { } streams)
             {
                 akka.WithActors((system, registry) =>

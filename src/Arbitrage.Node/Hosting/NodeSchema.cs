@@ -19,5 +19,6 @@ public static class NodeSchema
         await new ProjectionStore(database).EnsureSchemaAsync(ReadModels.DefaultHandlers(), ct).ConfigureAwait(false);
         await FundingSchema.EnsureCreatedAsync(database, ct).ConfigureAwait(false);
         await AuthStore.EnsureSchemaAsync(database, ct).ConfigureAwait(false);
+        await new Alerts.AlertOutbox(database).EnsureSchemaAsync(ct).ConfigureAwait(false);
     }
 }

@@ -138,6 +138,11 @@ public static class StartupCheck
             return (null, new StartupError(triangles, StartupError.InvalidConfiguration));
         }
 
+        if (options.Alerts.Validate() is { } alerts)
+        {
+            return (null, new StartupError(alerts, StartupError.InvalidConfiguration));
+        }
+
         if (options.Exchange.Mode is not ("paper" or "live"))
         {
             return (null, new StartupError($"Exchange:Mode (--mode): must be 'paper' or 'live', got '{options.Exchange.Mode}'.", StartupError.InvalidConfiguration));

@@ -1,0 +1,102 @@
+using System.Text.Json;
+using Arbitrage.Testing;
+
+namespace Arbitrage.Node.Tests.Alerts;
+
+/// <summary>
+/// The alerts singleton in a real node process, configured only by ARB__Alerts__* environment variables: an operator's
+/// kill switch reaches the webhook and Discord (routing by Events and MinSeverity), and neither URL appears in the logs.
+/// </summary>
+public sealed class NodeAlertsTests : IDisposable
+{
+    private const string Invite = "alerts-invite-0123456789";
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+    private readonly string _work = Path.Combine(Path.GetTempPath(), "arb-alerts-" + Guid.NewGuid().ToString("N"));
+
+    public NodeAlertsTests() => Directory.CreateDirectory(_work);
+
+    public void Dispose() => TestDatabases.DeleteQuietly(_work);
+
+    [Fact]
+    public async Task Kill_and_resume_reach_the_channels_that_take_them_and_no_secret_is_logged()
+    {
+        await using var webhook = await AlertSink.StartAsync();
+        await using var discord = await AlertSink.StartAsync();
+        var env = NodeProcess.TestEnvironment(_work, Invite);
+        env["ARB__Alerts__Webhook__Url"] = new Uri(webhook.BaseUrl, "/in/webhook-secret-token").ToString();
+        env["ARB__Alerts__Webhook__Events"] = "kill_switch,kill_switch_released";
+        env["ARB__Alerts__Discord__WebhookUrl"] = new Uri(discord.BaseUrl, "/api/webhooks/1/discord-secret-token").ToString();
+        env["ARB__Alerts__Discord__MinSeverity"] = "critical";
+        var tape = Path.Combine(RepoPaths.Fixtures, "BTCUSD_PERP-aggTrades-2026-05-08.head4500.csv");
+        await using var node = NodeProcess.Start(_work, env, "--exchange", "sim", "--tape", tape, "--speed", "max");
+        using var client = new NodeClient(await node.WaitListeningAsync(Deadline));
+        await client.RegisterAndLoginAsync(Invite);
+
+        var (killed, _) = await client.PostAsync("/api/ops/kill", new { reason = "alerts test" });
+        Assert.True((int)killed < 300, $"kill: {killed}");
+        await webhook.WaitForAsync(s => s.Delivered.Count >= 1, Deadline, "kill alert on the webhook");
+        await discord.WaitForAsync(s => s.Delivered.Count >= 1, Deadline, "kill alert on Discord");
+
+        var (resumed, _) = await client.PostAsync("/api/ops/resume");
+        Assert.True((int)resumed < 300, $"resume: {resumed}");
+        await webhook.WaitForAsync(s => s.Delivered.Count >= 2, Deadline, "release alert on the webhook");
+
+        Assert.Equal(["kill_switch", "kill_switch_released"], webhook.Delivered.Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("kind").GetString()));
+        var content = JsonDocument.Parse(Assert.Single(discord.Delivered).Body).RootElement.GetProperty("content").GetString();
+        Assert.Contains("KILL SWITCH engaged by admin: alerts test", content, StringComparison.Ordinal); // the release is a warning: below critical
+        var metrics = await client.Http.GetStringAsync("/metrics");
+        Assert.Contains("arb_alerts_sent_total{channel=\"webhook\"} 2", metrics, StringComparison.Ordinal);
+        Assert.Contains("arb_alerts_sent_total{channel=\"discord\"} 1", metrics, StringComparison.Ordinal);
+        var logs = node.Stdout + node.Stderr + string.Concat(Directory.GetFiles(Path.Combine(_work, "logs")).Select(f => ReadShared(f)));
+        Assert.Contains("Alerts: channels webhook, discord", logs, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret-token", logs, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_node_killed_between_the_outbox_write_and_the_send_delivers_the_alert_once_after_its_restart()
+    {
+        await using var webhook = await AlertSink.StartAsync();
+        webhook.Default = AlertSink.Reply.ServerError(); // the receiver is down: the alert is written, not delivered
+        var env = NodeProcess.TestEnvironment(_work, Invite);
+        env["ARB__Alerts__Webhook__Url"] = new Uri(webhook.BaseUrl, "/in").ToString();
+        var tape = Path.Combine(RepoPaths.Fixtures, "BTCUSD_PERP-aggTrades-2026-05-08.head4500.csv");
+        string killKey;
+        await using (var node = NodeProcess.Start(_work, env, "--exchange", "sim", "--tape", tape, "--speed", "max"))
+        {
+            using var client = new NodeClient(await node.WaitListeningAsync(Deadline));
+            await client.RegisterAndLoginAsync(Invite);
+            var (killed, _) = await client.PostAsync("/api/ops/kill", new { reason = "crash test" });
+            Assert.True((int)killed < 300, $"kill: {killed}");
+            await webhook.WaitForAsync(s => s.Requests.Count >= 1, Deadline, "a first (refused) send");
+            killKey = JsonDocument.Parse(webhook.Requests[0].Body).RootElement.GetProperty("dedup_key").GetString()!;
+            node.Kill(); // SIGKILL: no graceful stop, the outbox row is still unsent
+            await node.WaitExitAsync(Deadline);
+        }
+
+        Assert.Empty(webhook.Delivered);
+        webhook.Default = AlertSink.Reply.Ok();
+        await using (var node = NodeProcess.Start(_work, env, "--exchange", "sim", "--tape", tape, "--speed", "max"))
+        {
+            using var client = new NodeClient(await node.WaitListeningAsync(Deadline));
+            await client.LoginAsync();
+            await webhook.WaitForAsync(s => s.Delivered.Count >= 1, Deadline, "the alert after the restart");
+
+            // Once: a resume after it is the next and only other delivery (the channel is ordered; a duplicate would come first).
+            var (resumed, _) = await client.PostAsync("/api/ops/resume");
+            Assert.True((int)resumed < 300, $"resume: {resumed}");
+            await webhook.WaitForAsync(s => s.Delivered.Count >= 2, Deadline, "the release alert");
+            Assert.Equal([killKey, "kill_switch_released"], webhook.Delivered.Select(r =>
+            {
+                var key = JsonDocument.Parse(r.Body).RootElement.GetProperty("dedup_key").GetString()!;
+                return key.StartsWith("kill_switch_released:", StringComparison.Ordinal) ? "kill_switch_released" : key;
+            }));
+        }
+    }
+
+    private static string ReadShared(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+}
