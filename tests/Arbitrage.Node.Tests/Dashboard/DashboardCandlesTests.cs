@@ -44,6 +44,10 @@ public sealed class DashboardCandlesTests(DashboardNode node)
         Assert.Equal(HttpStatusCode.BadRequest, tooMany);
         Assert.Contains("spans 1001 candles of 1m; at most 1000", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
 
+        // Without from: 1,000 candles back from an unaligned to, not 1,001.
+        var (unaligned, _) = await viewer.GetAsync($"/api/candles/BTCUSD_PERP?interval=1m&to={to + 5}");
+        Assert.Equal(HttpStatusCode.OK, unaligned);
+
         // A login is required.
         using var anonymous = new HttpClient { BaseAddress = node.Url };
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/candles/BTCUSD_PERP")).StatusCode);

@@ -58,10 +58,12 @@ public static partial class CandleEndpoints
             if (to is null)
             {
                 var newest = await store.NewestTimeAsync(upper, ct).ConfigureAwait(false);
-                to = newest is { } n ? (n / interval + 1) * interval : from ?? DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+                to = newest is { } n ? (n / interval + 1) * interval
+                    : from is { } f ? f + MaxCandles * interval : DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
             }
 
-            from ??= Math.Max(0, to.Value - MaxCandles * interval);
+            // Without from: the start of the candle 1,000 candles before the one holding to − 1.
+            from ??= Math.Max(0, ((to.Value - 1) / interval + 1 - MaxCandles) * interval);
             if (from.Value >= to.Value)
             {
                 return FieldProblem.Of("from", "before to");

@@ -83,7 +83,6 @@ public static partial class ReadEndpoints
             return Results.Ok(new Page<AuditRow>(rows, rows.Count == limit ? rows[^1].Seq : null));
         }).WithName("Audit");
         app.MapTriangleEndpoints();
-        app.MapCandleEndpoints();
         return app;
     }
 
