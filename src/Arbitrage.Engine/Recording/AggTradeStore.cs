@@ -68,6 +68,32 @@ public sealed class AggTradeStore(Database database)
         return result;
     }
 
+    /// <summary>Trades of a symbol with <paramref name="fromMs"/> ≤ time_ms &lt; <paramref name="toMs"/>, in agg-id order, streamed.</summary>
+    public async IAsyncEnumerable<Trade> ReadTimeRangeAsync(string symbol, long fromMs, long toMs, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT agg_id, price, quantity, time_ms, is_buyer_maker FROM agg_trades WHERE symbol = @s AND time_ms >= @f AND time_ms < @t ORDER BY agg_id";
+        Add(command, "@s", symbol);
+        Add(command, "@f", fromMs);
+        Add(command, "@t", toMs);
+        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+        {
+            yield return new Trade(reader.GetInt64(0), reader.GetDouble(1), reader.GetDouble(2), reader.GetInt64(3), reader.GetBoolean(4));
+        }
+    }
+
+    /// <summary>The time of the newest stored trade of a symbol, or null when it has none.</summary>
+    public async Task<long?> NewestTimeAsync(string symbol, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT MAX(time_ms) FROM agg_trades WHERE symbol = @s";
+        Add(command, "@s", symbol);
+        return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) is { } v and not DBNull ? Convert.ToInt64(v, System.Globalization.CultureInfo.InvariantCulture) : null;
+    }
+
     private static async Task<int> InsertSqliteAsync(SqliteConnection connection, string symbol, ReadOnlyMemory<Trade> trades, CancellationToken ct)
     {
         await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(ct).ConfigureAwait(false);

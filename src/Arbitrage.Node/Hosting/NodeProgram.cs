@@ -251,6 +251,7 @@ public static class NodeProgram
         app.MapAuthEndpoints();
         app.MapReadEndpoints();
         app.MapEngineStateEndpoints();
+        app.MapCandleEndpoints(); // the configured symbols' candles (ConfiguredSymbols, as the state reads)
         app.MapOpsEndpoints();
         app.MapFundingEndpoints();
         return app;

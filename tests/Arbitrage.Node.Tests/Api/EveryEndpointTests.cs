@@ -154,6 +154,8 @@ public sealed partial class EveryEndpointTests(ProbedNode probed)
         ["GET /api/carry/{symbol}"] = new("/api/carry/BTCUSD_PERP", BadPaths: [("/api/carry/BTC-USDT", HttpStatusCode.BadRequest, "symbol"), ("/api/carry/ZZPROBE0", HttpStatusCode.NotFound, "ZZPROBE0")]),
         ["GET /api/strategies"] = new("/api/strategies"),
         ["GET /api/indicators/{symbol}"] = new("/api/indicators/BTCUSD_PERP", BadPaths: [("/api/indicators/BTC-USDT", HttpStatusCode.BadRequest, "symbol"), ("/api/indicators/ZZPROBE0", HttpStatusCode.NotFound, "ZZPROBE0")]),
+        ["GET /api/candles/{symbol}"] = new("/api/candles/BTCUSD_PERP", [("interval=7m", "interval"), ("from=abc", "from"), ("from=0&to=60000060001", "to")],
+            [("/api/candles/BTC-USDT", HttpStatusCode.BadRequest, "symbol"), ("/api/candles/ZZPROBE0", HttpStatusCode.NotFound, "ZZPROBE0")]),
         ["GET /api/trades"] = new("/api/trades", [("limit=abc", "limit"), ("limit=5000", "limit"), ("symbol=BTC-USDT", "symbol")]),
         ["POST /api/ops/kill"] = new("/api/ops/kill"),
         ["POST /api/ops/resume"] = new("/api/ops/resume"),

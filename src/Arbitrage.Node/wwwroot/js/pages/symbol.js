@@ -5,9 +5,9 @@ import { h, price, time, kv, fixed, qty, pct, r } from '../format.js';
 const CANDLE_SECONDS = 60;
 
 /**
- * One symbol: 1-minute candles of the last price with VWAP (30 m) from the indicator stream, CVD (30 m / 4 h / 24 h)
+ * One symbol: 1-minute candles (the recorded trades' history, then the last price live) with VWAP (30 m) from the indicator stream, CVD (30 m / 4 h / 24 h)
  * and ATR panes, signals and trade entries/exits marked on the candles, and the current indicator snapshot. The chart
- * container exposes data-candles (the candle count), data-markers (all markers) and data-trade-markers (entries and exits).
+ * container exposes data-candles (the candle count), data-history-candles (those drawn from GET /api/candles on open), data-markers (all markers) and data-trade-markers (entries and exits).
  */
 export async function symbolPage(main) {
   const health = await api('/api/health');
@@ -106,6 +106,17 @@ export async function symbolPage(main) {
     tradeMarkers += 2;
     show();
   };
+
+  // History: the node's recorded trades as 1-minute candles (GET /api/candles); the live ticks continue the last one.
+  const history = await api(`/api/candles/${encodeURIComponent(symbol)}?interval=1m`);
+  if (history.length) {
+    candles.setData(history.map((c) => ({ time: c.timeMs / 1000, open: c.open, high: c.high, low: c.low, close: c.close })));
+    const last = history[history.length - 1];
+    bar = { time: last.timeMs / 1000, open: last.open, high: last.high, low: last.low, close: last.close };
+    count = history.length;
+    chartBox.dataset.candles = String(count);
+  }
+  chartBox.dataset.historyCandles = String(history.length);
 
   const first = await api('/api/indicators/' + encodeURIComponent(symbol));
   if (first.last) onSnapshot(first.last);

@@ -12,7 +12,8 @@ export async function trianglesPage(main) {
   const attempts = h('section', { class: 'card', 'data-testid': 'attempts' }, h('h2', {}, 'Attempts and outcomes'));
   main.replaceChildren(h('h1', {}, 'Triangles'), h('div', { class: 'grid' }, open, cycles), recent, attempts);
 
-  const episodeRows = (list) => list.map((e) => h('tr', { 'data-cycle': e.cycle },
+  // An episode is (venue, config, cycle, start): the row carries them for the tests and the live update.
+  const episodeRows = (list) => list.map((e) => h('tr', { 'data-venue': e.venue, 'data-config': e.configId, 'data-cycle': e.cycle, 'data-start': e.startMs },
     cell(e.venue), cell(e.cycle), cell(e.startAsset), numCell(fixed(e.notional, 2, e.startAsset)), cell(time(e.startMs)),
     cell(e.endMs ? time(e.endMs) : h('span', { class: 'ok' }, 'open')), numCell(duration(((e.endMs ?? e.peakMs) - e.startMs) / 1000)),
     numCell(fixed(e.evaluations, 0)), numCell(bp(e.peakNetReturn), signClass(e.peakNetReturn)), cell(time(e.peakMs)), cell(e.endedBy || '–')));
@@ -23,7 +24,7 @@ export async function trianglesPage(main) {
     recent.replaceChildren(recent.firstChild, table(episodeHeaders, episodeRows(view.recent), { 'data-testid': 'episodes-table' }));
     cycles.replaceChildren(cycles.firstChild, table(['Venue', 'Config', 'Cycle', 'Episodes ', 'Best net ', 'Best at'],
       view.cycles.map((c) => h('tr', { 'data-cycle': c.cycle }, cell(c.venue), cell(c.configId), cell(c.cycle), numCell(fixed(c.episodes, 0)),
-        numCell(bp(c.bestNetReturn), signClass(c.bestNetReturn)), cell(time(c.bestMs))))), { 'data-testid': 'cycles-table' });
+        numCell(bp(c.bestNetReturn), signClass(c.bestNetReturn)), cell(time(c.bestMs)))), { 'data-testid': 'cycles-table' }));
     attempts.replaceChildren(attempts.firstChild, table(['Start', 'Venue', 'Cycle', 'Outcome', 'Legs filled ', 'Start amount ', 'End amount ', 'PnL ', 'PnL (USD) ', 'Fees ', 'Slippage ', 'Detail'],
       list.map((a) => h('tr', { 'data-attempt': a.attemptId },
         cell(time(a.startMs)), cell(a.venue), cell(a.cycle), cell(a.outcome || 'in flight', a.outcome === 'completed' ? 'ok' : a.outcome ? 'bad' : 'warn'),
