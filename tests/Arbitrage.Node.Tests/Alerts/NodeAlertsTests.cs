@@ -160,6 +160,21 @@ public sealed class NodeAlertsTests : IDisposable
         await api.WaitForAsync(_ => RepliesTo(999).Length >= 1, Deadline, "the kill alert in the alert chat");
         Assert.Contains("KILL SWITCH engaged by otto: telegram drill", Assert.Single(RepliesTo(999)), StringComparison.Ordinal);
 
+        // The reads answer what GET /api/positions and /api/risk return; a banned user is refused at the next command.
+        api.PushMessage(viewerChat, "/positions");
+        api.PushMessage(viewerChat, "/risk");
+        await api.WaitForAsync(_ => RepliesTo(viewerChat).Length >= 4, Deadline, "the positions and risk replies");
+        var (_, positions) = await admin.GetAsync("/api/positions");
+        var symbols = positions.EnumerateArray().Select(p => p.GetProperty("symbol").GetString()!).ToArray();
+        Assert.Equal(symbols.Length == 0 ? "positions: none open" : "positions: " + symbols[0] + " since ",
+            symbols.Length == 0 ? RepliesTo(viewerChat)[2] : RepliesTo(viewerChat)[2][..("positions: " + symbols[0] + " since ").Length]);
+        Assert.StartsWith("risk: running, trading on, ", RepliesTo(viewerChat)[3], StringComparison.Ordinal);
+        var (banned, _) = await admin.PostAsync("/api/admin/users/vera/ban");
+        Assert.True((int)banned < 300, $"ban: {banned}");
+        api.PushMessage(viewerChat, "/status");
+        await api.WaitForAsync(_ => RepliesTo(viewerChat).Length >= 5, Deadline, "the reply to a banned user");
+        Assert.Equal("refused: user vera is banned", RepliesTo(viewerChat)[4]);
+
         var logs = node.Stdout + node.Stderr + string.Concat(Directory.GetFiles(Path.Combine(_work, "logs")).Select(f => ReadShared(f)));
         Assert.Contains($"a message from chat {strangerChat}, which is not allow-listed, ignored", logs, StringComparison.Ordinal);
         Assert.DoesNotContain("stranger-words", logs, StringComparison.Ordinal);
