@@ -30,9 +30,12 @@ public sealed class AlertsActor : ReceiveActor, IWithUnboundedStash
     private readonly TimeProvider _clock;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<string, IActorRef> _queues = new(StringComparer.Ordinal);
+    private readonly Props? _commands;
 
-    public AlertsActor(IReadOnlyList<AlertChannel> channels, AlertOutbox outbox, IActorRef? mediator, AlertsSettings settings, TimeProvider clock)
+    /// <param name="commands">The Telegram commands' poller (<see cref="TelegramCommandsActor"/>), run as a child: one per cluster.</param>
+    public AlertsActor(IReadOnlyList<AlertChannel> channels, AlertOutbox outbox, IActorRef? mediator, AlertsSettings settings, TimeProvider clock, Props? commands = null)
     {
+        _commands = commands;
         _channels = channels;
         _outbox = outbox;
         _mediator = mediator;
@@ -52,8 +55,9 @@ public sealed class AlertsActor : ReceiveActor, IWithUnboundedStash
 
     public IStash Stash { get; set; } = null!;
 
-    public static Props Props(IReadOnlyList<AlertChannel> channels, AlertOutbox outbox, IActorRef? mediator, AlertsSettings settings, TimeProvider? clock = null) =>
-        Akka.Actor.Props.Create(() => new AlertsActor(channels, outbox, mediator, settings, clock ?? TimeProvider.System));
+    public static Props Props(
+        IReadOnlyList<AlertChannel> channels, AlertOutbox outbox, IActorRef? mediator, AlertsSettings settings, TimeProvider? clock = null, Props? commands = null) =>
+        Akka.Actor.Props.Create(() => new AlertsActor(channels, outbox, mediator, settings, clock ?? TimeProvider.System, commands));
 
     protected override void PreStart()
     {
@@ -61,6 +65,11 @@ public sealed class AlertsActor : ReceiveActor, IWithUnboundedStash
         {
             var gate = new FloodGate(_settings.FloodThreshold, _settings.FloodWindow);
             _queues[c.Route.Channel] = Context.ActorOf(AlertChannelActor.Props(c.Sender, _outbox, gate, _settings.Backoff, _clock), c.Route.Channel);
+        }
+
+        if (_commands is not null)
+        {
+            Context.ActorOf(_commands, "telegram-commands");
         }
 
         Self.Tell(Start.Instance);

@@ -48,6 +48,8 @@ public sealed record AlertsOptions
             if (!IsHttpUrl(Telegram.ApiBaseUrl)) return $"Alerts:Telegram:ApiBaseUrl is not an absolute http(s) URL: '{Telegram.ApiBaseUrl}'";
             if (Telegram.ChatIds.Length == 0) return "Alerts:Telegram:ChatIds: the bot token is set but no chat id is (ARB__Alerts__Telegram__ChatIds=12345,-100678)";
             if (Telegram.ChatIds.FirstOrDefault(c => !long.TryParse(c, out _)) is { } bad) return $"Alerts:Telegram:ChatIds: '{bad}' is not a numeric chat id";
+            if (Telegram.Commands.Keys.FirstOrDefault(c => !long.TryParse(c, out _)) is { } badChat) return $"Alerts:Telegram:Commands:{badChat}: '{badChat}' is not a numeric chat id";
+            if (Telegram.Commands.FirstOrDefault(c => string.IsNullOrWhiteSpace(c.Value)) is { Key: { } noUser }) return $"Alerts:Telegram:Commands:{noUser}: no username (the bridge user this chat acts as)";
         }
 
         if (!string.IsNullOrWhiteSpace(Email.Host))
@@ -116,6 +118,13 @@ public sealed record TelegramAlertOptions : AlertChannelOptions
     public string ApiBaseUrl { get; init; } = "https://api.telegram.org";
 
     public string[] ChatIds { get; init; } = [];
+
+    /// <summary>
+    /// <c>Alerts:Telegram:Commands:&lt;chatId&gt;=&lt;username&gt;</c>: the chats whose commands (<c>/status</c>, <c>/positions</c>,
+    /// <c>/risk</c>, <c>/kill</c>, <c>/resume</c>) are obeyed, each acting as a user of the bridge with that user's role.
+    /// Empty: no polling.
+    /// </summary>
+    public Dictionary<string, string> Commands { get; init; } = new(StringComparer.Ordinal);
 }
 
 /// <summary><c>Alerts:Email</c> (SMTP).</summary>

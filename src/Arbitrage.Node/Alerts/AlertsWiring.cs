@@ -1,9 +1,15 @@
+using Akka.Actor;
 using Akka.Cluster.Hosting;
+using Akka.DependencyInjection;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Hosting;
 using Arbitrage.Engine.Persistence;
 using Arbitrage.Node.Alerts.Channels;
+using Arbitrage.Node.Api;
+using Arbitrage.Node.Api.Ops;
+using Arbitrage.Node.Auth;
 using Arbitrage.Node.Hosting;
+using Telegram.Bot;
 
 namespace Arbitrage.Node.Alerts;
 
@@ -23,9 +29,32 @@ public static class AlertsWiring
 
         return akka.WithSingleton<AlertsSingleton>(
             "alerts",
-            (system, _, _) => AlertsActor.Props(Channels(options), new AlertOutbox(database), DistributedPubSub.Get(system).Mediator, AlertsSettings.From(options)),
+            (system, registry, resolver) => AlertsActor.Props(Channels(options), new AlertOutbox(database), DistributedPubSub.Get(system).Mediator, AlertsSettings.From(options),
+                commands: Commands(options.Telegram, system, registry, resolver)),
             new ClusterSingletonOptions { Role = ClusterNodeOptions.EngineRole },
             createProxyToo: false);
+    }
+
+    /// <summary>The Telegram commands' poller when <c>Alerts:Telegram:Commands</c> names a chat (and the bot token is set), else null.</summary>
+    private static Akka.Actor.Props? Commands(TelegramAlertOptions options, ActorSystem system, IActorRegistry registry, IDependencyResolver resolver)
+    {
+        if (string.IsNullOrWhiteSpace(options.BotToken) || options.Commands.Count == 0)
+        {
+            return null;
+        }
+
+        const int pollSeconds = 25;
+        var http = new HttpClient { Timeout = TimeSpan.FromSeconds(pollSeconds + options.TimeoutSeconds) };
+        var bot = new TelegramBotClient(new TelegramBotClientOptions(options.BotToken, options.ApiBaseUrl.TrimEnd('/')) { RetryCount = 0 }, http);
+        var commands = new TelegramCommands(
+            TelegramCommands.ChatsOf(options),
+            resolver.GetService<AuthStore>(),
+            resolver.GetService<IAuditLog>(),
+            resolver.GetService<IRiskOps>(),
+            system,
+            registry,
+            resolver.GetService<NodeInfo>());
+        return TelegramCommandsActor.Props(bot, commands, pollSeconds);
     }
 
     /// <summary>The configured channels with their senders (each with its own HttpClient and timeout).</summary>

@@ -99,6 +99,8 @@ public sealed class AlertRoutingTests
             ["Alerts:Telegram:BotToken"] = "123:abc",
             ["Alerts:Telegram:ApiBaseUrl"] = "http://127.0.0.1:9",
             ["Alerts:Telegram:ChatIds"] = "42,-100123",
+            ["Alerts:Telegram:Commands:42"] = "otto",
+            ["Alerts:Telegram:Commands:-100123"] = "vera",
             ["Alerts:Email:Host"] = "127.0.0.1",
             ["Alerts:Email:Port"] = "2525",
             ["Alerts:Email:From"] = "node@example.org",
@@ -112,6 +114,7 @@ public sealed class AlertRoutingTests
         Assert.Null(options.Validate());
         Assert.Equal(["kill_switch", "circuit_broken"], options.Discord.Events);
         Assert.Equal(["42", "-100123"], options.Telegram.ChatIds);
+        Assert.Equal(new Dictionary<long, string> { [42] = "otto", [-100123] = "vera" }, TelegramCommands.ChatsOf(options.Telegram));
         Assert.Equal(["ops@example.org", "cto@example.org"], options.Email.To);
         Assert.Equal(2525, options.Email.Port);
         Assert.Equal(["webhook", "discord", "telegram", "email"], options.Channels().Select(c => c.Name));
@@ -124,6 +127,10 @@ public sealed class AlertRoutingTests
             (options with { Email = options.Email with { Events = [] } }).Validate());
         Assert.Equal("Alerts:Telegram:ChatIds: 'ops' is not a numeric chat id",
             (options with { Telegram = options.Telegram with { ChatIds = ["ops"] } }).Validate());
+        Assert.Equal("Alerts:Telegram:Commands:ops: 'ops' is not a numeric chat id",
+            (options with { Telegram = options.Telegram with { Commands = new() { ["ops"] = "otto" } } }).Validate());
+        Assert.Equal("Alerts:Telegram:Commands:7: no username (the bridge user this chat acts as)",
+            (options with { Telegram = options.Telegram with { Commands = new() { ["7"] = " " } } }).Validate());
         var badUrl = (options with { Discord = options.Discord with { WebhookUrl = "not a url/secret-token" } }).Validate()!;
         Assert.StartsWith("Alerts:Discord:WebhookUrl", badUrl, StringComparison.Ordinal);
         Assert.DoesNotContain("secret-token", badUrl, StringComparison.Ordinal); // a secret never in a message

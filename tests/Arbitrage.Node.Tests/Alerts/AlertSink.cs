@@ -13,6 +13,8 @@ namespace Arbitrage.Node.Tests.Alerts;
 /// <summary>
 /// An HTTP server on 127.0.0.1 (a free port) standing in for Discord, Telegram or a webhook receiver: it records every
 /// request and answers each with the next scripted reply (429 with <c>retry_after</c>, 5xx, a held answer), else 200.
+/// As the Bot API it also serves <c>getUpdates</c>: the updates pushed with <see cref="PushMessage"/> from the requested
+/// offset on, held as a long poll until one is there (or the request's <c>timeout</c> passes).
 /// </summary>
 public sealed class AlertSink : IAsyncDisposable
 {
@@ -21,7 +23,9 @@ public sealed class AlertSink : IAsyncDisposable
     private readonly List<Request> _requests = [];
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _lock = new();
+    private readonly List<string> _updates = [];
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource _pushed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private AlertSink(WebApplication app) => _app = app;
 
@@ -87,6 +91,31 @@ public sealed class AlertSink : IAsyncDisposable
         }
     }
 
+    /// <summary>A Bot API update: a text message from <paramref name="chatId"/> (update ids 1, 2, ...).</summary>
+    public void PushMessage(long chatId, string text)
+    {
+        TaskCompletionSource pushed;
+        lock (_lock)
+        {
+            var id = _updates.Count + 1;
+            _updates.Add(System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>
+            {
+                ["update_id"] = id,
+                ["message"] = new Dictionary<string, object>
+                {
+                    ["message_id"] = id,
+                    ["date"] = 1_760_000_000,
+                    ["chat"] = new Dictionary<string, object> { ["id"] = chatId, ["type"] = "private" },
+                    ["text"] = text,
+                },
+            }));
+            pushed = _pushed;
+            _pushed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        pushed.SetResult();
+    }
+
     public void Script(params Reply[] replies)
     {
         lock (_lock)
@@ -110,6 +139,12 @@ public sealed class AlertSink : IAsyncDisposable
     {
         using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
         var body = await reader.ReadToEndAsync();
+        if (context.Request.Path.Value?.EndsWith("/getUpdates", StringComparison.Ordinal) == true)
+        {
+            await GetUpdatesAsync(context, body);
+            return;
+        }
+
         Reply reply;
         lock (_lock)
         {
@@ -143,6 +178,40 @@ public sealed class AlertSink : IAsyncDisposable
         }
 
         changed.SetResult();
+    }
+
+    private async Task GetUpdatesAsync(HttpContext context, string body)
+    {
+        var request = body.Length == 0 ? default : System.Text.Json.JsonDocument.Parse(body).RootElement;
+        var offset = request.ValueKind == System.Text.Json.JsonValueKind.Object && request.TryGetProperty("offset", out var o) ? o.GetInt32() : 1;
+        var timeout = request.ValueKind == System.Text.Json.JsonValueKind.Object && request.TryGetProperty("timeout", out var t) ? t.GetInt32() : 0;
+        using var poll = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+        poll.CancelAfter(TimeSpan.FromSeconds(timeout));
+        string[] updates;
+        while (true)
+        {
+            Task pushed;
+            lock (_lock)
+            {
+                updates = [.. _updates.Skip(Math.Max(offset, 1) - 1)];
+                pushed = _pushed.Task;
+            }
+
+            if (updates.Length > 0 || poll.IsCancellationRequested)
+            {
+                break;
+            }
+
+            await Task.WhenAny(pushed, Task.Delay(Timeout.Infinite, poll.Token).ContinueWith(_ => { }, TaskScheduler.Default));
+        }
+
+        lock (_lock)
+        {
+            _requests.Add(new Request(context.Request.Path + context.Request.QueryString, body, 200, DateTimeOffset.UtcNow));
+        }
+
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync($"{{\"ok\":true,\"result\":[{string.Join(",", updates)}]}}");
     }
 
     public sealed record Request(string Path, string Body, int Status, DateTimeOffset At);

@@ -93,6 +93,94 @@ public sealed class NodeAlertsTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task Telegram_commands_obey_allow_listed_chats_by_their_users_roles_audited_via_telegram()
+    {
+        const long viewerChat = 111, operatorChat = 222, strangerChat = 333;
+        await using var api = await AlertSink.StartAsync();
+        api.Default = AlertSink.Reply.Ok("""{"ok":true,"result":{"message_id":1,"date":1760000000,"chat":{"id":1,"type":"private"},"text":"x"}}""");
+        var env = NodeProcess.TestEnvironment(_work, Invite);
+        env["ARB__Alerts__Telegram__BotToken"] = "123456:cmd-secret-token";
+        env["ARB__Alerts__Telegram__ApiBaseUrl"] = api.BaseUrl.ToString();
+        env["ARB__Alerts__Telegram__ChatIds"] = "999";
+        env["ARB__Alerts__Telegram__Events"] = "kill_switch"; // alerts go to chat 999, command replies to the commanding chat
+        env[$"ARB__Alerts__Telegram__Commands__{viewerChat}"] = "vera";
+        env[$"ARB__Alerts__Telegram__Commands__{operatorChat}"] = "otto";
+        var tape = Path.Combine(RepoPaths.Fixtures, "BTCUSD_PERP-aggTrades-2026-05-08.head4500.csv");
+        await using var node = NodeProcess.Start(_work, env, "--exchange", "sim", "--tape", tape, "--speed", "max");
+        var url = await node.WaitListeningAsync(Deadline);
+        using var admin = new NodeClient(url);
+        await admin.RegisterAndLoginAsync(Invite);
+        foreach (var (username, role) in new[] { ("vera", "viewer"), ("otto", "operator") })
+        {
+            var (created, invite) = await admin.PostAsync("/api/admin/invites", new { role });
+            Assert.True((int)created < 300, $"invite: {created}");
+            using var user = new NodeClient(url);
+            await user.RegisterAndLoginAsync(invite.GetProperty("code").GetString()!, username);
+        }
+
+        string[] RepliesTo(long chat) => [.. api.Delivered.Where(r => r.Path.EndsWith("/sendMessage", StringComparison.Ordinal))
+            .Select(r => JsonDocument.Parse(r.Body).RootElement).Where(b => b.GetProperty("chat_id").GetInt64() == chat).Select(b => b.GetProperty("text").GetString()!)];
+
+        // A stranger's chat first, then the viewer's: the viewer's answer proves the stranger's update was handled (ignored).
+        api.PushMessage(strangerChat, "/kill stranger-words");
+        api.PushMessage(viewerChat, "/kill viewer tries");
+        await api.WaitForAsync(_ => RepliesTo(viewerChat).Length >= 1, Deadline, "the reply to the viewer");
+        Assert.Equal("refused: your role (viewer) cannot kill", RepliesTo(viewerChat)[0]);
+        Assert.Empty(RepliesTo(strangerChat));
+        var (_, risk) = await admin.GetAsync("/api/risk");
+        Assert.False(risk.GetProperty("killSwitch").GetBoolean());
+
+        api.PushMessage(viewerChat, "/status");
+        await api.WaitForAsync(_ => RepliesTo(viewerChat).Length >= 2, Deadline, "the status reply");
+        Assert.Matches("^node .+; cluster Up, 1 member\\(s\\); risk: running, ", RepliesTo(viewerChat)[1]);
+
+        api.PushMessage(operatorChat, "/kill telegram drill");
+        await api.WaitForAsync(_ => RepliesTo(operatorChat).Length >= 1, Deadline, "the reply to the kill");
+        Assert.StartsWith("kill: done: ", RepliesTo(operatorChat)[0], StringComparison.Ordinal);
+        (_, risk) = await admin.GetAsync("/api/risk");
+        Assert.True(risk.GetProperty("killSwitch").GetBoolean());
+        Assert.Equal("otto", risk.GetProperty("killedBy").GetString());
+        Assert.Equal("telegram drill", risk.GetProperty("killReason").GetString());
+
+        api.PushMessage(operatorChat, "/resume");
+        await api.WaitForAsync(_ => RepliesTo(operatorChat).Length >= 2, Deadline, "the reply to the resume");
+        Assert.StartsWith("resume: done: ", RepliesTo(operatorChat)[1], StringComparison.Ordinal);
+        (_, risk) = await admin.GetAsync("/api/risk");
+        Assert.False(risk.GetProperty("killSwitch").GetBoolean());
+
+        // Audited like the HTTP ops, with the user and via telegram; the viewer's refusal is not (HTTP's 403 is not either).
+        var audit = await admin.WaitForAsync("/api/audit?user=otto", (_, b) => b.GetProperty("items").GetArrayLength() >= 2
+            && b.GetProperty("items").EnumerateArray().All(r => r.GetProperty("completedMs").ValueKind == JsonValueKind.Number), Deadline); // the projection follows
+        var rows = audit.GetProperty("items").EnumerateArray().Reverse().ToList();
+        Assert.Equal(["otto kill", "otto resume"], rows.Select(r => $"{r.GetProperty("user").GetString()} {r.GetProperty("command").GetString()}"));
+        Assert.All(rows, r => Assert.Equal("telegram", r.GetProperty("arguments").GetProperty("via").GetString()));
+        Assert.Equal("telegram drill", rows[0].GetProperty("arguments").GetProperty("reason").GetString());
+        Assert.All(rows, r => Assert.StartsWith("done: ", r.GetProperty("result").GetString(), StringComparison.Ordinal));
+        await api.WaitForAsync(_ => RepliesTo(999).Length >= 1, Deadline, "the kill alert in the alert chat");
+        Assert.Contains("KILL SWITCH engaged by otto: telegram drill", Assert.Single(RepliesTo(999)), StringComparison.Ordinal);
+
+        // The reads answer what GET /api/positions and /api/risk return; a banned user is refused at the next command.
+        api.PushMessage(viewerChat, "/positions");
+        api.PushMessage(viewerChat, "/risk");
+        await api.WaitForAsync(_ => RepliesTo(viewerChat).Length >= 4, Deadline, "the positions and risk replies");
+        var (_, positions) = await admin.GetAsync("/api/positions");
+        var symbols = positions.EnumerateArray().Select(p => p.GetProperty("symbol").GetString()!).ToArray();
+        Assert.Equal(symbols.Length == 0 ? "positions: none open" : "positions: " + symbols[0] + " since ",
+            symbols.Length == 0 ? RepliesTo(viewerChat)[2] : RepliesTo(viewerChat)[2][..("positions: " + symbols[0] + " since ").Length]);
+        Assert.StartsWith("risk: running, trading on, ", RepliesTo(viewerChat)[3], StringComparison.Ordinal);
+        var (banned, _) = await admin.PostAsync("/api/admin/users/vera/ban");
+        Assert.True((int)banned < 300, $"ban: {banned}");
+        api.PushMessage(viewerChat, "/status");
+        await api.WaitForAsync(_ => RepliesTo(viewerChat).Length >= 5, Deadline, "the reply to a banned user");
+        Assert.Equal("refused: user vera is banned", RepliesTo(viewerChat)[4]);
+
+        var logs = node.Stdout + node.Stderr + string.Concat(Directory.GetFiles(Path.Combine(_work, "logs")).Select(f => ReadShared(f)));
+        Assert.Contains($"a message from chat {strangerChat}, which is not allow-listed, ignored", logs, StringComparison.Ordinal);
+        Assert.DoesNotContain("stranger-words", logs, StringComparison.Ordinal);
+        Assert.DoesNotContain("cmd-secret-token", logs, StringComparison.Ordinal);
+    }
+
     private static string ReadShared(string path)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);

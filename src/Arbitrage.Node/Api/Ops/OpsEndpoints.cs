@@ -186,26 +186,13 @@ public static partial class OpsEndpoints
     private static async Task<IResult> RunAsync(
         HttpContext http, string user, IAuditLog audit, string command, Dictionary<string, string> arguments, Func<CancellationToken, Task<OpsOutcome>> execute)
     {
-        var ct = http.RequestAborted;
-        var auditId = await audit.BeginAsync(user, command, JsonSerializer.Serialize(arguments), ct).ConfigureAwait(false);
+        var (auditId, outcome) = await AuditedAsync(user, audit, command, arguments, execute, http.RequestAborted).ConfigureAwait(false);
         if (auditId is null)
         {
-            return Unavailable("the audit log is unavailable; the command was not run");
-        }
-
-        OpsOutcome outcome;
-        try
-        {
-            // Not the request token: once audited, the command runs to its own timeout even if the client leaves.
-            outcome = await execute(CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is TimeoutException or OperationCanceledException or Akka.Actor.AskTimeoutException)
-        {
-            outcome = OpsOutcome.Unavailable("the target did not answer in time");
+            return Unavailable(outcome.Detail);
         }
 
         var status = outcome.Status.ToString().ToLowerInvariant();
-        await audit.CompleteAsync(auditId, $"{status}: {outcome.Detail}", CancellationToken.None).ConfigureAwait(false);
         if (outcome.Status == OpsStatus.Done)
         {
             return Results.Ok(new OpsResponse(auditId, command, status, outcome.Detail));
@@ -224,6 +211,36 @@ public static partial class OpsEndpoints
                 extensions: audited),
             _ => Unavailable(outcome.Detail, audited),
         };
+    }
+
+    /// <summary>
+    /// One operator command, audited: the intent is persisted BEFORE it runs (no audit id → not run, an unavailable
+    /// outcome and a null id), the result after. The HTTP ops and the Telegram commands both go through here.
+    /// </summary>
+    public static async Task<(string? AuditId, OpsOutcome Outcome)> AuditedAsync(
+        string user, IAuditLog audit, string command, IReadOnlyDictionary<string, string> arguments, Func<CancellationToken, Task<OpsOutcome>> execute, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(audit);
+        ArgumentNullException.ThrowIfNull(execute);
+        var auditId = await audit.BeginAsync(user, command, JsonSerializer.Serialize(arguments), ct).ConfigureAwait(false);
+        if (auditId is null)
+        {
+            return (null, OpsOutcome.Unavailable("the audit log is unavailable; the command was not run"));
+        }
+
+        OpsOutcome outcome;
+        try
+        {
+            // Not the caller's token: once audited, the command runs to its own timeout even if the caller leaves.
+            outcome = await execute(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException or Akka.Actor.AskTimeoutException)
+        {
+            outcome = OpsOutcome.Unavailable("the target did not answer in time");
+        }
+
+        await audit.CompleteAsync(auditId, $"{outcome.Status.ToString().ToLowerInvariant()}: {outcome.Detail}", CancellationToken.None).ConfigureAwait(false);
+        return (auditId, outcome);
     }
 
     private static IResult Unavailable(string detail, Dictionary<string, object?>? extensions = null)
