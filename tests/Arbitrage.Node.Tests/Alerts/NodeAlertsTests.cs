@@ -44,9 +44,15 @@ public sealed class NodeAlertsTests : IDisposable
         Assert.Equal(["kill_switch", "kill_switch_released"], webhook.Delivered.Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("kind").GetString()));
         var content = JsonDocument.Parse(Assert.Single(discord.Delivered).Body).RootElement.GetProperty("content").GetString();
         Assert.Contains("KILL SWITCH engaged by admin: alerts test", content, StringComparison.Ordinal); // the release is a warning: below critical
-        var metrics = await client.Http.GetStringAsync("/metrics");
-        Assert.Contains("arb_alerts_sent_total{channel=\"webhook\"} 2", metrics, StringComparison.Ordinal);
-        Assert.Contains("arb_alerts_sent_total{channel=\"discord\"} 1", metrics, StringComparison.Ordinal);
+        // The sink counts a delivery when it answers; the node counts it when the answer reaches it: wait for both counters.
+        var metrics = "";
+        var deadline = DateTime.UtcNow + Deadline;
+        while (!(metrics.Contains("arb_alerts_sent_total{channel=\"webhook\"} 2", StringComparison.Ordinal)
+                 && metrics.Contains("arb_alerts_sent_total{channel=\"discord\"} 1", StringComparison.Ordinal)))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the node's alert counters never reached webhook 2 / discord 1:\n" + metrics);
+            metrics = await client.Http.GetStringAsync("/metrics");
+        }
         var logs = node.Stdout + node.Stderr + string.Concat(Directory.GetFiles(Path.Combine(_work, "logs")).Select(f => ReadShared(f)));
         Assert.Contains("Alerts: channels webhook, discord", logs, StringComparison.Ordinal);
         Assert.DoesNotContain("secret-token", logs, StringComparison.Ordinal);
