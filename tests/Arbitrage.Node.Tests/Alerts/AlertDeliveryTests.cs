@@ -105,6 +105,40 @@ public sealed class AlertDeliveryTests(ITestOutputHelper output) : Akka.TestKit.
         await AwaitConditionAsync(async () => (await new AlertOutbox(_database).PendingAsync()).Count == 0, Deadline);
     }
 
+    /// <summary>
+    /// The receiver gone for a minute (its port closed: every send refused at once). The channel keeps retrying the head
+    /// with backoff (capped at 2 s here) without skipping it; when the receiver is back at its address every alert arrives,
+    /// in order, once, and the outbox is empty.
+    /// </summary>
+    [Fact]
+    public async Task A_sink_down_for_a_minute_gets_every_alert_later_in_order()
+    {
+        var sink = await AlertSink.StartAsync();
+        var address = sink.BaseUrl;
+        await sink.DisposeAsync(); // down
+        var channel = new AlertChannel(AlertRoute.From("webhook-down", new WebhookAlertOptions()),
+            new NamedSender("webhook-down", new WebhookSender(new Uri(address, "/in"), new HttpClient { Timeout = TimeSpan.FromSeconds(30) })));
+        var settings = Fast() with { Backoff = new AlertBackoff(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(2)) };
+        var alerts = Start(settings, channel);
+        for (var i = 1; i <= 5; i++)
+        {
+            alerts.Tell(AlertEvents.Closed("sig-" + i));
+        }
+
+        // The scenario is a minute of outage: the wait is its length, and the channel must keep trying all along.
+        var down = System.Diagnostics.Stopwatch.StartNew();
+        await AwaitConditionAsync(() => Task.FromResult(down.Elapsed >= TimeSpan.FromMinutes(1)), TimeSpan.FromSeconds(75), TimeSpan.FromSeconds(1));
+        var retried = AlertMetrics.Retried.WithLabels("webhook-down").Value;
+        Assert.True(retried >= 20, $"retried {retried} times in a minute (backoff capped at 2 s)");
+        Assert.Equal(5, (await new AlertOutbox(_database).PendingAsync()).Count);
+
+        await using var back = await AlertSink.StartAsync(address.Port);
+        await AwaitConditionAsync(() => Task.FromResult(back.Delivered.Count == 5), Deadline);
+        Assert.Equal(Enumerable.Range(1, 5).Select(i => "trade_closed:sig-" + i), back.Delivered.Select(DedupKey));
+        await AwaitConditionAsync(async () => (await new AlertOutbox(_database).PendingAsync()).Count == 0, Deadline);
+        Assert.Equal(5, back.Requests.Count); // each once
+    }
+
     [Fact]
     public async Task A_slow_channel_delays_no_other_channel()
     {

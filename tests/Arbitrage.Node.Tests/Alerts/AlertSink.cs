@@ -49,10 +49,11 @@ public sealed class AlertSink : IAsyncDisposable
     /// <summary>The requests answered 2xx: what the channel delivered.</summary>
     public IReadOnlyList<Request> Delivered => [.. Requests.Where(r => r.Status is >= 200 and < 300)];
 
-    public static async Task<AlertSink> StartAsync()
+    /// <summary>Starts on <paramref name="port"/> (0: a free one; a given port brings a stopped receiver back at its address).</summary>
+    public static async Task<AlertSink> StartAsync(int port = 0)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         builder.Logging.ClearProviders();
         var app = builder.Build();
         var sink = new AlertSink(app);
