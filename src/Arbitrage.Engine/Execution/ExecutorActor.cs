@@ -545,6 +545,12 @@ public sealed class ExecutorActor : ReceivePersistentActor, IWithTimers
                 case TradeClosed or TradeAborted or SignalRejected or ReconciliationDifference or PositionWrittenOff:
                     ReportTo.Tell(e);
                     break;
+                case OrderFilled f when _state.Orders.TryGetValue(f.ClientOrderId, out var order):
+                    var intent = order.Intent;
+                    ReportTo.Tell(new OrderFillReported(
+                        f.ClientOrderId, intent.SignalId, intent.Symbol, _state.Trades.TryGetValue(intent.SignalId, out var trade) ? trade.Plan.StrategyId : null,
+                        intent.Leg, intent.Side, f.Quantity, f.Price, f.FeeUsd, order.FilledQuantity, intent.Quantity, f.TimeMs));
+                    break;
             }
 
             if (e is TradeClosed) RequestBalance();

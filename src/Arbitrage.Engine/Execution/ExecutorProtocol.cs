@@ -72,6 +72,26 @@ public sealed record ExecutorStatus(bool Ready, ExecutorState State) : INoSerial
 
 // ---- to the risk guard (the parent) ----
 
+/// <summary>
+/// An order of a trade filled (all or part): what the operator's phone hears (<c>order_filled</c> alerts). Sent after the
+/// fill is journaled; published by the guard (risk topic). <paramref name="StrategyId"/> is null for an order whose trade is
+/// no longer known (adopted at reconciliation).
+/// </summary>
+[Manifest("order-fill-reported.v1")]
+public sealed record OrderFillReported(
+    string ClientOrderId,
+    string SignalId,
+    string Symbol,
+    string? StrategyId,
+    OrderLeg Leg,
+    Side Side,
+    decimal Quantity,
+    decimal Price,
+    decimal FeeUsd,
+    decimal FilledQuantity,
+    decimal OrderQuantity,
+    long TimeMs) : IWireMessage;
+
 /// <summary>Recovery and reconciliation are done: signals are accepted from now on. Published by the guard (risk topic).</summary>
 [Manifest("executor-ready.v1")]
 public sealed record ExecutorReady(int OpenTrades, int Differences) : IWireMessage;

@@ -9,6 +9,7 @@ using Arbitrage.Core.Strategies;
 using Arbitrage.Engine.Execution;
 using Arbitrage.Engine.Persistence;
 using Arbitrage.Engine.Supervision;
+using Arbitrage.Engine.Topics;
 
 namespace Arbitrage.Engine.Risk;
 
@@ -48,6 +49,7 @@ public sealed class RiskGuardActor : ReceivePersistentActor
     private long _nowMs;
     private bool _tradingEnabled = true;
     private bool? _gatewayConnected;
+    private bool _exchangeOutageReported;
 
     public RiskGuardActor(RiskGuardSettings settings, IExchangeGateway gateway, IActorRef? publisher)
     {
@@ -108,6 +110,13 @@ public sealed class RiskGuardActor : ReceivePersistentActor
         Command<GatewayConnection>(m =>
         {
             // What the gateway itself reports (live: the user-data stream), at the guard's event time.
+            if (m.Connected == _exchangeOutageReported) // a drop not yet reported, or the recovery of one that was
+            {
+                _exchangeOutageReported = !m.Connected;
+                Publish(new ConnectionChanged(ConnectionChanged.Exchange, null, m.Connected,
+                    m.Connected ? "the exchange account's connection is back" : "the exchange account's connection is down", _clockStarted ? _nowMs : null));
+            }
+
             _gatewayConnected = m.Connected;
             if (m.Connected) Carry(RiskRules.OnExchangeConnected(_state, _nowMs), null);
             else if (_clockStarted) _state = RiskRules.OnExchangeDisconnected(_state, _nowMs);
@@ -149,6 +158,7 @@ public sealed class RiskGuardActor : ReceivePersistentActor
                 Publish(t.Payload);
             });
         });
+        Command<OrderFillReported>(Publish);
         Command<PositionWrittenOff>(Publish);
         Command<TradeAborted>(Publish);
         Command<SignalRejected>(Publish);

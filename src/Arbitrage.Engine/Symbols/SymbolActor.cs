@@ -55,6 +55,7 @@ public sealed class SymbolActor : ReceivePersistentActor, ITickSink, IWithTimers
     private DateTime _lastEventWallUtc = DateTime.MinValue;
     private string _feedStatus = "pushed";
     private bool _feedUp;
+    private bool _outageReported;
     private string? _catchingUp; // what the trade catch-up waits for, while ids are missing
     private long _tradeGaps;
     private long _missingTrades;
@@ -136,6 +137,7 @@ public sealed class SymbolActor : ReceivePersistentActor, ITickSink, IWithTimers
         {
             _feedUp = s.Connected;
             _feedStatus = s.Connected ? "connected" : "down: " + s.Reason;
+            ReportConnection(s.Connected, s.Reason);
             Sender.Tell(new FeedAck());
         });
         Command<FeedCatchUp>(c =>
@@ -166,6 +168,7 @@ public sealed class SymbolActor : ReceivePersistentActor, ITickSink, IWithTimers
         {
             _feedUp = false;
             _feedStatus = "failed: " + f.Cause.Message;
+            ReportConnection(false, "the stream failed: " + f.Cause.Message);
             _log.Error(f.Cause, "Market-data stream of {0} failed", _symbol);
         });
         Command<Heartbeat>(_ =>
@@ -183,6 +186,22 @@ public sealed class SymbolActor : ReceivePersistentActor, ITickSink, IWithTimers
     public override string PersistenceId { get; }
 
     public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <summary>
+    /// Publishes a feed outage and its recovery, for the alerts: transitions only, so a flapping connection is one message
+    /// per change and the first connection at start is none.
+    /// </summary>
+    private void ReportConnection(bool up, string detail)
+    {
+        if (up != _outageReported)
+        {
+            return; // up and no outage reported, or down and already reported
+        }
+
+        _outageReported = !up;
+        _mediator.Tell(new Publish(EngineTopics.Connections,
+            new ConnectionChanged(ConnectionChanged.Feed, _symbol, up, detail, _lastEventMs == long.MinValue ? null : _lastEventMs)));
+    }
 
     private string FeedStatus => _feedUp && _catchingUp is { } why ? "catching up: " + why : _feedStatus;
 

@@ -21,6 +21,9 @@ public static class EngineTopics
     /// <summary>Triangle opportunity episodes opened and closed (<c>TriangleEpisodeChanged</c>), every venue.</summary>
     public const string Triangles = "triangles";
 
+    /// <summary>Market-data feed outages and recoveries (<see cref="ConnectionChanged"/>), every symbol.</summary>
+    public const string Connections = "connections";
+
     /// <summary>One symbol's indicator snapshots.</summary>
     public static string IndicatorsOf(string symbol) => "indicators." + symbol;
 }

@@ -9,6 +9,7 @@ public static class AlertKinds
     public const string KillSwitchReleased = "kill_switch_released";
     public const string HoldTimeout = "hold_timeout";
     public const string ForceClose = "force_close";
+    public const string OrderFilled = "order_filled";
     public const string TradeClosed = "trade_closed";
     public const string TradeAborted = "trade_aborted";
     public const string ExecutionAlert = "execution_alert";
@@ -17,6 +18,8 @@ public static class AlertKinds
     public const string AccountNotReady = "account_not_ready";
     public const string TriangleAttempt = "triangle_attempt";
     public const string Cluster = "cluster";
+    public const string Feed = "feed";
+    public const string ExchangeConnection = "exchange_connection";
 
     /// <summary>Every signal a strategy emits: only for channels that list it by name (a phone, not the ops room).</summary>
     public const string Signal = "signal";
@@ -26,7 +29,8 @@ public static class AlertKinds
 
     public static readonly IReadOnlyList<string> All =
     [
-        CircuitBroken, RiskResumed, KillSwitch, KillSwitchReleased, HoldTimeout, ForceClose, TradeClosed, TradeAborted,
-        ExecutionAlert, PositionWrittenOff, Reconciliation, AccountNotReady, TriangleAttempt, Cluster, Signal,
+        CircuitBroken, RiskResumed, KillSwitch, KillSwitchReleased, HoldTimeout, ForceClose, OrderFilled, TradeClosed,
+        TradeAborted, ExecutionAlert, PositionWrittenOff, Reconciliation, AccountNotReady, TriangleAttempt, Cluster, Feed,
+        ExchangeConnection, Signal,
     ];
 }

@@ -7,6 +7,7 @@ using Arbitrage.Core.Serialization;
 using Arbitrage.Core.Strategies;
 using Arbitrage.Core.Triangles.Execution;
 using Arbitrage.Engine.Execution;
+using Arbitrage.Engine.Topics;
 using Arbitrage.Engine.Triangles;
 
 namespace Arbitrage.Node.Alerts;
@@ -51,6 +52,23 @@ public static class AlertTemplates
             AlertKinds.ExecutionAlert, AlertSeverity.Critical, a.AtMs,
             $"🚨 {a.Symbol}: execution alert {a.Kind.Code()}{(a.SignalId is null ? "" : " (signal " + a.SignalId + ")")}: {a.Detail}",
             $"{AlertKinds.ExecutionAlert}:{a.Kind.Code()}:{a.Symbol}:{a.SignalId}:{a.AtMs}", a.Symbol),
+        OrderFillReported f => new Alert(
+            AlertKinds.OrderFilled, AlertSeverity.Info, f.TimeMs,
+            $"{(f.Leg == OrderLeg.Entry ? "🟢" : "🔵")} {f.Symbol} {LegName(f.Leg)} {(f.Side == Side.Buy ? "BUY" : "SELL")} filled {Num(f.Quantity)} @ {Num(f.Price)}" +
+            $" (fee {Usd(f.FeeUsd)}; {Num(f.FilledQuantity)} of {Num(f.OrderQuantity)} filled); order {f.ClientOrderId}{(f.StrategyId is null ? "" : ", strategy " + f.StrategyId)}.",
+            $"{AlertKinds.OrderFilled}:{f.ClientOrderId}:{Num(f.FilledQuantity)}", f.Symbol, f.StrategyId),
+        ConnectionChanged { Connection: ConnectionChanged.Feed } c => new Alert(
+            AlertKinds.Feed, c.Up ? AlertSeverity.Info : AlertSeverity.Critical, nowMs,
+            c.Up
+                ? $"📡 {c.Symbol}: market data is back ({c.Detail})."
+                : $"📡 {c.Symbol}: market data DOWN ({c.Detail}); its indicators and signals wait for it{LastTrade(c.LastEventMs)}.",
+            $"{AlertKinds.Feed}:{c.Symbol}:{(c.Up ? "up" : "down")}:{nowMs}", c.Symbol),
+        ConnectionChanged c => new Alert(
+            AlertKinds.ExchangeConnection, c.Up ? AlertSeverity.Info : AlertSeverity.Critical, nowMs,
+            c.Up
+                ? $"🔌 Exchange connection back: {c.Detail}."
+                : $"🔌 Exchange connection DOWN: {c.Detail}; fills are not heard until it is back (the disconnect breaker stops new entries if it lasts).",
+            $"{AlertKinds.ExchangeConnection}:{(c.Up ? "up" : "down")}:{nowMs}"),
         TradeClosed t => new Alert(
             AlertKinds.TradeClosed, t.PnlUsd < 0 ? AlertSeverity.Warning : AlertSeverity.Info, t.TimeMs,
             $"{(t.PnlUsd < 0 ? "🔻" : "💰")} {t.Symbol} {t.Direction} closed ({EnumCodes.Of(t.ExitReason)}{(t.ExitDetail.Length > 0 ? ": " + t.ExitDetail : "")}): " +
@@ -116,6 +134,19 @@ public static class AlertTemplates
         AlertKinds.Cluster, severity, nowMs,
         $"{(severity == AlertSeverity.Critical ? "🚨" : "ℹ")} Node {member.Address} [{string.Join(",", member.Roles)}] {what}.",
         $"{AlertKinds.Cluster}:{code}:{member.UniqueAddress.Address}:{member.UniqueAddress.Uid}");
+
+    private static string LegName(OrderLeg leg) => leg switch
+    {
+        OrderLeg.Entry => "entry",
+        OrderLeg.StopLoss => "stop-loss",
+        OrderLeg.TakeProfit1 => "take-profit 1",
+        OrderLeg.TakeProfit2 => "take-profit 2",
+        OrderLeg.BreakEven => "break-even stop",
+        OrderLeg.Close => "market close",
+        _ => EnumCodes.Of(leg).ToLowerInvariant(),
+    };
+
+    private static string LastTrade(long? ms) => ms is { } t ? "; last trade at " + Time(t) : "";
 
     private static string Rule(RiskRule rule) => rule switch
     {

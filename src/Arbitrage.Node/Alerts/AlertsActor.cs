@@ -14,14 +14,14 @@ public sealed record AlertChannel(AlertRoute Route, IAlertSender Sender);
 
 /// <summary>
 /// <c>alerts</c>: one per cluster (a singleton on the engine role, so each alert is sent by one node). Subscribed to the
-/// risk guard's topic (risk transitions, kill switch, trades, execution alerts, account setup), signals, triangle attempts
-/// and cluster membership. Each event becomes an <see cref="Alert"/> (<see cref="AlertTemplates"/>), is routed to the
+/// risk guard's topic (risk transitions, kill switch, fills and trades, execution alerts, account setup, the exchange
+/// connection), signals, triangle attempts, market-data feed outages and cluster membership. Each event becomes an <see cref="Alert"/> (<see cref="AlertTemplates"/>), is routed to the
 /// channels whose rules take it, written to the outbox for each of them, and only then handed to the channel's own actor
 /// (<see cref="AlertChannelActor"/>). At start the outbox's unsent alerts are handed over first, in their order.
 /// </summary>
 public sealed class AlertsActor : ReceiveActor, IWithUnboundedStash
 {
-    public static readonly IReadOnlyList<string> Topics = [RiskTopics.Risk, EngineTopics.Signals, EngineTopics.Triangles];
+    public static readonly IReadOnlyList<string> Topics = [RiskTopics.Risk, EngineTopics.Signals, EngineTopics.Triangles, EngineTopics.Connections];
 
     private readonly IReadOnlyList<AlertChannel> _channels;
     private readonly AlertOutbox _outbox;

@@ -113,9 +113,15 @@ public sealed class SymbolFeedFaultTests(ITestOutputHelper output) : SqliteTestK
         await feed.Items.Writer.WriteAsync(new FeedStatusChanged(false, "market: reset"));
         await feed.Items.Writer.WriteAsync(new FeedCatchUp(false, 3, "2 trades from REST"));
         await AwaitAssertAsync(() => Assert.Equal("down: market: reset", Status(actor, "HB")));
+        // The outage is published once, for the alerts (with the last trade seen), and nothing else is.
+        var down = mediator.ExpectMsg<Publish>(TimeSpan.FromSeconds(5));
+        Assert.Equal(EngineTopics.Connections, down.Topic);
+        Assert.Equal(new ConnectionChanged(ConnectionChanged.Feed, "HB", false, "market: reset", 1_004_980), down.Message);
         mediator.ExpectNoMsg(TimeSpan.FromMilliseconds(300)); // down: trades before "now" may still come
 
         await feed.Items.Writer.WriteAsync(new FeedStatusChanged(true, "market: up"));
+        var up = mediator.ExpectMsg<Publish>(TimeSpan.FromSeconds(5));
+        Assert.Equal(new ConnectionChanged(ConnectionChanged.Feed, "HB", true, "market: up", 1_004_980), up.Message);
         var tick = mediator.ExpectMsg<Publish>(TimeSpan.FromSeconds(5));
         Assert.Equal(1_005_000, Assert.IsType<IndicatorSnapshot>(tick.Message).Values.TimeMs);
         Assert.Equal("connected", Status(actor, "HB"));

@@ -1,3 +1,6 @@
+using Arbitrage.Core.Execution;
+using Arbitrage.Engine.Execution;
+using Arbitrage.Engine.Topics;
 using Arbitrage.Node.Alerts;
 using Arbitrage.Node.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -64,6 +67,29 @@ public sealed class AlertRoutingTests
         // The same event gives the same key (a second publish is deduplicated by the outbox).
         Assert.Equal(Of(AlertEvents.Closed("sig-7")).DedupKey, closed.DedupKey);
         Assert.Null(AlertTemplates.From(new ExecutorReadyLike(), AlertEvents.T0));
+    }
+
+    [Fact]
+    public void Fills_feed_outages_and_the_exchange_connection_have_their_kinds_severities_and_keys()
+    {
+        var fill = Of(new OrderFillReported("sig-7-1", "sig-7", "BTCUSDT", "momentum", OrderLeg.TakeProfit1, Side.Sell, 0.005m, 61_200m, 0.12m, 0.005m, 0.005m, AlertEvents.T0));
+        Assert.Equal(("order_filled", AlertSeverity.Info, "BTCUSDT", "momentum"), (fill.Kind, fill.Severity, fill.Symbol, fill.Strategy));
+        Assert.Equal("order_filled:sig-7-1:0.005", fill.DedupKey); // a partial fill's cumulative quantity tells the fills of one order apart
+        Assert.Contains("BTCUSDT take-profit 1 SELL filled 0.005 @ 61200 (fee $0.12; 0.005 of 0.005 filled)", fill.Text, StringComparison.Ordinal);
+        var btcOnly = AlertRoute.From("webhook", new WebhookAlertOptions { Symbols = ["ETHUSDT"] });
+        Assert.False(btcOnly.Takes(fill));
+
+        var down = Of(new ConnectionChanged(ConnectionChanged.Feed, "ETHUSDT", false, "market: reset", AlertEvents.T0 - 1_000));
+        Assert.Equal(("feed", AlertSeverity.Critical, "ETHUSDT"), (down.Kind, down.Severity, down.Symbol));
+        Assert.Contains("ETHUSDT: market data DOWN (market: reset)", down.Text, StringComparison.Ordinal);
+        Assert.Contains("last trade at 2025-10-09 08:53:19 UTC", down.Text, StringComparison.Ordinal);
+        var back = Of(new ConnectionChanged(ConnectionChanged.Feed, "ETHUSDT", true, "market: up", AlertEvents.T0));
+        Assert.Equal(AlertSeverity.Info, back.Severity);
+        Assert.NotEqual(down.DedupKey, back.DedupKey);
+        Assert.True(AlertRoute.From("discord", new DiscordAlertOptions()).Takes(down)); // `*` takes outages
+
+        var exchange = Of(new ConnectionChanged(ConnectionChanged.Exchange, null, false, "the exchange account's connection is down", null));
+        Assert.Equal(("exchange_connection", AlertSeverity.Critical, (string?)null), (exchange.Kind, exchange.Severity, exchange.Symbol));
     }
 
     [Fact]

@@ -187,6 +187,46 @@ public sealed class NodeAlertsTests : IDisposable
         Assert.DoesNotContain("cmd-secret-token", logs, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Fills_and_a_feed_outage_with_its_recovery_reach_the_channel()
+    {
+        await using var webhook = await AlertSink.StartAsync();
+        // The real 20,000-trade COIN-M tape at 1000× from the standalone simulator: ATR is there after ≈ 4 s, trades follow.
+        await using var sim = await SimulatorProcess.StartAsync("--tape", MultiNode.ClusterTestFiles.Tape, "--speed", "1000", "--start", "manual");
+        var env = NodeProcess.TestEnvironment(_work, Invite);
+        sim.PointNodeAt(env, "BTCUSD_PERP");
+        env["ARB__Paths__Strategies"] = MultiNode.ClusterTestFiles.Strategies(_work);
+        env["ARB__Alerts__Webhook__Url"] = new Uri(webhook.BaseUrl, "/in/fills").ToString();
+        env["ARB__Alerts__Webhook__Events"] = "order_filled,feed";
+        await using var node = NodeProcess.Start(_work, env);
+        await node.WaitListeningAsync(Deadline);
+        await Testing.Faults.FaultDrills.UntilAsync(
+            async () => (await sim.StateAsync()).GetProperty("streams").EnumerateArray().Any(s => s.GetString() == "btcusd_perp@aggTrade"),
+            "the node's market stream subscribed", Deadline, node);
+        await sim.PostAsync("/sim/control/play");
+
+        var longDeadline = TimeSpan.FromSeconds(120);
+        await webhook.WaitForAsync(s => Alerts(s).Any(a => Kind(a) == "order_filled"), longDeadline, "a fill alert");
+        var fill = Alerts(webhook).First(a => Kind(a) == "order_filled");
+        Assert.Equal("BTCUSD_PERP", fill.GetProperty("symbol").GetString());
+        Assert.Equal("info", fill.GetProperty("severity").GetString());
+        Assert.Contains("BTCUSD_PERP entry ", fill.GetProperty("text").GetString(), StringComparison.Ordinal); // a trade starts with its entry
+        Assert.StartsWith("order_filled:", fill.GetProperty("dedup_key").GetString(), StringComparison.Ordinal);
+
+        // The exchange drops every WebSocket: the feed's outage is one alert, its reconnection another.
+        await sim.PostAsync("/sim/control/drop-websockets");
+        await webhook.WaitForAsync(s => Alerts(s).Count(a => Kind(a) == "feed") >= 2, Deadline, "the outage and the recovery");
+        var feed = Alerts(webhook).Where(a => Kind(a) == "feed").ToArray();
+        Assert.Equal(("critical", "info"), (feed[0].GetProperty("severity").GetString(), feed[1].GetProperty("severity").GetString()));
+        Assert.Contains("BTCUSD_PERP: market data DOWN", feed[0].GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.Contains("BTCUSD_PERP: market data is back", feed[1].GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.All(Alerts(webhook), a => Assert.Contains(Kind(a), new[] { "order_filled", "feed" })); // routing kept the rest out
+    }
+
+    private static JsonElement[] Alerts(AlertSink sink) => [.. sink.Delivered.Select(r => JsonDocument.Parse(r.Body).RootElement)];
+
+    private static string Kind(JsonElement alert) => alert.GetProperty("kind").GetString()!;
+
     private static string ReadShared(string path)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
