@@ -61,6 +61,18 @@ public abstract record FeedEvent
     public sealed record LiquidationEvent(
         string Symbol, bool IsSell, decimal Price, decimal AveragePrice, decimal Quantity, long TimeMs, long EventTimeMs) : FeedEvent;
 
+    /// <summary>
+    /// Binance's 5-minute futures statistics of one period (<c>/futures/data/*</c>, a <c>futuresMetrics</c> tape frame):
+    /// open interest, the top traders' and the global long/short ratios, the taker buy/sell ratio. A series Binance did not
+    /// answer for the period is null. <see cref="EventTimeMs"/> is the period's time as Binance stamps it.
+    /// </summary>
+    public sealed record FuturesMetricsEvent(
+        string Symbol, long EventTimeMs, decimal? SumOpenInterest, decimal? TopAccountRatio, decimal? TopPositionRatio,
+        decimal? GlobalAccountRatio, decimal? TakerBuySellRatio) : FeedEvent;
+
+    /// <summary>A settled funding rate (<c>/fapi/v1/fundingRate</c>, a <c>fundingRate</c> tape frame) at its funding time.</summary>
+    public sealed record FundingSettledEvent(string Symbol, decimal FundingRate, long FundingTimeMs) : FeedEvent;
+
     /// <summary><c>bookTicker</c>: best bid and ask.</summary>
     public sealed record BookTickerEvent(
         string Symbol, long UpdateId, decimal BidPrice, decimal BidQuantity, decimal AskPrice, decimal AskQuantity, long EventTimeMs) : FeedEvent;

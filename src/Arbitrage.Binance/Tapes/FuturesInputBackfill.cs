@@ -170,7 +170,8 @@ public sealed class FuturesInputBackfill(BinanceExchangeDataApi api)
         return buffer.ToArray();
     }
 
-    private static byte[] FundingFrame(string symbol, FundingRateRecord f)
+    /// <summary><c>{"e":"fundingRate","E":fundingTime,"s":SYMBOL,"r":rate[,"p":mark]}</c>: one settled funding rate.</summary>
+    public static byte[] FundingFrame(string symbol, FundingRateRecord f)
     {
         using var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer))

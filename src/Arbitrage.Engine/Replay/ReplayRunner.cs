@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
+using Arbitrage.Binance.Tapes;
 using Arbitrage.Core.Strategies;
 using Arbitrage.Engine.Execution;
+using Arbitrage.Engine.Market;
 using Arbitrage.Engine.Risk;
 using Arbitrage.Engine.Strategies;
 using Arbitrage.Engine.Symbols;
@@ -84,6 +86,7 @@ public static class ReplayRunner
             await using var engine = await ReplayEngine.StartAsync(options, rows, clock, ct).ConfigureAwait(false);
             var startedAt = clock.Elapsed;
             options.Progress?.WriteLine($"replay: engine up in {startedAt.TotalSeconds:0.000} s ({strategies.Count} strategies; {feeder.Prefetched:N0} trades parsed meanwhile)");
+            await FeedInputsAsync(engine, options, ct).ConfigureAwait(false);
             feeder.Connect(engine.Region);
             await feeder.Reading.ConfigureAwait(false);
             var readAt = clock.Elapsed;
@@ -115,6 +118,7 @@ public static class ReplayRunner
         await using var engine = await ReplayEngine.StartAsync(options, rows, clock, ct).ConfigureAwait(false);
         var startedAt = clock.Elapsed;
         options.Progress?.WriteLine($"replay: engine up in {startedAt.TotalSeconds:0.000} s ({strategies.Count} strategies, paper account)");
+        await FeedInputsAsync(engine, options, ct).ConfigureAwait(false);
         var account = await tapes.RunAsync(engine, ct).ConfigureAwait(false);
         var fedAt = clock.Elapsed;
         options.Progress?.WriteLine($"replay: {tapes.Trades:N0} trades fed tick by tick and the account settled at {fedAt.TotalSeconds:0.000} s");
@@ -130,6 +134,47 @@ public static class ReplayRunner
 
         return await FinishAsync(engine, options, strategies, rows, feed, await backtest.ConfigureAwait(false), triangles, clock, ct).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// The tapes' market inputs (funding, liquidations, Binance's 5-minute statistics: <see cref="MarketInputFrames"/>),
+    /// folded in event time by the live node's own <see cref="MarketInputsBook"/> and handed to the strategies before the
+    /// first trade, each with its event time: a strategy scores a tick with the inputs at or before it, as live. The
+    /// strategies' answer to the ready question comes after every update was routed, so no tick can overtake one.
+    /// </summary>
+    private static async Task FeedInputsAsync(ReplayEngine engine, ReplayOptions options, CancellationToken ct)
+    {
+        var events = options.Tapes
+            .SelectMany(MarketInputFrames.Read)
+            .Select((e, i) => (Event: e, Index: i, Time: InputTime(e)))
+            .OrderBy(x => x.Time).ThenBy(x => x.Index);
+        var book = new MarketInputsBook();
+        var updates = 0;
+        var symbols = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var (e, _, _) in events)
+        {
+            if (book.Apply(e) is { } update)
+            {
+                engine.Strategies.Tell(update);
+                symbols.Add(update.Symbol);
+                updates++;
+            }
+        }
+
+        if (updates > 0)
+        {
+            await engine.Strategies.Ask<StrategiesReady>(new AwaitStrategiesReady(), Timeout, ct).ConfigureAwait(false);
+            options.Progress?.WriteLine($"replay: {updates:N0} market-input updates from the tapes ({string.Join(", ", symbols)}), applied in event time");
+        }
+    }
+
+    private static long InputTime(Binance.Streams.FeedEvent e) => e switch
+    {
+        Binance.Streams.FeedEvent.MarkPriceEvent m => m.EventTimeMs,
+        Binance.Streams.FeedEvent.LiquidationEvent l => l.TimeMs,
+        Binance.Streams.FeedEvent.FuturesMetricsEvent f => f.EventTimeMs,
+        Binance.Streams.FeedEvent.FundingSettledEvent f => f.FundingTimeMs,
+        _ => 0,
+    };
 
     /// <summary>Waits for every tick and signal at the collector, then writes the outputs and sums up.</summary>
     private static async Task<ReplaySummary> FinishAsync(

@@ -33,6 +33,8 @@ public sealed class StrategyActor : ReceivePersistentActor
     private readonly IActorRef? _owner;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<string, MarketInputs> _inputs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Queue<MarketInputsUpdated>> _pendingInputs = new(StringComparer.Ordinal);
+    private const int MaxPendingInputs = 2_000_000; // ≈ 23 days of 1 s funding changes for one symbol
     private StrategyDefinition _definition;
     private readonly SnapshotInterval _snapshots = SnapshotInterval.From(Context.System.Settings.Config);
     private CooldownBook _cooldowns = CooldownBook.Empty;
@@ -116,7 +118,7 @@ public sealed class StrategyActor : ReceivePersistentActor
                 OnSnapshot(snapshot);
             }
         });
-        Command<MarketInputsUpdated>(m => _inputs[m.Symbol] = m.Inputs);
+        Command<MarketInputsUpdated>(OnInputs);
         Command<IndicatorStreamEnded>(e =>
         {
             if (!_definition.AppliesTo(e.Symbol))
@@ -189,9 +191,39 @@ public sealed class StrategyActor : ReceivePersistentActor
         }
     }
 
+    /// <summary>Inputs wait for the tick at or after their event time (they may arrive before the trades around them).</summary>
+    private void OnInputs(MarketInputsUpdated m)
+    {
+        if (!_pendingInputs.TryGetValue(m.Symbol, out var queue))
+        {
+            queue = new Queue<MarketInputsUpdated>();
+            _pendingInputs[m.Symbol] = queue;
+        }
+
+        queue.Enqueue(m);
+        if (queue.Count > MaxPendingInputs)
+        {
+            _inputs[m.Symbol] = queue.Dequeue().Inputs; // a symbol without ticks for hours: keep memory bounded
+        }
+    }
+
+    /// <summary>The inputs of <paramref name="symbol"/> as of event time <paramref name="timeMs"/>: every update at or before it, in order.</summary>
+    private MarketInputs InputsAt(string symbol, long timeMs)
+    {
+        if (_pendingInputs.TryGetValue(symbol, out var queue))
+        {
+            while (queue.TryPeek(out var next) && next.TimeMs <= timeMs)
+            {
+                _inputs[symbol] = queue.Dequeue().Inputs;
+            }
+        }
+
+        return _inputs.TryGetValue(symbol, out var i) ? i : MarketInputs.Empty;
+    }
+
     private void OnSnapshot(IndicatorSnapshot snapshot)
     {
-        var inputs = _inputs.TryGetValue(snapshot.Symbol, out var i) ? i : MarketInputs.Empty;
+        var inputs = InputsAt(snapshot.Symbol, snapshot.Values.TimeMs);
         var decision = SignalDecision.EvaluateCandidate(_definition, snapshot.Symbol, snapshot.Values, inputs, _cooldowns, out var scored);
         _watch = _watch.Observe(snapshot.Symbol, snapshot.Values.TimeMs, scored, emitted: decision?.Signal is not null);
         if (decision?.Signal is not { } signal)

@@ -4,9 +4,13 @@ using Arbitrage.Engine.Serialization;
 
 namespace Arbitrage.Engine.Strategies;
 
-/// <summary>The latest non-trade inputs of a symbol (long/short ratio, OI, premium, funding, liquidations).</summary>
+/// <summary>
+/// The non-trade inputs of a symbol (long/short ratio, OI, premium, funding, liquidations) after an input event at event
+/// time <paramref name="TimeMs"/>: a strategy scores a tick at time T with the latest update at or before T, so a replay of
+/// the same tape scores as live did. 0 = no event time (a polled sample): from the next tick on.
+/// </summary>
 [Manifest("market-inputs-updated.v1")]
-public sealed record MarketInputsUpdated(string Symbol, MarketInputs Inputs) : IWireMessage;
+public sealed record MarketInputsUpdated(string Symbol, MarketInputs Inputs, long TimeMs = 0) : IWireMessage;
 
 /// <summary>Swap the definition of a running strategy (hot reload, enable/disable).</summary>
 public sealed record ReplaceDefinition(StrategyDefinition Definition) : INoSerializationVerificationNeeded;
