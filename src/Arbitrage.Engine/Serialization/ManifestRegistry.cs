@@ -29,6 +29,8 @@ public sealed class ManifestRegistry
         (typeof(FeedEvent.BookUpdateEvent), "feed-book-update.v1"),
         (typeof(FeedEvent.BookResyncEvent), "feed-book-resync.v1"),
         (typeof(FeedEvent.BookSyncedEvent), "feed-book-synced.v1"),
+        (typeof(FeedEvent.FuturesMetricsEvent), "feed-futures-metrics.v1"),
+        (typeof(FeedEvent.FundingSettledEvent), "feed-funding-settled.v1"),
 
         // Persisted types of the carry domain (Arbitrage.Core.Funding.Carry): hocon/akka.conf binds ICarryEvent and
         // CarryState to the persisted-message serializer. The names are the ones their rows were first stored under.
