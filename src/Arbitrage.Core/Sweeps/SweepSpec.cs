@@ -262,6 +262,11 @@ public sealed record SweepSpec(
         }
 
         var type = String(Required(e, "type", "search.type"), "search.type");
+        if (type is not ("grid" or "random"))
+        {
+            throw new SpecException($"search.type: \"{type}\" is not grid or random");
+        }
+
         Only(e, "search", type == "random" ? ["type", "samples", "seed"] : ["type"]);
         switch (type)
         {
