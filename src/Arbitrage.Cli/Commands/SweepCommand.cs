@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Arbitrage.Binance.Tapes;
 using Arbitrage.Cli.Sweeps;
 using Arbitrage.Core.Strategies;
@@ -37,11 +38,16 @@ public static class SweepCommand
         {
             specArg, outDir, force, parallelism, hocon,
         };
-        command.SetAction(async (parse, ct) =>
+        command.SetAction(async (parse, parseToken) =>
         {
+            // Ctrl-C and SIGTERM stop the replays; the sweep then says how to resume (without these, the runtime's
+            // default ends the process before that line).
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(parseToken);
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
+            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
             try
             {
-                return await RunAsync(parse.GetValue(specArg)!, parse.GetValue(outDir)!, parse.GetValue(force), parse.GetValue(parallelism), parse.GetValue(hocon), ct);
+                return await RunAsync(parse.GetValue(specArg)!, parse.GetValue(outDir)!, parse.GetValue(force), parse.GetValue(parallelism), parse.GetValue(hocon), stop.Token);
             }
             catch (UsageException e)
             {

@@ -50,7 +50,6 @@ public static class SweepRunner
         var work = Path.Combine(options.OutDirectory, WorkDirectory);
         var gate = new object();
         await using var results = new FileStream(Path.Combine(options.OutDirectory, ResultsFile), FileMode.Append, FileAccess.Write, FileShare.Read);
-        var defaults = new ReplayOptions { Tapes = [], StrategiesDirectory = "", HoconDirectory = "" };
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Parallelism), CancellationToken = ct };
         try
         {
@@ -58,48 +57,25 @@ public static class SweepRunner
             {
                 var clock = Stopwatch.StartNew();
                 var dir = Path.Combine(work, config.Id);
-                var strategies = Path.Combine(dir, "strategies");
-                if (Directory.Exists(dir))
+                try
                 {
-                    Directory.Delete(dir, recursive: true); // left by an interrupted run
-                }
-
-                Directory.CreateDirectory(strategies);
-                var patched = StrategyPatch.Apply(options.StrategyJson, spec.Parameters, config.Values, out var error)
-                    ?? throw new InvalidDataException($"{config.Id}: {error}");
-                await File.WriteAllTextAsync(Path.Combine(strategies, options.StrategyFileName), patched, token).ConfigureAwait(false);
-                var summary = await ReplayRunner.RunAsync(
-                    defaults with
+                    var result = await RunOneAsync(options, config, dir, token).ConfigureAwait(false);
+                    var line = Encoding.UTF8.GetBytes(result.ToJsonLine(spec.Parameters) + "\n");
+                    lock (gate)
                     {
-                        Tapes = spec.Tapes,
-                        StrategiesDirectory = strategies,
-                        HoconDirectory = options.HoconDirectory,
-                        TradesOut = Path.Combine(dir, "trades.csv"),
-                        Paper = defaults.Paper with { StartingBalanceUsd = spec.StartingBalanceUsd },
-                    },
-                    token).ConfigureAwait(false);
-                if (summary.TickSpan is not { } span)
-                {
-                    throw new InvalidDataException($"tapes: the tapes hold no 15 s tick ({summary.Trades:N0} trades): nothing to backtest");
+                        results.Write(line);
+                        results.Flush(flushToDisk: true);
+                        finished?.Invoke(new SweepStep(result, clock.Elapsed));
+                    }
                 }
-
-                var windows = SweepWindows.Of(spec.Validation, span.FirstMs, span.LastMs);
-                if (windows.Count == 0)
+                finally
                 {
-                    throw new InvalidDataException(
-                        $"validation: the tapes' ticks span {TimeSpan.FromMilliseconds(span.LastMs - span.FirstMs).TotalHours:0.##} h: too short for one train and test window");
+                    // Finished, failed or cancelled: a half-run configuration leaves nothing (a resume runs it again).
+                    if (Directory.Exists(dir))
+                    {
+                        Directory.Delete(dir, recursive: true);
+                    }
                 }
-
-                var result = new SweepResult(config.Id, config.Values, span.FirstMs, span.LastMs, summary.Trades, SweepWindows.Measure(windows, summary.ClosedTradeList, spec.StartingBalanceUsd));
-                var line = Encoding.UTF8.GetBytes(result.ToJsonLine(spec.Parameters) + "\n");
-                lock (gate)
-                {
-                    results.Write(line);
-                    results.Flush(flushToDisk: true);
-                    finished?.Invoke(new SweepStep(result, clock.Elapsed));
-                }
-
-                Directory.Delete(dir, recursive: true);
             }).ConfigureAwait(false);
         }
         finally
@@ -109,5 +85,45 @@ public static class SweepRunner
                 Directory.Delete(work);
             }
         }
+    }
+
+    /// <summary>One configuration: its strategy file in <paramref name="dir"/>, the backtest replay, its windows measured.</summary>
+    private static async Task<SweepResult> RunOneAsync(SweepRunOptions options, SweepConfiguration config, string dir, CancellationToken ct)
+    {
+        var spec = options.Spec;
+        var strategies = Path.Combine(dir, "strategies");
+        if (Directory.Exists(dir))
+        {
+            Directory.Delete(dir, recursive: true); // left by a killed run
+        }
+
+        Directory.CreateDirectory(strategies);
+        var patched = StrategyPatch.Apply(options.StrategyJson, spec.Parameters, config.Values, out var error)
+            ?? throw new InvalidDataException($"{config.Id}: {error}");
+        await File.WriteAllTextAsync(Path.Combine(strategies, options.StrategyFileName), patched, ct).ConfigureAwait(false);
+        var defaults = new ReplayOptions { Tapes = [], StrategiesDirectory = "", HoconDirectory = "" };
+        var summary = await ReplayRunner.RunAsync(
+            defaults with
+            {
+                Tapes = spec.Tapes,
+                StrategiesDirectory = strategies,
+                HoconDirectory = options.HoconDirectory,
+                TradesOut = Path.Combine(dir, "trades.csv"),
+                Paper = defaults.Paper with { StartingBalanceUsd = spec.StartingBalanceUsd },
+            },
+            ct).ConfigureAwait(false);
+        if (summary.TickSpan is not { } span)
+        {
+            throw new InvalidDataException($"tapes: the tapes hold no 15 s tick ({summary.Trades:N0} trades): nothing to backtest");
+        }
+
+        var windows = SweepWindows.Of(spec.Validation, span.FirstMs, span.LastMs);
+        if (windows.Count == 0)
+        {
+            throw new InvalidDataException(
+                $"validation: the tapes' ticks span {TimeSpan.FromMilliseconds(span.LastMs - span.FirstMs).TotalHours:0.##} h: too short for one train and test window");
+        }
+
+        return new SweepResult(config.Id, config.Values, span.FirstMs, span.LastMs, summary.Trades, SweepWindows.Measure(windows, summary.ClosedTradeList, spec.StartingBalanceUsd));
     }
 }
