@@ -8,9 +8,10 @@ namespace Arbitrage.Benchmarks.Sweeps;
 /// <summary>
 /// Sweep throughput: the same K configurations of the example strategy (cooldown_minutes × tp_sl.tp2_atr) over one tape,
 /// run by <see cref="SweepRunner"/> (what <c>arbctl sweep</c> runs) one after another (parallelism 1, the baseline) and
-/// on every core (parallelism = processor count), after a one-configuration warm-up, in one process. Reports
-/// configurations × tape trades per second for both, the ratio, and whether both rankings are byte-identical.
-/// Usage: e2e sweep [tape (default: the real BTCUSD_PERP day in ../shared/data)] [configs=8]
+/// on every core (parallelism = processor count), after a one-configuration warm-up, in one process, the two
+/// interleaved for a number of rounds (a shared machine's load hits both alike). Reports the medians as configurations ×
+/// tape trades per second, the ratio, and whether the rankings of every run are byte-identical.
+/// Usage: e2e sweep [tape (default: the real BTCUSD_PERP day in ../shared/data)] [configs=8] [rounds=3]
 /// </summary>
 public static class SweepBench
 {
@@ -20,6 +21,7 @@ public static class SweepBench
     {
         var tape = args.Length > 0 && File.Exists(args[0]) ? Path.GetFullPath(args[0]) : Path.Combine(FindUp(Path.Combine("shared", "data")), DayZip);
         var k = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 8;
+        var rounds = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 3;
         var strategy = Path.Combine(FindUp("strategies"), "example_trades_only.json");
         var cooldowns = Enumerable.Range(0, (k + 1) / 2).Select(i => (i * 5).ToString(CultureInfo.InvariantCulture)).ToArray();
         var spec = new SweepSpec(
@@ -32,13 +34,27 @@ public static class SweepBench
         {
             Console.WriteLine($"sweep bench: {configs.Length} configurations of {Path.GetFileName(strategy)} over {Path.GetFileName(tape)}, {Environment.ProcessorCount} cores");
             await RunAsync(spec, configs[..1], Path.Combine(work, "warmup"), 1);
-            var (sequential, trades) = await RunAsync(spec, configs, Path.Combine(work, "sequential"), 1);
-            var (parallel, _) = await RunAsync(spec, configs, Path.Combine(work, "parallel"), Environment.ProcessorCount);
-            var same = Ranking(spec, Path.Combine(work, "sequential")) == Ranking(spec, Path.Combine(work, "parallel"));
+            var sequential = new List<TimeSpan>();
+            var parallel = new List<TimeSpan>();
+            var rankings = new HashSet<string>(StringComparer.Ordinal);
+            long trades = 0;
+            for (var round = 0; round < rounds; round++)
+            {
+                foreach (var (name, cores, times) in new[] { ("sequential", 1, sequential), ("parallel", Environment.ProcessorCount, parallel) })
+                {
+                    var dir = Path.Combine(work, $"{name}-{round}");
+                    (var elapsed, trades) = await RunAsync(spec, configs, dir, cores);
+                    times.Add(elapsed);
+                    rankings.Add(Ranking(spec, dir));
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"round {round + 1}: {name} {elapsed.TotalSeconds:0.00} s"));
+                }
+            }
+
+            var (seq, par) = (Median(sequential), Median(parallel));
             double Rate(TimeSpan t) => configs.Length * (double)trades / t.TotalSeconds;
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| one after another (baseline) | {configs.Length} × {trades:N0} trades | {sequential.TotalSeconds:0.00} s | {Rate(sequential) / 1e6:0.00} M config·trades/s | 1.00× |"));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| parallel ({Environment.ProcessorCount} at once) | {configs.Length} × {trades:N0} trades | {parallel.TotalSeconds:0.00} s | {Rate(parallel) / 1e6:0.00} M config·trades/s | {sequential / parallel:0.00}× |"));
-            Console.WriteLine($"rankings identical: {same}");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| one after another (baseline) | {configs.Length} × {trades:N0} trades | {seq.TotalSeconds:0.00} s | {Rate(seq) / 1e6:0.00} M config·trades/s | 1.00× |"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| parallel ({Environment.ProcessorCount} at once) | {configs.Length} × {trades:N0} trades | {par.TotalSeconds:0.00} s | {Rate(par) / 1e6:0.00} M config·trades/s | {seq / par:0.00}× |"));
+            Console.WriteLine($"medians of {rounds} round(s); rankings identical across all runs: {rankings.Count == 1}");
         }
         finally
         {
@@ -66,6 +82,8 @@ public static class SweepBench
             CancellationToken.None);
         return (clock.Elapsed, trades);
     }
+
+    private static TimeSpan Median(List<TimeSpan> times) => times.Order().ElementAt(times.Count / 2);
 
     private static string Ranking(SweepSpec spec, string dir)
     {
