@@ -177,17 +177,18 @@ public static class SweepCommand
                 throw new UsageException($"--out: {dir} holds another sweep ({SpecCopy} differs from this spec): use another --out, or --force to start over there");
             }
 
+            // A killed run may leave configurations' work directories (finished or not): nothing runs in DIR now.
+            var work = Path.Combine(dir, SweepRunner.WorkDirectory);
+            if (Directory.Exists(work))
+            {
+                Directory.Delete(work, recursive: true);
+            }
+
             if (force || !File.Exists(copy))
             {
                 foreach (var file in new[] { resultsPath, Path.Combine(dir, RankingCsv), Path.Combine(dir, SweepHtml.FileName) })
                 {
                     File.Delete(file);
-                }
-
-                var work = Path.Combine(dir, SweepRunner.WorkDirectory);
-                if (Directory.Exists(work))
-                {
-                    Directory.Delete(work, recursive: true);
                 }
 
                 File.WriteAllBytes(copy, specBytes);

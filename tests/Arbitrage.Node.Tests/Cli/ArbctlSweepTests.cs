@@ -40,11 +40,16 @@ public sealed class ArbctlSweepTests : IDisposable
     [Fact]
     public async Task Two_runs_give_the_same_ranking_csv_in_parallel_and_one_at_a_time()
     {
-        var spec = WriteSpec("spec.json", validation: """{ "type": "walk_forward", "train_hours": 2, "test_hours": 1 }""", overfit: """{ "max_degradation": 0.5, "max_rank_spread": 0.5 }""");
+        // 4 of the 6 combinations drawn with a seed, walk-forward windows: the draw and the table are the same every run.
+        var spec = WriteSpec(
+            "spec.json",
+            validation: """{ "type": "walk_forward", "train_hours": 2, "test_hours": 1 }""",
+            overfit: """{ "max_degradation": 0.5, "max_rank_spread": 0.5 }""",
+            search: """{ "type": "random", "samples": 4, "seed": 11 }""");
         var a = await SweepAsync(spec, Path.Combine(_dir, "a"), "--parallelism", "2");
         var b = await SweepAsync(spec, Path.Combine(_dir, "b"), "--parallelism", "2");
         var c = await SweepAsync(spec, Path.Combine(_dir, "c"), "--parallelism", "1");
-        Assert.Contains("6 configuration(s) (grid), 0 already done", a.Stderr, StringComparison.Ordinal);
+        Assert.Contains("4 configuration(s) (random, seed 11), 0 already done", a.Stderr, StringComparison.Ordinal);
         Assert.Contains("2 at once", a.Stderr, StringComparison.Ordinal);
 
         var csv = File.ReadAllBytes(Path.Combine(_dir, "a", "ranking.csv"));
@@ -52,13 +57,14 @@ public sealed class ArbctlSweepTests : IDisposable
         Assert.Equal(csv, File.ReadAllBytes(Path.Combine(_dir, "c", "ranking.csv")));
         var lines = File.ReadAllLines(Path.Combine(_dir, "a", "ranking.csv"));
         Assert.Equal(Header, lines[0]);
-        Assert.Equal(7, lines.Length);
-        Assert.Equal(["1", "2", "3", "4", "5", "6"], lines[1..].Select(l => l.Split(',')[0]));
+        Assert.Equal(5, lines.Length);
+        Assert.Equal(["1", "2", "3", "4"], lines[1..].Select(l => l.Split(',')[0]));
+        Assert.Equal(["c001", "c002", "c003", "c004"], lines[1..].Select(l => l.Split(',')[1]).Order(StringComparer.Ordinal));
         Assert.True(lines[1..].Sum(l => double.Parse(l.Split(',')[6], CultureInfo.InvariantCulture)) > 0, "the configurations traded in train");
-        Assert.Equal(6, File.ReadAllLines(Path.Combine(_dir, "a", "results.jsonl")).Length);
+        Assert.Equal(4, File.ReadAllLines(Path.Combine(_dir, "a", "results.jsonl")).Length);
         Assert.Contains("\"windows\":[{\"train_from_ms\":", File.ReadAllText(Path.Combine(_dir, "a", "results.jsonl")), StringComparison.Ordinal);
 
-        // The HTML shows the same rows, offline, with the per-window detail (3 windows × 6 configurations).
+        // The HTML shows the same rows, offline, with the per-window detail (3 windows × 4 configurations).
         var html = File.ReadAllText(Path.Combine(_dir, "a", "ranking.html"));
         Assert.DoesNotContain("http://", html, StringComparison.Ordinal);
         Assert.DoesNotContain("https://", html, StringComparison.Ordinal);
@@ -217,8 +223,8 @@ public sealed class ArbctlSweepTests : IDisposable
         return (stdout, stderr);
     }
 
-    /// <summary>6 configurations (cooldown 0/5/20 × tp2 1.5/4) of the example strategy over the fixture, paths relative to the spec.</summary>
-    private string WriteSpec(string name, string validation, string overfit, string values = "[0, 5, 20]")
+    /// <summary>6 configurations (cooldown 0/5/20 × tp2 1.5/4, a grid unless <paramref name="search"/> says) of the example strategy over the fixture, paths relative to the spec.</summary>
+    private string WriteSpec(string name, string validation, string overfit, string values = "[0, 5, 20]", string search = """{ "type": "grid" }""")
     {
         var strategy = Path.GetRelativePath(_dir, Path.Combine(RepoPaths.Strategies, "example_trades_only.json"));
         var tape = Path.GetRelativePath(_dir, Path.Combine(RepoPaths.Fixtures, "BTCUSD_PERP-aggTrades-2026-05-08.head20000.zip"));
@@ -231,7 +237,7 @@ public sealed class ArbctlSweepTests : IDisposable
                 "cooldown_minutes": { "values": {{values}} },
                 "tp_sl.tp2_atr": { "values": [1.5, 4] }
               },
-              "search": { "type": "grid" },
+              "search": {{search}},
               "objective": "pnl_r",
               "validation": {{validation}},
               "overfit": {{overfit}}
