@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Arbitrage.Binance.Tapes;
+using Arbitrage.Cli.Bridge;
 using Arbitrage.Cli.Sweeps;
 using Arbitrage.Core.Strategies;
 using Arbitrage.Core.Sweeps;
@@ -49,10 +50,10 @@ public static class SweepCommand
             {
                 return await RunAsync(parse.GetValue(specArg)!, parse.GetValue(outDir)!, parse.GetValue(force), parse.GetValue(parallelism), parse.GetValue(hocon), stop.Token);
             }
-            catch (UsageException e)
+            catch (ArbctlException e)
             {
                 await Console.Error.WriteLineAsync("arbctl sweep: " + e.Message);
-                return 2;
+                return e.ExitCode;
             }
         });
         return command;
@@ -62,33 +63,33 @@ public static class SweepCommand
     {
         if (!File.Exists(specPath))
         {
-            throw new UsageException($"spec: {specPath}: file not found");
+            throw new ArbctlException(ExitCodes.Usage, $"spec: {specPath}: file not found");
         }
 
         var specBytes = await File.ReadAllBytesAsync(specPath, ct);
         var spec = SweepSpec.Parse(System.Text.Encoding.UTF8.GetString(specBytes), Path.GetDirectoryName(Path.GetFullPath(specPath))!, Environment.ProcessorCount, out var specError)
-            ?? throw new UsageException($"{specPath}: {specError}");
+            ?? throw new ArbctlException(ExitCodes.Usage, $"{specPath}: {specError}");
         if (parallelismOverride is < 1)
         {
-            throw new UsageException($"--parallelism: {parallelismOverride} must be ≥ 1");
+            throw new ArbctlException(ExitCodes.Usage, $"--parallelism: {parallelismOverride} must be ≥ 1");
         }
 
         var parallelism = parallelismOverride ?? spec.Parallelism;
         if (!File.Exists(spec.Strategy))
         {
-            throw new UsageException($"{specPath}: strategy: {spec.Strategy}: file not found");
+            throw new ArbctlException(ExitCodes.Usage, $"{specPath}: strategy: {spec.Strategy}: file not found");
         }
 
         for (var i = 0; i < spec.Tapes.Count; i++)
         {
             if (!File.Exists(spec.Tapes[i]))
             {
-                throw new UsageException($"{specPath}: tapes[{i}]: {spec.Tapes[i]}: tape file not found");
+                throw new ArbctlException(ExitCodes.Usage, $"{specPath}: tapes[{i}]: {spec.Tapes[i]}: tape file not found");
             }
         }
 
         var hoconDir = AkkaConfig.FindHoconDirectory(hoconOption)
-            ?? throw new UsageException("--hocon: HOCON directory not found (run from the repository root or pass --hocon DIR)");
+            ?? throw new ArbctlException(ExitCodes.Usage, "--hocon: HOCON directory not found (run from the repository root or pass --hocon DIR)");
         var strategyJson = await File.ReadAllTextAsync(spec.Strategy, ct);
         var configurations = SweepConfigurations.Of(spec);
         CheckConfigurations(specPath, spec, strategyJson, configurations);
@@ -126,13 +127,13 @@ public static class SweepCommand
         }
         catch (Exception e) when (e is FileNotFoundException or InvalidDataException or TapeFormatException)
         {
-            throw new UsageException(e.Message);
+            throw new ArbctlException(ExitCodes.Usage, e.Message);
         }
 
         var log = SweepResultsLog.Read(await File.ReadAllBytesAsync(resultsPath, ct), spec.Parameters, out var readError);
         if (readError is not null)
         {
-            throw new UsageException($"--out: {resultsPath}: {readError}");
+            throw new ArbctlException(ExitCodes.Usage, $"--out: {resultsPath}: {readError}");
         }
 
         var ranking = SweepRanking.Of(Distinct(log.Results), spec.Objective, spec.Overfit);
@@ -151,12 +152,12 @@ public static class SweepCommand
         foreach (var config in configurations)
         {
             var patched = StrategyPatch.Apply(strategyJson, spec.Parameters, config.Values, out var error)
-                ?? throw new UsageException($"{specPath}: {error}");
+                ?? throw new ArbctlException(ExitCodes.Usage, $"{specPath}: {error}");
             var loaded = StrategyLoader.LoadText(Path.GetFileName(spec.Strategy), patched);
             if (!loaded.IsValid)
             {
                 var values = string.Join(", ", spec.Parameters.Select((p, i) => $"{p.Path}={config.Values[i]}"));
-                throw new UsageException($"{specPath}: parameters: configuration {config.Id} ({values}): the strategy file refuses it: {loaded.Errors[0]}");
+                throw new ArbctlException(ExitCodes.Usage, $"{specPath}: parameters: configuration {config.Id} ({values}): the strategy file refuses it: {loaded.Errors[0]}");
             }
         }
     }
@@ -174,7 +175,7 @@ public static class SweepCommand
             Directory.CreateDirectory(dir);
             if (File.Exists(copy) && !force && !File.ReadAllBytes(copy).AsSpan().SequenceEqual(specBytes))
             {
-                throw new UsageException($"--out: {dir} holds another sweep ({SpecCopy} differs from this spec): use another --out, or --force to start over there");
+                throw new ArbctlException(ExitCodes.Usage, $"--out: {dir} holds another sweep ({SpecCopy} differs from this spec): use another --out, or --force to start over there");
             }
 
             // A killed run may leave configurations' work directories (finished or not): nothing runs in DIR now.
@@ -203,7 +204,7 @@ public static class SweepCommand
             var log = SweepResultsLog.Read(bytes, spec.Parameters, out var error);
             if (error is not null)
             {
-                throw new UsageException($"--out: {resultsPath}: {error} (use --force to start over)");
+                throw new ArbctlException(ExitCodes.Usage, $"--out: {resultsPath}: {error} (use --force to start over)");
             }
 
             if (log.CompleteLength < bytes.Length)
@@ -218,7 +219,7 @@ public static class SweepCommand
             {
                 if (!byId.TryGetValue(r.ConfigId, out var config) || !config.Values.SequenceEqual(r.Values, StringComparer.Ordinal))
                 {
-                    throw new UsageException($"--out: {resultsPath}: {r.ConfigId} is not a configuration of this spec (use --force to start over)");
+                    throw new ArbctlException(ExitCodes.Usage, $"--out: {resultsPath}: {r.ConfigId} is not a configuration of this spec (use --force to start over)");
                 }
             }
 
@@ -226,7 +227,7 @@ public static class SweepCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new UsageException($"--out: {dir}: not writable ({e.Message})");
+            throw new ArbctlException(ExitCodes.Usage, $"--out: {dir}: not writable ({e.Message})");
         }
     }
 
@@ -292,6 +293,4 @@ public static class SweepCommand
     }
 
     private static string Short(double? v) => v is { } x ? x.ToString("0.####", CultureInfo.InvariantCulture) : "n/a";
-
-    private sealed class UsageException(string message) : Exception(message);
 }
