@@ -6,6 +6,7 @@ var root = new RootCommand("arbctl: diagnostics and operations console for Arbit
     ReplayCommand.Create(),
     BacktestCommand.Create(),
     BackfillCommand.Create(),
+    SweepCommand.Create(),
 };
 
 foreach (var command in ArbctlCommands.All())

@@ -14,5 +14,6 @@ internal static class EndToEndRegistry
         EndToEnd.Register("tritape", Triangles.TriangleTapeBench.RunAsync);
         EndToEnd.Register("tridecision", Triangles.TriangleActorLatencyBench.RunAsync);
         EndToEnd.Register("trileg", Triangles.TriangleLegLatencyBench.RunAsync);
+        EndToEnd.Register("sweep", Sweeps.SweepBench.RunAsync);
     }
 }

@@ -82,7 +82,18 @@ public sealed class ArbctlProcess : IAsyncDisposable
                 runner._newOutput.Release();
             }
         };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (runner._stderr) { runner._stderr.AppendLine(e.Data); } } };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                lock (runner._stderr)
+                {
+                    runner._stderr.AppendLine(e.Data);
+                }
+
+                runner._newOutput.Release();
+            }
+        };
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -140,6 +151,49 @@ public sealed class ArbctlProcess : IAsyncDisposable
                 throw new TimeoutException($"{what}: not within {timeout.TotalSeconds} s:\n{Stdout}\n{Stderr}");
             }
         }
+    }
+
+    /// <summary>Waits until <paramref name="condition"/> holds for stderr (progress lines), checked on every new line; throws with the output on exit or timeout.</summary>
+    public async Task WaitForStderrAsync(Func<string, bool> condition, TimeSpan timeout, string what)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        while (!condition(Stderr))
+        {
+            if (_process.HasExited)
+            {
+                _process.WaitForExit();
+                if (condition(Stderr))
+                {
+                    return;
+                }
+
+                throw new InvalidOperationException($"arbctl exited ({_process.ExitCode}) before {what}:\n{Stdout}\n{Stderr}");
+            }
+
+            try
+            {
+                await _newOutput.WaitAsync(TimeSpan.FromSeconds(1), deadline.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"{what}: not within {timeout.TotalSeconds} s:\n{Stdout}\n{Stderr}");
+            }
+        }
+    }
+
+    /// <summary>Kills the process by its id (SIGKILL: no handler runs, as a crash or an OOM kill).</summary>
+    public async Task KillAsync()
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-KILL", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) }, UseShellExecute = false });
+        await kill!.WaitForExitAsync();
+        await _process.WaitForExitAsync();
+    }
+
+    /// <summary>Sends SIGINT (Ctrl-C).</summary>
+    public void Interrupt()
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-INT", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) }, UseShellExecute = false });
+        kill!.WaitForExit();
     }
 
     /// <summary>Sends SIGTERM (what a service manager sends to stop it).</summary>
