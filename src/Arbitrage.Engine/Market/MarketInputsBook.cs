@@ -6,7 +6,8 @@ namespace Arbitrage.Engine.Market;
 
 /// <summary>
 /// The strategies' non-trade inputs per symbol, folded from the feeds' events in the order given: the predicted funding
-/// rate (markPrice; a settled rate from a funding-history tape stands in for it from its funding time on), liquidated USD
+/// rate (markPrice; for a symbol without mark prices, a settled rate from a funding-history tape stands in for it from its
+/// funding time on), liquidated USD
 /// per side over a sliding event-time window (forceOrder), and from Binance's 5-minute statistics (futuresMetrics) the
 /// global long/short account ratio, its change and the open-interest change against the period 5 minutes before (null
 /// when that period is not there: a gap is not a change). Pure and single-threaded: the live <see cref="MarketInputsActor"/>
@@ -20,14 +21,15 @@ public sealed class MarketInputsBook(long liquidationWindowMs = MarketInputsBook
     private readonly Dictionary<string, MarketInputs> _inputs = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Queue<Liquidation>> _liquidations = new(StringComparer.Ordinal);
     private readonly Dictionary<string, FeedEvent.FuturesMetricsEvent> _lastMetrics = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _markPriced = new(StringComparer.Ordinal); // symbols with a markPrice stream: its predicted rate wins
 
     private sealed record Liquidation(long TimeMs, bool LongLiquidated, double Usd);
 
     /// <summary>The symbol's inputs after <paramref name="e"/> with its event time; null when the event is not an input or changed nothing.</summary>
     public MarketInputsUpdated? Apply(FeedEvent e) => e switch
     {
-        FeedEvent.MarkPriceEvent m => Update(m.Symbol, Get(m.Symbol) with { FundingRate = (double)m.FundingRate }, m.EventTimeMs),
-        FeedEvent.FundingSettledEvent f => Update(f.Symbol, Get(f.Symbol) with { FundingRate = (double)f.FundingRate }, f.FundingTimeMs),
+        FeedEvent.MarkPriceEvent m => OnMarkPrice(m),
+        FeedEvent.FundingSettledEvent f => _markPriced.Contains(f.Symbol) ? null : Update(f.Symbol, Get(f.Symbol) with { FundingRate = (double)f.FundingRate }, f.FundingTimeMs),
         FeedEvent.LiquidationEvent l => OnLiquidation(l),
         FeedEvent.FuturesMetricsEvent m => OnMetrics(m),
         _ => null,
@@ -40,6 +42,12 @@ public sealed class MarketInputsBook(long liquidationWindowMs = MarketInputsBook
         LongShortRatioChangePct = s.LongShortRatioChangePct,
         OpenInterestChangePct = s.OpenInterestChangePct,
     }, timeMs);
+
+    private MarketInputsUpdated? OnMarkPrice(FeedEvent.MarkPriceEvent m)
+    {
+        _markPriced.Add(m.Symbol);
+        return Update(m.Symbol, Get(m.Symbol) with { FundingRate = (double)m.FundingRate }, m.EventTimeMs);
+    }
 
     private MarketInputs Get(string symbol) => _inputs.TryGetValue(symbol, out var i) ? i : MarketInputs.Empty;
 

@@ -16,6 +16,7 @@ public static class NodeCommandLine
         ["--hocon"] = "Paths:Hocon",
         ["--port"] = "Cluster:Port",
         ["--record-tape"] = "Recording:Tape",
+        ["--record-inputs"] = "Recording:Inputs",
         ["--mode"] = "Exchange:Mode",
     };
 

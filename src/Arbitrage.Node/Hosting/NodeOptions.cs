@@ -153,6 +153,16 @@ public sealed record RecordingOptions
 {
     /// <summary>Append the raw market frames of the traded symbols to this JSONL tape; null = off.</summary>
     public string? Tape { get; init; }
+
+    /// <summary>
+    /// Record the strategies' market inputs: every mark price, liquidation, 5-minute statistic and settled funding in the
+    /// <c>market_inputs</c> table, and Binance's statistics + funding fetched every <see cref="InputsIntervalSeconds"/>
+    /// into input tapes in this directory (what <c>arbctl backfill</c> writes); null = off.
+    /// </summary>
+    public string? Inputs { get; init; }
+
+    /// <summary>Seconds between two fetches of the statistics (they are 5-minute series).</summary>
+    public int InputsIntervalSeconds { get; init; } = 300;
 }
 
 /// <summary><c>Http</c>: where the bridge listens. Loopback unless deliberately changed.</summary>

@@ -133,6 +133,7 @@ public static class NodeProgram
                 Streams = exchange.Streams,
                 Filters = filters,
                 Sentiment = new Engine.Market.BinanceSentimentSource(exchange.PublicClient),
+                InputsBackfill = new Binance.Tapes.FuturesInputBackfill(exchange.PublicClient.ExchangeData),
                 LiveGateway = exchange.LiveGateway,
                 CarryGateway = exchange.LiveCarryGateway,
                 TriangleFeeds = new BinanceSpotTriangleFeeds(spotVenue, exchange.PublicClient, exchange.Streams, logs.CreateLogger("Arbitrage.Node.Triangles"), exchange.FrameErrors),
@@ -224,6 +225,19 @@ public static class NodeProgram
             akka.WithTrading(options, startup.Database, startup.CarryGateway);
             akka.WithTriangles(options, startup);
             akka.WithAlerts(options.Alerts, startup.Database);
+            if (options.Recording.Inputs is { } inputsDirectory)
+            {
+                akka.WithSingleton<InputRecorderSingleton>(
+                    "input-recorder",
+                    (system, _, _) => Engine.Recording.MarketInputRecorderActor.Props(
+                        Akka.Cluster.Tools.PublishSubscribe.DistributedPubSub.Get(system).Mediator,
+                        new Engine.Recording.MarketInputStore(startup.Database),
+                        startup.InputsBackfill,
+                        new Engine.Recording.InputRecordingSettings(inputsDirectory, options.Exchange.Symbols,
+                            TimeSpan.FromSeconds(options.Recording.InputsIntervalSeconds), Engine.Recording.InputRecordingSettings.DefaultLookback)),
+                    new Akka.Cluster.Hosting.ClusterSingletonOptions { Role = ClusterNodeOptions.EngineRole },
+                    createProxyToo: false);
+            }
             if (options.Recording.Tape is { } tapePath && startup.Streams is { } streams)
             {
                 akka.WithActors((system, registry) =>
@@ -326,3 +340,6 @@ public static class NodeProgram
                 rollOnFileSizeLimit: true)
             .CreateLogger();
 }
+
+/// <summary>Registry key of the market-input recorder singleton (<c>Recording:Inputs</c>).</summary>
+public sealed class InputRecorderSingleton;

@@ -47,6 +47,9 @@ public static class StartupCheck
         /// <summary>Long/short ratio and open interest for the strategies.</summary>
         public Engine.Market.IMarketSentimentSource? Sentiment { get; init; }
 
+        /// <summary>Binance's 5-minute statistics and settled funding (for <c>Recording:Inputs</c>); null without an exchange.</summary>
+        public Binance.Tapes.FuturesInputBackfill? InputsBackfill { get; init; }
+
         /// <summary>Live mode's order gateway; null = the paper account.</summary>
         public Engine.Execution.IExchangeGateway? LiveGateway { get; init; }
 

@@ -34,6 +34,9 @@ public sealed class MarketInputsBookTests
         var predicted = book.Apply(new FeedEvent.MarkPriceEvent("BTCUSDT", 87_000m, 86_990m, 0.0002m, T + 3_600_000, T + 2_000))!;
         Assert.Equal((0.0002, T + 2_000), (predicted.Inputs.FundingRate, predicted.TimeMs));
         Assert.Null(predicted.Inputs.LongShortRatio); // other inputs untouched: still missing
+
+        // Once a symbol has mark prices, their predicted rate is the input: a settled rate fetched later changes nothing.
+        Assert.Null(book.Apply(new FeedEvent.FundingSettledEvent("BTCUSDT", -0.0003m, T + 3_000)));
     }
 
     private static FeedEvent.FuturesMetricsEvent Metrics(long time, decimal oi, decimal ratio) =>
