@@ -40,7 +40,27 @@ public sealed class AlertOutbox(Database database)
                UNIQUE (channel, dedup_key))
              """,
             $"CREATE INDEX IF NOT EXISTS ix_{Table}_pending ON {Table} (channel, id) WHERE sent_ms IS NULL",
+            "CREATE TABLE IF NOT EXISTS alert_state (name TEXT NOT NULL PRIMARY KEY, value BIGINT NOT NULL)",
         ], ct);
+    }
+
+    /// <summary>A named counter of the alerting (the Telegram update offset), or null when never written.</summary>
+    public async Task<long?> ReadStateAsync(string name, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await using var command = connection.Command("SELECT value FROM alert_state WHERE name = @n", null, ("@n", name));
+        return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) is { } v and not DBNull
+            ? Convert.ToInt64(v, System.Globalization.CultureInfo.InvariantCulture)
+            : null;
+    }
+
+    /// <summary>Writes a named counter (insert or replace).</summary>
+    public async Task WriteStateAsync(string name, long value, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await using var command = connection.Command(
+            "INSERT INTO alert_state (name, value) VALUES (@n, @v) ON CONFLICT (name) DO UPDATE SET value = excluded.value", null, ("@n", name), ("@v", value));
+        await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -30,13 +30,13 @@ public static class AlertsWiring
         return akka.WithSingleton<AlertsSingleton>(
             "alerts",
             (system, registry, resolver) => AlertsActor.Props(Channels(options), new AlertOutbox(database), DistributedPubSub.Get(system).Mediator, AlertsSettings.From(options),
-                commands: Commands(options.Telegram, system, registry, resolver)),
+                commands: Commands(options.Telegram, system, registry, resolver, new AlertOutbox(database))),
             new ClusterSingletonOptions { Role = ClusterNodeOptions.EngineRole },
             createProxyToo: false);
     }
 
     /// <summary>The Telegram commands' poller when <c>Alerts:Telegram:Commands</c> names a chat (and the bot token is set), else null.</summary>
-    private static Akka.Actor.Props? Commands(TelegramAlertOptions options, ActorSystem system, IActorRegistry registry, IDependencyResolver resolver)
+    private static Akka.Actor.Props? Commands(TelegramAlertOptions options, ActorSystem system, IActorRegistry registry, IDependencyResolver resolver, AlertOutbox state)
     {
         if (string.IsNullOrWhiteSpace(options.BotToken) || options.Commands.Count == 0)
         {
@@ -54,7 +54,7 @@ public static class AlertsWiring
             system,
             registry,
             resolver.GetService<NodeInfo>());
-        return TelegramCommandsActor.Props(bot, commands, pollSeconds);
+        return TelegramCommandsActor.Props(bot, commands, pollSeconds, state);
     }
 
     /// <summary>The configured channels with their senders (each with its own HttpClient and timeout).</summary>

@@ -8,8 +8,9 @@ namespace Arbitrage.Node.Alerts;
 
 /// <summary>
 /// The long-poll of the Bot API's <c>getUpdates</c> (Telegram.Bot, <c>Alerts:Telegram:ApiBaseUrl</c>), a child of the
-/// alerts singleton so a cluster polls once. The offset moves past each update before it is handled: an update is handled
-/// once. A message from a chat that is not allow-listed is logged (chat id only, never its text) and ignored; the others
+/// alerts singleton so a cluster polls once. The offset moves past each update before it is handled, and is written to the
+/// database first (<c>alert_state</c>, when there is one): an update is handled at most once, also across a crash or a
+/// failover (a command lost in between is not answered, and the operator sends it again; a /resume never runs twice). A message from a chat that is not allow-listed is logged (chat id only, never its text) and ignored; the others
 /// are answered in their chat (<see cref="TelegramCommands"/>). A failed poll is retried after <see cref="RetryDelay"/>.
 /// </summary>
 public sealed class TelegramCommandsActor : ReceiveActor, IWithTimers
@@ -23,11 +24,29 @@ public sealed class TelegramCommandsActor : ReceiveActor, IWithTimers
     private readonly CancellationTokenSource _stopping = new();
     private int? _offset;
 
-    public TelegramCommandsActor(ITelegramBotClient bot, TelegramCommands commands, int pollSeconds)
+    public const string OffsetState = "telegram_offset";
+
+    private readonly AlertOutbox? _state;
+
+    public TelegramCommandsActor(ITelegramBotClient bot, TelegramCommands commands, int pollSeconds, AlertOutbox? state = null)
     {
         _bot = bot;
         _commands = commands;
         _pollSeconds = pollSeconds;
+        _state = state;
+        ReceiveAsync<LoadOffset>(async _ =>
+        {
+            try
+            {
+                _offset = (int?)await _state!.ReadStateAsync(OffsetState);
+            }
+            catch (System.Data.Common.DbException e)
+            {
+                _log.Warning("Telegram commands: the stored update offset could not be read ({0}); starting from Telegram's", e.Message);
+            }
+
+            Self.Tell(Poll.Instance);
+        });
         Receive<Poll>(_ => _bot.GetUpdates(_offset, 100, _pollSeconds, [UpdateType.Message], _stopping.Token)
             .PipeTo(Self, success: u => new Got(u), failure: e => new Failed(e)));
         ReceiveAsync<Got>(async got =>
@@ -35,6 +54,18 @@ public sealed class TelegramCommandsActor : ReceiveActor, IWithTimers
             foreach (var update in got.Updates)
             {
                 _offset = Math.Max(_offset ?? 0, update.Id + 1);
+                if (_state is not null)
+                {
+                    try
+                    {
+                        await _state.WriteStateAsync(OffsetState, _offset.Value);
+                    }
+                    catch (System.Data.Common.DbException e)
+                    {
+                        _log.Warning("Telegram commands: the update offset was not stored ({0}); a restart may see this update again", e.Message);
+                    }
+                }
+
                 await HandleAsync(update);
             }
 
@@ -54,10 +85,10 @@ public sealed class TelegramCommandsActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(ITelegramBotClient bot, TelegramCommands commands, int pollSeconds = 25) =>
-        Akka.Actor.Props.Create(() => new TelegramCommandsActor(bot, commands, pollSeconds));
+    public static Props Props(ITelegramBotClient bot, TelegramCommands commands, int pollSeconds = 25, AlertOutbox? state = null) =>
+        Akka.Actor.Props.Create(() => new TelegramCommandsActor(bot, commands, pollSeconds, state));
 
-    protected override void PreStart() => Self.Tell(Poll.Instance);
+    protected override void PreStart() => Self.Tell(_state is null ? Poll.Instance : LoadOffset.Instance);
 
     protected override void PostStop()
     {
@@ -104,6 +135,11 @@ public sealed class TelegramCommandsActor : ReceiveActor, IWithTimers
     private sealed record Poll : INoSerializationVerificationNeeded
     {
         public static readonly Poll Instance = new();
+    }
+
+    private sealed record LoadOffset : INoSerializationVerificationNeeded
+    {
+        public static readonly LoadOffset Instance = new();
     }
 
     private sealed record Got(Update[] Updates) : INoSerializationVerificationNeeded;

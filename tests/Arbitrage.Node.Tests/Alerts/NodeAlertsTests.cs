@@ -188,6 +188,54 @@ public sealed class NodeAlertsTests : IDisposable
     }
 
     [Fact]
+    public async Task A_telegram_command_handled_before_a_crash_is_not_handled_again_after_the_restart()
+    {
+        const long viewerChat = 111;
+        await using var api = await AlertSink.StartAsync();
+        api.Default = AlertSink.Reply.Ok("""{"ok":true,"result":{"message_id":1,"date":1760000000,"chat":{"id":1,"type":"private"},"text":"x"}}""");
+        var env = NodeProcess.TestEnvironment(_work, Invite);
+        env["ARB__Alerts__Telegram__BotToken"] = "123456:offset-secret-token";
+        env["ARB__Alerts__Telegram__ApiBaseUrl"] = api.BaseUrl.ToString();
+        env["ARB__Alerts__Telegram__ChatIds"] = "999";
+        env["ARB__Alerts__Telegram__Events"] = "kill_switch";
+        env[$"ARB__Alerts__Telegram__Commands__{viewerChat}"] = "vera";
+        var tape = Path.Combine(RepoPaths.Fixtures, "BTCUSD_PERP-aggTrades-2026-05-08.head4500.csv");
+        string[] Replies() => [.. api.Delivered.Where(r => r.Path.EndsWith("/sendMessage", StringComparison.Ordinal))
+            .Select(r => JsonDocument.Parse(r.Body).RootElement).Where(b => b.GetProperty("chat_id").GetInt64() == viewerChat).Select(b => b.GetProperty("text").GetString()!)];
+
+        await using (var node = NodeProcess.Start(_work, env, "--exchange", "sim", "--tape", tape, "--speed", "max"))
+        {
+            var url = await node.WaitListeningAsync(Deadline);
+            using var admin = new NodeClient(url);
+            await admin.RegisterAndLoginAsync(Invite);
+            var (created, invite) = await admin.PostAsync("/api/admin/invites", new { role = "viewer" });
+            Assert.True((int)created < 300, $"invite: {created}");
+            using (var user = new NodeClient(url))
+            {
+                await user.RegisterAndLoginAsync(invite.GetProperty("code").GetString()!, "vera");
+            }
+
+            api.PushMessage(viewerChat, "/status");
+            await api.WaitForAsync(_ => Replies().Length >= 1, Deadline, "the reply before the crash");
+            node.Kill(); // SIGKILL right after the answer: Telegram (the sink) still holds update 1 for a poll without an offset
+            await node.WaitExitAsync(Deadline);
+        }
+
+        await using (var node = NodeProcess.Start(_work, env, "--exchange", "sim", "--tape", tape, "--speed", "max"))
+        {
+            await node.WaitListeningAsync(Deadline);
+            api.PushMessage(viewerChat, "/risk");
+            await api.WaitForAsync(_ => Replies().Length >= 2, Deadline, "the reply after the restart");
+            var replies = Replies();
+            Assert.StartsWith("risk: ", replies[1], StringComparison.Ordinal); // update 2 next: update 1 was not handled again
+            var polls = api.Requests.Where(r => r.Path.EndsWith("/getUpdates", StringComparison.Ordinal)).Select(r => r.Body).ToArray();
+            Assert.Contains(polls, b => b.Contains("\"offset\":2", StringComparison.Ordinal));
+        }
+
+        Assert.Equal(2, Replies().Length);
+    }
+
+    [Fact]
     public async Task Fills_and_a_feed_outage_with_its_recovery_reach_the_channel()
     {
         await using var webhook = await AlertSink.StartAsync();
