@@ -101,28 +101,31 @@ public sealed record SweepRanking(IReadOnlyList<SweepRow> Rows, double? MeanRank
     /// <summary>
     /// <c>ranking.csv</c>: <c>rank,config_id,&lt;one column per parameter path&gt;,train_&lt;objective&gt;,test_&lt;objective&gt;,
     /// train_trades,test_trades,train_pnl_usd,test_pnl_usd,train_pnl_r,test_pnl_r,train_profit_factor,test_profit_factor,
-    /// train_sortino,test_sortino,degradation,overfit,overfit_reason</c>; numbers invariant, doubles shortest round-trip,
-    /// an undefined value empty, <c>overfit</c> <c>true</c>/<c>false</c>, reasons joined by <c>;</c>.
+    /// train_sortino,test_sortino,degradation,overfit,overfit_reason</c>, without the pair that repeats the objective's
+    /// (objective <c>pnl_r</c>: its columns come once, after the parameters); numbers invariant, doubles shortest
+    /// round-trip, an undefined value empty, <c>overfit</c> <c>true</c>/<c>false</c>, reasons joined by <c>;</c>.
     /// </summary>
     public string ToCsv(IReadOnlyList<SweepParameter> parameters, SweepObjective objective)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         var name = SweepSpec.NameOf(objective);
-        var sb = new StringBuilder();
-        sb.AppendJoin(',', new[] { "rank", "config_id" }.Concat(parameters.Select(p => Field(p.Path))).Concat(
+        (string Name, Func<SweepSide, string> Value)[] metrics =
         [
-            "train_" + name, "test_" + name, "train_trades", "test_trades", "train_pnl_usd", "test_pnl_usd", "train_pnl_r", "test_pnl_r",
-            "train_profit_factor", "test_profit_factor", "train_sortino", "test_sortino", "degradation", "overfit", "overfit_reason",
-        ])).Append('\n');
+            ("trades", m => Num(m.Trades)), ("pnl_usd", m => Dec(m.PnlUsd)), ("pnl_r", m => Dec(m.PnlR)),
+            ("profit_factor", m => Num(m.ProfitFactor)), ("sortino", m => Num(m.Sortino)),
+        ];
+        var fixedMetrics = metrics.Where(m => m.Name != name).ToArray();
+        var sb = new StringBuilder();
+        sb.AppendJoin(',', new[] { "rank", "config_id" }.Concat(parameters.Select(p => Field(p.Path)))
+            .Concat(["train_" + name, "test_" + name])
+            .Concat(fixedMetrics.SelectMany(m => new[] { "train_" + m.Name, "test_" + m.Name }))
+            .Concat(["degradation", "overfit", "overfit_reason"])).Append('\n');
         foreach (var row in Rows)
         {
-            sb.AppendJoin(',', new[] { Int(row.Rank), Field(row.Result.ConfigId) }.Concat(row.Result.Values.Select(Field)).Concat(
-            [
-                Num(row.Train.Objective), Num(row.Test.Objective), Num(row.Train.Trades), Num(row.Test.Trades),
-                Dec(row.Train.PnlUsd), Dec(row.Test.PnlUsd), Dec(row.Train.PnlR), Dec(row.Test.PnlR),
-                Num(row.Train.ProfitFactor), Num(row.Test.ProfitFactor), Num(row.Train.Sortino), Num(row.Test.Sortino),
-                Num(row.Degradation), row.Overfit ? "true" : "false", string.Join(';', row.OverfitReasons),
-            ])).Append('\n');
+            sb.AppendJoin(',', new[] { Int(row.Rank), Field(row.Result.ConfigId) }.Concat(row.Result.Values.Select(Field))
+                .Concat([Num(row.Train.Objective), Num(row.Test.Objective)])
+                .Concat(fixedMetrics.SelectMany(m => new[] { m.Value(row.Train), m.Value(row.Test) }))
+                .Concat([Num(row.Degradation), row.Overfit ? "true" : "false", string.Join(';', row.OverfitReasons)])).Append('\n');
         }
 
         return sb.ToString();

@@ -99,7 +99,7 @@ public sealed class SweepOverfitTests
         SweepParameter[] parameters = [new("p", ["1"])];
         Assert.Equal(b.ToCsv(parameters, SweepObjective.PnlR), SweepRanking.Of(results, SweepObjective.PnlR, SweepOverfitRule.Default).ToCsv(parameters, SweepObjective.PnlR));
         Assert.StartsWith(
-            "rank,config_id,p,train_pnl_r,test_pnl_r,train_trades,test_trades,train_pnl_usd,test_pnl_usd,train_pnl_r,test_pnl_r,train_profit_factor,test_profit_factor,train_sortino,test_sortino,degradation,overfit,overfit_reason\n1,c002,1,3,0,1,1,3,0,3,0,1,,,,1,true,degradation\n",
+            "rank,config_id,p,train_pnl_r,test_pnl_r,train_trades,test_trades,train_pnl_usd,test_pnl_usd,train_profit_factor,test_profit_factor,train_sortino,test_sortino,degradation,overfit,overfit_reason\n1,c002,1,3,0,1,1,3,0,1,,,,1,true,degradation\n",
             b.ToCsv(parameters, SweepObjective.PnlR),
             StringComparison.Ordinal);
     }

@@ -13,7 +13,7 @@ namespace Arbitrage.Node.Tests.Cli;
 public sealed class ArbctlSweepTests : IDisposable
 {
     private const string Header =
-        "rank,config_id,cooldown_minutes,tp_sl.tp2_atr,train_pnl_r,test_pnl_r,train_trades,test_trades,train_pnl_usd,test_pnl_usd,train_pnl_r,test_pnl_r," +
+        "rank,config_id,cooldown_minutes,tp_sl.tp2_atr,train_pnl_r,test_pnl_r,train_trades,test_trades,train_pnl_usd,test_pnl_usd," +
         "train_profit_factor,test_profit_factor,train_sortino,test_sortino,degradation,overfit,overfit_reason";
 
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(180); // a loaded machine, not a speed check
@@ -151,7 +151,10 @@ public sealed class ArbctlSweepTests : IDisposable
             validation: """{ "type": "split", "train_share": 0.35 }""",
             overfit: $$"""{ "max_degradation": {{maxDegradation.ToString(CultureInfo.InvariantCulture)}}, "min_rank_correlation": {{minCorrelation.ToString(CultureInfo.InvariantCulture)}} }""");
         await SweepAsync(spec, Path.Combine(_dir, "o"), "--parallelism", "2");
-        var rows = File.ReadAllLines(Path.Combine(_dir, "o", "ranking.csv"))[1..].Select(l => l.Split(',')).ToArray();
+        var lines = File.ReadAllLines(Path.Combine(_dir, "o", "ranking.csv"));
+        var header = lines[0].Split(',');
+        var (degradationAt, overfitAt, reasonAt) = (Array.IndexOf(header, "degradation"), Array.IndexOf(header, "overfit"), Array.IndexOf(header, "overfit_reason"));
+        var rows = lines[1..].Select(l => l.Split(',')).ToArray();
         double? N(string s) => s.Length == 0 ? null : double.Parse(s, CultureInfo.InvariantCulture);
 
         var train = rows.Select(r => N(r[4])!.Value).ToArray();
@@ -171,12 +174,12 @@ public sealed class ArbctlSweepTests : IDisposable
                 reasons.Add("rank_correlation");
             }
 
-            Assert.Equal(string.Join(';', reasons), r[18]);
-            Assert.Equal(reasons.Count > 0 ? "true" : "false", r[17]);
-            Assert.Equal(tr > 0 ? (1 - (te / tr)).ToString("R", CultureInfo.InvariantCulture) : "", r[16]);
+            Assert.Equal(string.Join(';', reasons), r[reasonAt]);
+            Assert.Equal(reasons.Count > 0 ? "true" : "false", r[overfitAt]);
+            Assert.Equal(tr > 0 ? (1 - (te / tr)).ToString("R", CultureInfo.InvariantCulture) : "", r[degradationAt]);
         }
 
-        Assert.Contains(rows, r => r[18].Contains("degradation", StringComparison.Ordinal));
+        Assert.Contains(rows, r => r[reasonAt].Contains("degradation", StringComparison.Ordinal));
     }
 
     [Theory]
