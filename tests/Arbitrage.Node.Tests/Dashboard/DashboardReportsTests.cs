@@ -10,12 +10,14 @@ namespace Arbitrage.Node.Tests.Dashboard;
 /// <summary>
 /// The Reports page and <c>GET /api/reports</c> on the dashboard node: a real report written by <c>arbctl backtest</c>
 /// (the BTCUSD_PERP fixture) into the node's <c>Paths:Reports</c> folder while the node runs is listed with the numbers of
-/// its summary.json, opens in the page with its plots loaded, and nothing outside that folder is served.
+/// its summary.json, opens in the page with its plots loaded, and nothing outside that folder is served; a triangle report
+/// (<c>--kind triangles</c> over the Gemini books) is listed beside it with its kind and attempts.
 /// </summary>
 [Collection(DashboardCollection.Name)]
 public sealed class DashboardReportsTests(DashboardNode node)
 {
     private const string Name = "bt-btcusd-perp-head20000";
+    private const string TriangleName = "bt-triangles-gemini";
     private static readonly string[] Headline = ["trades", "pnl_usd", "win_rate", "fees_usd", "max_drawdown_usd"];
 
     [SkippableFact]
@@ -32,6 +34,22 @@ public sealed class DashboardReportsTests(DashboardNode node)
         var expected = summary.RootElement;
         Assert.True(expected.GetProperty("trades").GetInt32() > 0, "the fixture run closed no trade: nothing to compare");
 
+        // A triangle report beside it (the Gemini books, one executing paper config): listed with its kind and attempts.
+        var strategies = Path.Combine(node.Work, "report-strategies");
+        Directory.CreateDirectory(Path.Combine(strategies, "triangles"));
+        await File.WriteAllTextAsync(Path.Combine(strategies, "triangles", "gemini.json"), """
+            { "id": "gemini_paper", "venue": "gemini-paper", "symbols": ["BTC/USD", "ETH/USD", "ETH/BTC"], "start_assets": { "USD": 10, "BTC": 0.00016, "ETH": 0.004 },
+              "taker_fee": 0, "min_net_return": -0.001, "execute": true, "execute_min_net_return": 0.000001,
+              "max_slippage_bps": 0, "leg_order_type": "limit_ioc", "cooldown_ms": 100, "paper_latency_ms": 20 }
+            """);
+        var triangleDir = Path.Combine(node.Reports, TriangleName);
+        (exit, _, stderr) = await ArbctlProcess.RunAsync(
+            Path.Combine(node.Work, "arbctl-reports.json"), null,
+            "backtest", "--kind", "triangles", "--tape", Path.Combine(RepoPaths.Fixtures, "gemini_BTCUSD_ETHUSD_ETHBTC_books_2021-04-17T1645Z_30s.top20.jsonl"),
+            "--strategies", strategies, "--hocon", RepoPaths.Hocon, "--out", triangleDir);
+        Assert.True(exit == 0, stderr);
+        using var triangleSummary = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(triangleDir, "summary.json")));
+
         // The API: the folder with kind, time and summary.json's top-level numbers, its files.
         var (status, list) = await node.Api["viewer1"].GetAsync("/api/reports");
         Assert.Equal(HttpStatusCode.OK, status);
@@ -45,6 +63,14 @@ public sealed class DashboardReportsTests(DashboardNode node)
         {
             Assert.Equal(p.Value.GetRawText(), listed.GetProperty("summary").GetProperty(p.Name).GetRawText());
         }
+
+        var triangles = Assert.Single(list.EnumerateArray(), r => r.GetProperty("name").GetString() == TriangleName);
+        Assert.Equal("triangles", triangles.GetProperty("kind").GetString());
+        Assert.False(triangles.GetProperty("summary").TryGetProperty("kind", out _));
+        Assert.Equal(triangleSummary.RootElement.GetProperty("attempts").GetInt32(), triangles.GetProperty("summary").GetProperty("attempts").GetInt32());
+        Assert.Equal(
+            [TriangleName, Name],
+            list.EnumerateArray().Select(r => r.GetProperty("name").GetString()).Where(n => n is Name or TriangleName)); // newest first
 
         // The page: the row's cells carry the same numbers, shown with units.
         await using var browser = await DashboardPage.OpenAsync(node);
@@ -67,6 +93,15 @@ public sealed class DashboardReportsTests(DashboardNode node)
                 Assert.Equal(value.GetDouble(), double.Parse(shown!, CultureInfo.InvariantCulture));
             }
         }
+
+        var triangleRow = page.Locator($"[data-testid=reports-table] tbody tr[data-report='{TriangleName}']");
+        Assert.Equal("triangles", await triangleRow.GetAttributeAsync("data-kind"));
+        Assert.Equal(
+            triangleSummary.RootElement.GetProperty("attempts").GetInt32().ToString(CultureInfo.InvariantCulture),
+            await triangleRow.Locator("td[data-key=attempts]").GetAttributeAsync("data-value"));
+        Assert.Equal(
+            triangleSummary.RootElement.GetProperty("pnl_usd").GetDouble(),
+            double.Parse((await triangleRow.Locator("td[data-key=pnl_usd]").GetAttributeAsync("data-value"))!, CultureInfo.InvariantCulture));
 
         Assert.Equal(
             expected.GetProperty("pnl_usd").GetDecimal().ToString("#,0.00", CultureInfo.InvariantCulture) + " USD",
