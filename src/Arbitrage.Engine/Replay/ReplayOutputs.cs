@@ -51,7 +51,7 @@ internal static class ReplayOutputs
 
     /// <summary>
     /// The carry backtest (<see cref="CarryBacktest"/>, config strategies/carry/carry_funding.json) over the tapes'
-    /// markPriceUpdate frames, in the replay's actor system; returns the number of carries.
+    /// markPriceUpdate frames, in the replay's actor system; returns the carries and the span of the updates (a report needs both).
     /// </summary>
     public static async Task<CarryRun> WriteCarryAsync(string path, ActorSystem system, ReplayOptions options, CancellationToken ct)
     {
