@@ -27,7 +27,7 @@ public sealed partial class NodeProcess : IAsyncDisposable
     public static string NodeDll => Path.Combine(AppContext.BaseDirectory, "Arbitrage.Node.dll");
 
     /// <summary>
-    /// The settings every test node gets: a free loopback port, its own data and log folders under
+    /// The settings every test node gets: a free loopback port, its own data, log and report folders under
     /// <paramref name="work"/>, the repository's HOCON and strategies, a random JWT key, and optionally a
     /// bootstrap invite for the first admin.
     /// </summary>
@@ -40,6 +40,7 @@ public sealed partial class NodeProcess : IAsyncDisposable
             ["ARB__Paths__Hocon"] = Arbitrage.Testing.RepoPaths.Hocon,
             ["ARB__Paths__Strategies"] = Arbitrage.Testing.RepoPaths.Strategies,
             ["ARB__Paths__Logs"] = Path.Combine(work, "logs"),
+            ["ARB__Paths__Reports"] = Path.Combine(work, "reports"),
             ["ARB__Auth__JwtKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48)),
         };
         if (bootstrapInvite is not null)

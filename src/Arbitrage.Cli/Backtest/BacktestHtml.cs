@@ -1,9 +1,9 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
 using Arbitrage.Core.Backtest;
 using Arbitrage.Core.Execution;
 using Arbitrage.Core.Text;
+using static Arbitrage.Cli.Backtest.ReportHtml;
 
 namespace Arbitrage.Cli.Backtest;
 
@@ -22,24 +22,13 @@ public static class BacktestHtml
         ArgumentNullException.ThrowIfNull(tapes);
         ArgumentNullException.ThrowIfNull(pngs);
         var m = report.Total;
-        var sb = new StringBuilder();
-        sb.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Backtest report</title>\n<style>\n")
-            .Append("body{font-family:system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:0.5em 0 1.5em}")
-            .Append("th,td{border:1px solid #ccc;padding:3px 8px;text-align:right}th{background:#f2f2f2}td.t,th.t{text-align:left}")
-            .Append("img{max-width:100%;display:block;margin:0.5em 0}.neg{color:#b00}.pos{color:#070}\n</style>\n</head>\n<body>\n");
-        sb.Append("<h1>Backtest report</h1>\n<p>Tapes: ").Append(E(string.Join(", ", tapes.Select(Path.GetFileName)))).Append("<br>")
+        var sb = ReportHtml.Start("Backtest report");
+        sb.Append("<p>Tapes: ").Append(E(string.Join(", ", tapes.Select(Path.GetFileName)))).Append("<br>")
             .Append("Period: ").Append(E(IsoTime.Utc(m.FirstMs))).Append(" to ").Append(E(IsoTime.Utc(m.LastMs)))
             .Append(" (first and last tick, ").Append(BacktestMetrics.DayCount(m.FirstMs, m.LastMs).ToString(CultureInfo.InvariantCulture)).Append(" UTC days)<br>")
             .Append("Starting balance: ").Append(Usd(m.StartingBalanceUsd)).Append(" USD (paper account)</p>\n");
 
-        foreach (var (file, title) in new[] { (BacktestPlots.EquityFile, "Equity curve"), (BacktestPlots.DrawdownFile, "Drawdown") })
-        {
-            if (pngs.TryGetValue(file, out var png))
-            {
-                sb.Append("<h2>").Append(E(title)).Append("</h2>\n<img alt=\"").Append(E(title)).Append("\" src=\"data:image/png;base64,")
-                    .Append(Convert.ToBase64String(png)).Append("\">\n");
-            }
-        }
+        ReportHtml.Plots(sb, pngs);
 
         sb.Append("<h2>Summary</h2>\n<table>\n");
         Row(sb, "Trades", Int(m.Trades));
@@ -87,8 +76,8 @@ public static class BacktestHtml
                 .Append(Money(t.PnlUsd, signed: true)).Append(Money(t.PnlR, signed: true)).Append(Money(t.FeesUsd)).Append("</tr>\n");
         }
 
-        sb.Append("</table>\n<p>Definitions: README, section \"Backtest reports\"; the same numbers are in summary.json.</p>\n</body>\n</html>\n");
-        return sb.ToString();
+        sb.Append("</table>\n");
+        return ReportHtml.End(sb, "Backtest reports");
     }
 
     private static void Group(StringBuilder sb, string title, string keyName, IReadOnlyList<KeyValuePair<string, BacktestMetrics>> group)
@@ -106,33 +95,4 @@ public static class BacktestHtml
 
         sb.Append("</table>\n");
     }
-
-    private static void Row(StringBuilder sb, string label, string cell) =>
-        sb.Append("<tr><th class=\"t\">").Append(label).Append("</th>").Append(cell).Append("</tr>\n");
-
-    private static string Int(int value) => Cell(value.ToString(CultureInfo.InvariantCulture), value.ToString(CultureInfo.InvariantCulture));
-
-    /// <summary>An amount; a PnL (<paramref name="signed"/>) is coloured by its sign, fees and drawdowns are not.</summary>
-    private static string Money(decimal value, bool signed = false) =>
-        Cell(value.ToString("0.00", CultureInfo.InvariantCulture), D(value), !signed ? null : value < 0m ? "neg" : value > 0m ? "pos" : null);
-
-    private static string Ratio(double? value) => value is { } v ? Cell(v.ToString("0.00", CultureInfo.InvariantCulture), J(v)) : Null();
-
-    private static string Percent(double? value) => value is { } v ? Cell((v * 100).ToString("0.0", CultureInfo.InvariantCulture) + " %", J(v)) : Null();
-
-    /// <summary>A value summary.json writes as null (not defined for the input).</summary>
-    private static string Null() => "<td data-value=\"null\">n/a</td>";
-
-    private static string Cell(string text, string? exact, string? cls = null) =>
-        "<td" + (cls is null ? "" : $" class=\"{cls}\"") + (exact is null ? "" : $" data-value=\"{E(exact)}\"") + ">" + E(text) + "</td>";
-
-    private static string Usd(decimal value) => E(value.ToString("0.00", CultureInfo.InvariantCulture));
-
-    /// <summary>A decimal as summary.json and the trades CSV write it (invariant, no exponent).</summary>
-    private static string D(decimal value) => value.ToString(CultureInfo.InvariantCulture);
-
-    /// <summary>A double as summary.json writes it (shortest round-trip).</summary>
-    private static string J(double value) => value.ToString("R", CultureInfo.InvariantCulture);
-
-    private static string E(string text) => WebUtility.HtmlEncode(text);
 }

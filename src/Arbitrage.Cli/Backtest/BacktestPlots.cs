@@ -4,8 +4,9 @@ using ScottPlot;
 namespace Arbitrage.Cli.Backtest;
 
 /// <summary>
-/// The report's PNG plots (ScottPlot over SkiaSharp, headless): the equity curve (the paper balance after each trade's
-/// exit) and its drawdown from the running peak, both in USD against UTC time.
+/// The reports' PNG plots (ScottPlot over SkiaSharp, headless): the equity curve (a signal backtest: the paper balance
+/// after each trade's exit; triangles and carry: the cumulative PnL) and its drawdown from the running peak, both in USD
+/// against UTC time.
 /// </summary>
 public static class BacktestPlots
 {
@@ -19,21 +20,23 @@ public static class BacktestPlots
     public static void Write(BacktestReport report, string directory)
     {
         ArgumentNullException.ThrowIfNull(report);
-        var points = report.Equity;
-        var xs = points.Select(p => DateTimeOffset.FromUnixTimeMilliseconds(p.TimeMs).UtcDateTime.ToOADate()).ToArray();
+        Write(report.Equity, directory, "Equity: paper balance (USD)");
+    }
 
-        Save(
-            Path.Combine(directory, EquityFile),
-            "Equity: paper balance (USD)",
-            xs,
-            points.Select(p => (double)p.Balance).ToArray(),
-            Colors.SteelBlue,
-            fill: false);
+    /// <summary>
+    /// Any report's plots: <paramref name="curve"/>'s value (the paper balance, or a cumulative PnL) as <see cref="EquityFile"/>
+    /// titled <paramref name="equityTitle"/>, and its drawdown from the running peak as <see cref="DrawdownFile"/>.
+    /// </summary>
+    public static void Write(IReadOnlyList<(long TimeMs, decimal Value, decimal Drawdown)> curve, string directory, string equityTitle)
+    {
+        ArgumentNullException.ThrowIfNull(curve);
+        var xs = curve.Select(p => DateTimeOffset.FromUnixTimeMilliseconds(p.TimeMs).UtcDateTime.ToOADate()).ToArray();
+        Save(Path.Combine(directory, EquityFile), equityTitle, xs, curve.Select(p => (double)p.Value).ToArray(), Colors.SteelBlue, fill: false);
         Save(
             Path.Combine(directory, DrawdownFile),
             "Drawdown from the running peak (USD)",
             xs,
-            points.Select(p => -(double)p.Drawdown).ToArray(),
+            curve.Select(p => -(double)p.Drawdown).ToArray(),
             Colors.FireBrick,
             fill: true);
     }

@@ -112,6 +112,15 @@ public sealed record ReplaySummary(long Trades, IReadOnlyList<string> Symbols, i
     /// <summary>Triangle episodes written (with <see cref="ReplayOptions.TrianglesOut"/>): all, and those open at the end.</summary>
     public (int Episodes, int Open)? Triangles { get; init; }
 
+    /// <summary>The triangle attempts (the attempts CSV's rows, with <see cref="ReplayOptions.TrianglesOut"/>); empty without.</summary>
+    public IReadOnlyList<Core.Triangles.Execution.TriangleAttemptResult> TriangleAttempts { get; init; } = [];
+
+    /// <summary>The event times of the first and last book event fed to the triangle detectors; null without one.</summary>
+    public (long FirstMs, long LastMs)? BookSpan { get; init; }
+
+    /// <summary>The carry backtest (with <see cref="ReplayOptions.CarryOut"/>); null without.</summary>
+    public CarryRun? Carry { get; init; }
+
     /// <summary>Where the time went (engine start, feed, draining the subscribers, outputs).</summary>
     public ReplayPhases? Phases { get; init; }
 }

@@ -51,9 +51,9 @@ internal static class ReplayOutputs
 
     /// <summary>
     /// The carry backtest (<see cref="CarryBacktest"/>, config strategies/carry/carry_funding.json) over the tapes'
-    /// markPriceUpdate frames, in the replay's actor system; returns the number of carries.
+    /// markPriceUpdate frames, in the replay's actor system; returns the carries and the span of the updates (a report needs both).
     /// </summary>
-    public static async Task<int> WriteCarryAsync(string path, ActorSystem system, ReplayOptions options, CancellationToken ct)
+    public static async Task<CarryRun> WriteCarryAsync(string path, ActorSystem system, ReplayOptions options, CancellationToken ct)
     {
         var carryFile = Path.Combine(options.StrategiesDirectory, "carry", "carry_funding.json");
         var carryLoad = CarryConfigLoader.Load(carryFile);
@@ -62,7 +62,18 @@ internal static class ReplayOutputs
             throw new InvalidDataException(string.Join(Environment.NewLine, carryLoad.Errors));
         }
 
-        var carries = await CarryBacktest.RunAsync(system, MarkPrices(options.Tapes), carryLoad.Config!, ct: ct).ConfigureAwait(false);
+        long? firstMs = null, lastMs = null;
+        IEnumerable<MarkPriceUpdate> Spanned()
+        {
+            foreach (var u in MarkPrices(options.Tapes))
+            {
+                firstMs = Math.Min(firstMs ?? u.EventTimeMs, u.EventTimeMs);
+                lastMs = Math.Max(lastMs ?? u.EventTimeMs, u.EventTimeMs);
+                yield return u;
+            }
+        }
+
+        var carries = await CarryBacktest.RunAsync(system, Spanned(), carryLoad.Config!, ct: ct).ConfigureAwait(false);
         var sb = new StringBuilder();
         using (var writer = new StringWriter(sb) { NewLine = "\n" })
         {
@@ -70,7 +81,7 @@ internal static class ReplayOutputs
         }
 
         WriteAtomically(path, sb);
-        return carries.Count;
+        return new CarryRun(carries, firstMs is { } f && lastMs is { } l ? (f, l) : null);
     }
 
     /// <summary>The tapes' markPriceUpdate frames in tape order (the 2023 recording has them; trade-only tapes none).</summary>
@@ -111,3 +122,6 @@ internal static class ReplayOutputs
         File.Move(tmp, full, overwrite: true);
     }
 }
+
+/// <summary>A replay's carry backtest: the carries (the carry CSV's rows) and the event times of the first and last markPrice update (null without one).</summary>
+public sealed record CarryRun(IReadOnlyList<Core.Funding.Carry.CarryResult> Carries, (long FirstMs, long LastMs)? Span);

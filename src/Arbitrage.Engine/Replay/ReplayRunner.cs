@@ -220,17 +220,21 @@ public static class ReplayRunner
             options.Progress?.WriteLine($"replay: paper executor closed {trades.Count:N0} trade(s) at {clock.Elapsed.TotalSeconds:0.000} s");
         }
 
+        CarryRun? carryRun = null;
         if (options.CarryOut is { } carryOut)
         {
-            var carries = await ReplayOutputs.WriteCarryAsync(carryOut, engine.System, options, ct).ConfigureAwait(false);
+            carryRun = await ReplayOutputs.WriteCarryAsync(carryOut, engine.System, options, ct).ConfigureAwait(false);
+            var carries = carryRun.Carries.Count;
             options.Progress?.WriteLine($"replay: carry backtest: {carries} carr{(carries == 1 ? "y" : "ies")} at {clock.Elapsed.TotalSeconds:0.000} s");
         }
 
         (int, int)? triangleCount = null;
+        IReadOnlyList<Core.Triangles.Execution.TriangleAttemptResult> triangleAttempts = [];
         if (triangles is not null && options.TrianglesOut is { } trianglesOut)
         {
             var (episodes, attempts) = await TriangleReplay.RunAsync(
                 engine.System, engine.Triangles, engine.Mediator, triangles.Configs, triangles.Events, options.TriangleAccountTakerFee, options.BatchSize, ct).ConfigureAwait(false);
+            triangleAttempts = attempts;
             if (options.TriangleTradesOut is { } attemptsOut)
             {
                 ReplayOutputs.WriteTriangleAttempts(attemptsOut, attempts);
@@ -273,6 +277,9 @@ public static class ReplayRunner
             ClosedTradeList = closed,
             TickSpan = feed.TickSpan,
             Triangles = triangleCount,
+            TriangleAttempts = triangleAttempts,
+            BookSpan = triangles is { Events.Count: > 0 } t ? (t.Events.Min(e => e.TimeMs), t.Events.Max(e => e.TimeMs)) : null,
+            Carry = carryRun,
         };
     }
 

@@ -23,7 +23,7 @@ public static class DashboardEndpoints
         "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
     /// <summary>The pages: each is the same shell, whose script renders the page its path names.</summary>
-    public static readonly IReadOnlyList<string> Pages = ["/", "/symbol", "/signals", "/trades", "/funding", "/triangles", "/risk", "/audit", "/admin"];
+    public static readonly IReadOnlyList<string> Pages = ["/", "/symbol", "/signals", "/trades", "/funding", "/triangles", "/risk", "/reports", "/audit", "/admin"];
 
     private static readonly string[] UnsafeMethods = ["POST", "PUT", "PATCH", "DELETE"];
 

@@ -14,6 +14,7 @@ public static class NodeCommandLine
         ["--data-dir"] = "Storage:DataDir",
         ["--strategies"] = "Paths:Strategies",
         ["--hocon"] = "Paths:Hocon",
+        ["--reports"] = "Paths:Reports",
         ["--port"] = "Cluster:Port",
         ["--record-tape"] = "Recording:Tape",
         ["--record-inputs"] = "Recording:Inputs",

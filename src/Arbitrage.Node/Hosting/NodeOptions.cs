@@ -202,6 +202,12 @@ public sealed record PathsOptions
     public string Strategies { get; init; } = "strategies";
 
     public string Logs { get; init; } = "logs";
+
+    /// <summary>
+    /// Backtest reports the dashboard lists (<c>GET /api/reports</c>): one folder per report, as <c>arbctl backtest --out</c>
+    /// writes it. Relative to the working directory, like the other paths; read on every request, never written by the node.
+    /// </summary>
+    public string Reports { get; init; } = "reports";
 }
 
 /// <summary><c>Exchange</c>: where market data and orders go.</summary>

@@ -268,6 +268,7 @@ public static class NodeProgram
         app.MapCandleEndpoints(); // the configured symbols' candles (ConfiguredSymbols, as the state reads)
         app.MapOpsEndpoints();
         app.MapFundingEndpoints();
+        app.MapReportEndpoints();
         return app;
     }
 

@@ -110,7 +110,7 @@ public sealed partial class EveryEndpointTests(ProbedNode probed)
     [
         "GET /", "GET /api/health", "GET /metrics", "GET /openapi/{documentName}.json", "GET /api/rates",
         "POST /api/auth/register", "POST /api/auth/login", "POST /api/auth/refresh", "POST /api/auth/logout",
-        "GET /symbol", "GET /signals", "GET /trades", "GET /funding", "GET /triangles", "GET /risk", "GET /audit", "GET /admin", "GET /login", "GET /register", "POST /ui/session/login", "POST /ui/session/refresh", "POST /ui/session/logout",
+        "GET /symbol", "GET /signals", "GET /trades", "GET /funding", "GET /triangles", "GET /risk", "GET /reports", "GET /audit", "GET /admin", "GET /login", "GET /register", "POST /ui/session/login", "POST /ui/session/refresh", "POST /ui/session/logout",
     ];
 
     private static readonly Dictionary<string, Case> Cases = new(StringComparer.Ordinal)
@@ -122,6 +122,7 @@ public sealed partial class EveryEndpointTests(ProbedNode probed)
         ["GET /funding"] = new("/funding"),
         ["GET /triangles"] = new("/triangles"),
         ["GET /risk"] = new("/risk"),
+        ["GET /reports"] = new("/reports"),
         ["GET /audit"] = new("/audit"),
         ["GET /admin"] = new("/admin"),
         ["GET /login"] = new("/login"),
@@ -145,6 +146,12 @@ public sealed partial class EveryEndpointTests(ProbedNode probed)
         ["POST /api/admin/users/{username}/unban"] = new("/api/admin/users/nobody/unban", BadPaths: [("/api/admin/users/NO%20ONE!/unban", HttpStatusCode.BadRequest, "username")]),
         ["PUT /api/admin/users/{username}/role"] = new("/api/admin/users/nobody/role"),
         ["GET /api/signals"] = new("/api/signals", [("limit=abc", "limit"), ("before=abc", "before"), ("symbol=BTC-USDT", "symbol"), ("strategy=a%20b", "strategy")]),
+        ["GET /api/reports"] = new("/api/reports"),
+        ["GET /api/reports/{name}/{file}"] = new("/api/reports/none/report.html", BadPaths:
+        [
+            ("/api/reports/.hidden/report.html", HttpStatusCode.BadRequest, "name"), ("/api/reports/none/notes.txt", HttpStatusCode.BadRequest, "file"),
+            ("/api/reports/none/..%2Fsecret.json", HttpStatusCode.BadRequest, "file"), ("/api/reports/none/report.html", HttpStatusCode.NotFound, "none"),
+        ]),
         ["GET /api/triangles"] = new("/api/triangles", [("limit=abc", "limit"), ("limit=0", "limit"), ("venue=Binance%20Spot", "venue")]),
         ["GET /api/triangles/attempts"] = new("/api/triangles/attempts", [("limit=abc", "limit"), ("limit=501", "limit"), ("venue=Binance%20Spot", "venue")]),
         ["GET /api/audit"] = new("/api/audit", [("limit=abc", "limit"), ("before=-1", "before"), ("user=X'--", "user"), ("command=DROP%20TABLE", "command")]),

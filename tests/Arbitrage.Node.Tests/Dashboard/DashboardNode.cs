@@ -25,6 +25,12 @@ public sealed class DashboardNode : IAsyncLifetime
 
     public IBrowser Browser { get; private set; } = null!;
 
+    /// <summary>The node's <c>Paths:Reports</c> folder (<see cref="NodeProcess.TestEnvironment"/>'s; created by the test that writes one).</summary>
+    public string Reports => Path.Combine(_work, "reports");
+
+    /// <summary>The node's working folder (the reports folder's parent).</summary>
+    public string Work => _work;
+
     /// <summary>Bearer clients per user, to check from outside the browser what the page did.</summary>
     public Dictionary<string, NodeClient> Api { get; } = new(StringComparer.Ordinal);
 

@@ -8,11 +8,12 @@ import { fundingPage } from './pages/funding.js';
 import { trianglesPage } from './pages/triangles.js';
 import { riskPage } from './pages/risk.js';
 import { auditPage } from './pages/audit.js';
+import { reportsPage } from './pages/reports.js';
 import { adminPage } from './pages/admin.js';
 
 const pages = {
   '/': overview, '/symbol': symbolPage, '/signals': signalsPage, '/trades': tradesPage, '/funding': fundingPage, '/triangles': trianglesPage,
-  '/risk': riskPage, '/audit': auditPage, '/admin': adminPage,
+  '/risk': riskPage, '/reports': reportsPage, '/audit': auditPage, '/admin': adminPage,
 };
 
 async function boot() {
@@ -34,7 +35,7 @@ async function boot() {
   const main = document.getElementById('main');
   const render = pages[location.pathname] || overview;
   await render(main, ctx);
-  // Pages without a stream (funding, audit, admin) say so instead of "connecting".
+  // Pages without a stream (funding, reports, audit, admin) say so instead of "connecting".
   if (!opened()) {
     const badge = document.getElementById('live');
     badge.textContent = 'read on open';
