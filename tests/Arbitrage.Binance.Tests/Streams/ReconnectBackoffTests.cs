@@ -61,9 +61,9 @@ public class ReconnectBackoffTests : StreamTestBase
     public async Task A_connection_that_lived_longer_than_the_minimum_back_off_reconnects_after_the_minimum_again()
     {
         await using var h = await Simulator.SimHarness.StartAsync();
-        // A minimum of 400 ms: a back-off that did not reset would wait ≥ 800 ms, then ≥ 1600 ms; the margin between
-        // 400 and 800 absorbs a loaded machine's scheduling delays.
-        var options = Options(h) with { MinBackoff = TimeSpan.FromMilliseconds(400), MaxBackoff = TimeSpan.FromSeconds(10) };
+        // A minimum of 2 s: a back-off that did not reset would wait ≥ 4 s, then ≥ 8 s; the margin between 2 and 4 s
+        // absorbs a loaded machine's scheduling delays (CI, every test assembly at once, once took 1 s more than asked).
+        var options = Options(h) with { MinBackoff = TimeSpan.FromSeconds(2), MaxBackoff = TimeSpan.FromSeconds(30) };
         var url = options.CombinedStreamUrl(StreamPath.Market, ["btcusdt@aggTrade"]);
         var probe = Run(BinanceWebSocketSource.Create(url, options));
 
@@ -72,7 +72,7 @@ public class ReconnectBackoffTests : StreamTestBase
             var c = (WsConnected)await probe.WaitForAsync(e => e is WsConnected, $"connection {i}");
             Assert.Equal(i, c.Attempt);
             await Until(() => h.Host.State.Hub.SessionCount == 1, "the simulator to register the session");
-            await Until(() => options.Time.GetUtcNow() - c.Time > TimeSpan.FromMilliseconds(450), "the connection to outlive the minimum back-off");
+            await Until(() => options.Time.GetUtcNow() - c.Time > TimeSpan.FromMilliseconds(2_100), "the connection to outlive the minimum back-off");
             h.Host.Control.DropAllWebSockets();
             var d = (WsDisconnected)await probe.WaitForAsync(e => e is WsDisconnected, $"disconnect {i}");
             Assert.Equal(DisconnectKind.Error, d.Kind);
@@ -83,9 +83,9 @@ public class ReconnectBackoffTests : StreamTestBase
         probe.KillSwitch.Shutdown();
         for (var i = 0; i < 2; i++)
         {
-            // The back-off resets after a healthy connection: ~400 ms each time, not 800 then 1600.
+            // The back-off resets after a healthy connection: ~2 s each time, not 4 then 8.
             var gap = connects[i + 1].Time - disconnects[i].Time;
-            Assert.True(gap < TimeSpan.FromMilliseconds(760), $"reconnect {i + 1} took {gap.TotalMilliseconds:F0} ms");
+            Assert.True(gap < TimeSpan.FromMilliseconds(3_900), $"reconnect {i + 1} took {gap.TotalMilliseconds:F0} ms");
         }
     }
 
