@@ -56,6 +56,16 @@ public static class MarketInputFrames
         }
     }
 
+    /// <summary>The event time an input event counts at (a liquidation: its trade time; funding: its funding time); 0 for other events.</summary>
+    public static long TimeOf(FeedEvent e) => e switch
+    {
+        FeedEvent.MarkPriceEvent m => m.EventTimeMs,
+        FeedEvent.LiquidationEvent l => l.TimeMs,
+        FeedEvent.FuturesMetricsEvent f => f.EventTimeMs,
+        FeedEvent.FundingSettledEvent f => f.FundingTimeMs,
+        _ => 0,
+    };
+
     private static FeedEvent ParseJson(string path, long index, string json)
     {
         try

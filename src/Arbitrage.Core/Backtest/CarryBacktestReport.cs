@@ -29,28 +29,7 @@ public sealed record CarryBacktestReport(CarryMetrics Total, IReadOnlyList<KeyVa
     /// <summary>The cumulative net PnL (USD) after each carry's close (an open carry at the end), in that order.</summary>
     public IReadOnlyList<(long TimeMs, decimal Value, decimal Drawdown)> Curve => CarryMetrics.CurveOf(Carries, Total.FirstMs, Total.LastMs);
 
-    public string ToJson()
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-        {
-            w.WriteStartObject();
-            w.WriteString("kind", Kind);
-            Write(w, Total);
-            w.WriteStartObject("by_symbol");
-            foreach (var (symbol, m) in BySymbol)
-            {
-                w.WriteStartObject(symbol);
-                Write(w, m);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndObject();
-            w.WriteEndObject();
-        }
-
-        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan) + "\n";
-    }
+    public string ToJson() => ReportJson.Grouped(Kind, Total, "by_symbol", BySymbol, Write);
 
     private static void Write(Utf8JsonWriter w, CarryMetrics m)
     {

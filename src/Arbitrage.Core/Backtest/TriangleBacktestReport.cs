@@ -32,28 +32,7 @@ public sealed record TriangleBacktestReport(TriangleMetrics Total, IReadOnlyList
     public IReadOnlyList<(long TimeMs, decimal Value, decimal Drawdown)> Curve =>
         PnlCurve.Of(0m, Total.FirstMs, Attempts.Select(a => (a.EndMs, a.PnlUsd)), Total.LastMs);
 
-    public string ToJson()
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-        {
-            w.WriteStartObject();
-            w.WriteString("kind", Kind);
-            Write(w, Total);
-            w.WriteStartObject("by_cycle");
-            foreach (var (cycle, m) in ByCycle)
-            {
-                w.WriteStartObject(cycle);
-                Write(w, m);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndObject();
-            w.WriteEndObject();
-        }
-
-        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan) + "\n";
-    }
+    public string ToJson() => ReportJson.Grouped(Kind, Total, "by_cycle", ByCycle, Write);
 
     private static void Write(Utf8JsonWriter w, TriangleMetrics m)
     {
@@ -112,6 +91,34 @@ public sealed record TriangleMetrics(
 /// <summary>JSON helpers the reports share: a double that JSON cannot hold (NaN, ±Infinity) or none is <c>null</c>.</summary>
 internal static class ReportJson
 {
+    /// <summary>
+    /// A kind's <c>summary.json</c>: <c>kind</c>, the totals' keys, then <paramref name="groupName"/> with the same keys per
+    /// group; indented, one trailing newline.
+    /// </summary>
+    public static string Grouped<TMetrics>(string kind, TMetrics total, string groupName, IEnumerable<KeyValuePair<string, TMetrics>> groups,
+        Action<Utf8JsonWriter, TMetrics> write)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            w.WriteStartObject();
+            w.WriteString("kind", kind);
+            write(w, total);
+            w.WriteStartObject(groupName);
+            foreach (var (name, m) in groups)
+            {
+                w.WriteStartObject(name);
+                write(w, m);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan) + "\n";
+    }
+
     public static void Number(Utf8JsonWriter w, string name, double? value)
     {
         if (value is { } v && double.IsFinite(v)) w.WriteNumber(name, v);

@@ -171,13 +171,13 @@ public sealed class MarketInputRecorderActor : ReceiveActor, IWithTimers
                     // New points since the last round (at start: the last two periods, so changes are defined at once).
                     var since = published.TryGetValue(symbol, out var p) ? p : now - (long)settings.Lookback.TotalMilliseconds;
                     var fresh = MarketInputFrames.Read(result.MetricsFile).Concat(MarketInputFrames.Read(result.FundingFile))
-                        .Where(e => TimeOf(e) > since)
-                        .OrderBy(TimeOf)
+                        .Where(e => MarketInputFrames.TimeOf(e) > since)
+                        .OrderBy(MarketInputFrames.TimeOf)
                         .ToList();
                     events.AddRange(fresh);
                     if (fresh.Count > 0)
                     {
-                        reached[symbol] = fresh.Max(TimeOf);
+                        reached[symbol] = fresh.Max(MarketInputFrames.TimeOf);
                     }
                 }
                 catch (Exception e) when (e is BackfillException or HttpRequestException or IOException or TaskCanceledException)
@@ -189,13 +189,6 @@ public sealed class MarketInputRecorderActor : ReceiveActor, IWithTimers
             return new Fetched(events, reached);
         }).PipeTo(Self);
     }
-
-    private static long TimeOf(FeedEvent e) => e switch
-    {
-        FeedEvent.FuturesMetricsEvent m => m.EventTimeMs,
-        FeedEvent.FundingSettledEvent f => f.FundingTimeMs,
-        _ => 0,
-    };
 
     private sealed record PrepareSchema : INoSerializationVerificationNeeded;
 

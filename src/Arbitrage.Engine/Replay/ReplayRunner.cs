@@ -145,7 +145,7 @@ public static class ReplayRunner
     {
         var events = options.Tapes
             .SelectMany(MarketInputFrames.Read)
-            .Select((e, i) => (Event: e, Index: i, Time: InputTime(e)))
+            .Select((e, i) => (Event: e, Index: i, Time: MarketInputFrames.TimeOf(e)))
             .OrderBy(x => x.Time).ThenBy(x => x.Index);
         var book = new MarketInputsBook();
         var updates = 0;
@@ -166,15 +166,6 @@ public static class ReplayRunner
             options.Progress?.WriteLine($"replay: {updates:N0} market-input updates from the tapes ({string.Join(", ", symbols)}), applied in event time");
         }
     }
-
-    private static long InputTime(Binance.Streams.FeedEvent e) => e switch
-    {
-        Binance.Streams.FeedEvent.MarkPriceEvent m => m.EventTimeMs,
-        Binance.Streams.FeedEvent.LiquidationEvent l => l.TimeMs,
-        Binance.Streams.FeedEvent.FuturesMetricsEvent f => f.EventTimeMs,
-        Binance.Streams.FeedEvent.FundingSettledEvent f => f.FundingTimeMs,
-        _ => 0,
-    };
 
     /// <summary>Waits for every tick and signal at the collector, then writes the outputs and sums up.</summary>
     private static async Task<ReplaySummary> FinishAsync(

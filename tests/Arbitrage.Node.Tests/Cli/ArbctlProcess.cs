@@ -126,43 +126,22 @@ public sealed class ArbctlProcess : IAsyncDisposable
     }
 
     /// <summary>Waits until <paramref name="condition"/> holds for stdout, checked on every new line; throws with the output on exit or timeout.</summary>
-    public async Task WaitForStdoutAsync(Func<string, bool> condition, TimeSpan timeout, string what)
-    {
-        using var deadline = new CancellationTokenSource(timeout);
-        while (!condition(Stdout))
-        {
-            if (_process.HasExited)
-            {
-                _process.WaitForExit();
-                if (condition(Stdout))
-                {
-                    return;
-                }
-
-                throw new InvalidOperationException($"arbctl exited ({_process.ExitCode}) before {what}:\n{Stdout}\n{Stderr}");
-            }
-
-            try
-            {
-                await _newOutput.WaitAsync(TimeSpan.FromSeconds(1), deadline.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                throw new TimeoutException($"{what}: not within {timeout.TotalSeconds} s:\n{Stdout}\n{Stderr}");
-            }
-        }
-    }
+    public Task WaitForStdoutAsync(Func<string, bool> condition, TimeSpan timeout, string what) =>
+        WaitForOutputAsync(() => condition(Stdout), timeout, what);
 
     /// <summary>Waits until <paramref name="condition"/> holds for stderr (progress lines), checked on every new line; throws with the output on exit or timeout.</summary>
-    public async Task WaitForStderrAsync(Func<string, bool> condition, TimeSpan timeout, string what)
+    public Task WaitForStderrAsync(Func<string, bool> condition, TimeSpan timeout, string what) =>
+        WaitForOutputAsync(() => condition(Stderr), timeout, what);
+
+    private async Task WaitForOutputAsync(Func<bool> holds, TimeSpan timeout, string what)
     {
         using var deadline = new CancellationTokenSource(timeout);
-        while (!condition(Stderr))
+        while (!holds())
         {
             if (_process.HasExited)
             {
                 _process.WaitForExit();
-                if (condition(Stderr))
+                if (holds())
                 {
                     return;
                 }
